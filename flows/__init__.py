@@ -1,0 +1,1 @@
+"""Prefect tasks and flows, settings and the `newsetl` command line."""

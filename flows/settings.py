@@ -1,0 +1,64 @@
+"""Settings: built once at the entry point (CLI or flow parameters) and passed down."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from importlib import metadata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES_DIR = PROJECT_ROOT / "examples" / "articles"
+DEFAULT_DB = Path("data/news.duckdb")
+DEFAULT_LAKE = Path("data/lake")
+DEFAULT_BATCH_SIZE = 200
+
+# Telemetry off and no hub downloads, set before Prefect or Great Expectations are imported.
+OFFLINE_ENVIRONMENT = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "GX_ANALYTICS_ENABLED": "False",
+    "DO_NOT_TRACK": "1",
+    "HF_HUB_OFFLINE": "1",
+    # Prefect's temporary server can take longer than its default 20 s to start on a busy machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
+
+
+def configure_environment() -> None:
+    """Apply OFFLINE_ENVIRONMENT where the user has not set a value; call at entry points only."""
+    for name, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    inputs: list[str] = field(default_factory=lambda: [str(EXAMPLES_DIR)])
+    db_path: str = str(DEFAULT_DB)
+    lake_dir: str = str(DEFAULT_LAKE)
+    batch_size: int = DEFAULT_BATCH_SIZE
+    language: str = "ru"
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1:
+            raise ValueError(f"batch size must be at least 1, got {self.batch_size}")
+        if not self.inputs:
+            raise ValueError("no input paths given")
+
+    def as_parameters(self) -> dict:
+        return asdict(self)
+
+
+def code_version() -> str:
+    """The package version, plus the git commit when running from a checkout."""
+    try:
+        version = metadata.version("newsetl")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{version}+{commit}" if commit else version

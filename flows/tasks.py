@@ -1,0 +1,85 @@
+"""Thin Prefect tasks: each wraps one transform or warehouse call over a whole batch.
+
+Tasks never cache: their inputs are Arrow tables and connections, which are
+costly or impossible to hash, and a batch is never worth recomputing from cache.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from transforms import dedupe as dedupe_transform
+from transforms import entities as entities_transform
+from transforms import extract as extract_transform
+from transforms import normalize as normalize_transform
+from warehouse import db, lake
+
+BATCH_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+@task(name="extract", **BATCH_TASK)
+def extract(chunk: list[extract_transform.RawItem]) -> tuple[pa.Table, pa.Table]:
+    """Parse a chunk of raw records into a raw-article table and quarantine rows."""
+    return extract_transform.parse_items(chunk)
+
+
+@task(name="normalize", **BATCH_TASK)
+def normalize(raw: pa.Table, language: str) -> tuple[pa.Table, pa.Table]:
+    """Clean text, parse publication dates, assign ids."""
+    return normalize_transform.normalize(raw, language=language)
+
+
+@task(name="dedupe", **BATCH_TASK)
+def dedupe(articles: pa.Table, con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table]:
+    """Split off articles whose exact text is already in the batch or the warehouse."""
+    known = db.known_content_hashes(con, articles.column("content_hash").to_pylist())
+    return dedupe_transform.exact_dedupe(articles, known)
+
+
+@task(name="tag-entities", **BATCH_TASK)
+def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Tag PER/LOC/ORG mentions with natasha (models loaded once per process)."""
+    return entities_transform.tag_entities(articles, entities_transform.load_models())
+
+
+@task(name="validate", **BATCH_TASK)
+def validate(articles: pa.Table, mentions: pa.Table) -> dict:
+    """Run the articles and mentions suites; failing rows leave the batch for quarantine."""
+    from expectations.validate import validate as run_suite  # Great Expectations is slow to import
+
+    now = datetime.now(UTC)
+    passed_articles, rejected_articles, articles_report = run_suite("articles", articles, now)
+    kept_ids = passed_articles.column("article_id")
+    mentions = mentions.filter(pc.is_in(mentions.column("article_id"), value_set=kept_ids))
+    passed_mentions, rejected_mentions, mentions_report = run_suite("mentions", mentions, now)
+    return {
+        "articles": passed_articles,
+        "mentions": passed_mentions,
+        "rejected_articles": rejected_articles,
+        "rejected_mentions": rejected_mentions,
+        "report": articles_report + mentions_report,
+    }
+
+
+@task(name="load", **BATCH_TASK)
+def load(
+    con: duckdb.DuckDBPyConnection,
+    lake_dir: str,
+    run_id: str,
+    batch_no: int,
+    *,
+    articles: pa.Table,
+    mentions: pa.Table,
+    entities: pa.Table,
+    quarantine: pa.Table,
+) -> None:
+    """Write the batch to the Parquet lake, then to DuckDB in one transaction."""
+    tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
+    lake.write_batch(lake_dir, run_id, batch_no, **tables)
+    db.load_batch(con, run_id, **tables)

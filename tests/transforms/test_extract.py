@@ -1,0 +1,104 @@
+import gzip
+import json
+
+import pytest
+
+from transforms.extract import RAW_SCHEMA, find_input_files, iter_chunks, parse_items
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def parse_paths(*paths, batch_size=100):
+    raws, rejected = [], []
+    for chunk in iter_chunks(paths, batch_size):
+        raw, quarantine = parse_items(chunk)
+        raws.extend(raw.to_pylist())
+        rejected.extend(quarantine.to_pylist())
+    return raws, rejected
+
+
+def test_seed_format_header_and_text(tmp_path):
+    path = write(tmp_path / "a.txt", " date 2026-01-14 Первый абзац.\n\nВторой абзац.")
+    raws, rejected = parse_paths(path)
+    assert rejected == []
+    assert raws == [
+        {
+            "source": "files",
+            "record_key": str(path),
+            "url": None,
+            "title": None,
+            "published_raw": "2026-01-14",
+            "raw_text": "Первый абзац.\n\nВторой абзац.",
+            "payload": " date 2026-01-14 Первый абзац.\n\nВторой абзац.",
+        }
+    ]
+
+
+def test_txt_without_header_is_quarantined_naming_the_file(tmp_path):
+    path = write(tmp_path / "no_header.txt", "Просто текст без заголовка.")
+    raws, rejected = parse_paths(path)
+    assert raws == []
+    assert len(rejected) == 1
+    assert rejected[0]["stage"] == "extract"
+    assert rejected[0]["reason"].startswith(f"{path}: no ' date YYYY-MM-DD ' header")
+    assert rejected[0]["payload"] == "Просто текст без заголовка."
+
+
+def test_jsonl_gzip_with_bad_lines(tmp_path):
+    lines = [
+        json.dumps({"id": "1", "source": "s", "url": "http://x/1", "title": "T", "published": "2026-01-01", "text": "Текст"}),
+        "{not json",
+        json.dumps({"id": "3", "source": "s", "text": ""}),
+        json.dumps(["a", "list"]),
+        "",
+        json.dumps({"id": "6", "text": "Без источника"}),
+    ]
+    path = tmp_path / "dump.jsonl.gz"
+    path.write_bytes(gzip.compress("\n".join(lines).encode()))
+    raws, rejected = parse_paths(path)
+    assert [r["record_key"] for r in raws] == [f"{path}:1", f"{path}:6"]
+    assert raws[0]["url"] == "http://x/1" and raws[0]["published_raw"] == "2026-01-01"
+    assert raws[1]["source"] == "dump.jsonl.gz"
+    reasons = {r["record_key"]: r["reason"] for r in rejected}
+    assert set(reasons) == {f"{path}:2", f"{path}:3", f"{path}:4"}
+    assert "invalid JSON" in reasons[f"{path}:2"]
+    assert "no 'text'" in reasons[f"{path}:3"]
+    assert "JSON object was expected" in reasons[f"{path}:4"]
+
+
+def test_invalid_utf8_is_quarantined_with_recoverable_payload(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(" date 2026-01-01 ".encode() + "Москва".encode("cp1251"))
+    raws, rejected = parse_paths(path)
+    assert raws == []
+    assert "not valid UTF-8" in rejected[0]["reason"]
+    assert "\\x" in rejected[0]["payload"]
+
+
+def test_directories_are_read_recursively_in_order_and_skip_other_files(tmp_path):
+    write(tmp_path / "b.txt", " date 2026-01-01 b")
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub" / "a.txt", " date 2026-01-01 a")
+    write(tmp_path / "README.md", "not an article")
+    write(tmp_path / ".hidden.txt", " date 2026-01-01 h")
+    assert find_input_files([tmp_path]) == [tmp_path / "b.txt", tmp_path / "sub" / "a.txt"]
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        find_input_files([tmp_path / "nope"])
+
+
+def test_chunks_have_batch_size_items(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(json.dumps({"text": f"t{i}"}) for i in range(7)))
+    sizes = [len(chunk) for chunk in iter_chunks([path], 3)]
+    assert sizes == [3, 3, 1]
+
+
+def test_empty_chunk_gives_empty_tables_with_schema():
+    raw, rejected = parse_items([])
+    assert raw.schema == RAW_SCHEMA and raw.num_rows == 0 and rejected.num_rows == 0

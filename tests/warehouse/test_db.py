@@ -1,0 +1,104 @@
+from datetime import UTC, datetime
+
+import pyarrow as pa
+import pytest
+
+from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+from transforms.normalize import ARTICLE_BATCH_SCHEMA
+from transforms.quarantine import quarantine_row, quarantine_table
+from warehouse import db
+from warehouse.query import WriteRefused, check_read_only, run_query
+
+
+def article(article_id="a1", text="Путин в Москве.", content_hash="h1"):
+    return {
+        "article_id": article_id,
+        "source": "test",
+        "url": None,
+        "published_at": datetime(2026, 1, 14, 10, tzinfo=UTC),
+        "published_date": datetime(2026, 1, 14).date(),
+        "language": "ru",
+        "text": text,
+        "content_hash": content_hash,
+    }
+
+
+def mention(article_id="a1", start=0, stop=5, text="Путин"):
+    return {"article_id": article_id, "start": start, "stop": stop, "sentence": 0, "type": "PER", "text": text, "normal": text, "entity_id": "e1"}
+
+
+def load(con, run_id, articles, mentions, quarantine=()):
+    db.load_batch(
+        con,
+        run_id,
+        articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA),
+        mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA),
+        entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA),
+        quarantine=quarantine_table(list(quarantine)),
+    )
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = db.connect(tmp_path / "w.duckdb")
+    yield connection
+    connection.close()
+
+
+def test_migrations_are_recorded_and_applied_once(con):
+    names = [row[0] for row in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+    assert names == [name for name, _ in db.migrations()]
+    assert db.migrate(con) == []
+    tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"articles", "mentions", "entities", "quarantine", "runs"} <= tables
+
+
+def test_changed_article_replaces_row_and_mentions(con):
+    load(con, "r1", [article()], [mention(), mention(start=8, stop=14, text="Москве")])
+    load(con, "r2", [article(text="Путин.", content_hash="h2")], [mention()])
+    rows = con.execute("SELECT article_id, text, content_hash, run_id FROM articles").fetchall()
+    assert rows == [("a1", "Путин.", "h2", "r2")]
+    assert con.execute("SELECT start, stop, run_id FROM mentions").fetchall() == [(0, 5, "r2")]
+    assert db.known_content_hashes(con, ["h1", "h2", "h3"]) == {"h2"}
+
+
+def test_a_failed_batch_leaves_nothing_behind(con):
+    load(con, "r1", [article()], [mention()])
+    with pytest.raises(Exception):
+        # the same mention twice violates the mentions key: the whole batch rolls back
+        load(con, "r2", [article(text="Новый текст.", content_hash="h2")], [mention(), mention()])
+    assert con.execute("SELECT text FROM articles").fetchall() == [("Путин в Москве.",)]
+    assert con.execute("SELECT count(*) FROM mentions").fetchone() == (1,)
+
+
+def test_quarantine_keeps_one_row_per_failure(con):
+    row = quarantine_row("normalize", "files", "x.txt", "x.txt: bad date", "payload")
+    load(con, "r1", [], [], [row])
+    load(con, "r2", [], [], [row])
+    assert con.execute("SELECT run_id, stage, reason, payload FROM quarantine").fetchall() == [
+        ("r1", "normalize", "x.txt: bad date", "payload")
+    ]
+
+
+def test_runs_row(con):
+    db.start_run(con, "r1", "news_etl", {"batch_size": 10}, "0.1.0")
+    db.finish_run(con, "r1", "completed", {"n_read": 3, "n_loaded": 2, "n_duplicates": 1})
+    row = con.execute("SELECT status, n_read, n_loaded, n_duplicates, n_quarantined, parameters->>'batch_size' FROM runs").fetchone()
+    assert row == ("completed", 3, 2, 1, 0, "10")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["DELETE FROM articles", "insert into runs values (1)", "DROP TABLE articles", "COPY articles TO 'x.csv'",
+     "ATTACH 'other.db'", "select 1; delete from articles", "UPDATE articles SET text = ''", "CREATE TABLE t (x INT)"],
+)
+def test_writes_are_refused(query):
+    with pytest.raises(WriteRefused):
+        check_read_only(query)
+
+
+def test_read_only_query(con, tmp_path):
+    load(con, "r1", [article()], [mention()])
+    con.close()
+    result = run_query(tmp_path / "w.duckdb", "SELECT article_id, published_at FROM articles")
+    assert result.to_pylist() == [{"article_id": "a1", "published_at": datetime(2026, 1, 14, 10, tzinfo=UTC)}]

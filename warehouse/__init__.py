@@ -1,0 +1,1 @@
+"""The warehouse: DuckDB schema as ordered migrations, the idempotent loader, the Parquet lake."""

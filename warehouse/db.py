@@ -1,0 +1,163 @@
+"""DuckDB warehouse: connect, migrate, load batches in one transaction, record runs.
+
+Every statement lives in a `.sql` file beside this module and takes its values
+as bound parameters; batches are handed to DuckDB as registered Arrow tables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+PACKAGE = resources.files("warehouse")
+
+RUN_COUNTS = (
+    "n_read",
+    "n_loaded",
+    "n_duplicates",
+    "n_quarantined",
+    "n_quarantined_extract",
+    "n_quarantined_normalize",
+    "n_quarantined_tag",
+    "n_quarantined_validate",
+    "n_mentions",
+    "n_mentions_quarantined",
+    "n_entities",
+)
+
+
+def sql(name: str) -> str:
+    """The text of `warehouse/sql/<name>.sql`."""
+    return PACKAGE.joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def migrations() -> list[tuple[str, str]]:
+    """(name, sql) of every migration, in the order of their NNN_ prefixes."""
+    files = sorted(
+        (f for f in PACKAGE.joinpath("migrations").iterdir() if f.name.endswith(".sql")),
+        key=lambda f: f.name,
+    )
+    return [(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet recorded in `schema_migrations`; return their names."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    applied = []
+    for name, statements in migrations():
+        if name in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(statements)
+            con.execute("INSERT INTO schema_migrations VALUES ($name, now())", {"name": name})
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writer creates it and applies pending migrations.
+
+    Timestamps are shown in UTC whatever the machine's zone.
+    """
+    path = Path(db_path)
+    if read_only:
+        if not path.exists():
+            raise FileNotFoundError(f"no warehouse at {path}: run `newsetl run` first")
+        con = duckdb.connect(str(path), read_only=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+        migrate(con)
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def known_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Iterable[str]) -> set[str]:
+    """The subset of `hashes` that articles in the warehouse already have."""
+    batch_hashes = pa.table({"content_hash": pa.array(list(hashes), type=pa.string())})
+    con.register("batch_hashes", batch_hashes)
+    try:
+        return {row[0] for row in con.execute(sql("known_content_hashes")).fetchall()}
+    finally:
+        con.unregister("batch_hashes")
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    *,
+    articles: pa.Table,
+    mentions: pa.Table,
+    entities: pa.Table,
+    quarantine: pa.Table,
+) -> None:
+    """Write one batch to every table in a single transaction.
+
+    Articles already stored under the same id are replaced together with their
+    mentions, so a changed article never leaves old child rows behind.
+    """
+    relations = {
+        "batch_articles": articles,
+        "batch_mentions": mentions,
+        "batch_entities": entities,
+        "batch_quarantine": quarantine,
+    }
+    for name, table in relations.items():
+        con.register(name, table)
+    params = {"run_id": run_id}
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql("delete_article_children"))
+            con.execute(sql("delete_articles"))
+            con.execute(sql("insert_articles"), params)
+            con.execute(sql("insert_entities"), params)
+            con.execute(sql("insert_mentions"), params)
+            con.execute(sql("insert_quarantine"), params)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        for name in relations:
+            con.unregister(name)
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, flow: str, parameters: Mapping, code_version: str
+) -> None:
+    con.execute(
+        sql("start_run"),
+        {
+            "run_id": run_id,
+            "flow": flow,
+            "parameters": json.dumps(parameters, ensure_ascii=False, default=str),
+            "code_version": code_version,
+        },
+    )
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: Mapping[str, int], error: str | None = None
+) -> None:
+    params = {"run_id": run_id, "status": status, "error": error}
+    params.update({name: int(counts.get(name, 0)) for name in RUN_COUNTS})
+    con.execute(sql("finish_run"), params)
+
+
+def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """Distinct entities mentioned by the articles that run `run_id` loaded."""
+    return con.execute(sql("count_run_entities"), {"run_id": run_id}).fetchone()[0]

@@ -1,0 +1,1 @@
+SELECT count(DISTINCT entity_id) FROM mentions WHERE run_id = $run_id;

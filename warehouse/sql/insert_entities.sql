@@ -1,0 +1,5 @@
+-- An entity is created by the first run that sees it and kept as it is after that.
+INSERT INTO entities
+SELECT entity_id, type, name, $run_id
+FROM batch_entities
+ON CONFLICT (entity_id) DO NOTHING;
