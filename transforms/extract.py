@@ -125,7 +125,8 @@ def iter_raw_items(files: Iterable[Path]) -> Iterator[RawItem]:
         if kind == "txt":
             yield RawItem("txt", key, text)
             continue
-        for line_no, line in enumerate(text.splitlines(), start=1):
+        # split on "\n" only: JSON strings may hold raw U+2028 or U+0085, which splitlines() breaks on
+        for line_no, line in enumerate(text.split("\n"), start=1):
             if line.strip():
                 yield RawItem("jsonl", f"{key}:{line_no}", line)
 

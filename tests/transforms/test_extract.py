@@ -69,6 +69,15 @@ def test_jsonl_gzip_with_bad_lines(tmp_path):
     assert "JSON object was expected" in reasons[f"{path}:4"]
 
 
+def test_jsonl_lines_split_only_on_newline(tmp_path):
+    path = tmp_path / "d.jsonl"
+    record = {"text": "Абзац\u2028второй\u0085третий\x0cчетвертый"}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\r\n" + json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    raws, rejected = parse_paths(path)
+    assert rejected == []
+    assert [r["raw_text"] for r in raws] == [record["text"]] * 2
+
+
 def test_invalid_utf8_is_quarantined_with_recoverable_payload(tmp_path):
     path = tmp_path / "bad.txt"
     path.write_bytes(" date 2026-01-01 ".encode() + "Москва".encode("cp1251"))
