@@ -44,6 +44,12 @@ def run(
     db: DbOption = DEFAULT_DB,
     lake: Annotated[Path, typer.Option("--lake", help="Directory of the Parquet lake.")] = DEFAULT_LAKE,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per batch.")] = DEFAULT_BATCH_SIZE,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Tagging processes (default: one per core).")
+    ] = None,
+    dask_address: Annotated[
+        str | None, typer.Option("--dask-address", help="Tag on an existing Dask cluster: tcp://HOST:PORT.")
+    ] = None,
 ) -> None:
     """Run the news_etl flow over PATHS and print a summary.
 
@@ -51,7 +57,7 @@ def run(
     and .jsonl dumps (fields id, source, url, title, published, text; gzip
     allowed). Directories are read recursively.
 
-    Example: newsetl run examples/articles --db data/news.duckdb
+    Example: newsetl run examples/articles --db data/news.duckdb --workers 2
     """
     inputs = [str(p) for p in (paths or [EXAMPLES_DIR])]
     missing = [p for p in inputs if not Path(p).exists()]
@@ -61,7 +67,14 @@ def run(
     from flows.etl import news_etl  # imports Prefect
 
     try:
-        summary = news_etl(inputs=inputs, db_path=str(db), lake_dir=str(lake), batch_size=batch_size)
+        summary = news_etl(
+            inputs=inputs,
+            db_path=str(db),
+            lake_dir=str(lake),
+            batch_size=batch_size,
+            workers=workers,
+            dask_address=dask_address,
+        )
     except Exception as exc:
         raise fail(f"the run failed: {type(exc).__name__}: {exc}") from None
     print_summary(summary)
@@ -133,6 +146,11 @@ def sql(
             table.add_row(*(_cell(v) for v in row.values()))
         console.print(table)
         console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
+
+
+from flows import cli_serve  # noqa: E402 (adds `serve` and `ui`)
+
+cli_serve.register(app)
 
 
 def main() -> None:

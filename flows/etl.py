@@ -1,59 +1,112 @@
-"""The `news_etl` flow: extract → normalize → dedupe → tag → validate → load, batch by batch."""
+"""The `news_etl` flow: extract → normalize → dedupe → tag → validate → load, batch by batch.
+
+Tagging, the CPU-bound stage, runs in worker processes (or on a Dask cluster):
+while the workers tag the next batches, the flow validates and loads the
+batches already tagged, in order, as the single writer of the warehouse.
+"""
 
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, deque
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, runtime
+from prefect.futures import PrefectFuture
 
-from flows import tasks
+from flows import reports, tasks
+from flows.runners import machine_cores, tagging_runner, workers_report_to_this_server
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
 from transforms.extract import iter_chunks
+from transforms.quarantine import quarantine_table
 from warehouse import db
 
 FLOW_NAME = "news_etl"
 
 
-def process_batch(con, settings: Settings, run_id: str, batch_no: int, chunk: list) -> Counter:
-    """Run one chunk of raw records through every stage; return its counts."""
-    counts: Counter = Counter(n_read=len(chunk))
-    raw, rejected_extract = tasks.extract(chunk)
-    articles, rejected_normalize = tasks.normalize(raw, settings.language)
-    unique, duplicates = tasks.dedupe(articles, con)
-    mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
-    checked = tasks.validate(tagged, mentions)
-    loaded_mentions = checked["mentions"]
-    loaded_entities = entities_of(loaded_mentions, entities)
-    quarantine = pa.concat_tables(
-        [rejected_extract, rejected_normalize, rejected_tag, checked["rejected_articles"], checked["rejected_mentions"]]
-    )
-    tasks.load(
-        con,
-        settings.lake_dir,
-        run_id,
-        batch_no,
-        articles=checked["articles"],
-        mentions=loaded_mentions,
-        entities=loaded_entities,
-        quarantine=quarantine,
-    )
-    counts.update(
-        n_loaded=checked["articles"].num_rows,
+@dataclass
+class BatchInFlight:
+    """A batch whose tagging was handed to a worker; the rest waits for the flow."""
+
+    batch_no: int
+    counts: Counter
+    quarantine: list[pa.Table]
+    content_hashes: frozenset[str]
+    tagging: PrefectFuture
+
+
+class StageClock:
+    """Seconds the flow's process spends on each stage, summed over batches."""
+
+    def __init__(self) -> None:
+        self.seconds: Counter = Counter()
+
+    @contextmanager
+    def __call__(self, stage: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - started
+
+
+def start_batch(con, settings: Settings, runner, clock: StageClock, batch_no: int, chunk: list, in_flight: frozenset) -> BatchInFlight:
+    """Extract, normalize and dedupe a chunk here, then submit its tagging to a worker."""
+    with clock("extract"):
+        raw, rejected_extract = tasks.extract(chunk)
+    with clock("normalize"):
+        articles, rejected_normalize = tasks.normalize(raw, settings.language)
+    with clock("dedupe"):
+        unique, duplicates = tasks.dedupe(articles, con, in_flight)
+    tagging = runner.submit(tasks.tag_entities, {"articles": unique})
+    counts = Counter(
+        n_read=len(chunk),
         n_duplicates=duplicates.num_rows,
         n_quarantined_extract=rejected_extract.num_rows,
         n_quarantined_normalize=rejected_normalize.num_rows,
+    )
+    hashes = frozenset(unique.column("content_hash").to_pylist())
+    return BatchInFlight(batch_no, counts, [rejected_extract, rejected_normalize], hashes, tagging)
+
+
+def process_batch(con, settings: Settings, run_id: str, clock: StageClock, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
+    """Wait for a batch's tagging, then validate and load it; return its counts and quarantine rows."""
+    with clock("tag-entities"):
+        mentions, entities, rejected_tag, tagged = batch.tagging.result()
+    with clock("validate"):
+        checked = tasks.validate(tagged, mentions)
+    loaded_mentions = checked["mentions"]
+    loaded_entities = entities_of(loaded_mentions, entities)
+    quarantine = pa.concat_tables(
+        [*batch.quarantine, rejected_tag, checked["rejected_articles"], checked["rejected_mentions"]]
+    )
+    with clock("load"):
+        tasks.load(
+            con,
+            settings.lake_dir,
+            run_id,
+            batch.batch_no,
+            articles=checked["articles"],
+            mentions=loaded_mentions,
+            entities=loaded_entities,
+            quarantine=quarantine,
+        )
+    counts = Counter(batch.counts)
+    counts.update(
+        n_loaded=checked["articles"].num_rows,
         n_quarantined_tag=rejected_tag.num_rows,
         n_quarantined_validate=checked["rejected_articles"].num_rows,
+        n_mentions_tagged=mentions.num_rows,
         n_mentions=loaded_mentions.num_rows,
         n_mentions_quarantined=checked["rejected_mentions"].num_rows,
     )
     counts["n_quarantined"] = sum(
         counts[k] for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate")
     )
-    return counts
+    return counts, quarantine
 
 
 @flow(name=FLOW_NAME)
@@ -63,39 +116,76 @@ def news_etl(
     lake_dir: str = Settings.lake_dir,
     batch_size: int = Settings.batch_size,
     language: str = Settings.language,
+    workers: int | None = None,
+    dask_address: str | None = None,
 ) -> dict:
-    """Read articles from `inputs` (files or directories) into the lake and the warehouse."""
+    """Read articles from `inputs` (files or directories) into the lake and the warehouse.
+
+    `workers` tagging processes (default: one per core), or the workers of the
+    Dask cluster at `dask_address`.
+    """
     settings = Settings(
         **({"inputs": list(inputs)} if inputs else {}),
         db_path=db_path,
         lake_dir=lake_dir,
         batch_size=batch_size,
         language=language,
+        workers=workers,
+        dask_address=dask_address,
     )
     logger = get_run_logger()
     run_id = str(runtime.flow_run.id)
     con = db.connect(settings.db_path)
     db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
     counts: Counter = Counter()
+    clock = StageClock()
+    quarantine_sample: list[pa.Table] = []
+    # Batches tagged ahead of the loader: enough to keep every worker busy, few enough to bound memory.
+    window = (settings.workers or machine_cores()) + 1
     started = time.perf_counter()
+
+    def finish(batch: BatchInFlight) -> None:
+        batch_counts, quarantine = process_batch(con, settings, run_id, clock, batch)
+        counts.update(batch_counts)
+        if sum(t.num_rows for t in quarantine_sample) < reports.QUARANTINE_SAMPLE_SIZE:
+            quarantine_sample.append(quarantine.slice(0, reports.QUARANTINE_SAMPLE_SIZE))
+        elapsed = time.perf_counter() - started
+        logger.info(
+            "batch %d: %d read, %d loaded, %d duplicates, %d quarantined, %d mentions "
+            "(run so far: %d read, %.1f articles/s)",
+            batch.batch_no,
+            batch_counts["n_read"],
+            batch_counts["n_loaded"],
+            batch_counts["n_duplicates"],
+            batch_counts["n_quarantined"],
+            batch_counts["n_mentions"],
+            counts["n_read"],
+            counts["n_read"] / elapsed if elapsed else 0.0,
+        )
+
     try:
-        for batch_no, chunk in enumerate(iter_chunks(settings.inputs, settings.batch_size), start=1):
-            batch_counts = process_batch(con, settings, run_id, batch_no, chunk)
-            counts.update(batch_counts)
-            elapsed = time.perf_counter() - started
-            logger.info(
-                "batch %d: %d read, %d loaded, %d duplicates, %d quarantined, %d mentions "
-                "(run so far: %d read, %.1f articles/s)",
-                batch_no,
-                batch_counts["n_read"],
-                batch_counts["n_loaded"],
-                batch_counts["n_duplicates"],
-                batch_counts["n_quarantined"],
-                batch_counts["n_mentions"],
-                counts["n_read"],
-                counts["n_read"] / elapsed if elapsed else 0.0,
-            )
+        with workers_report_to_this_server(), tagging_runner(settings.workers, settings.dask_address) as runner:
+            in_flight: deque[BatchInFlight] = deque()
+            for batch_no, chunk in enumerate(iter_chunks(settings.inputs, settings.batch_size), start=1):
+                hashes = frozenset().union(*(b.content_hashes for b in in_flight))
+                in_flight.append(start_batch(con, settings, runner, clock, batch_no, chunk, hashes))
+                if len(in_flight) >= window:
+                    finish(in_flight.popleft())
+            while in_flight:
+                finish(in_flight.popleft())
         counts["n_entities"] = db.count_run_entities(con, run_id)
+        elapsed = time.perf_counter() - started
+        rows = reports.stage_rows(counts, clock.seconds)
+        reports.log_stages(logger, rows)
+        sample = pa.concat_tables([quarantine_table([]), *quarantine_sample])
+        reports.publish_artifacts(
+            run_id,
+            rows,
+            counts,
+            elapsed,
+            sample.slice(0, reports.QUARANTINE_SAMPLE_SIZE),
+            db.top_run_entities(con, run_id, reports.TOP_ENTITIES),
+        )
         db.finish_run(con, run_id, "completed", counts)
     except BaseException as exc:
         db.finish_run(con, run_id, "failed", counts, error=f"{type(exc).__name__}: {exc}")

@@ -38,10 +38,14 @@ class Settings:
     lake_dir: str = str(DEFAULT_LAKE)
     batch_size: int = DEFAULT_BATCH_SIZE
     language: str = "ru"
+    workers: int | None = None  # tagging processes; None: one per core of the machine running the flow
+    dask_address: str | None = None  # tcp://HOST:PORT of an existing Dask scheduler, instead of local processes
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise ValueError(f"batch size must be at least 1, got {self.batch_size}")
+        if self.workers is not None and self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}")
         if not self.inputs:
             raise ValueError("no input paths given")
 

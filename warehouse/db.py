@@ -161,3 +161,10 @@ def finish_run(
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     """Distinct entities mentioned by the articles that run `run_id` loaded."""
     return con.execute(sql("count_run_entities"), {"run_id": run_id}).fetchone()[0]
+
+
+def top_run_entities(con: duckdb.DuckDBPyConnection, run_id: str, limit: int) -> list[dict]:
+    """The `limit` entities most mentioned by run `run_id`: type, name, mentions, articles."""
+    cursor = con.execute(sql("top_run_entities"), {"run_id": run_id, "limit": limit})
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
