@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test clean
+.PHONY: install demo test bench ui clean
 
 install: $(STAMP)
 
@@ -24,6 +24,15 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Bare natasha vs the pipeline on every core (N articles of the bulk corpus: make bench N=1000).
+N ?= 2000
+bench: install
+	$(BIN)/python bench/throughput.py --n $(N)
+
+# A local Prefect server with its UI on http://127.0.0.1:4200 (database under data/prefect/).
+ui: install
+	$(BIN)/newsetl ui
 
 clean:
 	rm -rf $(VENV) data *.egg-info

@@ -1,0 +1,192 @@
+"""Throughput benchmark: bare natasha in one process vs the whole pipeline on every core.
+
+Measured in the same run, over the first N articles of a JSON Lines file:
+- bare natasha: segment + morphology + NER + span normalization, one process,
+  a plain loop (the linguistic work the pipeline needs, nothing else);
+- the pipeline: `newsetl run` end to end (extract to load, every stage on),
+  timed from the `runs` row (started_at to finished_at), so Prefect's server
+  start is not counted;
+- their ratio, and the peak memory of each (the pipeline's: the flow process
+  plus its tagging workers, summed, sampled every 0.2 s; Prefect's own server
+  process is reported apart).
+
+Example: .venv/bin/python bench/throughput.py --n 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import psutil
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_JSONL = PROJECT_ROOT.parent / "shared" / "corpora" / "news_bulk_dev.jsonl.gz"
+
+
+def first_lines(path: Path, n: int, target: Path) -> int:
+    """Copy the first `n` non-blank lines of a (possibly gzipped) JSONL file; return how many."""
+    opener = gzip.open if path.read_bytes()[:2] == b"\x1f\x8b" else open
+    count = 0
+    with opener(path, "rt", encoding="utf-8") as source, target.open("w", encoding="utf-8") as out:
+        for line in source:
+            if count == n:
+                break
+            if line.strip():
+                out.write(line if line.endswith("\n") else line + "\n")
+                count += 1
+    return count
+
+
+def bare_natasha(jsonl: Path) -> tuple[int, float]:
+    """Tag every article's text with natasha in a plain loop; return (articles, seconds)."""
+    from natasha import Doc, MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+
+    embedding = NewsEmbedding()
+    segmenter, morph_vocab = Segmenter(), MorphVocab()
+    morph_tagger, ner_tagger = NewsMorphTagger(embedding), NewsNERTagger(embedding)
+    texts = [json.loads(line).get("text") or "" for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    started = time.perf_counter()
+    for text in texts:
+        doc = Doc(text)
+        doc.segment(segmenter)
+        doc.tag_morph(morph_tagger)
+        doc.tag_ner(ner_tagger)
+        for span in doc.spans:
+            span.normalize(morph_vocab)
+    return len(texts), time.perf_counter() - started
+
+
+def is_prefect_server(process: psutil.Process) -> bool:
+    try:
+        command = " ".join(process.cmdline())
+    except psutil.Error:
+        return False
+    return "uvicorn" in command or "prefect.server" in command or " server start" in command
+
+
+class PeakMemory(threading.Thread):
+    """Samples the resident memory of a process tree: pipeline processes summed, server apart."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.every = every
+        self.peak_pipeline = 0
+        self.peak_server = 0
+        self.peak_processes = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            pipeline = server = processes = 0
+            try:
+                tree = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                break
+            for process in tree:
+                try:
+                    rss = process.memory_info().rss
+                except psutil.Error:
+                    continue
+                if is_prefect_server(process):
+                    server += rss
+                else:
+                    pipeline += rss
+                    processes += 1
+            self.peak_pipeline = max(self.peak_pipeline, pipeline)
+            self.peak_server = max(self.peak_server, server)
+            self.peak_processes = max(self.peak_processes, processes)
+            self.done.wait(self.every)
+
+
+def pipeline(jsonl: Path, workdir: Path, workers: int | None, batch_size: int) -> dict:
+    """Run `newsetl run` on the file; return its counts, seconds (from the runs row) and peak memory."""
+    db_path = workdir / "bench.duckdb"
+    command = [
+        str(Path(sys.executable).with_name("newsetl")), "run", str(jsonl),
+        "--db", str(db_path), "--lake", str(workdir / "lake"), "--batch-size", str(batch_size),
+    ]  # fmt: skip
+    if workers:
+        command += ["--workers", str(workers)]
+    log = (workdir / "run.log").open("w")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+    sampler = PeakMemory(process.pid)
+    sampler.start()
+    try:
+        code = process.wait()
+    finally:  # interrupted: leave no run or worker behind
+        sampler.done.set()
+        sampler.join()
+        for leftover in [*psutil.Process(process.pid).children(recursive=True), process] if process.poll() is None else []:
+            leftover.kill()
+    if code != 0:
+        raise SystemExit(f"the pipeline run failed (exit {code}); see {workdir / 'run.log'}")
+    con = duckdb.connect(str(db_path), read_only=True)
+    n_read, n_loaded, seconds = con.execute(
+        "SELECT n_read, n_loaded, epoch(finished_at) - epoch(started_at) FROM runs"
+    ).fetchone()
+    con.close()
+    return {
+        "n_read": n_read,
+        "n_loaded": n_loaded,
+        "seconds": seconds,
+        "peak_pipeline": sampler.peak_pipeline,
+        "peak_server": sampler.peak_server,
+        "processes": sampler.peak_processes,
+    }
+
+
+def mib(n_bytes: float) -> str:
+    return f"{n_bytes / 2**20:,.0f} MiB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--jsonl", type=Path, default=DEFAULT_JSONL, help="JSON Lines articles (gzip allowed)")
+    parser.add_argument("--n", type=int, default=2000, help="articles to read from the start of the file")
+    parser.add_argument("--workers", type=int, default=None, help="tagging processes (default: one per core)")
+    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--pipeline-only", action="store_true", help="skip bare natasha (memory checks at large N)")
+    args = parser.parse_args()
+    if not args.jsonl.exists():
+        raise SystemExit(f"no articles at {args.jsonl}: pass --jsonl FILE")
+    with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
+        workdir = Path(tmp)
+        subset = workdir / "articles.jsonl"
+        n = first_lines(args.jsonl, args.n, subset)
+        cores = len(os.sched_getaffinity(0))
+        print(f"{n} articles from {args.jsonl}; {cores} cores; load average {os.getloadavg()[0]:.2f} at start")
+        bare_rate = None
+        if not args.pipeline_only:
+            n_bare, bare_seconds = bare_natasha(subset)
+            bare_rate = n_bare / bare_seconds
+            bare_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            print(f"bare natasha, 1 process:    {bare_rate:7.1f} articles/s  ({n_bare} in {bare_seconds:.1f} s, peak {mib(bare_peak)})")
+        result = pipeline(subset, workdir, args.workers, args.batch_size)
+        rate = result["n_read"] / result["seconds"]
+        print(
+            f"pipeline, end to end:        {rate:7.1f} articles/s  ({result['n_read']} read, {result['n_loaded']} loaded "
+            f"in {result['seconds']:.1f} s)"
+        )
+        print(
+            f"pipeline peak memory:        {mib(result['peak_pipeline'])} over {result['processes']} processes "
+            f"(flow + tagging workers); Prefect server {mib(result['peak_server'])}"
+        )
+        if bare_rate:
+            print(f"ratio pipeline / bare:       {rate / bare_rate:7.2f}  (target on 2 cores: >= 1.5)")
+        print(f"load average at the end {os.getloadavg()[0]:.2f} (other work on the machine slows both sides)")
+
+
+if __name__ == "__main__":
+    main()

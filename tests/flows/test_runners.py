@@ -1,0 +1,68 @@
+"""Tagging on worker processes and on a Dask cluster gives the same tables as a single process."""
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+# Every column but the ones that name the run (run_id, quarantined_at differ between runs by design).
+TABLES = {
+    "articles": "article_id, source, url, title, published_at, language, text, content_hash",
+    "mentions": "article_id, start, stop, sentence, type, text, normal, entity_id",
+    "entities": "entity_id, type, name",
+    "quarantine": "quarantine_id, stage, source, record_key, reason, payload",
+}
+
+
+def tables(db_path):
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return {name: sorted(con.execute(f"SELECT {columns} FROM {name}").fetchall(), key=repr) for name, columns in TABLES.items()}  # noqa: S608 (fixed names)
+    finally:
+        con.close()
+
+
+def run(examples, tmp_path, name, **options):
+    from flows.etl import news_etl
+
+    summary = news_etl(
+        inputs=[str(examples)],
+        db_path=str(tmp_path / f"{name}.duckdb"),
+        lake_dir=str(tmp_path / f"{name}-lake"),
+        batch_size=3,  # several batches in flight at once
+        **options,
+    )
+    return summary, tables(tmp_path / f"{name}.duckdb")
+
+
+@pytest.fixture(scope="module")
+def single_process(prefect_server, tmp_path_factory):
+    import shutil
+
+    from flows.settings import EXAMPLES_DIR
+
+    tmp_path = tmp_path_factory.mktemp("single")
+    shutil.copytree(EXAMPLES_DIR, tmp_path / "articles")
+    return run(tmp_path / "articles", tmp_path, "single", workers=1)
+
+
+def test_two_worker_processes_give_the_same_tables(single_process, examples, tmp_path):
+    summary, found = run(examples, tmp_path, "two", workers=2)
+    assert (summary["n_read"], summary["n_loaded"], summary["n_duplicates"], summary["n_quarantined"]) == (9, 7, 1, 1)
+    # record keys name the file the record came from, which differs between the two copies
+    assert {k: v for k, v in found.items() if k != "quarantine"} == {
+        k: v for k, v in single_process[1].items() if k != "quarantine"
+    }
+    assert len(found["mentions"]) > 50
+
+
+def test_a_dask_cluster_gives_the_same_tables(single_process, examples, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary, found = run(examples, tmp_path, "dask", dask_address=cluster.scheduler_address, workers=2)
+    assert summary["n_loaded"] == 7
+    assert {k: v for k, v in found.items() if k != "quarantine"} == {
+        k: v for k, v in single_process[1].items() if k != "quarantine"
+    }
+    assert [row[1:3] for row in found["quarantine"]] == [row[1:3] for row in single_process[1]["quarantine"]]

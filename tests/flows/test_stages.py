@@ -1,0 +1,81 @@
+"""Stage errors: network errors are retried with backoff, parse failures are not; a failed stage names itself."""
+
+import socket
+import urllib.error
+
+import duckdb
+import pytest
+
+from flows.tasks import EXTRACT_RETRIES, StageFailed, batch_task, is_transient
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (ConnectionResetError("reset by peer"), True),
+        (TimeoutError("read timed out"), True),
+        (socket.gaierror("name resolution failed"), True),
+        (urllib.error.URLError("connection refused"), True),
+        (urllib.error.HTTPError("https://example.test", 503, "Service Unavailable", {}, None), True),
+        (urllib.error.HTTPError("https://example.test", 404, "Not Found", {}, None), False),
+        (ValueError("invalid JSON"), False),
+        (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), False),
+        (FileNotFoundError("gone"), False),
+    ],
+)
+def test_only_network_errors_are_transient(error, transient):
+    assert is_transient(error) is transient
+
+
+def test_stage_failed_survives_pickling():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(StageFailed("tag-entities", "MemoryError: ", transient=False)))
+    assert str(error) == "stage tag-entities failed: MemoryError: " and error.stage == "tag-entities"
+
+
+def flaky_extract(error: Exception, failures: int):
+    """An extract task (the project's retry options, no delay) that raises `error` `failures` times."""
+    calls = []
+
+    @batch_task("extract", **{**EXTRACT_RETRIES, "retry_delay_seconds": 0, "retry_jitter_factor": None})
+    def extract(chunk: list) -> list:
+        calls.append(len(chunk))
+        if len(calls) <= failures:
+            raise error
+        return chunk
+
+    return extract, calls
+
+
+@pytest.mark.e2e
+def test_extract_retries_a_network_error(prefect_server):
+    from prefect import flow
+
+    extract, calls = flaky_extract(ConnectionResetError("connection reset by peer"), failures=2)
+    assert flow(extract)(["a"]) == ["a"]
+    assert len(calls) == 3
+
+
+@pytest.mark.e2e
+def test_extract_does_not_retry_a_parse_failure(prefect_server):
+    from prefect import flow
+
+    extract, calls = flaky_extract(ValueError("no ' date ' header"), failures=1)
+    with pytest.raises(StageFailed, match=r"stage extract failed: ValueError: no ' date ' header"):
+        flow(extract)(["a"])
+    assert len(calls) == 1
+
+
+@pytest.mark.e2e
+def test_a_failed_stage_fails_the_run_naming_the_stage(prefect_server, examples, tmp_path):
+    from flows.etl import news_etl
+
+    lake = tmp_path / "lake"
+    lake.write_text("a file where the lake directory should be")
+    with pytest.raises(StageFailed, match=r"^stage load failed: \w+Error"):
+        news_etl(inputs=[str(examples)], db_path=str(tmp_path / "w.duckdb"), lake_dir=str(lake), workers=1)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    status, error = con.execute("SELECT status, error FROM runs").fetchone()
+    con.close()
+    assert status == "failed" and error.startswith("StageFailed: stage load failed:")
