@@ -1,0 +1,63 @@
+"""`newsetl serve` and `newsetl ui`: what can be checked without serving forever."""
+
+import inspect
+from collections import Counter
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from flows import reports
+from flows.cli import app
+from flows.cli_serve import read_sources
+from flows.settings import PROJECT_ROOT
+
+runner = CliRunner()
+
+
+def test_serve_says_when_no_server_answers(tmp_path):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+        result = runner.invoke(app, ["serve", "--cron", "*/5 * * * *"])
+    assert result.exit_code == 1
+    assert "no Prefect server answers at http://127.0.0.1:9/api" in result.output
+    assert "newsetl ui" in result.output
+
+
+def test_serve_refuses_a_bad_cron():
+    result = runner.invoke(app, ["serve", "--cron", "every five minutes"])
+    assert result.exit_code == 2 and "not a valid cron expression" in result.output
+
+
+def test_sources_file_lists_paths_relative_to_itself(tmp_path):
+    (tmp_path / "incoming").mkdir()
+    listing = tmp_path / "sources.txt"
+    listing.write_text("# the feeds we keep\nincoming\n\n/data/dump.jsonl  # nightly dump\n", encoding="utf-8")
+    assert read_sources(listing) == [str(tmp_path / "incoming"), "/data/dump.jsonl"]
+
+
+def test_prefect_yaml_declares_the_flow_with_valid_parameters():
+    from flows.etl import news_etl
+
+    config = yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    (deployment,) = config["deployments"]
+    path, name = deployment["entrypoint"].split(":")
+    assert (PROJECT_ROOT / path).is_file() and name == news_etl.fn.__name__
+    assert set(deployment["parameters"]) <= set(inspect.signature(news_etl.fn).parameters)
+    assert deployment["schedules"][0]["cron"] == "*/15 * * * *"
+    assert deployment["work_pool"]["name"] == "newsetl-process"
+
+
+def test_summary_rows_follow_the_articles_through_the_stages():
+    counts = Counter(
+        n_read=10, n_quarantined_extract=1, n_quarantined_normalize=1, n_duplicates=2, n_quarantined_tag=1,
+        n_quarantined_validate=1, n_loaded=4, n_mentions_tagged=30, n_mentions=25, n_mentions_quarantined=3,
+    )  # fmt: skip
+    rows = reports.stage_rows(counts, Counter({"tag-entities": 2.5}))
+    assert [(r["stage"], r["articles_in"], r["articles_out"]) for r in rows] == [
+        ("extract", 10, 9), ("normalize", 9, 8), ("dedupe", 8, 6), ("tag-entities", 6, 5), ("validate", 5, 4), ("load", 4, 4),
+    ]  # fmt: skip
+    assert rows[3]["seconds"] == 2.5 and rows[3]["left_or_added"] == "1 quarantined, 30 mentions"
+    # each stage's output is the next one's input
+    assert all(a["articles_out"] == b["articles_in"] for a, b in zip(rows, rows[1:]))
