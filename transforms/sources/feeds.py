@@ -48,11 +48,19 @@ def _iso(parsed) -> str | None:
     return datetime(*parsed[:6], tzinfo=UTC).isoformat() if parsed else None
 
 
+def _localised_date(value: str) -> str | None:
+    """A date feedparser could not read, often in the feed's language («Seg, 24 Set 2018 19:42:40 -0300»)."""
+    import dateparser  # slow to import; only feeds with such dates need it
+
+    parsed = dateparser.parse(value, settings={"RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": "UTC"})
+    return parsed.isoformat() if parsed else None
+
+
 def _published(entry) -> str | None:
-    """ISO 8601 in UTC when feedparser understood the date, else the date as the feed wrote it."""
+    """ISO 8601 when the date can be read, else the date as the feed wrote it (normalize then quarantines it)."""
     for field in ("published", "updated", "created"):
         if entry.get(field):
-            return _iso(entry.get(f"{field}_parsed")) or entry[field]
+            return _iso(entry.get(f"{field}_parsed")) or _localised_date(entry[field]) or entry[field]
     return None
 
 

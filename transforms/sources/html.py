@@ -98,8 +98,9 @@ def extract_page(html: str, url: str | None = None) -> dict:
 
     `published` is ISO 8601 (a day, or a timestamp with the zone the page gave).
     """
+    # no deduplicate=True: its cache lives across calls, so a page seen again (a re-run) would lose its text
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False, deduplicate=True
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
     text = (document.text or "").strip() if document else ""
     if len(text) < MIN_TEXT_CHARS:
