@@ -267,4 +267,4 @@ def test_a_localised_feed_date_is_read(tmp_path):
     path = tmp_path / "pt.rss"
     path.write_text(RSS.format(encoding="utf-8").replace("Wed, 14 Jan 2026 08:15:00 +0300", "Qua, 14 Jan 2026 08:15:00 -0300"), encoding="utf-8")
     raws, _ = read(path)
-    assert raws[0]["published_raw"] == "2026-01-14T08:15:00-03:00"
+    assert raws[0]["published_raw"] == "2026-01-14T11:15:00+00:00"
