@@ -114,9 +114,9 @@ def news_etl(
                 counts["n_read"],
                 counts["n_read"] / elapsed if elapsed else 0.0,
             )
-        counts["n_entities"] = db.count_run_entities(con, run_id)
         # only now: a run that failed above leaves the state as it was, so its input is read again
         db.save_source_state(con, run_id, [asdict(entry) for entry in context.updates])
+        counts["n_entities"] = db.count_run_entities(con, run_id)
         db.finish_run(con, run_id, "completed", counts)
     except BaseException as exc:
         db.finish_run(con, run_id, "failed", counts, error=f"{type(exc).__name__}: {exc}")
