@@ -23,6 +23,10 @@ sources_app = typer.Typer(
 SourcesOption = Annotated[Path, typer.Option("--sources", help="The sources.toml to read.")]
 
 
+def say(line: str) -> None:
+    console.print(line, highlight=False, soft_wrap=True, markup=False)
+
+
 def _load(sources_file: Path, only: list[str] | None = None):
     from transforms.sources.config import SourceConfigError, load_sources, select_sources
 
@@ -73,9 +77,6 @@ def check_sources(
     from transforms.sources.read import ReadContext, read_source
 
     sources, http_settings = _load(sources_file, only)
-    table = Table()
-    for column in ("source", "read", "ok", "bad", "first record / first problem"):
-        table.add_column(column, overflow="fold")
     broken = 0
     with HttpClient(http_settings) as http:
         for source in sources:
@@ -83,23 +84,17 @@ def check_sources(
                 items = list(itertools.islice(read_source(source, ReadContext(http=http)), CHECK_SAMPLE))
             except FileNotFoundError as exc:
                 broken += 1
-                table.add_row(source.name, "0", "0", "-", str(exc))
+                say(f"{source.name}: cannot read: {exc}")
                 continue
             raw, rejected = parse_items(items, http)
-            kinds = Counter(item.kind for item in items)
+            kinds = ", ".join(f"{n} {kind}" for kind, n in Counter(item.kind for item in items).items())
+            say(f"{source.name}: read {len(items)} ({kinds or 'nothing'}): {raw.num_rows} ok, {rejected.num_rows} quarantined")
             if raw.num_rows:
                 first = raw.slice(0, 1).to_pylist()[0]
-                detail = f"{first['title'] or '(no title)'} | {first['published_raw'] or '(no date)'} | {len(first['raw_text'])} chars"
-            else:
-                detail = ""
-            if rejected.num_rows:
-                detail += ("\n" if detail else "") + rejected.column("reason")[0].as_py()
-            if not items:
-                detail = "nothing to read"
+                say(f"  first: {first['title'] or '(no title)'} | {first['published_raw'] or '(no date)'} | {len(first['raw_text']):,} characters")
+            for reason in rejected.column("reason").to_pylist()[:2]:
+                say(f"  problem: {reason}")
             if items and not raw.num_rows:
                 broken += 1
-            kinds_text = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
-            table.add_row(source.name, kinds_text or "0", str(raw.num_rows), str(rejected.num_rows), detail)
-    console.print(table)
     if broken:
         raise typer.Exit(1)
