@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test clean
+.PHONY: install demo test bench clean
 
 install: $(STAMP)
 
@@ -24,6 +24,11 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Benchmarks read the shared corpora (not part of the repository); override CORPORA to point elsewhere.
+CORPORA ?= ../shared/corpora
+bench: install
+	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
 
 clean:
 	rm -rf $(VENV) data *.egg-info

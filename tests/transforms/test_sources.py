@@ -268,3 +268,31 @@ def test_a_localised_feed_date_is_read(tmp_path):
     path.write_text(RSS.format(encoding="utf-8").replace("Wed, 14 Jan 2026 08:15:00 +0300", "Qua, 14 Jan 2026 08:15:00 -0300"), encoding="utf-8")
     raws, _ = read(path)
     assert raws[0]["published_raw"] == "2026-01-14T11:15:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("found", "stated", "chosen"),
+    [
+        ("Вести Ru", ["Вести.Ru"], "Вести.Ru"),
+        ("Константин Нагаев; Владимир Дергачев", ["Константин Нагаев, Владимир Дергачев"], "Константин Нагаев, Владимир Дергачев"),
+        ("INFORM KZ", ["Казинформ"], "INFORM KZ"),
+        (None, ["RT"], "RT"),
+        (None, [], None),
+    ],
+)
+def test_author_keeps_the_pages_spelling(found, stated, chosen):
+    from transforms.sources.html import choose_author
+
+    assert choose_author(found, stated) == chosen
+
+
+def test_published_prefers_a_stated_timestamp_of_the_same_day():
+    from datetime import datetime
+
+    from transforms.sources.html import choose_published
+
+    stated = [datetime.fromisoformat("2026-01-15T10:00:00+03:00")]
+    assert choose_published("2026-01-15", stated) == "2026-01-15T10:00:00+03:00"
+    assert choose_published("2026-01-14", stated) == "2026-01-14"
+    assert choose_published(None, stated) == "2026-01-15T10:00:00+03:00"
+    assert choose_published(None, []) is None

@@ -71,16 +71,35 @@ def page_timestamps(tree) -> list[datetime]:
     return [parsed for parsed in map(_parse_timestamp, found) if parsed is not None]
 
 
-def _jsonld_author(tree) -> str | None:
+def stated_authors(tree) -> list[str]:
+    """Author names the page states in its markup: rel=author links, JSON-LD, meta author (not URLs)."""
+    found = [" ".join(a.text_content().split()) for a in tree.xpath('//a[@rel="author"]')]
     for obj in _jsonld_objects(tree):
         author = obj.get("author")
-        if isinstance(author, list) and author:
-            author = author[0]
-        if isinstance(author, dict):
-            author = author.get("name")
-        if isinstance(author, str) and author.strip():
-            return author.strip()
-    return None
+        for one in author if isinstance(author, list) else [author]:
+            name = one.get("name") if isinstance(one, dict) else one
+            if isinstance(name, str):
+                found.append(name.strip())
+    found += [m.strip() for m in tree.xpath('//meta[@name="author"]/@content')]
+    return [name for name in found if name and "://" not in name]
+
+
+def _letters(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def choose_author(trafilatura_author: str | None, stated: list[str]) -> str | None:
+    """trafilatura's author, in the page's own spelling when the page states the same name.
+
+    trafilatura rewrites punctuation («Вести.Ru» → «Вести Ru», «А, Б» → «А; Б»);
+    the page's form is the name as its publisher writes it.
+    """
+    if trafilatura_author:
+        for name in stated:
+            if _letters(name) == _letters(trafilatura_author):
+                return name
+        return trafilatura_author
+    return stated[0] if stated else None
 
 
 def choose_published(trafilatura_date: str | None, stated: list[datetime]) -> str | None:
@@ -113,7 +132,7 @@ def extract_page(html: str, url: str | None = None) -> dict:
     title = document.title
     if not title and tree is not None:
         title = (tree.findtext(".//title") or "").strip() or None
-    author = document.author or (_jsonld_author(tree) if tree is not None else None)
+    author = choose_author(document.author, stated_authors(tree) if tree is not None else [])
     return {
         "url": document.url or url,
         "title": title,
