@@ -9,7 +9,7 @@ what could not be read. It fetches the pages that feed items link to, when
 their source asks for it, and extracts pages' main text.
 
 Reads: nothing (RawItems). Adds: source, record_key, url, title,
-published_raw, raw_text, payload.
+published_raw, raw_text, payload, language.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ RAW_SCHEMA = pa.schema(
         ("published_raw", pa.string()),  # the publication date as the source gave it (ISO 8601 for feeds and pages)
         ("raw_text", pa.string()),
         ("payload", pa.string()),  # the whole raw record, for quarantine and replay
+        ("language", pa.string()),  # the language its source declares (sources.toml), else null
     ]
 )
 
@@ -243,5 +244,6 @@ def parse_items(items: list[RawItem], http: HttpClient | None = None) -> tuple[p
         row["published_raw"] = _with_timezone(row["published_raw"], item.source.timezone if item.source else None)
         row["record_key"] = item.record_key
         row["payload"] = item.data
+        row["language"] = item.source.language if item.source else None
         rows.append(row)
     return pa.Table.from_pylist(rows, schema=RAW_SCHEMA), quarantine_table(rejected)

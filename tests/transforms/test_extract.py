@@ -33,6 +33,7 @@ def test_seed_format_header_and_text(tmp_path):
             "published_raw": "2026-01-14",
             "raw_text": "Первый абзац.\n\nВторой абзац.",
             "payload": " date 2026-01-14 Первый абзац.\n\nВторой абзац.",
+            "language": None,
         }
     ]
 
