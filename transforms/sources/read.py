@@ -56,7 +56,8 @@ class RawItem:
     """One record as read: a seed file, a dump row, a feed item or a page.
 
     kind: "txt" (seed-format text), "record" (a dump row as a JSON object),
-    "entry" (a feed item as JSON), "html" (a page's decoded HTML).
+    "entry" (a feed item as JSON), "html" (a page's decoded HTML), or
+    "error" (what could not be read; `error` says why).
     """
 
     kind: str
@@ -140,7 +141,7 @@ def detect_kind(name: str, data: bytes, content_type: str | None = None) -> str:
 
 
 def _error(source: Source, key: str, reason: str, payload: str | None = None) -> RawItem:
-    return RawItem("txt", key, payload, error=reason, source=source)
+    return RawItem("error", key, payload, error=reason, source=source)
 
 
 def _lossless(data: bytes) -> str:
