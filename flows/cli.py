@@ -57,6 +57,10 @@ def run(
 
     Example: newsetl run --sources examples/sources.toml --only seed --db data/news.duckdb
     """
+    if sources and paths:
+        raise fail("give PATHs or --sources, not both", code=2)
+    if only and not sources:
+        raise fail("--only names sources of a --sources file", code=2)
     inputs = paths or [str(EXAMPLES_DIR)]
     missing = [p for p in inputs if not p.startswith(("http://", "https://")) and not Path(p).exists()]
     if missing and not sources:
