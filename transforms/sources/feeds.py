@@ -28,7 +28,7 @@ def refuse_unsafe_xml(text: str) -> None:
     try:
         defusedxml.ElementTree.fromstring(text)
     except defusedxml.DefusedXmlException as exc:
-        raise FeedError(f"unsafe XML refused ({type(exc).__name__}: {exc})") from None
+        raise FeedError(f"unsafe XML refused ({exc})") from None
     except ParseError as exc:
         raise FeedError(f"invalid XML ({exc})") from None
 
