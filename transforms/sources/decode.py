@@ -47,8 +47,12 @@ def declared_charset(head: bytes) -> str | None:
         return None
 
 
+CONTROL_SAMPLE = 65_536  # characters looked at: binary shows at once, and dumps are large
+
+
 def _checked(text: str, encoding: str) -> tuple[str, str]:
-    if text and len(CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
+    sample = text[:CONTROL_SAMPLE]
+    if sample and len(CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
         raise UndecodableError(f"binary data, not text (too many control characters as {encoding})")
     return text, encoding
 
