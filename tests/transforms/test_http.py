@@ -29,6 +29,8 @@ class Server:
                 status, headers, body, delay = replies.pop(0) if len(replies) > 1 else replies[0]
                 if headers.get("ETag") and self.headers.get("If-None-Match") == headers["ETag"]:
                     status, body = 304, b""
+                if headers.get("Last-Modified") and self.headers.get("If-Modified-Since") == headers["Last-Modified"]:
+                    status, body = 304, b""
                 time.sleep(delay)
                 self.send_response(status)
                 for name, value in headers.items():
@@ -125,6 +127,19 @@ def test_url_source_with_etag_gets_304_the_second_time(server, http):
     assert read(source, context=second, http=http) == ([], [])
     assert server.requests[-1][1]["If-None-Match"] == '"v1"'
     assert second.updates == []
+
+
+def test_last_modified_is_sent_back_and_a_full_read_asks_unconditionally(server, http):
+    page = PAGE.format(charset="utf-8").encode()
+    stamp = "Thu, 15 Jan 2026 07:00:00 GMT"
+    server.route("/page", (200, {"Content-Type": "text/html", "Last-Modified": stamp}, page))
+    source = Source("site", f"{server.url}/page")
+    first = ReadContext(http=http)
+    assert len(read(source, context=first, http=http)[0]) == 1
+    assert read(source, context=ReadContext(known={(e.source, e.key): e for e in first.updates}, http=http), http=http) == ([], [])
+    assert server.requests[-1][1]["If-Modified-Since"] == stamp
+    assert len(read(source, context=ReadContext(http=http), http=http)[0]) == 1  # --full: no state, no condition
+    assert "If-Modified-Since" not in server.requests[-1][1]
 
 
 def test_a_charset_from_the_http_header_decodes_the_page(server, http):
