@@ -11,7 +11,7 @@ import pytest
 from transforms.extract import iter_chunks, parse_items
 from transforms.sources.config import Source, SourceConfigError, load_sources, select_sources
 from transforms.sources.decode import UndecodableError, decode_bytes
-from transforms.sources.read import ReadContext, StateEntry, detect_kind
+from transforms.sources.read import ReadContext, detect_kind
 
 SEED = " date 2026-01-14 Центральный банк сохранил ключевую ставку. Решение принято в Москве."
 
