@@ -186,3 +186,37 @@ def test_named_sources_incrementally_and_a_failed_run_keeps_the_state(prefect_se
     second = run_flow([], tmp_path, sources_file=sources, only=["wire", "newsroom"])
     # only the changed dump is read again: its two old rows are duplicates of themselves
     assert (second["n_read"], second["n_loaded"], second["n_duplicates"], second["n_quarantined"]) == (4, 1, 2, 1)
+
+
+def test_a_feed_whose_items_link_to_pages_over_http(prefect_server, tmp_path):
+    from tests.transforms.test_http import Server
+    from tests.transforms.test_sources import PAGE
+
+    server = Server()
+    server.thread.start()
+    try:
+        items = "".join(
+            f"<item><guid>{n}</guid><link>{server.url}/news/{n}</link><title>Метро {n}</title>"
+            f"<pubDate>Thu, 15 Jan 2026 07:0{n}:00 GMT</pubDate><description>Анонс.</description></item>"
+            for n in (1, 2)
+        )
+        feed = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Агентство</title>{items}</channel></rss>'
+        server.route("/rss", (200, {"Content-Type": "application/rss+xml", "ETag": '"v1"'}, feed.encode()))
+        server.route("/news/1", (200, {"Content-Type": "text/html"}, PAGE.format(charset="utf-8").encode()))
+        config = tmp_path / "sources.toml"
+        config.write_text(
+            f'[sources.agency]\nlocation = "{server.url}/rss"\nfollow_links = true\n[http]\nhost_delay = 0\nbackoff = 0.01\n',
+            encoding="utf-8",
+        )
+        first = run_flow([], tmp_path, sources_file=str(config))
+        second = run_flow([], tmp_path, sources_file=str(config))
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+    assert (first["n_read"], first["n_loaded"], first["n_quarantined_extract"]) == (2, 1, 1)
+    db = tmp_path / "w.duckdb"
+    [(source, title, text)] = query(db, "SELECT source, title, text FROM articles")
+    assert source == "agency" and title == "Метро 1" and "Ильсур Метшин" in text
+    assert query(db, "SELECT reason FROM quarantine") == [(f"{server.url}/rss#2: page {server.url}/news/2: HTTP 404 Not Found",)]
+    assert second["n_read"] == 0  # the feed answered 304 Not Modified
+    assert server.requests[-1][1].get("If-None-Match") == '"v1"'
