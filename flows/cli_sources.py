@@ -80,12 +80,7 @@ def check_sources(
     broken = 0
     with HttpClient(http_settings) as http:
         for source in sources:
-            try:
-                items = list(itertools.islice(read_source(source, ReadContext(http=http)), CHECK_SAMPLE))
-            except FileNotFoundError as exc:
-                broken += 1
-                say(f"{source.name}: cannot read: {exc}")
-                continue
+            items = list(itertools.islice(read_source(source, ReadContext(http=http)), CHECK_SAMPLE))
             raw, rejected = parse_items(items, http)
             kinds = ", ".join(f"{n} {kind}" for kind, n in Counter(item.kind for item in items).items())
             say(f"{source.name}: read {len(items)} ({kinds or 'nothing'}): {raw.num_rows} ok, {rejected.num_rows} quarantined")

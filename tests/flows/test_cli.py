@@ -80,7 +80,7 @@ def test_sources_check_fails_on_a_source_that_cannot_be_read(tmp_path):
     config.write_text('[sources.broken]\nlocation = "bad.rss"\n[sources.gone]\nlocation = "nowhere"\n', encoding="utf-8")
     result = runner.invoke(app, ["sources", "check", "--sources", str(config)], terminal_width=200)
     assert result.exit_code == 1
-    assert "invalid XML" in result.output and "does not exist" in result.output
+    assert "invalid XML" in result.output and "the location does not exist" in result.output
 
 
 def test_run_with_a_bad_sources_file_is_a_usage_error(tmp_path):

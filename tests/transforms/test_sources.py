@@ -296,3 +296,10 @@ def test_published_prefers_a_stated_timestamp_of_the_same_day():
     assert choose_published("2026-01-14", stated) == "2026-01-14"
     assert choose_published(None, stated) == "2026-01-15T10:00:00+03:00"
     assert choose_published(None, []) is None
+
+
+def test_a_named_source_whose_location_is_missing_is_quarantined_and_the_others_are_read(tmp_path):
+    (tmp_path / "a.txt").write_text(SEED, encoding="utf-8")
+    raws, rejected = read(Source("gone", str(tmp_path / "unmounted")), Source("here", str(tmp_path)))
+    assert [r["source"] for r in raws] == ["here"]
+    assert [r["reason"] for r in rejected] == [f"{tmp_path / 'unmounted'}: the location does not exist"]

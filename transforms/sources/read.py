@@ -294,5 +294,11 @@ def read_source(source: Source, context: ReadContext) -> Iterator[RawItem]:
     if source.is_url:
         yield from _read_url(source, source.location, context)
         return
-    for path in find_files(source.location):
+    try:
+        paths = find_files(source.location)
+    except FileNotFoundError:
+        # a named source whose folder is missing (an unmounted share) must not stop the others
+        yield _error(source, source.location, "the location does not exist")
+        return
+    for path in paths:
         yield from _read_file(source, path, context)
