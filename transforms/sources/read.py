@@ -173,7 +173,7 @@ def items_from_bytes(
     try:
         text, _encoding = decode_bytes(data, charset)
     except UndecodableError as exc:
-        yield _error(source, key, f"cannot decode: {exc}", _lossless(data[:100_000]))
+        yield _error(source, key, f"cannot decode: {exc}", _lossless(data))
         return
     text = text.lstrip("\ufeff")
     if kind == "txt":
