@@ -21,10 +21,14 @@ from warehouse import db
 FLOW_NAME = "news_etl"
 
 
-def process_batch(con, settings: Settings, run_id: str, batch_no: int, chunk: list, http=None) -> Counter:
+def process_batch(
+    con, settings: Settings, run_id: str, batch_no: int, chunk: list, context: ReadContext | None = None
+) -> Counter:
     """Run one chunk of raw records through every stage; return its counts."""
     counts: Counter = Counter(n_read=len(chunk))
-    raw, rejected_extract = tasks.extract(chunk, http)
+    raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
+    if context is not None:
+        context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
     articles, rejected_normalize = tasks.normalize(raw, settings.language)
     unique, duplicates = tasks.dedupe(articles, con)
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
@@ -99,7 +103,7 @@ def news_etl(
         known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
         context = ReadContext(known=known, http=http)
         for batch_no, chunk in enumerate(iter_chunks(sources, settings.batch_size, context), start=1):
-            batch_counts = process_batch(con, settings, run_id, batch_no, chunk, http)
+            batch_counts = process_batch(con, settings, run_id, batch_no, chunk, context)
             counts.update(batch_counts)
             elapsed = time.perf_counter() - started
             logger.info(
@@ -115,7 +119,7 @@ def news_etl(
                 counts["n_read"] / elapsed if elapsed else 0.0,
             )
         # only now: a run that failed above leaves the state as it was, so its input is read again
-        db.save_source_state(con, run_id, [asdict(entry) for entry in context.updates])
+        db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
         counts["n_entities"] = db.count_run_entities(con, run_id)
         db.finish_run(con, run_id, "completed", counts)
     except BaseException as exc:

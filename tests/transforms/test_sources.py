@@ -303,3 +303,16 @@ def test_a_named_source_whose_location_is_missing_is_quarantined_and_the_others_
     raws, rejected = read(Source("gone", str(tmp_path / "unmounted")), Source("here", str(tmp_path)))
     assert [r["source"] for r in raws] == ["here"]
     assert [r["reason"] for r in rejected] == [f"{tmp_path / 'unmounted'}: the location does not exist"]
+
+
+def test_a_feed_that_follows_links_saves_no_state_for_what_failed(tmp_path):
+    path = tmp_path / "feed.rss"
+    path.write_text(RSS.format(encoding="utf-8").replace("<link>https://feed.example/a/1</link>", ""), encoding="utf-8")
+    context = ReadContext()
+    for chunk in iter_chunks([Source("agency", str(path), follow_links=True)], 10, context):
+        raw, rejected = parse_items(chunk)
+        context.settle(chunk, set(rejected.column("record_key").to_pylist()))
+    assert raw.column("record_key").to_pylist() == [f"{path}#a-1"]
+    assert rejected.column("record_key").to_pylist() == [f"{path}#a-2"]
+    # the feed item that loaded is remembered; the one that failed and the feed itself are not, so both are read again
+    assert [entry.key for entry in context.to_save()] == [f"{path}#a-1"]

@@ -23,7 +23,7 @@ import io
 import json
 import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -52,6 +52,19 @@ FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
 
 
 @dataclass(frozen=True)
+class StateEntry:
+    """What a run saw of one file, URL or feed item (a `source_state` row)."""
+
+    source: str
+    key: str
+    size: int | None = None
+    mtime: float | None = None
+    content_hash: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
 class RawItem:
     """One record as read: a seed file, a dump row, a feed item or a page.
 
@@ -66,19 +79,8 @@ class RawItem:
     error: str | None = None
     source: Source | None = None
     url: str | None = None  # the page's address, for "html"
-
-
-@dataclass(frozen=True)
-class StateEntry:
-    """What a run saw of one file, URL or feed item (a `source_state` row)."""
-
-    source: str
-    key: str
-    size: int | None = None
-    mtime: float | None = None
-    content_hash: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
+    # state to save only if this item gets through extract (feeds that follow links; see ReadContext.settle)
+    deferred: tuple[StateEntry, ...] = ()
 
 
 @dataclass
@@ -86,9 +88,28 @@ class ReadContext:
     known: Mapping[tuple[str, str], StateEntry] = field(default_factory=dict)
     http: HttpClient | None = None
     updates: list[StateEntry] = field(default_factory=list)
+    _pending: dict[StateEntry, None] = field(default_factory=dict)  # an ordered set
+    _blocked: set[StateEntry] = field(default_factory=set)
 
     def previous(self, source: Source, key: str) -> StateEntry | None:
         return self.known.get((source.name, key))
+
+    def settle(self, items: list[RawItem], failed_keys: set[str]) -> None:
+        """After extract: the deferred state of items that failed is not saved, so they are read again.
+
+        A feed whose items link to pages keeps its own state (ETag, hash)
+        deferred on every item: one page that could not be fetched keeps the
+        whole feed from being skipped next time, and that item is retried.
+        """
+        for item in items:
+            if item.record_key in failed_keys:
+                self._blocked.update(item.deferred)
+            else:
+                self._pending.update(dict.fromkeys(item.deferred))
+
+    def to_save(self) -> list[StateEntry]:
+        """What a completed run records in `source_state`."""
+        return self.updates + [entry for entry in self._pending if entry not in self._blocked]
 
 
 def content_hash(data: bytes) -> str:
@@ -155,9 +176,30 @@ def _decompress(data: bytes) -> bytes:
 
 def items_from_bytes(
     source: Source, key: str, data: bytes, *, name: str, charset: str | None = None, url: str | None = None,
-    context: ReadContext, kind: str | None = None,
+    context: ReadContext, kind: str | None = None, state: StateEntry | None = None,
 ) -> Iterator[RawItem]:
-    """Split the bytes of one file or HTTP body into records of its kind (detected when not given)."""
+    """Split the bytes of one file or HTTP body into records of its kind (detected when not given).
+
+    `state` is what to record for the file or body: now, or, for a source that
+    follows links, deferred on its items (see ReadContext.settle).
+    """
+    if state is None or not source.follow_links:
+        if state is not None:
+            context.updates.append(state)
+        yield from _split(source, key, data, name=name, charset=charset, url=url, context=context, kind=kind)
+        return
+    deferred = False
+    for item in _split(source, key, data, name=name, charset=charset, url=url, context=context, kind=kind):
+        deferred = True
+        yield replace(item, deferred=(*item.deferred, state))
+    if not deferred:
+        context.updates.append(state)
+
+
+def _split(
+    source: Source, key: str, data: bytes, *, name: str, charset: str | None, url: str | None,
+    context: ReadContext, kind: str | None,
+) -> Iterator[RawItem]:
     try:
         data = _decompress(data)
     except (OSError, EOFError, zlib.error) as exc:
@@ -230,8 +272,12 @@ def _feed_entries(source: Source, key: str, text: str, context: ReadContext) -> 
         seen = context.previous(source, item_key)
         if seen is not None and seen.content_hash == fingerprint:
             continue
-        context.updates.append(StateEntry(source.name, item_key, content_hash=fingerprint))
-        yield RawItem("entry", item_key, payload, source=source)
+        state = StateEntry(source.name, item_key, content_hash=fingerprint)
+        if source.follow_links:
+            yield RawItem("entry", item_key, payload, source=source, deferred=(state,))
+        else:
+            context.updates.append(state)
+            yield RawItem("entry", item_key, payload, source=source)
 
 
 def _read_file(source: Source, path: Path, context: ReadContext) -> Iterator[RawItem]:
@@ -247,10 +293,11 @@ def _read_file(source: Source, path: Path, context: ReadContext) -> Iterator[Raw
         yield _error(source, key, f"cannot read file: {exc.strerror or exc}")
         return
     digest = content_hash(data)
-    context.updates.append(StateEntry(source.name, state_key, size=stat.st_size, mtime=stat.st_mtime, content_hash=digest))
+    state = StateEntry(source.name, state_key, size=stat.st_size, mtime=stat.st_mtime, content_hash=digest)
     if seen is not None and seen.content_hash == digest:
+        context.updates.append(state)
         return  # touched but not changed
-    yield from items_from_bytes(source, key, data, name=path.name, context=context)
+    yield from items_from_bytes(source, key, data, name=path.name, context=context, state=state)
 
 
 def _read_url(source: Source, url: str, context: ReadContext) -> Iterator[RawItem]:
@@ -266,17 +313,16 @@ def _read_url(source: Source, url: str, context: ReadContext) -> Iterator[RawIte
         yield _error(source, url, response.error)
         return
     digest = content_hash(response.body)
-    context.updates.append(
-        StateEntry(
-            source.name,
-            url,
-            size=len(response.body),
-            content_hash=digest,
-            etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"),
-        )
+    state = StateEntry(
+        source.name,
+        url,
+        size=len(response.body),
+        content_hash=digest,
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
     )
     if seen is not None and seen.content_hash == digest:
+        context.updates.append(state)
         return  # the server ignored our conditional request, but nothing changed
     final_url = response.final_url or url
     try:
@@ -285,7 +331,8 @@ def _read_url(source: Source, url: str, context: ReadContext) -> Iterator[RawIte
         yield _error(source, url, f"cannot decompress: {exc}")
         return
     yield from items_from_bytes(
-        source, url, response.body, name=final_url, charset=response.charset, url=final_url, context=context, kind=kind
+        source, url, response.body, name=final_url, charset=response.charset, url=final_url, context=context, kind=kind,
+        state=state,
     )
 
 
