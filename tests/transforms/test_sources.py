@@ -307,7 +307,9 @@ def test_a_named_source_whose_location_is_missing_is_quarantined_and_the_others_
 
 def test_a_feed_that_follows_links_saves_no_state_for_what_failed(tmp_path):
     path = tmp_path / "feed.rss"
-    path.write_text(RSS.format(encoding="utf-8").replace("<link>https://feed.example/a/1</link>", ""), encoding="utf-8")
+    feed = RSS.format(encoding="utf-8").replace("<link>https://feed.example/a/1</link>", "").replace("<link>https://feed.example/a/2</link>", "")
+    feed = feed.replace("<guid>", "<guid isPermaLink=\"false\">")
+    path.write_text(feed, encoding="utf-8")
     context = ReadContext()
     for chunk in iter_chunks([Source("agency", str(path), follow_links=True)], 10, context):
         raw, rejected = parse_items(chunk)
