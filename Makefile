@@ -25,10 +25,14 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
-# Bare natasha vs the pipeline on every core (N articles of the bulk corpus: make bench N=1000).
+# Benchmarks read the shared corpora (not part of the repository); override CORPORA to point elsewhere.
+# Throughput: bare natasha vs the pipeline on every core over the first N articles of the bulk corpus;
+# extraction quality: bench/extract_eval.py over the HTML corpus.
+CORPORA ?= ../shared/corpora
 N ?= 2000
 bench: install
-	$(BIN)/python bench/throughput.py --n $(N)
+	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --n $(N)
+	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
 
 # A local Prefect server with its UI on http://127.0.0.1:4200 (database under data/prefect/).
 ui: install

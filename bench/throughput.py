@@ -137,7 +137,9 @@ def pipeline(jsonl: Path, workdir: Path, workers: int | None, batch_size: int) -
         "SELECT n_read, n_loaded, epoch(finished_at) - epoch(started_at) FROM runs"
     ).fetchone()
     con.close()
+    stage_lines = [line.split(" - ", 1)[-1] for line in (workdir / "run.log").read_text().splitlines() if " in, " in line]
     return {
+        "stages": stage_lines,
         "n_read": n_read,
         "n_loaded": n_loaded,
         "seconds": seconds,
@@ -156,7 +158,10 @@ def main() -> None:
     parser.add_argument("--jsonl", type=Path, default=DEFAULT_JSONL, help="JSON Lines articles (gzip allowed)")
     parser.add_argument("--n", type=int, default=2000, help="articles to read from the start of the file")
     parser.add_argument("--workers", type=int, default=None, help="tagging processes (default: one per core)")
-    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument(
+        "--batch-size", type=int, default=200,
+        help="articles per batch (as `newsetl run`); keep N / batch size well above the workers, or they idle",
+    )  # fmt: skip
     parser.add_argument("--pipeline-only", action="store_true", help="skip bare natasha (memory checks at large N)")
     args = parser.parse_args()
     if not args.jsonl.exists():
@@ -183,6 +188,8 @@ def main() -> None:
             f"pipeline peak memory:        {mib(result['peak_pipeline'])} over {result['processes']} processes "
             f"(flow + tagging workers); Prefect server {mib(result['peak_server'])}"
         )
+        for line in result["stages"]:
+            print(f"  {line}")
         if bare_rate:
             print(f"ratio pipeline / bare:       {rate / bare_rate:7.2f}  (target on 2 cores: >= 1.5)")
         print(f"load average at the end {os.getloadavg()[0]:.2f} (other work on the machine slows both sides)")

@@ -62,12 +62,6 @@ def ui(
     raise typer.Exit(code)
 
 
-def read_sources(path: Path) -> list[str]:
-    """Input paths listed in a text file, one per line (# comments); relative to the file."""
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [str((path.parent / line).resolve()) for line in lines if line]
-
-
 def check_server() -> str:
     """The URL of the configured Prefect server; raise with a clear message when none answers."""
     from prefect.client.orchestration import get_client
@@ -88,11 +82,12 @@ def check_server() -> str:
 
 def serve(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files or directories each run reads (default: the bundled examples).")
+        list[str] | None,
+        typer.Argument(help="Files, directories or http(s) URLs each run reads (default: the bundled examples)."),
     ] = None,
     cron: Annotated[str, typer.Option("--cron", help="When to run, as a cron expression (UTC).")] = DEFAULT_CRON,
     sources: Annotated[
-        Path | None, typer.Option("--sources", help="A text file listing the input paths, one per line.")
+        Path | None, typer.Option("--sources", help="Read the named sources of this sources.toml instead of PATHS.")
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Name of the deployment.")] = DEFAULT_DEPLOYMENT,
     db: Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.")] = DEFAULT_DB,
@@ -115,11 +110,14 @@ def serve(
         CronSchedule(cron=cron)
     except ValidationError:
         raise _fail(f"not a valid cron expression: {cron!r}", code=2) from None
+    if sources and paths:
+        raise _fail("give PATHs or --sources, not both", code=2)
     if sources is not None and not sources.is_file():
         raise _fail(f"sources file does not exist: {sources}", code=2)
-    inputs = read_sources(sources) if sources else [str(p.resolve()) for p in (paths or [EXAMPLES_DIR])]
-    missing = [p for p in inputs if not Path(p).exists()]
-    if missing:
+    # stored with the deployment: absolute, so a run does not depend on where it starts
+    inputs = [p if p.startswith(("http://", "https://")) else str(Path(p).resolve()) for p in paths or [str(EXAMPLES_DIR)]]
+    missing = [p for p in inputs if not p.startswith(("http://", "https://")) and not Path(p).exists()]
+    if missing and not sources:
         raise _fail(f"input path does not exist: {', '.join(missing)}", code=2)
     configure_environment()
     try:
@@ -129,7 +127,7 @@ def serve(
     from flows.etl import news_etl
 
     parameters = {
-        "inputs": inputs,
+        **({"sources_file": str(sources.resolve())} if sources else {"inputs": inputs}),
         "db_path": str(db.resolve()),
         "lake_dir": str(lake.resolve()),
         "batch_size": batch_size,

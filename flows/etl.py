@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter, deque
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, runtime
@@ -20,8 +20,11 @@ from flows import reports, tasks
 from flows.runners import machine_cores, tagging_runner, workers_report_to_this_server
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
-from transforms.extract import iter_chunks
+from transforms.extract import as_sources, iter_chunks
 from transforms.quarantine import quarantine_table
+from transforms.sources.config import load_sources, select_sources
+from transforms.sources.http import HttpClient, HttpSettings
+from transforms.sources.read import ReadContext, StateEntry
 from warehouse import db
 
 FLOW_NAME = "news_etl"
@@ -53,10 +56,21 @@ class StageClock:
             self.seconds[stage] += time.perf_counter() - started
 
 
-def start_batch(con, settings: Settings, runner, clock: StageClock, batch_no: int, chunk: list, in_flight: frozenset) -> BatchInFlight:
+def start_batch(
+    con,
+    settings: Settings,
+    runner,
+    clock: StageClock,
+    batch_no: int,
+    chunk: list,
+    in_flight: frozenset,
+    context: ReadContext | None = None,
+) -> BatchInFlight:
     """Extract, normalize and dedupe a chunk here, then submit its tagging to a worker."""
     with clock("extract"):
-        raw, rejected_extract = tasks.extract(chunk)
+        raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
+    if context is not None:
+        context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
     with clock("normalize"):
         articles, rejected_normalize = tasks.normalize(raw, settings.language)
     with clock("dedupe"):
@@ -116,13 +130,17 @@ def news_etl(
     lake_dir: str = Settings.lake_dir,
     batch_size: int = Settings.batch_size,
     language: str = Settings.language,
+    sources_file: str | None = None,
+    only: list[str] | None = None,
+    full: bool = False,
     workers: int | None = None,
     dask_address: str | None = None,
 ) -> dict:
-    """Read articles from `inputs` (files or directories) into the lake and the warehouse.
+    """Read articles from `inputs` (files, directories, URLs) or the sources of `sources_file`
+    into the lake and the warehouse; only what is new since the last successful run unless `full`.
 
-    `workers` tagging processes (default: one per core), or the workers of the
-    Dask cluster at `dask_address`.
+    Tagging runs on `workers` processes (default: one per core), or on the
+    workers of the Dask cluster at `dask_address`.
     """
     settings = Settings(
         **({"inputs": list(inputs)} if inputs else {}),
@@ -130,9 +148,17 @@ def news_etl(
         lake_dir=lake_dir,
         batch_size=batch_size,
         language=language,
+        sources_file=sources_file,
+        only=list(only or []),
+        full=full,
         workers=workers,
         dask_address=dask_address,
     )
+    if settings.sources_file:
+        sources, http_settings = load_sources(settings.sources_file)
+        sources = select_sources(sources, settings.only)
+    else:
+        sources, http_settings = as_sources(settings.inputs), HttpSettings()
     logger = get_run_logger()
     run_id = str(runtime.flow_run.id)
     con = db.connect(settings.db_path)
@@ -143,6 +169,7 @@ def news_etl(
     # Batches tagged ahead of the loader: enough to keep every worker busy, few enough to bound memory.
     window = (settings.workers or machine_cores()) + 1
     started = time.perf_counter()
+    http = HttpClient(http_settings)
 
     def finish(batch: BatchInFlight) -> None:
         batch_counts, quarantine = process_batch(con, settings, run_id, clock, batch)
@@ -164,15 +191,19 @@ def news_etl(
         )
 
     try:
+        known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
+        context = ReadContext(known=known, http=http)
         with workers_report_to_this_server(), tagging_runner(settings.workers, settings.dask_address) as runner:
             in_flight: deque[BatchInFlight] = deque()
-            for batch_no, chunk in enumerate(iter_chunks(settings.inputs, settings.batch_size), start=1):
+            for batch_no, chunk in enumerate(iter_chunks(sources, settings.batch_size, context), start=1):
                 hashes = frozenset().union(*(b.content_hashes for b in in_flight))
-                in_flight.append(start_batch(con, settings, runner, clock, batch_no, chunk, hashes))
+                in_flight.append(start_batch(con, settings, runner, clock, batch_no, chunk, hashes, context))
                 if len(in_flight) >= window:
                     finish(in_flight.popleft())
             while in_flight:
                 finish(in_flight.popleft())
+        # only now: a run that failed above leaves the state as it was, so its input is read again
+        db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
         counts["n_entities"] = db.count_run_entities(con, run_id)
         elapsed = time.perf_counter() - started
         rows = reports.stage_rows(counts, clock.seconds)
@@ -191,6 +222,7 @@ def news_etl(
         db.finish_run(con, run_id, "failed", counts, error=f"{type(exc).__name__}: {exc}")
         raise
     finally:
+        http.close()
         con.close()
     summary = {name: int(counts.get(name, 0)) for name in db.RUN_COUNTS}
     logger.info(

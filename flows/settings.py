@@ -40,6 +40,9 @@ class Settings:
     language: str = "ru"
     workers: int | None = None  # tagging processes; None: one per core of the machine running the flow
     dask_address: str | None = None  # tcp://HOST:PORT of an existing Dask scheduler, instead of local processes
+    sources_file: str | None = None  # a sources.toml; when set, `inputs` is not read
+    only: list[str] = field(default_factory=list)  # names of sources in `sources_file` to read (all when empty)
+    full: bool = False  # re-read everything, ignoring what earlier runs saw
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:

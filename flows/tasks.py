@@ -13,6 +13,7 @@ import urllib.error
 from datetime import UTC, datetime
 
 import duckdb
+import httpx
 import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import get_run_logger, task
@@ -45,13 +46,7 @@ def is_transient(exc: BaseException) -> bool:
     """Whether an error may go away on a second try (the network), unlike a parse failure."""
     if isinstance(exc, urllib.error.HTTPError):
         return exc.code >= 500 or exc.code == 429
-    if isinstance(exc, (ConnectionError, TimeoutError, socket.gaierror, urllib.error.URLError)):
-        return True
-    try:
-        import httpx  # a Prefect dependency; network readers may use it
-    except ImportError:
-        return False
-    return isinstance(exc, (httpx.TransportError,))
+    return isinstance(exc, (ConnectionError, TimeoutError, socket.gaierror, urllib.error.URLError, httpx.TransportError))
 
 
 def retry_on_transient(task, task_run, state) -> bool:
@@ -101,9 +96,9 @@ EXTRACT_RETRIES = {
 
 
 @batch_task("extract", **EXTRACT_RETRIES)
-def extract(chunk: list[extract_transform.RawItem]) -> tuple[pa.Table, pa.Table]:
-    """Parse a chunk of raw records into a raw-article table and quarantine rows."""
-    return extract_transform.parse_items(chunk)
+def extract(chunk: list[extract_transform.RawItem], http=None) -> tuple[pa.Table, pa.Table]:
+    """Parse a chunk of raw records (fetching the pages feed items link to) into raw articles and quarantine rows."""
+    return extract_transform.parse_items(chunk, http)
 
 
 @batch_task("normalize")

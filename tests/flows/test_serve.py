@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 
 from flows import reports
 from flows.cli import app
-from flows.cli_serve import read_sources
 from flows.settings import PROJECT_ROOT
 
 runner = CliRunner()
@@ -30,11 +29,10 @@ def test_serve_refuses_a_bad_cron():
     assert result.exit_code == 2 and "not a valid cron expression" in result.output
 
 
-def test_sources_file_lists_paths_relative_to_itself(tmp_path):
-    (tmp_path / "incoming").mkdir()
-    listing = tmp_path / "sources.txt"
-    listing.write_text("# the feeds we keep\nincoming\n\n/data/dump.jsonl  # nightly dump\n", encoding="utf-8")
-    assert read_sources(listing) == [str(tmp_path / "incoming"), "/data/dump.jsonl"]
+def test_serve_takes_paths_or_sources_not_both(tmp_path):
+    (tmp_path / "sources.toml").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["serve", str(tmp_path), "--sources", str(tmp_path / "sources.toml")])
+    assert result.exit_code == 2 and "give PATHs or --sources, not both" in result.output
 
 
 def test_prefect_yaml_declares_the_flow_with_valid_parameters():
