@@ -95,6 +95,7 @@ def news_etl(
                 counts["n_read"],
                 counts["n_read"] / elapsed if elapsed else 0.0,
             )
+        tasks.link_entities(con)
         counts["n_entities"] = db.count_run_entities(con, run_id)
         db.finish_run(con, run_id, "completed", counts)
     except BaseException as exc:

@@ -67,6 +67,12 @@ def validate(articles: pa.Table, mentions: pa.Table) -> dict:
     }
 
 
+@task(name="link-entities", **BATCH_TASK)
+def link_entities(con: duckdb.DuckDBPyConnection) -> None:
+    """Link bare surnames and abbreviations to the corpus's dominant fuller entity; rebuild entity_aliases."""
+    db.link_entities(con)
+
+
 @task(name="load", **BATCH_TASK)
 def load(
     con: duckdb.DuckDBPyConnection,
