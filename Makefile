@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test clean
+.PHONY: install demo test bench clean
 
 install: $(STAMP)
 
@@ -24,6 +24,14 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Benchmarks read the shared corpora (not part of the repository); override the paths to use others.
+NER_GOLD ?= ../shared/corpora/factru/devset.jsonl
+BENCH_ARTICLES ?= ../shared/corpora/news_bulk_dev.jsonl.gz
+
+bench: install
+	$(BIN)/python bench/ner_quality.py $(NER_GOLD)
+	$(BIN)/python bench/entities_speed.py $(BENCH_ARTICLES) 300
 
 clean:
 	rm -rf $(VENV) data *.egg-info
