@@ -14,7 +14,7 @@ Only Russian articles are tagged; others pass through with no mentions.
 
 Per article: natasha segments, tags morphology and NER; `repair_spans` fixes
 span boundaries natasha gets wrong (brackets, quotes, legal forms, split names);
-sentences holding a multi-word organisation are parsed for syntax, so that
+sentences holding a multi-word organisation in an oblique case are parsed for syntax, so that
 «Организации украинских националистов» normalizes to «Организация украинских
 националистов» (syntax is as costly as NER, so only those sentences are parsed);
 then `resolve_article` maps each mention to the fullest name of its entity in
@@ -337,6 +337,15 @@ def _parse_syntax(sents: list, parser) -> None:
             target.rel = source.rel
 
 
+def _needs_syntax(span: DocSpan) -> bool:
+    """An organisation of several words with an inflected word: only syntax tells which words to put in the nominative."""
+    return (
+        span.type == "ORG"
+        and len(span.tokens) > 1
+        and any(t.pos in ("NOUN", "PROPN", "ADJ") and t.feats.get("Case", "Nom") != "Nom" for t in span.tokens)
+    )
+
+
 def ner_doc(text: str, models: NatashaModels) -> Doc:
     """Bare natasha: segmentation and NER, nothing else (the baseline quality is measured on)."""
     doc = Doc(text)
@@ -355,9 +364,7 @@ def tag_article(text: str, models: NatashaModels) -> list[dict]:
     doc.spans = [DocSpan(s.start, s.stop, s.type, text[s.start : s.stop]) for s in spans]
     doc.envelop_span_tokens()
     doc.envelop_sent_spans()
-    org_sents = [
-        sent for sent in doc.sents if any(span.type == "ORG" and len(span.tokens) > 1 for span in sent.spans)
-    ]
+    org_sents = [sent for sent in doc.sents if any(_needs_syntax(span) for span in sent.spans)]
     if org_sents:
         _parse_syntax(org_sents, models.syntax_parser)
     sentence_starts = [sent.start for sent in doc.sents]
