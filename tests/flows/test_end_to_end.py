@@ -147,3 +147,23 @@ def test_changed_article_replaces_its_row_and_mentions(prefect_server, tmp_path)
     normals = {row[0] for row in query(db, "SELECT normal FROM mentions m JOIN articles a USING (article_id) WHERE a.url LIKE '%/2'")}
     assert normals == {"Кир Стармер", "Лондон"}
     assert query(db, "SELECT published_at::VARCHAR FROM articles WHERE url LIKE '%/1'") == [("2026-01-10 06:00:00+00",)]
+
+
+def test_entity_views_and_aliases_answer_the_readme_queries(examples_run):
+    db = examples_run["db"]
+    top = query(
+        db,
+        "SELECT name, type, sum(articles) articles FROM entity_daily WHERE date BETWEEN '2026-01-01' AND '2026-01-31' "
+        "GROUP BY ALL ORDER BY articles DESC, sum(mentions) DESC LIMIT 3",
+    )
+    assert ("Стив Уиткофф", "PER", 3) in top
+    pairs = {(a, b): n for a, b, n in query(db, "SELECT name_a, name_b, articles FROM entity_cooccurrence")}
+    assert pairs.get(("Стив Уиткофф", "Джаред Кушнер"), pairs.get(("Джаред Кушнер", "Стив Уиткофф"))) >= 3
+    aliases = set(
+        query(db, "SELECT a.alias FROM entity_aliases a JOIN entities e USING (entity_id) WHERE e.name = 'Владимир Путин'")
+    )
+    assert {("Путин",), ("Владимиром Путиным",)} <= aliases
+    # the alias table counts every mention once per kind
+    assert query(db, "SELECT sum(n_mentions) FROM entity_aliases WHERE kind = 'surface'") == query(
+        db, "SELECT count(*) FROM mentions"
+    )
