@@ -10,6 +10,7 @@ restriction saves. Figures are articles per second on one core.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import itertools
 import json
@@ -25,21 +26,13 @@ from natasha import Doc  # noqa: E402
 from transforms.entities import load_models, tag_article  # noqa: E402
 
 
-def foundation_tagging(text, models):
+def natasha_tagging(text, models, *, syntax: bool):
+    """Segment, morph, NER and normalize, as the foundation did; `syntax` parses every sentence first."""
     doc = Doc(text)
     doc.segment(models.segmenter)
     doc.tag_morph(models.morph_tagger)
-    doc.tag_ner(models.ner_tagger)
-    for span in doc.spans:
-        span.normalize(models.morph_vocab)
-    return doc.spans
-
-
-def full_syntax_tagging(text, models):
-    doc = Doc(text)
-    doc.segment(models.segmenter)
-    doc.tag_morph(models.morph_tagger)
-    doc.parse_syntax(models.syntax_parser)
+    if syntax:
+        doc.parse_syntax(models.syntax_parser)
     doc.tag_ner(models.ner_tagger)
     for span in doc.spans:
         span.normalize(models.morph_vocab)
@@ -56,12 +49,12 @@ def read_texts(path: str, limit: int) -> list[str]:
 def main(path: str, limit: int) -> None:
     texts = read_texts(path, limit)
     models = load_models()
-    foundation_tagging("Прогрев моделей.", models)
+    natasha_tagging("Прогрев моделей.", models, syntax=False)
     print(f"{len(texts)} articles from {path} ({sum(map(len, texts)) / len(texts):.0f} characters on average)")
     for name, tag in (
-        ("foundation (no syntax)", foundation_tagging),
+        ("foundation (no syntax)", functools.partial(natasha_tagging, syntax=False)),
         ("pipeline (syntax for ORG sentences)", tag_article),
-        ("every sentence parsed for syntax", full_syntax_tagging),
+        ("every sentence parsed for syntax", functools.partial(natasha_tagging, syntax=True)),
     ):
         failures = 0
         started = time.perf_counter()

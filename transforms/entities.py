@@ -262,10 +262,6 @@ def _person_name(normal: str, models: NatashaModels) -> tuple[str | None, str | 
     return match.fact.first, match.fact.last
 
 
-def _surname_forms(surname: str, surfaces: set[str]) -> set[str]:
-    return {entity_key(surname)} | {entity_key(s.split()[-1]) for s in surfaces if s.split()}
-
-
 def _matches_surname(word: str, forms: set[str]) -> bool:
     word = entity_key(word)
     if word in forms:
@@ -285,30 +281,25 @@ def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: 
     alias of the other, the full name winning over an abbreviation.
     """
     names = [m["normal"] for m in mentions]
-    people: dict[str, tuple[str, set[str]]] = {}  # canonical key -> (surname, surface forms)
+    people: dict[str, tuple[str, set[str]]] = {}  # key of the canonical name -> (that name, forms of its surname)
     for i, mention in enumerate(mentions):
         if mention["type"] != "PER" or len(mention["normal"].split()) < 2:
             continue
         first, last = _person_name(mention["normal"], models)
         if first and last:
-            names[i] = f"{first.title()} {last.title()}" if first.islower() or last.islower() else f"{first} {last}"
-            entry = people.setdefault(entity_key(names[i]), (last, set()))
-            entry[1].add(mention["text"])
-            entry[1].add(mention["normal"])
-    canonical = {}
-    for key, (surname, surfaces) in people.items():
-        canonical[key] = next(n for n in names if entity_key(n) == key)
+            names[i] = f"{first} {last}"
+            _, forms = people.setdefault(entity_key(names[i]), (names[i], set()))
+            forms.update(entity_key(word) for word in (last, mention["text"].split()[-1], mention["normal"].split()[-1]))
     for i, mention in enumerate(mentions):
         if mention["type"] != "PER" or len(mention["normal"].split()) != 1:
             continue
-        found = {
-            key
-            for key, (surname, surfaces) in people.items()
-            if _matches_surname(mention["normal"], _surname_forms(surname, surfaces))
-            or _matches_surname(mention["text"], _surname_forms(surname, surfaces))
-        }
+        found = [
+            name
+            for name, forms in people.values()
+            if _matches_surname(mention["normal"], forms) or _matches_surname(mention["text"], forms)
+        ]
         if len(found) == 1:
-            names[i] = canonical[found.pop()]
+            names[i] = found[0]
     aliases: dict[tuple[str, str], str] = {}
     for i, j in pairs:
         first, second = names[i], names[j]
