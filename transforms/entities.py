@@ -19,7 +19,7 @@ sentences holding a multi-word organisation in an oblique case are parsed for sy
 националистов» (syntax is as costly as NER, so only those sentences are parsed);
 then `resolve_article` maps each mention to the fullest name of its entity in
 the article. Linking across articles (a bare surname to the corpus's dominant
-full name) happens in the warehouse, see `warehouse/sql/link_entities.sql`.
+full name) happens in the warehouse, see `warehouse/sql/link_entities_find.sql`.
 """
 
 from __future__ import annotations
