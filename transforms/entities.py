@@ -255,11 +255,36 @@ def bracket_pairs(text: str, spans: list[Span]) -> list[tuple[int, int]]:
 
 
 def _person_name(normal: str, models: NatashaModels) -> tuple[str | None, str | None]:
-    """(first, last) from natasha's name grammar, or (None, None) when it does not parse."""
+    """(first, last) when natasha's name grammar reads `normal` as first [middle] last, else (None, None).
+
+    The parse is kept only when it names the first and the last word and the
+    first name is more than an initial: on real text the grammar also returns
+    «С Клайв» for «Клайв Стейплз Льюис» or «Б Петр» for «Б. Петр».
+    """
     match = models.names_extractor.find(normal)
-    if not match:
+    words = normal.split()
+    if not match or not match.fact.first or not match.fact.last:
         return None, None
-    return match.fact.first, match.fact.last
+    first, last = match.fact.first, match.fact.last
+    if entity_key(first) != entity_key(words[0]) or entity_key(last) != entity_key(words[-1]) or len(first) < 2:
+        return None, None
+    return first, last
+
+
+def _initials_match(abbreviation: str, name: str) -> bool:
+    """Whether the letters of `abbreviation` are the initials of `name`'s words (short function words optional)."""
+    words = [w for w in re.split(r"[\s-]+", name) if w]
+    letters = entity_key(abbreviation.replace("-", ""))
+    return letters in (
+        entity_key("".join(w[0] for w in words)),
+        entity_key("".join(w[0] for w in words if len(w) > 2)),
+    )
+
+
+def _is_transliteration(first: str, second: str) -> bool:
+    """One name in Cyrillic letters, the other in Latin: «Барри Лоуенкрон (Barry Lowenkron)»."""
+    cyrillic = re.compile(r"[А-Яа-яЁё]")
+    return bool(cyrillic.search(first)) != bool(cyrillic.search(second))
 
 
 def _matches_surname(word: str, forms: set[str]) -> bool:
@@ -277,8 +302,9 @@ def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: 
     is dropped, so «Владимир Владимирович Путин» and «Владимир Путин» are
     one person); a one-word mention that is, up to case endings, the surname
     of exactly one such person of the article becomes that person.
-    ORG/LOC: the normal form; a name given again in brackets («X (Y)») is an
-    alias of the other, the full name winning over an abbreviation.
+    ORG/LOC: the normal form. «X (Y)» makes one entity of X and Y only when Y
+    abbreviates X by its initials (or X abbreviates Y), for organisations, or
+    when one is the other in Latin letters, for people; the full name wins.
     """
     names = [m["normal"] for m in mentions]
     people: dict[str, tuple[str, set[str]]] = {}  # key of the canonical name -> (that name, forms of its surname)
@@ -288,8 +314,10 @@ def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: 
         first, last = _person_name(mention["normal"], models)
         if first and last:
             names[i] = f"{first} {last}"
-            _, forms = people.setdefault(entity_key(names[i]), (names[i], set()))
-            forms.update(entity_key(word) for word in (last, mention["text"].split()[-1], mention["normal"].split()[-1]))
+        elif any(len(word.strip(".")) < 2 for word in mention["normal"].split()):
+            continue  # «Б. Петр»: an initial, too little to resolve a bare name to
+        _, forms = people.setdefault(entity_key(names[i]), (names[i], set()))
+        forms.update(entity_key(words.split()[-1]) for words in (names[i], mention["text"], mention["normal"]))
     for i, mention in enumerate(mentions):
         if mention["type"] != "PER" or len(mention["normal"].split()) != 1:
             continue
@@ -303,13 +331,14 @@ def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: 
     aliases: dict[tuple[str, str], str] = {}
     for i, j in pairs:
         first, second = names[i], names[j]
-        if is_abbreviation(first) and is_abbreviation(second):
-            continue  # «ООН (ФАО)»: two organisations
-        if is_abbreviation(first):
-            short, full = first, second
-        else:
-            short, full = second, first
-        aliases[(mentions[i]["type"], entity_key(short))] = full
+        kind = mentions[i]["type"]
+        if kind == "ORG" and is_abbreviation(second) and _initials_match(second, first):
+            aliases[(kind, entity_key(second))] = first  # «Центральное разведывательное управление (ЦРУ)»
+        elif kind == "ORG" and is_abbreviation(first) and _initials_match(first, second):
+            aliases[(kind, entity_key(first))] = second  # «ЦРУ (Центральное разведывательное управление)»
+        elif kind == "PER" and _is_transliteration(first, second):
+            aliases[(kind, entity_key(second))] = first
+        # anything else in brackets is another entity: «Астуджи (Япония)», «ООН (ФАО)»
     if aliases:
         names = [aliases.get((m["type"], entity_key(name)), name) for m, name in zip(mentions, names)]
     return names

@@ -134,3 +134,19 @@ def test_abbreviation_in_brackets_resolves_to_the_full_name(models):
 def test_organisation_normal_form_uses_syntax(models):
     mentions = tag_article("Он был членом Организации украинских националистов.", models)
     assert [m["normal"] for m in mentions] == ["Организация украинских националистов"]
+
+
+def test_brackets_make_one_entity_only_of_an_abbreviation_or_a_transliteration(models):
+    names = names_by_text(
+        "Центральное разведывательное управление (ЦРУ) и завод в Астуджи (Япония). "
+        "Томас Винье (Thomas Vinje) выступил. ЦРУ промолчало, Япония тоже.",
+        models,
+    )
+    assert names["ЦРУ"] == "Центральное разведывательное управление"
+    assert names["Thomas Vinje"] == "Томас Винье"
+    assert names["Япония"] == "Япония" and names["Астуджи"] == "Астуджи"
+
+
+def test_a_name_parse_that_misses_words_is_not_used(models):
+    names = names_by_text("Клайв Стейплз Льюис написал книгу. Льюис жил в Оксфорде.", models)
+    assert names["Льюис"] == names["Клайв Стейплз Льюис"] == "Клайв Стейплз Льюис"

@@ -1,4 +1,4 @@
--- Link each one-word entity (a bare surname, an abbreviation) to the fuller entity that the
+-- Link each one-word person or organisation (a bare surname, an abbreviation) to the fuller entity that the
 -- corpus names with that word, when one entity holds at least $min_share of the evidence.
 -- Evidence, counted in distinct articles: inside an article the word resolved to the fuller
 -- entity («Путин» after «Владимир Путин», «ООН» after «Организация Объединённых Наций (ООН)»),
@@ -29,6 +29,7 @@ FROM (
     FROM entities e
     JOIN ranked r ON r.type = e.type AND r.form = lower(replace(e.name, 'ё', 'е'))
     WHERE e.name NOT LIKE '% %'
+      AND e.type IN ('PER', 'ORG')  -- a one-word place is a place of its own («США», «Япония»)
       AND r.rank = 1
       AND r.n_articles >= $min_share * r.n_total
       AND r.target <> e.entity_id
