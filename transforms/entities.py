@@ -357,6 +357,13 @@ def _parse_syntax(sents: list, parser) -> None:
             target.rel = source.rel
 
 
+def _keep_capitals(surface: str, normal: str) -> str:
+    """natasha lowercases an abbreviation that carries a case ending («МИДа» → «мид»); give it back its capitals."""
+    if " " not in surface and len(normal) >= 2 and normal.islower() and surface[: len(normal)].isupper():
+        return normal.upper()
+    return normal
+
+
 def _needs_syntax(span: DocSpan) -> bool:
     """An organisation of several words with an inflected word: only syntax tells which words to put in the nominative."""
     return (
@@ -393,7 +400,7 @@ def tag_article(text: str, models: NatashaModels) -> list[dict]:
         normal = span.text
         if span.tokens:
             span.normalize(models.morph_vocab)
-            normal = span.normal or span.text
+            normal = _keep_capitals(span.text, span.normal or span.text)
         mentions.append(
             {
                 "start": span.start,

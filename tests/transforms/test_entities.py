@@ -150,3 +150,8 @@ def test_brackets_make_one_entity_only_of_an_abbreviation_or_a_transliteration(m
 def test_a_name_parse_that_misses_words_is_not_used(models):
     names = names_by_text("Клайв Стейплз Льюис написал книгу. Льюис жил в Оксфорде.", models)
     assert names["Льюис"] == names["Клайв Стейплз Льюис"] == "Клайв Стейплз Льюис"
+
+
+def test_an_abbreviation_with_a_case_ending_keeps_its_capitals(models):
+    mentions = tag_article("Глава МИДа Японии прилетел в Москву.", models)
+    assert [m["normal"] for m in mentions if m["type"] == "ORG"] == ["МИД"]
