@@ -314,8 +314,10 @@ def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: 
         first, last = _person_name(mention["normal"], models)
         if first and last:
             names[i] = f"{first} {last}"
-        elif any(len(word.strip(".")) < 2 for word in mention["normal"].split()):
-            continue  # «Б. Петр»: an initial, too little to resolve a bare name to
+        elif len(mention["normal"].split()) < 3 or any(len(w.strip(".")) < 2 for w in mention["normal"].split()):
+            # a two-word span the grammar does not read as a name is often not one («Сэр Фрэнк»,
+            # «Посланники Мун»); an initial («Б. Петр») is too little to resolve a bare name to
+            continue
         _, forms = people.setdefault(entity_key(names[i]), (names[i], set()))
         forms.update(entity_key(words.split()[-1]) for words in (names[i], mention["text"], mention["normal"]))
     for i, mention in enumerate(mentions):
