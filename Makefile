@@ -25,13 +25,12 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
-# Benchmarks read the shared corpora (not part of the repository); override the paths to use others.
-NER_GOLD ?= ../shared/corpora/factru/devset.jsonl
-BENCH_ARTICLES ?= ../shared/corpora/news_bulk_dev.jsonl.gz
-
+# Benchmarks read the shared corpora (not part of the repository); override CORPORA to point elsewhere.
+CORPORA ?= ../shared/corpora
 bench: install
-	$(BIN)/python bench/ner_quality.py $(NER_GOLD)
-	$(BIN)/python bench/entities_speed.py $(BENCH_ARTICLES) 300
+	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
+	$(BIN)/python bench/ner_quality.py $(CORPORA)/factru/devset.jsonl
+	$(BIN)/python bench/entities_speed.py $(CORPORA)/news_bulk_dev.jsonl.gz 300
 
 clean:
 	rm -rf $(VENV) data *.egg-info
