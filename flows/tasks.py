@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 from transforms import dedupe as dedupe_transform
 from transforms import entities as entities_transform
+from transforms import events as events_transform
 from transforms import extract as extract_transform
 from transforms import normalize as normalize_transform
 from warehouse import db, lake
@@ -48,6 +49,12 @@ def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.T
     return entities_transform.tag_entities(articles, entities_transform.load_models())
 
 
+@task(name="tag-events", **BATCH_TASK)
+def tag_events(articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Code CAMEO events with their participants, place, date and modality (parser loaded once per process)."""
+    return events_transform.tag_events(articles, mentions, date_mentions, events_transform.load_event_tagger())
+
+
 @task(name="validate", **BATCH_TASK)
 def validate(articles: pa.Table, mentions: pa.Table) -> dict:
     """Run the articles and mentions suites; failing rows leave the batch for quarantine."""
@@ -78,8 +85,11 @@ def load(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction."""
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
+    tables.update(events=events, event_participants=event_participants)
     lake.write_batch(lake_dir, run_id, batch_no, **tables)
     db.load_batch(con, run_id, **tables)

@@ -104,6 +104,17 @@ EVENT_PARTICIPANTS_SCHEMA = pa.schema(
     ]
 )
 
+# The columns read from a date-mentions table (transforms/dates.py, issue 4, produces a superset).
+DATE_MENTIONS_INPUT_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("start", pa.int32()),
+        ("stop", pa.int32()),
+        ("value", pa.date32()),
+        ("precision", pa.string()),
+    ]
+)
+
 TRIGGER_POS = {"VERB", "NOUN", "PROPN"}
 # Relations that start a new clause: climbing stops at a word attached by one of them.
 CLAUSE_RELS = {"root", "ccomp", "advcl", "parataxis", "csubj", "acl:relcl"}
