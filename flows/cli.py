@@ -138,3 +138,7 @@ def sql(
 
 def main() -> None:
     app()
+
+from flows.cli_eval_events import eval_events_app  # noqa: E402  (issue 6; the lead folds it into `eval`)
+
+app.add_typer(eval_events_app, name="eval")
