@@ -120,6 +120,7 @@ TRIGGER_POS = {"VERB", "NOUN", "PROPN"}
 CLAUSE_RELS = {"root", "ccomp", "advcl", "parataxis", "csubj", "acl:relcl"}
 # A trigger without a subject of its own takes the subject of the word it hangs on through these.
 INHERIT_RELS = {"xcomp", "conj", "obj", "obl"}
+NAME_RELS = ("appos", "flat", "flat:name")
 NOMINAL_RELS = {"nsubj", "obj", "iobj", "obl", "nmod", "amod", "appos", "conj"}
 TARGET_CASES = {"с", "со", "против", "к", "ко"}
 PLACE_CASES = {"в", "во", "на"}
@@ -327,20 +328,48 @@ class Sentence:
         return None
 
     def entities_of(self, argument: Token) -> list[dict]:
-        """Mentions an argument stands for: itself, else its appos/flat words, else its nmod words."""
+        """Mentions an argument stands for, with its conjuncts.
+
+        A word that is no entity itself stands for the entities of its appos/flat
+        words («посланники … Стив Уиткофф»), else for a person named further
+        down its name phrases («посол Италии в Грузии Виторио Сандали»), else for
+        the entities of its genitive nmod words («представители Украины»). The
+        relative «который» stands for the noun its clause describes.
+        """
+        clause = self.clause_head(argument)
+        if argument.lemma == "который" and clause.rel == "acl:relcl" and self.head(clause) is not None:
+            argument = self.head(clause)
         found = []
         for word in self.conjuncts(argument):
             mention = self.mention_at(word)
-            if mention is None:
-                for rels in (("appos", "flat", "flat:name"), ("nmod",)):
-                    for child in self.children[word.index]:
-                        if child.rel in rels and not self.case_of(child):
-                            found.extend(m for c in self.conjuncts(child) if (m := self.mention_at(c)))
-                    if found:
-                        break
-            else:
+            if mention is not None:
                 found.append(mention)
+            else:
+                found.extend(
+                    self._named_children(word, NAME_RELS)
+                    or self._person_below(word)
+                    or self._named_children(word, ("nmod",))
+                )
         return found
+
+    def _named_children(self, word: Token, rels) -> list[dict]:
+        return [
+            m
+            for child in self.children[word.index]
+            if child.rel in rels and not self.case_of(child)
+            for c in self.conjuncts(child)
+            if (m := self.mention_at(c))
+        ]
+
+    def _person_below(self, word: Token, depth: int = 3) -> list[dict]:
+        """The PER mentions nearest below `word` through name phrases (appos, flat, genitive nmod)."""
+        level = [word]
+        for _ in range(depth):
+            level = [c for w in level for c in self.children[w.index] if c.rel in NAME_RELS + ("nmod",) and not self.case_of(c)]
+            people = [m for w in level for c in self.conjuncts(w) if (m := self.mention_at(c)) and m["type"] == "PER"]
+            if people:
+                return people
+        return []
 
     # -- the rules --------------------------------------------------------------
 
