@@ -55,6 +55,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -122,19 +124,23 @@ CLAUSE_RELS = {"root", "ccomp", "advcl", "parataxis", "csubj", "acl:relcl"}
 INHERIT_RELS = {"xcomp", "conj", "obj", "obl"}
 NAME_RELS = ("appos", "flat", "flat:name")
 NOMINAL_RELS = {"nsubj", "obj", "iobj", "obl", "nmod", "amod", "appos", "conj"}
-TARGET_CASES = {"с", "со", "против", "к", "ко"}
+TARGET_CASES = {"с", "со", "против", "к", "ко", "от"}
 PLACE_CASES = {"в", "во", "на"}
 NEGATIONS = {"не", "ни"}
 PLAN_LEMMAS = {
     "планировать", "запланировать", "намереваться", "намеренный", "намерен", "намерение", "собираться",
     "мочь", "ожидаться", "предстоять", "готовиться", "хотеть", "предполагаться", "план",
+    # what is demanded, promised, offered or threatened has not happened yet
+    "потребовать", "требовать", "призвать", "призывать", "предложить", "пообещать", "обещать", "пригрозить",
+    "угрожать", "попросить", "просить",
 }  # fmt: skip
 PLAN_MODIFIERS = {"предстоящий", "следующий", "будущий", "запланированный"}
 HEDGE_MODIFIERS = {"возможный", "предполагаемый", "вероятный"}
-HEDGE_PHRASES = (
-    "по данным источник", "по словам источник", "по неподтвержденным", "по неофициальным", "якобы",
-    "возможно", "предположительно", "вероятно",
-)  # fmt: skip
+# «по данным источников», «по словам одного из источников», «по неподтвержденным данным», «якобы», ...
+HEDGE_PATTERN = re.compile(
+    r"по (данным|словам|информации)\b[^.]{0,40}источник|по неподтвержденным|по неофициальным"
+    r"|\bякобы\b|\bвозможно\b|\bпредположительно\b|\bвероятно\b"
+)
 VISIT_CODES = {"042"}
 ROOT_NAME_CODES = 2  # the root code is the first two digits of a CAMEO code
 
@@ -241,7 +247,7 @@ class EventTagger:
         mention_starts = [m["start"] for m in mentions]
         events = []
         for (sentence_no, sent), tokens in zip(candidates, parsed):
-            sentence = Sentence(tokens, text[sent.start : sent.stop], mentions, mention_starts, self.visit_lemmas)
+            sentence = Sentence(tokens, text[sent.start : sent.stop], mentions, mention_starts, self)
             for token in tokens:
                 code = self.lexicon.triggers.get(token.lemma)
                 if code is None or token.pos not in TRIGGER_POS or is_nominal_participle(token):
@@ -267,9 +273,10 @@ def is_nominal_participle(token: Token) -> bool:
 class Sentence:
     """One parsed sentence with its entity mentions: the argument, place, date and modality rules."""
 
-    def __init__(self, tokens: list[Token], text: str, mentions: list[dict], mention_starts: list[int], visit_lemmas):
+    def __init__(self, tokens: list[Token], text: str, mentions: list[dict], mention_starts: list[int], tagger: EventTagger):
         self.tokens = tokens
-        self.visit_lemmas = visit_lemmas
+        self.trigger_lemmas = tagger.lexicon.triggers
+        self.visit_lemmas = tagger.visit_lemmas
         self.text = text
         self.children: list[list[Token]] = [[] for _ in tokens]
         for token in tokens:
@@ -387,17 +394,29 @@ class Sentence:
                 targets.append(child)
             elif is_noun and child.rel == "nmod" and not case and (child.feats or {}).get("Case") == "Gen":
                 actors.append(child)
+            elif is_noun and child.rel in ("nmod", "iobj") and not case and (child.feats or {}).get("Case") == "Dat":
+                targets.append(child)  # «помощь Украине»
             elif child.rel in ("obl", "nmod", "appos") and case not in PLACE_CASES:
                 others.append(child)
         return actors, targets, others
 
     def inherited_actors(self, trigger: Token) -> list[Token]:
-        """The subject of the verb a subject-less trigger depends on (through xcomp, conj, obj, obl)."""
+        """The subject of the verb a subject-less trigger depends on (through xcomp, conj, obj, obl).
+
+        A trigger that is the object of another trigger is that event's content,
+        not its own («ООН осудила нападение»: the UN did not attack), so it does
+        not inherit from it; a conjunct, an infinitive or a prepositional phrase
+        does («посещали Москву и встречались», «пообещал встретиться»,
+        «посетить Москву для встречи»).
+        """
         current = trigger
         while current.rel in INHERIT_RELS:
             head = self.head(current)
             if head is None:
                 break
+            is_content = current.rel == "obj" or (current.rel == "obl" and not self.case_of(current))
+            if head.lemma in self.trigger_lemmas and is_content:
+                return []
             subjects = [c for c in self.children[head.index] if c.rel == "nsubj"]
             if subjects:
                 return subjects
@@ -441,15 +460,17 @@ class Sentence:
 
     def modality(self, trigger: Token) -> str:
         chain = self.chain(trigger)
-        words = chain + [c for t in chain for c in self.children[t.index] if c.rel in ("aux", "advmod", "amod", "det")]
-        lemmas = {t.lemma for t in words}
-        if lemmas & NEGATIONS or any(t.lemma == "нет" for t in chain[1:]):
+        # Negation stops at the next trigger up: «не встречался … после начала протестов» negates the meeting only.
+        own = [trigger] + list(itertools.takewhile(lambda t: t.lemma not in self.trigger_lemmas, chain[1:]))
+        if any(c.lemma in NEGATIONS for t in own for c in self.children[t.index]) or any(t.lemma == "нет" for t in own[1:]):
             return "negated"
-        sentence = self.text.lower().replace("ё", "е")
+        modifiers = [c for t in chain for c in self.children[t.index] if c.rel in ("aux", "advmod", "amod", "det")]
+        lemmas = {t.lemma for t in chain[1:] + modifiers}
         trigger_mods = {c.lemma for c in self.children[trigger.index] if c.rel in ("amod", "det")}
+        sentence = self.text.lower().replace("ё", "е")
         if "бы" in lemmas or sentence.rstrip().endswith("?") or trigger_mods & HEDGE_MODIFIERS:
             return "uncertain"
-        if any(phrase in sentence for phrase in HEDGE_PHRASES):
+        if HEDGE_PATTERN.search(sentence):
             return "uncertain"
         if lemmas & PLAN_LEMMAS or trigger_mods & PLAN_MODIFIERS:
             return "planned"

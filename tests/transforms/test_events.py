@@ -83,10 +83,20 @@ def test_a_noun_trigger_inherits_actors_and_place_from_its_verb(tagger):
         ("Встретится ли министр с послом?", "Встретится", "uncertain"),
         ("По данным источников, министр планирует визит в Берлин.", "визит", "uncertain"),
         ("Газета сообщила о возможном визите министра.", "визите", "uncertain"),
+        ("По словам одного из источников, встреча прошла спокойно.", "встреча", "uncertain"),
+        ("Генсек потребовал расследования.", "расследования", "planned"),
+        ("Посол не встречался с министром после начала протестов.", "протестов", "occurred"),
     ],
 )
 def test_modality_rules(tagger, text, trigger, modality):
     assert by_trigger(run(tagger, text), trigger)["modality"] == modality
+
+
+def test_an_event_named_as_the_object_of_another_is_not_done_by_its_subject(tagger):
+    events = run(tagger, "Эмманюэль Макрон осудил нападение на лагерь и пообещал помощь.")
+    assert by_trigger(events, "осудил")["roles"] == {"actor": {"Эмманюэль Макрон"}}
+    assert by_trigger(events, "нападение")["roles"] == {}
+    assert by_trigger(events, "пообещал")["roles"] == {"actor": {"Эмманюэль Макрон"}}
 
 
 def test_event_date_comes_from_a_date_in_the_clause_never_the_publication(tagger):
