@@ -35,8 +35,11 @@ How (rules, in the order they apply):
 3. Place: a LOC entity in a «в/во/на» phrase of the trigger or of the verbs it
    depends on within its clause («встретились в Париже»); for a visit (042)
    also the object («посетить Москву»).
-4. Date: a date mention whose head word is in the trigger's clause («6 января
-   … встретились»), the nearest one; else null — never the publication date.
+4. Date: the nearest date mention whose way up the tree meets the trigger
+   first («6 января … встретились»; «пообещал встретиться в понедельник» dates
+   the meeting, not the promise), or, meeting no trigger, stays in the
+   trigger's clause («встреча может состояться в этом месяце»); else null —
+   never the publication date.
 5. Modality, first rule that fires, looking at the trigger and the words it
    depends on up to its clause head («the chain»):
    - negated: «не»/«ни» on a word of the chain, or «нет» heading it
@@ -440,7 +443,15 @@ class Sentence:
         return None
 
     def date(self, trigger: Token, dates: list[dict]) -> dict | None:
-        """The nearest date mention whose head word is in the trigger's clause (or in a clause on it)."""
+        """The nearest date mention that belongs to the trigger.
+
+        A date belongs to the first trigger on its way up to its clause head
+        («пообещал встретиться в понедельник»: the meeting's date, not the
+        promise's) and to the verb that trigger is a conjunct of («посещали
+        Москву и встречались в декабре»); a date with no trigger on that way
+        belongs to the triggers of its clause («встреча может состояться в
+        этом месяце») or to the noun its relative clause describes.
+        """
         clause = self.clause_head(trigger).index
         best, best_distance = None, None
         for date in dates:
@@ -449,10 +460,17 @@ class Sentence:
                 continue
             indexes = {t.index for t in inside}
             head = next((t for t in inside if t.head not in indexes), inside[0])
-            head_clause = self.clause_head(head)
-            governing = self.head(head_clause)
-            if head_clause.index != clause and not (governing is not None and governing.index == trigger.index):
-                continue
+            way_up = self.chain(head)[1:]
+            owner = next((t for t in way_up if t.lemma in self.trigger_lemmas and t.pos in TRIGGER_POS), None)
+            if owner is not None:
+                shared = owner.rel == "conj" and owner.head == trigger.index  # «посещали Москву и встречались в декабре»
+                if owner.index != trigger.index and not shared:
+                    continue
+            else:
+                head_clause = way_up[-1] if way_up else head
+                describes = head_clause.rel == "acl:relcl" and head_clause.head == trigger.index
+                if head_clause.index != clause and not describes:
+                    continue
             distance = abs(head.index - trigger.index)
             if best_distance is None or distance < best_distance:
                 best, best_distance = date, distance

@@ -108,6 +108,14 @@ def test_event_date_comes_from_a_date_in_the_clause_never_the_publication(tagger
     assert (second["event_date"], second["date_precision"]) == (None, None)
 
 
+def test_a_date_belongs_to_the_first_trigger_above_it(tagger):
+    text = "Премьер призвал к диалогу и пообещал встретиться с лидерами в понедельник."
+    start = text.index("понедельник")
+    mention = {"start": start, "stop": start + len("понедельник"), "value": date(2026, 2, 16), "precision": "day"}
+    dated = {e["trigger"]: e["event_date"] for e in run(tagger, text, [mention])}
+    assert dated == {"призвал": None, "пообещал": None, "встретиться": date(2026, 2, 16)}
+
+
 def test_every_inflection_counts_and_people_words_are_not_events(tagger):
     events = run(tagger, "Протестующие вышли на митинги. Полиция задержала протестующих. Митинга не было.")
     assert [e["trigger"] for e in events] == ["митинги", "задержала", "Митинга"]
