@@ -145,7 +145,7 @@ HEDGE_PATTERN = re.compile(
     r"|\bякобы\b|\bвозможно\b|\bпредположительно\b|\bвероятно\b"
 )
 VISIT_CODES = {"042"}
-ROOT_NAME_CODES = 2  # the root code is the first two digits of a CAMEO code
+ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
 
 
 @dataclass(frozen=True)
@@ -155,11 +155,11 @@ class Lexicon:
     codes: dict[str, str]  # "042" → "Make a visit"
 
     def event_type(self, code: str) -> str:
-        root = code[:ROOT_NAME_CODES]
+        root = code[:ROOT_DIGITS]
         return f"{root} {self.roots[root]}"
 
     def code_name(self, code: str) -> str:
-        return self.codes.get(code) or self.roots[code[:ROOT_NAME_CODES]]
+        return self.codes.get(code) or self.roots[code[:ROOT_DIGITS]]
 
 
 def lemma_key(lemma: str) -> str:
@@ -172,7 +172,7 @@ def parse_lexicon(text: str) -> Lexicon:
     roots, codes = data["roots"], data.get("codes", {})
     triggers = {lemma_key(lemma): code for lemma, code in data["triggers"].items()}
     for lemma, code in triggers.items():
-        if code[:ROOT_NAME_CODES] not in roots or (len(code) > 2 and code not in codes):
+        if code[:ROOT_DIGITS] not in roots or (len(code) > 2 and code not in codes):
             raise ValueError(f"event lexicon: trigger {lemma!r} has unknown CAMEO code {code!r}")
     return Lexicon(triggers=triggers, roots=roots, codes=codes)
 
