@@ -25,9 +25,11 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
-CORPUS ?= ../shared/corpora/news_bulk_dev.jsonl.gz
+# Benchmarks read the shared corpora (not part of the repository); override CORPORA to point elsewhere.
+CORPORA ?= ../shared/corpora
 bench: install
-	$(BIN)/python bench/events.py $(CORPUS) --limit 300
+	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
+	$(BIN)/python bench/events.py $(CORPORA)/news_bulk_dev.jsonl.gz --limit 300
 
 clean:
 	rm -rf $(VENV) data *.egg-info
