@@ -31,6 +31,7 @@ bench: install
 	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
 	$(BIN)/python bench/ner_quality.py $(CORPORA)/factru/devset.jsonl
 	$(BIN)/python bench/entities_speed.py $(CORPORA)/news_bulk_dev.jsonl.gz 300
+	$(BIN)/python bench/events.py $(CORPORA)/news_bulk_dev.jsonl.gz --limit 300
 
 clean:
 	rm -rf $(VENV) data *.egg-info

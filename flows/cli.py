@@ -104,6 +104,7 @@ def print_summary(summary: dict) -> None:
         ("quarantined", "n_quarantined"),
         ("mentions", "n_mentions"),
         ("entities", "n_entities"),
+        ("events", "n_events"),
     ]
     for label, key in rows:
         table.add_row(label, f"{summary[key]:,}")

@@ -1,4 +1,4 @@
-"""`newsetl eval`: measure the pipeline's quality against gold annotations."""
+"""`newsetl eval`: measure the pipeline's quality against gold annotations (`ner` here, `events` from cli_eval_events)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from flows.cli_eval_events import events as eval_events
+
 eval_app = typer.Typer(
     help="Measure the pipeline against gold annotations.\n\nExample: newsetl eval ner ../shared/corpora/factru/devset.jsonl",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+eval_app.command("events")(eval_events)  # issue 6's command, in the one `eval` group
 
 TAGGERS = ("pipeline", "bare")
 

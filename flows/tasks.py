@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 from transforms import dedupe as dedupe_transform
 from transforms import entities as entities_transform
+from transforms import events as events_transform
 from transforms import extract as extract_transform
 from transforms import normalize as normalize_transform
 from warehouse import db, lake
@@ -46,6 +47,12 @@ def dedupe(articles: pa.Table, con: duckdb.DuckDBPyConnection) -> tuple[pa.Table
 def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
     """Tag PER/LOC/ORG mentions with natasha (models loaded once per process)."""
     return entities_transform.tag_entities(articles, entities_transform.load_models())
+
+
+@task(name="tag-events", **BATCH_TASK)
+def tag_events(articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Code CAMEO events with their participants, place, date and modality (parser loaded once per process)."""
+    return events_transform.tag_events(articles, mentions, date_mentions, events_transform.load_event_tagger())
 
 
 @task(name="validate", **BATCH_TASK)
@@ -84,8 +91,11 @@ def load(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction."""
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
+    tables.update(events=events, event_participants=event_participants)
     lake.write_batch(lake_dir, run_id, batch_no, **tables)
     db.load_batch(con, run_id, **tables)

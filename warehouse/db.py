@@ -28,6 +28,9 @@ RUN_COUNTS = (
     "n_mentions",
     "n_mentions_quarantined",
     "n_entities",
+    "n_events",
+    "n_event_participants",
+    "n_quarantined_events",
 )
 
 
@@ -39,13 +42,6 @@ def sql(name: str) -> str:
 def query(name: str) -> str:
     """The text of `warehouse/queries/<name>.sql`, an example query for analysts."""
     return PACKAGE.joinpath("queries", f"{name}.sql").read_text(encoding="utf-8")
-
-
-def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create every view of `warehouse/views/`; views hold no data, so replacing them is free."""
-    for view in sorted(PACKAGE.joinpath("views").iterdir(), key=lambda f: f.name):
-        if view.name.endswith(".sql"):
-            con.execute(view.read_text(encoding="utf-8"))
 
 
 def migrations() -> list[tuple[str, str]]:
@@ -77,6 +73,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)create every view of `warehouse/views/*.sql`, so views follow the code; return their names."""
+    files = sorted((f for f in PACKAGE.joinpath("views").iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    for f in files:
+        con.execute(f.read_text(encoding="utf-8"))
+    return [f.name.removesuffix(".sql") for f in files]
 
 
 def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -116,11 +120,14 @@ def load_batch(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
 ) -> None:
     """Write one batch to every table in a single transaction.
 
     Articles already stored under the same id are replaced together with their
-    mentions, so a changed article never leaves old child rows behind.
+    mentions and events, so a changed article never leaves old child rows behind.
+    `events` and `event_participants` are optional (both or neither).
     """
     relations = {
         "batch_articles": articles,
@@ -128,6 +135,8 @@ def load_batch(
         "batch_entities": entities,
         "batch_quarantine": quarantine,
     }
+    if events is not None:
+        relations.update(batch_events=events, batch_event_participants=event_participants)
     for name, table in relations.items():
         con.register(name, table)
     params = {"run_id": run_id}
@@ -135,11 +144,15 @@ def load_batch(
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql("delete_article_children"))
+            con.execute(sql("delete_article_events"))  # old offsets would point into the replaced text
             con.execute(sql("delete_articles"))
             con.execute(sql("insert_articles"), params)
             con.execute(sql("insert_entities"), params)
             con.execute(sql("insert_mentions"), params)
             con.execute(sql("insert_quarantine"), params)
+            if events is not None:
+                con.execute(sql("insert_events"), params)
+                con.execute(sql("insert_event_participants"), params)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
