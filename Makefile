@@ -33,6 +33,9 @@ N ?= 2000
 bench: install
 	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --n $(N)
 	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
+	$(BIN)/python bench/ner_quality.py $(CORPORA)/factru/devset.jsonl
+	$(BIN)/python bench/entities_speed.py $(CORPORA)/news_bulk_dev.jsonl.gz 300
+	$(BIN)/python bench/events.py $(CORPORA)/news_bulk_dev.jsonl.gz --limit 300
 
 # A local Prefect server with its UI on http://127.0.0.1:4200 (database under data/prefect/).
 ui: install

@@ -20,6 +20,7 @@ from flows import reports, tasks
 from flows.runners import machine_cores, tagging_runner, workers_report_to_this_server
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
+from transforms.events import DATE_MENTIONS_INPUT_SCHEMA, events_of
 from transforms.extract import as_sources, iter_chunks
 from transforms.quarantine import quarantine_table
 from transforms.sources.config import load_sources, select_sources
@@ -90,12 +91,16 @@ def process_batch(con, settings: Settings, run_id: str, clock: StageClock, batch
     """Wait for a batch's tagging, then validate and load it; return its counts and quarantine rows."""
     with clock("tag-entities"):
         mentions, entities, rejected_tag, tagged = batch.tagging.result()
+    date_mentions = DATE_MENTIONS_INPUT_SCHEMA.empty_table()  # until issue 4's date mentions land on main
+    with clock("tag-events"):
+        events, participants, rejected_events, tagged = tasks.tag_events(tagged, mentions, date_mentions)
     with clock("validate"):
         checked = tasks.validate(tagged, mentions)
     loaded_mentions = checked["mentions"]
     loaded_entities = entities_of(loaded_mentions, entities)
+    loaded_events, loaded_participants = events_of(events, participants, checked["articles"], loaded_mentions)
     quarantine = pa.concat_tables(
-        [*batch.quarantine, rejected_tag, checked["rejected_articles"], checked["rejected_mentions"]]
+        [*batch.quarantine, rejected_tag, rejected_events, checked["rejected_articles"], checked["rejected_mentions"]]
     )
     with clock("load"):
         tasks.load(
@@ -107,6 +112,8 @@ def process_batch(con, settings: Settings, run_id: str, clock: StageClock, batch
             mentions=loaded_mentions,
             entities=loaded_entities,
             quarantine=quarantine,
+            events=loaded_events,
+            event_participants=loaded_participants,
         )
     counts = Counter(batch.counts)
     counts.update(
@@ -116,9 +123,13 @@ def process_batch(con, settings: Settings, run_id: str, clock: StageClock, batch
         n_mentions_tagged=mentions.num_rows,
         n_mentions=loaded_mentions.num_rows,
         n_mentions_quarantined=checked["rejected_mentions"].num_rows,
+        n_quarantined_events=rejected_events.num_rows,
+        n_events=loaded_events.num_rows,
+        n_event_participants=loaded_participants.num_rows,
     )
     counts["n_quarantined"] = sum(
-        counts[k] for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate")
+        counts[k]
+        for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate", "n_quarantined_events")
     )
     return counts, quarantine
 
@@ -202,6 +213,7 @@ def news_etl(
                     finish(in_flight.popleft())
             while in_flight:
                 finish(in_flight.popleft())
+        tasks.link_entities(con)
         # only now: a run that failed above leaves the state as it was, so its input is read again
         db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
         counts["n_entities"] = db.count_run_entities(con, run_id)

@@ -29,6 +29,7 @@ def stage_rows(counts: Counter, seconds: Counter) -> list[dict]:
     n_normalized = n_extracted - counts["n_quarantined_normalize"]
     n_unique = n_normalized - counts["n_duplicates"]
     n_tagged = n_unique - counts["n_quarantined_tag"]
+    n_events_tagged = n_tagged - counts["n_quarantined_events"]
     rows = [
         ("extract", counts["n_read"], n_extracted, f"{counts['n_quarantined_extract']} quarantined"),
         ("normalize", n_extracted, n_normalized, f"{counts['n_quarantined_normalize']} quarantined"),
@@ -39,9 +40,10 @@ def stage_rows(counts: Counter, seconds: Counter) -> list[dict]:
             n_tagged,
             f"{counts['n_quarantined_tag']} quarantined, {counts['n_mentions_tagged']} mentions",
         ),
+        ("tag-events", n_tagged, n_events_tagged, f"{counts['n_quarantined_events']} quarantined, {counts['n_events']} events loaded"),
         (
             "validate",
-            n_tagged,
+            n_events_tagged,
             counts["n_loaded"],
             f"{counts['n_quarantined_validate']} quarantined, {counts['n_mentions_quarantined']} mentions quarantined",
         ),

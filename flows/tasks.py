@@ -22,6 +22,7 @@ from prefect.tasks import exponential_backoff
 
 from transforms import dedupe as dedupe_transform
 from transforms import entities as entities_transform
+from transforms import events as events_transform
 from transforms import extract as extract_transform
 from transforms import normalize as normalize_transform
 from warehouse import db, lake
@@ -122,6 +123,12 @@ def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.T
     return entities_transform.tag_entities(articles, entities_transform.load_models())
 
 
+@batch_task("tag-events")
+def tag_events(articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Code CAMEO events with their participants, place, date and modality (parser loaded once per process)."""
+    return events_transform.tag_events(articles, mentions, date_mentions, events_transform.load_event_tagger())
+
+
 @batch_task("validate")
 def validate(articles: pa.Table, mentions: pa.Table) -> dict:
     """Run the articles and mentions suites; failing rows leave the batch for quarantine."""
@@ -141,6 +148,12 @@ def validate(articles: pa.Table, mentions: pa.Table) -> dict:
     }
 
 
+@batch_task("link-entities")
+def link_entities(con: duckdb.DuckDBPyConnection) -> None:
+    """Link bare surnames and abbreviations to the corpus's dominant fuller entity; rebuild entity_aliases."""
+    db.link_entities(con)
+
+
 @batch_task("load")
 def load(
     con: duckdb.DuckDBPyConnection,
@@ -152,8 +165,11 @@ def load(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction."""
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
+    tables.update(events=events, event_participants=event_participants)
     lake.write_batch(lake_dir, run_id, batch_no, **tables)
     db.load_batch(con, run_id, **tables)
