@@ -79,7 +79,7 @@ def batch_task(stage: str, **options):
                 raise
             except Exception as exc:
                 raise StageFailed(stage, f"{type(exc).__name__}: {exc}", is_transient(exc)) from exc
-            get_run_logger().info("%s: batch done in %.2f s", stage, time.perf_counter() - started)
+            get_run_logger().info("%s: done in %.2f s", stage, time.perf_counter() - started)
             return result
 
         return task(name=stage, **BATCH_TASK, **options)(run_stage)
