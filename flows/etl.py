@@ -12,33 +12,24 @@ from flows import tasks
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
 from transforms.extract import iter_chunks
-from warehouse import db
+from warehouse import db, recovery
+from warehouse.lock import writer_lock
 
 FLOW_NAME = "news_etl"
 
 
-def process_batch(con, settings: Settings, run_id: str, batch_no: int, chunk: list) -> Counter:
+def process_batch(warehouse: db.Warehouse, settings: Settings, run_id: str, batch_no: int, chunk: list) -> Counter:
     """Run one chunk of raw records through every stage; return its counts."""
     counts: Counter = Counter(n_read=len(chunk))
     raw, rejected_extract = tasks.extract(chunk)
     articles, rejected_normalize = tasks.normalize(raw, settings.language)
-    unique, duplicates = tasks.dedupe(articles, con)
+    unique, duplicates = tasks.dedupe(articles, warehouse)
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
     checked = tasks.validate(tagged, mentions)
     loaded_mentions = checked["mentions"]
     loaded_entities = entities_of(loaded_mentions, entities)
     quarantine = pa.concat_tables(
         [rejected_extract, rejected_normalize, rejected_tag, checked["rejected_articles"], checked["rejected_mentions"]]
-    )
-    tasks.load(
-        con,
-        settings.lake_dir,
-        run_id,
-        batch_no,
-        articles=checked["articles"],
-        mentions=loaded_mentions,
-        entities=loaded_entities,
-        quarantine=quarantine,
     )
     counts.update(
         n_loaded=checked["articles"].num_rows,
@@ -53,6 +44,18 @@ def process_batch(con, settings: Settings, run_id: str, batch_no: int, chunk: li
     counts["n_quarantined"] = sum(
         counts[k] for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate")
     )
+    # The counts go in with the rows: a run killed later still accounts for every batch it loaded.
+    tasks.load(
+        warehouse,
+        settings.lake_dir,
+        run_id,
+        batch_no,
+        counts,
+        articles=checked["articles"],
+        mentions=loaded_mentions,
+        entities=loaded_entities,
+        quarantine=quarantine,
+    )
     return counts
 
 
@@ -63,6 +66,7 @@ def news_etl(
     lake_dir: str = Settings.lake_dir,
     batch_size: int = Settings.batch_size,
     language: str = Settings.language,
+    lock_timeout: float = Settings.lock_timeout,
 ) -> dict:
     """Read articles from `inputs` (files or directories) into the lake and the warehouse."""
     settings = Settings(
@@ -71,16 +75,36 @@ def news_etl(
         lake_dir=lake_dir,
         batch_size=batch_size,
         language=language,
+        lock_timeout=lock_timeout,
     )
     logger = get_run_logger()
     run_id = str(runtime.flow_run.id)
-    con = db.connect(settings.db_path)
-    db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
+    with writer_lock(settings.db_path, f"run {run_id}", settings.lock_timeout, on_wait=logger.warning):
+        return _run(settings, run_id, logger)
+
+
+def _run(settings: Settings, run_id: str, logger) -> dict:
+    """The run proper, under the writer lock. The DuckDB file is open only while a step uses it."""
+    warehouse = db.Warehouse(settings.db_path)
+    with warehouse.connection() as con:
+        repaired = recovery.reconcile(con, settings.lake_dir)
+        if any(repaired.values()):
+            logger.warning(
+                "repaired after an interrupted run: %d run(s) marked interrupted, %d uncommitted lake file(s) removed, "
+                "%d lake manifest(s) written",
+                len(repaired["closed_runs"]),
+                len(repaired["removed_files"]),
+                len(repaired["manifests_written"]),
+            )
+        db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
+        recovery.write_run(con, settings.lake_dir, run_id)
     counts: Counter = Counter()
+    stage_seconds: Counter = Counter()
+    timing = tasks.STAGE_SECONDS.set(stage_seconds)
     started = time.perf_counter()
     try:
         for batch_no, chunk in enumerate(iter_chunks(settings.inputs, settings.batch_size), start=1):
-            batch_counts = process_batch(con, settings, run_id, batch_no, chunk)
+            batch_counts = process_batch(warehouse, settings, run_id, batch_no, chunk)
             counts.update(batch_counts)
             elapsed = time.perf_counter() - started
             logger.info(
@@ -95,13 +119,17 @@ def news_etl(
                 counts["n_read"],
                 counts["n_read"] / elapsed if elapsed else 0.0,
             )
-        counts["n_entities"] = db.count_run_entities(con, run_id)
-        db.finish_run(con, run_id, "completed", counts)
+        with warehouse.connection() as con:
+            counts["n_entities"] = db.count_run_entities(con, run_id)
+            db.finish_run(con, run_id, "completed", counts, stage_seconds=stage_seconds)
+            recovery.write_run(con, settings.lake_dir, run_id)
     except BaseException as exc:
-        db.finish_run(con, run_id, "failed", counts, error=f"{type(exc).__name__}: {exc}")
+        with warehouse.connection() as con:
+            db.finish_run(con, run_id, "failed", counts, error=f"{type(exc).__name__}: {exc}", stage_seconds=stage_seconds)
+            recovery.write_run(con, settings.lake_dir, run_id)
         raise
     finally:
-        con.close()
+        tasks.STAGE_SECONDS.reset(timing)
     summary = {name: int(counts.get(name, 0)) for name in db.RUN_COUNTS}
     logger.info(
         "run %s completed: %d read = %d loaded + %d duplicates + %d quarantined",

@@ -13,6 +13,7 @@ EXAMPLES_DIR = PROJECT_ROOT / "examples" / "articles"
 DEFAULT_DB = Path("data/news.duckdb")
 DEFAULT_LAKE = Path("data/lake")
 DEFAULT_BATCH_SIZE = 200
+DEFAULT_LOCK_TIMEOUT = 3600.0
 
 # Telemetry off and no hub downloads, set before Prefect or Great Expectations are imported.
 OFFLINE_ENVIRONMENT = {
@@ -38,6 +39,8 @@ class Settings:
     lake_dir: str = str(DEFAULT_LAKE)
     batch_size: int = DEFAULT_BATCH_SIZE
     language: str = "ru"
+    # Seconds a run waits for another writer (run, rebuild, compaction) to finish with the warehouse.
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:

@@ -6,9 +6,12 @@ costly or impossible to hash, and a batch is never worth recomputing from cache.
 
 from __future__ import annotations
 
+import functools
+import time
+from collections import Counter
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import task
@@ -22,33 +25,58 @@ from warehouse import db, lake
 
 BATCH_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
+# Seconds spent per stage in the current run; the flow sets a Counter here and stores it in `runs.stage_seconds`.
+STAGE_SECONDS: ContextVar[Counter | None] = ContextVar("stage_seconds", default=None)
+
+
+def timed(stage):
+    """Add the wall time of each call of `stage` to the run's STAGE_SECONDS under the function's name."""
+
+    @functools.wraps(stage)
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return stage(*args, **kwargs)
+        finally:
+            seconds = STAGE_SECONDS.get()
+            if seconds is not None:
+                seconds[stage.__name__] += time.perf_counter() - started
+
+    return wrapper
+
 
 @task(name="extract", **BATCH_TASK)
+@timed
 def extract(chunk: list[extract_transform.RawItem]) -> tuple[pa.Table, pa.Table]:
     """Parse a chunk of raw records into a raw-article table and quarantine rows."""
     return extract_transform.parse_items(chunk)
 
 
 @task(name="normalize", **BATCH_TASK)
+@timed
 def normalize(raw: pa.Table, language: str) -> tuple[pa.Table, pa.Table]:
     """Clean text, parse publication dates, assign ids."""
     return normalize_transform.normalize(raw, language=language)
 
 
 @task(name="dedupe", **BATCH_TASK)
-def dedupe(articles: pa.Table, con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, pa.Table]:
+@timed
+def dedupe(articles: pa.Table, warehouse: db.Warehouse) -> tuple[pa.Table, pa.Table]:
     """Split off articles whose exact text is already in the batch or the warehouse."""
-    known = db.known_content_hashes(con, articles.column("content_hash").to_pylist())
+    with warehouse.connection() as con:
+        known = db.known_content_hashes(con, articles.column("content_hash").to_pylist())
     return dedupe_transform.exact_dedupe(articles, known)
 
 
 @task(name="tag-entities", **BATCH_TASK)
+@timed
 def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
     """Tag PER/LOC/ORG mentions with natasha (models loaded once per process)."""
     return entities_transform.tag_entities(articles, entities_transform.load_models())
 
 
 @task(name="validate", **BATCH_TASK)
+@timed
 def validate(articles: pa.Table, mentions: pa.Table) -> dict:
     """Run the articles and mentions suites; failing rows leave the batch for quarantine."""
     from expectations.validate import validate as run_suite  # Great Expectations is slow to import
@@ -68,18 +96,26 @@ def validate(articles: pa.Table, mentions: pa.Table) -> dict:
 
 
 @task(name="load", **BATCH_TASK)
+@timed
 def load(
-    con: duckdb.DuckDBPyConnection,
+    warehouse: db.Warehouse,
     lake_dir: str,
     run_id: str,
     batch_no: int,
+    counts: Counter,
     *,
     articles: pa.Table,
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
 ) -> None:
-    """Write the batch to the Parquet lake, then to DuckDB in one transaction."""
+    """Write the batch to the Parquet lake, then to DuckDB in one transaction, then its lake manifest.
+
+    A crash between two of these steps is repaired by `warehouse.recovery.reconcile` at the next run.
+    """
+    batch = db.Batch.now(run_id, batch_no, counts)
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
-    lake.write_batch(lake_dir, run_id, batch_no, **tables)
-    db.load_batch(con, run_id, **tables)
+    lake.write_batch(lake_dir, batch, **tables)
+    with warehouse.connection() as con:
+        db.load_batch(con, batch, **tables)
+    lake.write_manifest(lake_dir, batch)

@@ -7,7 +7,12 @@ as bound parameters; batches are handed to DuckDB as registered Arrow tables.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -29,6 +34,50 @@ RUN_COUNTS = (
     "n_mentions_quarantined",
     "n_entities",
 )
+
+
+# How long a connection waits for another process to close the file (DuckDB: one writer, or many readers).
+DEFAULT_WAIT_SECONDS = 60.0
+LOCK_CONFLICT = "Could not set lock"
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process kept the warehouse file open for longer than we were willing to wait."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One batch as loaded: its rows in every table carry `key`, which sorts in load order."""
+
+    run_id: str
+    batch_no: int
+    loaded_at: datetime
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def now(cls, run_id: str, batch_no: int, counts: Mapping[str, int]) -> Batch:
+        return cls(run_id, batch_no, datetime.now(UTC), {k: int(v) for k, v in counts.items()})
+
+    @property
+    def key(self) -> str:
+        return f"{self.loaded_at.astimezone(UTC):%Y%m%dT%H%M%S%fZ}-{self.run_id}-{self.batch_no:05d}"
+
+    def row(self) -> dict:
+        """The batch's row in the `batches` table (and the lake's `batches/` manifest)."""
+        return {
+            "batch_key": self.key,
+            "run_id": self.run_id,
+            "batch_no": self.batch_no,
+            "loaded_at": self.loaded_at,
+            "counts": json.dumps(dict(self.counts), sort_keys=True),
+        }
+
+    def stamp(self, quarantine: pa.Table) -> pa.Table:
+        """Quarantine rows with their `quarantined_at` (the load time) unless they have it already."""
+        if "quarantined_at" in quarantine.column_names:
+            return quarantine
+        column = pa.array([self.loaded_at] * quarantine.num_rows, type=pa.timestamp("us", tz="UTC"))
+        return quarantine.append_column("quarantined_at", column)
 
 
 def sql(name: str) -> str:
@@ -67,22 +116,62 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
-def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retried while another process holds the file (DuckDB's lock error otherwise)."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if LOCK_CONFLICT not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"{path} stayed in use by another process for {wait_seconds:g} s: {str(exc).splitlines()[0]}"
+                ) from None
+            time.sleep(0.05)
+
+
+def connect(
+    db_path: str | Path, *, read_only: bool = False, wait_seconds: float = DEFAULT_WAIT_SECONDS
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a writer creates it and applies pending migrations.
 
+    DuckDB lets one process open the file to write, or several to read, never
+    both: while another process has it open, we retry for `wait_seconds`.
     Timestamps are shown in UTC whatever the machine's zone.
     """
     path = Path(db_path)
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"no warehouse at {path}: run `newsetl run` first")
-        con = duckdb.connect(str(path), read_only=True)
+        con = _open(path, True, wait_seconds)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
+        con = _open(path, False, wait_seconds)
         migrate(con)
     con.execute("SET TimeZone = 'UTC'")
     return con
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """The warehouse file as a run writes it: opened only for each step that needs it.
+
+    Between batches the file is closed, so readers (`newsetl sql`, the DuckDB
+    CLI) get in; the writer lock (`warehouse/lock.py`) keeps other writers out.
+    """
+
+    path: str
+    wait_seconds: float = DEFAULT_WAIT_SECONDS
+
+    @contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = connect(self.path, wait_seconds=self.wait_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def known_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Iterable[str]) -> set[str]:
@@ -97,27 +186,29 @@ def known_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Iterable[str]) 
 
 def load_batch(
     con: duckdb.DuckDBPyConnection,
-    run_id: str,
+    batch: Batch,
     *,
     articles: pa.Table,
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
 ) -> None:
-    """Write one batch to every table in a single transaction.
+    """Write one batch to every table, and its `batches` row, in a single transaction.
 
     Articles already stored under the same id are replaced together with their
-    mentions, so a changed article never leaves old child rows behind.
+    mentions, so a changed article never leaves old child rows behind. The
+    result depends only on the tables and `batch`, so replaying the lake's
+    batches in key order rebuilds the same warehouse.
     """
     relations = {
         "batch_articles": articles,
         "batch_mentions": mentions,
         "batch_entities": entities,
-        "batch_quarantine": quarantine,
+        "batch_quarantine": batch.stamp(quarantine),
     }
     for name, table in relations.items():
         con.register(name, table)
-    params = {"run_id": run_id}
+    params = {"run_id": batch.run_id}
     try:
         con.execute("BEGIN TRANSACTION")
         try:
@@ -127,6 +218,7 @@ def load_batch(
             con.execute(sql("insert_entities"), params)
             con.execute(sql("insert_mentions"), params)
             con.execute(sql("insert_quarantine"), params)
+            con.execute(sql("insert_batch"), batch.row())
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -151,9 +243,15 @@ def start_run(
 
 
 def finish_run(
-    con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: Mapping[str, int], error: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    counts: Mapping[str, int],
+    error: str | None = None,
+    stage_seconds: Mapping[str, float] | None = None,
 ) -> None:
-    params = {"run_id": run_id, "status": status, "error": error}
+    seconds = None if stage_seconds is None else json.dumps({k: round(v, 3) for k, v in sorted(stage_seconds.items())})
+    params = {"run_id": run_id, "status": status, "error": error, "stage_seconds": seconds}
     params.update({name: int(counts.get(name, 0)) for name in RUN_COUNTS})
     con.execute(sql("finish_run"), params)
 
@@ -161,3 +259,36 @@ def finish_run(
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     """Distinct entities mentioned by the articles that run `run_id` loaded."""
     return con.execute(sql("count_run_entities"), {"run_id": run_id}).fetchone()[0]
+
+
+def close_unfinished_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Mark runs left `running` by a killed process as `interrupted`, with the counts of their loaded batches.
+
+    Call only under the writer lock: then no run is really in progress.
+    """
+    closed = []
+    for (run_id,) in con.execute(sql("unfinished_runs")).fetchall():
+        counts: Counter = Counter()
+        for (batch_counts,) in con.execute(sql("run_batch_counts"), {"run_id": run_id}).fetchall():
+            counts.update(json.loads(batch_counts))
+        counts["n_entities"] = count_run_entities(con, run_id)
+        finish_run(con, run_id, "interrupted", counts, error="the run stopped before finishing (process killed?)")
+        closed.append(run_id)
+    return closed
+
+
+def batch_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Keys of every batch the warehouse holds."""
+    return {row[0] for row in con.execute(sql("batch_keys")).fetchall()}
+
+
+def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
+    """(row count, order-independent hash of all rows) of every table, to compare two warehouses."""
+    tables = [row[0] for row in con.execute(sql("list_tables")).fetchall()]
+    checksums = {}
+    for name in tables:
+        if name == "schema_migrations":  # applied_at is when this file was created, not data
+            continue
+        n_rows, checksum = con.execute(sql("table_checksum"), {"table_name": name}).fetchone()
+        checksums[name] = (int(n_rows), int(checksum))
+    return checksums

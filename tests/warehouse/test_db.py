@@ -27,10 +27,10 @@ def mention(article_id="a1", start=0, stop=5, text="Путин"):
     return {"article_id": article_id, "start": start, "stop": stop, "sentence": 0, "type": "PER", "text": text, "normal": text, "entity_id": "e1"}
 
 
-def load(con, run_id, articles, mentions, quarantine=()):
+def load(con, run_id, articles, mentions, quarantine=(), batch_no=1):
     db.load_batch(
         con,
-        run_id,
+        db.Batch.now(run_id, batch_no, {"n_read": len(articles)}),
         articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA),
         mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA),
         entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA),

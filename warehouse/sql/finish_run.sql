@@ -2,6 +2,7 @@ UPDATE runs SET
     finished_at = now(),
     status = $status,
     error = $error,
+    stage_seconds = $stage_seconds,
     n_read = $n_read,
     n_loaded = $n_loaded,
     n_duplicates = $n_duplicates,
