@@ -160,7 +160,7 @@ def print_result(result, output_format: str, out) -> None:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     elif output_format == "csv":
-        writer = csv.writer(out)
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(result.column_names)
         for row in rows:
             writer.writerow([_cell(v) for v in row.values()])

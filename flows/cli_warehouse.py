@@ -5,6 +5,7 @@ Registered on the main `newsetl` app by `register(app)` in flows/cli.py.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -46,25 +47,34 @@ def runs(
 
     A run still loading shows the counts of the batches it has committed so far;
     a run whose process was killed shows as `interrupted` once the next run starts.
+    Run ids are shortened to 8 characters (the full ones: newsetl sql "select run_id from runs").
 
     Example: newsetl runs --limit 5
     """
     result = _read(db, {"recent_runs": {"limit": limit}})["recent_runs"]
     table = Table()
-    for name in ("run", "status", "started (UTC)", "s", "read", "loaded", "dup", "quar", "mentions", "code", "seconds per stage"):
+    for name in ("run", "status", "started (UTC)", "s", "read", "loaded", "dup", "quar", "mentions", "code", "slowest stages (s)"):
         table.add_column(name, overflow="fold", justify="right" if name in ("s", "read", "loaded", "dup", "quar", "mentions") else "left")
     status_style = {"completed": "green", "running": "yellow", "failed": "red", "interrupted": "red"}
     for row in result.to_pylist():
         table.add_row(
-            row["run_id"],
+            row["run_id"][:8],
             Text(row["status"], style=status_style.get(row["status"], "")),
             f"{row['started_at']:%Y-%m-%d %H:%M:%S}",
             f"{row['seconds']:.1f}",
             *(str(row[key] or 0) for key in ("n_read", "n_loaded", "n_duplicates", "n_quarantined", "n_mentions")),
             row["code_version"] or "",
-            row["stage_seconds"] or (row["error"] or ""),
+            _slowest_stages(row["stage_seconds"]) or (row["error"] or ""),
         )
     console.print(table)
+
+
+def _slowest_stages(stage_seconds: str | None, shown: int = 3) -> str:
+    """'tag_entities 80.1, validate 9.3, load 2.0' from the runs.stage_seconds JSON."""
+    if not stage_seconds:
+        return ""
+    seconds = sorted(json.loads(stage_seconds).items(), key=lambda item: -item[1])
+    return ", ".join(f"{name} {value:.1f}" for name, value in seconds[:shown])
 
 
 def explain(
