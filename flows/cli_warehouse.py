@@ -47,26 +47,24 @@ def runs(
 
     A run still loading shows the counts of the batches it has committed so far;
     a run whose process was killed shows as `interrupted` once the next run starts.
-    Run ids are shortened to 8 characters (the full ones: newsetl sql "select run_id from runs").
+    Run ids are shortened to 8 characters; warehouse/queries/runs_lineage.sql shows everything.
 
     Example: newsetl runs --limit 5
     """
     result = _read(db, {"recent_runs": {"limit": limit}})["recent_runs"]
-    table = Table()
-    for name in ("run", "status", "started (UTC)", "s", "read", "loaded", "dup", "quar", "mentions", "code", "slowest stages (s)"):
-        table.add_column(name, overflow="fold", justify="right" if name in ("s", "read", "loaded", "dup", "quar", "mentions") else "left")
     status_style = {"completed": "green", "running": "yellow", "failed": "red", "interrupted": "red"}
     for row in result.to_pylist():
-        table.add_row(
-            row["run_id"][:8],
-            Text(row["status"], style=status_style.get(row["status"], "")),
-            f"{row['started_at']:%Y-%m-%d %H:%M:%S}",
-            f"{row['seconds']:.1f}",
-            *(str(row[key] or 0) for key in ("n_read", "n_loaded", "n_duplicates", "n_quarantined", "n_mentions")),
-            row["code_version"] or "",
-            _slowest_stages(row["stage_seconds"]) or (row["error"] or ""),
+        line = Text(f"{row['run_id'][:8]}  ")
+        line.append(f"{row['status']:<11}", style=status_style.get(row["status"], ""))
+        line.append(
+            f" {row['started_at']:%Y-%m-%d %H:%M}  {row['seconds']:>6.0f} s  "
+            "{n_read} read = {n_loaded} loaded + {n_duplicates} dup + {n_quarantined} quar, {n_mentions} mentions".format(**row)
         )
-    console.print(table)
+        console.print(line, highlight=False, soft_wrap=True)
+        detail = _slowest_stages(row["stage_seconds"]) or (row["error"] or "")
+        if detail:
+            console.print(Text(f"          {detail}", style="dim"), highlight=False, soft_wrap=True)
+    console.print(Text("full ids, code versions, batches: newsetl sql warehouse/queries/runs_lineage.sql", style="dim"))
 
 
 def _slowest_stages(stage_seconds: str | None, shown: int = 3) -> str:
@@ -74,7 +72,7 @@ def _slowest_stages(stage_seconds: str | None, shown: int = 3) -> str:
     if not stage_seconds:
         return ""
     seconds = sorted(json.loads(stage_seconds).items(), key=lambda item: -item[1])
-    return ", ".join(f"{name} {value:.1f}" for name, value in seconds[:shown])
+    return "slowest stages: " + ", ".join(f"{name} {value:.1f} s" for name, value in seconds[:shown])
 
 
 def explain(
@@ -135,7 +133,8 @@ def rebuild(
         result = rebuild_warehouse(db, lake, wait, on_wait=lambda message: errors.print(message, highlight=False))
     except Exception as exc:
         raise fail(f"rebuild failed: {type(exc).__name__}: {exc}") from None
-    table = Table(title=f"{db} rebuilt from {result['batches']} batches of {lake}")
+    console.print(f"{db} rebuilt from {result['batches']} batches of {lake}", highlight=False, soft_wrap=True)
+    table = Table()
     table.add_column("table")
     table.add_column("rows", justify="right")
     table.add_column("checksum", justify="right")
@@ -165,7 +164,7 @@ def lake_compact(
             result = compact(lake, target_mb * 1024 * 1024)
     except Exception as exc:
         raise fail(f"compaction failed: {type(exc).__name__}: {exc}") from None
-    console.print(f"{lake}: {result['files_before']} files → {result['files_after']}", highlight=False)
+    console.print(f"{lake}: {result['files_before']} files → {result['files_after']}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
