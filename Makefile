@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test clean
+.PHONY: install demo test bench clean
 
 install: $(STAMP)
 
@@ -27,3 +27,9 @@ test: install
 
 clean:
 	rm -rf $(VENV) data *.egg-info
+
+# Warehouse benchmark over the warehouse and lake of an earlier run (e.g. of the bulk corpus).
+BENCH_DB ?= data/news.duckdb
+BENCH_LAKE ?= data/lake
+bench: install
+	$(BIN)/python bench/warehouse_bench.py --db $(BENCH_DB) --lake $(BENCH_LAKE)
