@@ -59,9 +59,19 @@ LAKE_ARTICLE_COLUMNS = (
     "published_raw",
     "raw_text",
 )
+# The manifest: one row per batch the warehouse committed, as in its `batches` table.
+BATCHES_SCHEMA = pa.schema(
+    [
+        ("batch_key", pa.string()),
+        ("run_id", pa.string()),
+        ("batch_no", pa.int32()),
+        ("loaded_at", pa.timestamp("us", tz="UTC")),
+        ("counts", pa.string()),
+    ]
+)
 COMPACTED_PREFIX = "compacted-"
 TARGET_FILE_BYTES = 128 * 1024 * 1024
-BATCH_FILE = re.compile(r"^(?P<key>\d{8}T\d{12}Z-.+-\d{5})\.parquet$")
+BATCH_FILE = re.compile(r"^(?P<key>\d{8}T\d{12}Z-.+-\d{5,})\.parquet$")
 
 
 def filesystem(lake_root: str) -> tuple[fsspec.AbstractFileSystem, str]:
@@ -129,17 +139,6 @@ def write_manifest(lake_root: str, batch: Batch) -> None:
     row = batch.row()
     table = pa.Table.from_pylist([row], schema=BATCHES_SCHEMA)
     _put(fs, table, posixpath.join(root, "batches", f"{row['batch_key']}.parquet"))
-
-
-BATCHES_SCHEMA = pa.schema(
-    [
-        ("batch_key", pa.string()),
-        ("run_id", pa.string()),
-        ("batch_no", pa.int32()),
-        ("loaded_at", pa.timestamp("us", tz="UTC")),
-        ("counts", pa.string()),
-    ]
-)
 
 
 def write_run(lake_root: str, run: pa.Table) -> None:

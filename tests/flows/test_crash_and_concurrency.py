@@ -19,6 +19,7 @@ import pytest
 
 from flows.settings import EXAMPLES_DIR
 from warehouse import db, recovery
+from warehouse.lock import writer_lock
 from warehouse.query import run_query
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -158,7 +159,11 @@ def test_two_runs_at_once_both_finish_and_readers_read_during_them(run_env, tmp_
     db_path, lake = tmp_path / "w.duckdb", tmp_path / "lake"
     db.connect(db_path).close()
 
-    runs = [Run([half], db_path, lake, run_env) for half in halves]
+    # Hold the writer lock until both runs say they wait for it, so they surely meet; then they take turns.
+    with writer_lock(db_path, "the test"):
+        runs = [Run([half], db_path, lake, run_env) for half in halves]
+        for run in runs:
+            assert run.wait_for("waiting for the warehouse"), "".join(run.lines)
     seen = []
     while any(run.process.poll() is None for run in runs):
         (count,) = run_query(db_path, "SELECT count(*) AS n FROM articles").column("n").to_pylist()
@@ -166,7 +171,7 @@ def test_two_runs_at_once_both_finish_and_readers_read_during_them(run_env, tmp_
         time.sleep(0.1)
     outputs = [run.finish() for run in runs]
     assert [run.process.returncode for run in runs] == [0, 0], outputs
-    assert any("waiting for the warehouse" in output for output in outputs)
+    assert all("the test (pid" in output for output in outputs)  # the message names who holds the lock
     assert len(seen) > 5 and seen == sorted(seen) and 0 < max(seen)  # readers got in while the runs loaded
 
     con = duckdb.connect(str(db_path), read_only=True)
