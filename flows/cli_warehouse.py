@@ -30,11 +30,11 @@ lake_app = typer.Typer(
 )
 
 
-def _read(db: Path, queries: dict[str, dict]) -> dict:
+def _read(db: Path, queries: dict[str, dict], optional: frozenset[str] = frozenset()) -> dict:
     from warehouse.query import read_named
 
     try:
-        return read_named(db, queries)
+        return read_named(db, queries, optional)
     except FileNotFoundError as exc:
         raise fail(str(exc)) from None
 
@@ -87,7 +87,8 @@ def explain(
     Example: newsetl explain 5e46585f331ae8bb --db data/news.duckdb
     """
     params = {"article_id": article_id}
-    found = _read(db, {"explain_article": params, "explain_mentions": params, "explain_dates": params, "explain_events": params})
+    queries = {"explain_article": params, "explain_mentions": params, "explain_dates": params, "explain_events": params}
+    found = _read(db, queries, optional=frozenset({"explain_dates", "explain_events"}))
     articles = found["explain_article"].to_pylist()
     if not articles:
         raise fail(f"no article {article_id!r} in {db}")

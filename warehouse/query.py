@@ -39,11 +39,12 @@ def run_query(db_path: str | Path, query: str) -> pa.Table:
         con.close()
 
 
-def read_named(db_path: str | Path, queries: dict[str, dict]) -> dict[str, pa.Table | None]:
+def read_named(db_path: str | Path, queries: dict[str, dict], optional: frozenset[str] = frozenset()) -> dict[str, pa.Table | None]:
     """Run the named `warehouse/sql/` queries {name: params} on one read-only connection.
 
-    A query over a table the warehouse does not have (yet) gives None, so a
-    reader can show what exists (e.g. events only once the events stage is there).
+    An `optional` query over a table the warehouse does not have (yet), or
+    whose columns differ, gives None: a reader shows what exists (e.g. events
+    only once the events stage is there).
     """
     con = connect(db_path, read_only=True)
     try:
@@ -51,7 +52,9 @@ def read_named(db_path: str | Path, queries: dict[str, dict]) -> dict[str, pa.Ta
         for name, params in queries.items():
             try:
                 results[name] = con.sql(sql(name), params=params).to_arrow_table()
-            except duckdb.CatalogException:
+            except (duckdb.CatalogException, duckdb.BinderException):
+                if name not in optional:
+                    raise
                 results[name] = None
         return results
     finally:
