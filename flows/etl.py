@@ -85,7 +85,8 @@ def news_etl(
 
 def _run(settings: Settings, run_id: str, logger) -> dict:
     """The run proper, under the writer lock. The DuckDB file is open only while a step uses it."""
-    warehouse = db.Warehouse(settings.db_path)
+    # A reader's query can keep the file open for a while: the writer waits for it as long as for another writer.
+    warehouse = db.Warehouse(settings.db_path, wait_seconds=settings.lock_timeout)
     with warehouse.connection() as con:
         repaired = recovery.reconcile(con, settings.lake_dir)
         if any(repaired.values()):

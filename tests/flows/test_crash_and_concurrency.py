@@ -105,7 +105,7 @@ def test_runs_killed_at_random_moments_end_like_a_clean_run(run_env, tmp_path):
 
     db_path, lake = tmp_path / "w.duckdb", tmp_path / "lake"
     # where each attempt is killed: at a random time after start, or at a random moment after batch k
-    attempts = [("seconds", rng.uniform(3, 15)), ("batch", rng.randint(1, 4)), ("batch", rng.randint(2, 7))]
+    attempts = [("seconds", rng.uniform(3, 15)), ("batch", rng.randint(1, 4)), ("batch", rng.randint(2, 6))]
     killed = 0
     for how, when in attempts:
         run = Run([inputs], db_path, lake, run_env)
