@@ -25,11 +25,15 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
-clean:
-	rm -rf $(VENV) data *.egg-info
-
-# Warehouse benchmark over the warehouse and lake of an earlier run (e.g. of the bulk corpus).
+# Benchmarks read the shared corpora (not part of the repository); override CORPORA to point elsewhere.
+CORPORA ?= ../shared/corpora
+# The warehouse benchmark reads the warehouse and lake of an earlier run (e.g. of the bulk corpus).
 BENCH_DB ?= data/news.duckdb
 BENCH_LAKE ?= data/lake
 bench: install
-	$(BIN)/python bench/warehouse_bench.py --db $(BENCH_DB) --lake $(BENCH_LAKE)
+	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
+	@if [ -e $(BENCH_DB) ]; then $(BIN)/python bench/warehouse_bench.py --db $(BENCH_DB) --lake $(BENCH_LAKE); \
+	else echo "warehouse benchmark skipped: no $(BENCH_DB) (run newsetl first, or set BENCH_DB and BENCH_LAKE)"; fi
+
+clean:
+	rm -rf $(VENV) data *.egg-info

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import asdict
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, runtime
@@ -11,17 +12,24 @@ from prefect import flow, get_run_logger, runtime
 from flows import tasks
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
-from transforms.extract import iter_chunks
+from transforms.extract import as_sources, iter_chunks
+from transforms.sources.config import load_sources, select_sources
+from transforms.sources.http import HttpClient, HttpSettings
+from transforms.sources.read import ReadContext, StateEntry
 from warehouse import db, recovery
 from warehouse.lock import writer_lock
 
 FLOW_NAME = "news_etl"
 
 
-def process_batch(warehouse: db.Warehouse, settings: Settings, run_id: str, batch_no: int, chunk: list) -> Counter:
+def process_batch(
+    warehouse: db.Warehouse, settings: Settings, run_id: str, batch_no: int, chunk: list, context: ReadContext | None = None
+) -> Counter:
     """Run one chunk of raw records through every stage; return its counts."""
     counts: Counter = Counter(n_read=len(chunk))
-    raw, rejected_extract = tasks.extract(chunk)
+    raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
+    if context is not None:
+        context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
     articles, rejected_normalize = tasks.normalize(raw, settings.language)
     unique, duplicates = tasks.dedupe(articles, warehouse)
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
@@ -66,24 +74,36 @@ def news_etl(
     lake_dir: str = Settings.lake_dir,
     batch_size: int = Settings.batch_size,
     language: str = Settings.language,
+    sources_file: str | None = None,
+    only: list[str] | None = None,
+    full: bool = False,
     lock_timeout: float = Settings.lock_timeout,
 ) -> dict:
-    """Read articles from `inputs` (files or directories) into the lake and the warehouse."""
+    """Read articles from `inputs` (files, directories, URLs) or the sources of `sources_file`
+    into the lake and the warehouse; only what is new since the last successful run unless `full`."""
     settings = Settings(
         **({"inputs": list(inputs)} if inputs else {}),
         db_path=db_path,
         lake_dir=lake_dir,
         batch_size=batch_size,
         language=language,
+        sources_file=sources_file,
+        only=list(only or []),
+        full=full,
         lock_timeout=lock_timeout,
     )
+    if settings.sources_file:
+        sources, http_settings = load_sources(settings.sources_file)
+        sources = select_sources(sources, settings.only)
+    else:
+        sources, http_settings = as_sources(settings.inputs), HttpSettings()
     logger = get_run_logger()
     run_id = str(runtime.flow_run.id)
     with writer_lock(settings.db_path, f"run {run_id}", settings.lock_timeout, on_wait=logger.warning):
-        return _run(settings, run_id, logger)
+        return _run(settings, run_id, logger, sources, http_settings)
 
 
-def _run(settings: Settings, run_id: str, logger) -> dict:
+def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSettings) -> dict:
     """The run proper, under the writer lock. The DuckDB file is open only while a step uses it."""
     # A reader's query can keep the file open for a while: the writer waits for it as long as for another writer.
     warehouse = db.Warehouse(settings.db_path, wait_seconds=settings.lock_timeout)
@@ -99,13 +119,16 @@ def _run(settings: Settings, run_id: str, logger) -> dict:
             )
         db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
         recovery.write_run(con, settings.lake_dir, run_id)
+        known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
     counts: Counter = Counter()
     stage_seconds: Counter = Counter()
     timing = tasks.STAGE_SECONDS.set(stage_seconds)
     started = time.perf_counter()
+    http = HttpClient(http_settings)
     try:
-        for batch_no, chunk in enumerate(iter_chunks(settings.inputs, settings.batch_size), start=1):
-            batch_counts = process_batch(warehouse, settings, run_id, batch_no, chunk)
+        context = ReadContext(known=known, http=http)
+        for batch_no, chunk in enumerate(iter_chunks(sources, settings.batch_size, context), start=1):
+            batch_counts = process_batch(warehouse, settings, run_id, batch_no, chunk, context)
             counts.update(batch_counts)
             elapsed = time.perf_counter() - started
             logger.info(
@@ -121,6 +144,8 @@ def _run(settings: Settings, run_id: str, logger) -> dict:
                 counts["n_read"] / elapsed if elapsed else 0.0,
             )
         with warehouse.connection() as con:
+            # only now: a run that failed above leaves the state as it was, so its input is read again
+            db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
             counts["n_entities"] = db.count_run_entities(con, run_id)
             db.finish_run(con, run_id, "completed", counts, stage_seconds=stage_seconds)
             recovery.write_run(con, settings.lake_dir, run_id)
@@ -131,6 +156,7 @@ def _run(settings: Settings, run_id: str, logger) -> dict:
         raise
     finally:
         tasks.STAGE_SECONDS.reset(timing)
+        http.close()
     summary = {name: int(counts.get(name, 0)) for name in db.RUN_COUNTS}
     logger.info(
         "run %s completed: %d read = %d loaded + %d duplicates + %d quarantined",

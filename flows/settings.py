@@ -39,6 +39,9 @@ class Settings:
     lake_dir: str = str(DEFAULT_LAKE)
     batch_size: int = DEFAULT_BATCH_SIZE
     language: str = "ru"
+    sources_file: str | None = None  # a sources.toml; when set, `inputs` is not read
+    only: list[str] = field(default_factory=list)  # names of sources in `sources_file` to read (all when empty)
+    full: bool = False  # re-read everything, ignoring what earlier runs saw
     # Seconds a run waits for another writer (run, rebuild, compaction) to finish with the warehouse.
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 

@@ -23,6 +23,11 @@ from warehouse import db, lake
 from warehouse.lock import writer_lock
 
 
+# Tables the lake does not hold (what the sources looked like when last read, not data), with the
+# statement that puts their rows back: a rebuild keeps them from the old file when there is one.
+KEPT_FROM_OLD_FILE = {"source_state": "insert_source_state_rows"}
+
+
 def reconcile(con: duckdb.DuckDBPyConnection, lake_root: str) -> dict[str, list[str]]:
     """Close runs a killed process left `running`, and make the lake hold exactly the committed batches."""
     closed = db.close_unfinished_runs(con)
@@ -111,13 +116,20 @@ def rebuild(
     lock_timeout: float,
     on_wait: Callable[[str], None] = lambda message: None,
 ) -> dict:
-    """Recreate the DuckDB file from the lake; the old file is replaced only once the new one is complete."""
+    """Recreate the DuckDB file from the lake; the old file is replaced only once the new one is complete.
+
+    `source_state` is not in the lake: it is copied from the old file when there is one (without it,
+    the next run reads every source again, and what is already loaded counts as duplicates).
+    """
     path = Path(db_path)
     with writer_lock(path, "rebuild", lock_timeout, on_wait):
+        kept = {}
         if path.exists():  # a crash may have left the lake one step behind the warehouse
             con = db.connect(path)
             try:
                 reconcile(con, lake_root)
+                for name, insert in KEPT_FROM_OLD_FILE.items():
+                    kept[insert] = con.sql(db.sql("whole_table"), params={"table_name": name}).to_arrow_table()
             finally:
                 con.close()
         fresh = path.with_name(path.name + ".rebuild")
@@ -126,6 +138,10 @@ def rebuild(
         con = db.connect(fresh)
         try:
             n_batches = replay(con, lake_root)
+            for insert, rows in kept.items():
+                con.register("kept_rows", rows)
+                con.execute(db.sql(insert))
+                con.unregister("kept_rows")
             checksums = db.table_checksums(con)
             con.execute("CHECKPOINT")
         finally:

@@ -102,3 +102,16 @@ def test_read_only_query(con, tmp_path):
     con.close()
     result = run_query(tmp_path / "w.duckdb", "SELECT article_id, published_at FROM articles")
     assert result.to_pylist() == [{"article_id": "a1", "published_at": datetime(2026, 1, 14, 10, tzinfo=UTC)}]
+
+
+def test_source_state_round_trip_last_entry_wins():
+    con = db.connect(":memory:")
+    entry = {"source": "s", "key": "/a.txt", "size": 10, "mtime": 1.5, "content_hash": "h1", "etag": None, "last_modified": None}
+    db.save_source_state(con, "r1", [entry, {**entry, "size": 12, "content_hash": "h2"}])
+    db.save_source_state(con, "r2", [{**entry, "key": "https://x.example/rss", "etag": '"v1"', "last_modified": "Wed, 14 Jan 2026 08:00:00 GMT"}])
+    state = sorted(db.load_source_state(con), key=lambda r: r["key"])
+    assert state == [
+        {**entry, "size": 12, "content_hash": "h2"},
+        {**entry, "key": "https://x.example/rss", "etag": '"v1"', "last_modified": "Wed, 14 Jan 2026 08:00:00 GMT"},
+    ]
+    assert con.execute("SELECT run_id FROM source_state ORDER BY key").fetchall() == [("r1",), ("r2",)]

@@ -75,7 +75,10 @@ def test_rebuild_gives_identical_tables(warehouse, tmp_path):
         recovery.write_run(con, lake_root, "r2")
         assert con.execute("SELECT text FROM articles WHERE article_id = 'a1'").fetchone() == ("Путин и Кушнер.",)
         assert con.execute("SELECT run_id FROM quarantine").fetchall() == [("r1",)]
+        state = {"source": "files", "key": "/in/x.txt", "size": 3, "mtime": 1.5, "content_hash": "h", "etag": None, "last_modified": None}
+        db.save_source_state(con, "r2", [state])
     before = checksums(warehouse.path)
+    assert before["source_state"][0] == 1  # not in the lake: kept from the old file
     assert set(before) >= {"articles", "mentions", "entities", "quarantine", "runs", "batches"}
     assert before["articles"][0] == 3 and before["mentions"][0] == 3 and before["batches"][0] == 3
 
@@ -83,14 +86,16 @@ def test_rebuild_gives_identical_tables(warehouse, tmp_path):
     assert result["batches"] == 3
     assert checksums(warehouse.path) == before == result["checksums"]
 
-    # without the old file at all, and again after compaction
-    (tmp_path / "w.duckdb").unlink()
-    recovery.rebuild(warehouse.path, lake_root, lock_timeout=5)
-    assert checksums(warehouse.path) == before
+    # again after compaction, and without the old file at all (then only the reading state is gone)
     files = lake.compact(lake_root)
     assert files["files_after"] < files["files_before"]
     recovery.rebuild(warehouse.path, lake_root, lock_timeout=5)
     assert checksums(warehouse.path) == before
+    (tmp_path / "w.duckdb").unlink()
+    recovery.rebuild(warehouse.path, lake_root, lock_timeout=5)
+    after = checksums(warehouse.path)
+    assert after.pop("source_state")[0] == 0
+    assert after == {k: v for k, v in before.items() if k != "source_state"}
 
 
 def test_a_change_in_one_row_changes_the_checksums(warehouse, tmp_path):
