@@ -118,7 +118,6 @@ def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSe
                 len(repaired["manifests_written"]),
             )
         db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
-        recovery.write_run(con, settings.lake_dir, run_id)
         known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
     counts: Counter = Counter()
     stage_seconds: Counter = Counter()

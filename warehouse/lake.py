@@ -9,7 +9,7 @@ publication date where a table has one:
     entities/<batch_key>.parquet
     quarantine/<batch_key>.parquet
     batches/<batch_key>.parquet      the manifest: written once the warehouse has committed the batch
-    runs/<run_id>.parquet            the run's `runs` row, rewritten when it changes
+    runs/<run_id>.parquet            the run's `runs` row, written when it ends (or is found interrupted)
 
 Articles without a publication date land in `published_date=__HIVE_DEFAULT_PARTITION__`.
 Every row carries `run_id` and `batch_key` (UTC load time, run id, batch number:
