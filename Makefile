@@ -32,6 +32,9 @@ BENCH_DB ?= data/news.duckdb
 BENCH_LAKE ?= data/lake
 bench: install
 	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
+	$(BIN)/python bench/ner_quality.py $(CORPORA)/factru/devset.jsonl
+	$(BIN)/python bench/entities_speed.py $(CORPORA)/news_bulk_dev.jsonl.gz 300
+	$(BIN)/python bench/events.py $(CORPORA)/news_bulk_dev.jsonl.gz --limit 300
 	@if [ -e $(BENCH_DB) ]; then $(BIN)/python bench/warehouse_bench.py --db $(BENCH_DB) --lake $(BENCH_LAKE); \
 	else echo "warehouse benchmark skipped: no $(BENCH_DB) (run newsetl first, or set BENCH_DB and BENCH_LAKE)"; fi
 

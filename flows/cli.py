@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.cli_eval import eval_app
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_DB,
@@ -32,6 +33,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+app.add_typer(eval_app, name="eval")
 console = Console()
 errors = Console(stderr=True)
 
@@ -114,6 +116,7 @@ def print_summary(summary: dict) -> None:
         ("quarantined", "n_quarantined"),
         ("mentions", "n_mentions"),
         ("entities", "n_entities"),
+        ("events", "n_events"),
     ]
     for label, key in rows:
         table.add_row(label, f"{summary[key]:,}")

@@ -12,6 +12,7 @@ from prefect import flow, get_run_logger, runtime
 from flows import tasks
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
+from transforms.events import DATE_MENTIONS_INPUT_SCHEMA, events_of
 from transforms.extract import as_sources, iter_chunks
 from transforms.sources.config import load_sources, select_sources
 from transforms.sources.http import HttpClient, HttpSettings
@@ -33,11 +34,14 @@ def process_batch(
     articles, rejected_normalize = tasks.normalize(raw, settings.language)
     unique, duplicates = tasks.dedupe(articles, warehouse)
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
+    date_mentions = DATE_MENTIONS_INPUT_SCHEMA.empty_table()  # until issue 4's date mentions land on main
+    events, participants, rejected_events, tagged = tasks.tag_events(tagged, mentions, date_mentions)
     checked = tasks.validate(tagged, mentions)
     loaded_mentions = checked["mentions"]
     loaded_entities = entities_of(loaded_mentions, entities)
+    loaded_events, loaded_participants = events_of(events, participants, checked["articles"], loaded_mentions)
     quarantine = pa.concat_tables(
-        [rejected_extract, rejected_normalize, rejected_tag, checked["rejected_articles"], checked["rejected_mentions"]]
+        [rejected_extract, rejected_normalize, rejected_tag, rejected_events, checked["rejected_articles"], checked["rejected_mentions"]]
     )
     counts.update(
         n_loaded=checked["articles"].num_rows,
@@ -48,9 +52,12 @@ def process_batch(
         n_quarantined_validate=checked["rejected_articles"].num_rows,
         n_mentions=loaded_mentions.num_rows,
         n_mentions_quarantined=checked["rejected_mentions"].num_rows,
+        n_quarantined_events=rejected_events.num_rows,
+        n_events=loaded_events.num_rows,
+        n_event_participants=loaded_participants.num_rows,
     )
     counts["n_quarantined"] = sum(
-        counts[k] for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate")
+        counts[k] for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate", "n_quarantined_events")
     )
     # The counts go in with the rows: a run killed later still accounts for every batch it loaded.
     tasks.load(
@@ -63,6 +70,8 @@ def process_batch(
         mentions=loaded_mentions,
         entities=loaded_entities,
         quarantine=quarantine,
+        events=loaded_events,
+        event_participants=loaded_participants,
     )
     return counts
 
@@ -143,6 +152,7 @@ def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSe
                 counts["n_read"] / elapsed if elapsed else 0.0,
             )
         with warehouse.connection() as con:
+            tasks.link_entities(con)
             # only now: a run that failed above leaves the state as it was, so its input is read again
             db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
             counts["n_entities"] = db.count_run_entities(con, run_id)

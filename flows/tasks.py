@@ -19,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 
 from transforms import dedupe as dedupe_transform
 from transforms import entities as entities_transform
+from transforms import events as events_transform
 from transforms import extract as extract_transform
 from transforms import normalize as normalize_transform
 from warehouse import db, lake
@@ -75,6 +76,13 @@ def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.T
     return entities_transform.tag_entities(articles, entities_transform.load_models())
 
 
+@task(name="tag-events", **BATCH_TASK)
+@timed
+def tag_events(articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Code CAMEO events with their participants, place, date and modality (parser loaded once per process)."""
+    return events_transform.tag_events(articles, mentions, date_mentions, events_transform.load_event_tagger())
+
+
 @task(name="validate", **BATCH_TASK)
 @timed
 def validate(articles: pa.Table, mentions: pa.Table) -> dict:
@@ -95,6 +103,13 @@ def validate(articles: pa.Table, mentions: pa.Table) -> dict:
     }
 
 
+@task(name="link-entities", **BATCH_TASK)
+@timed
+def link_entities(con: duckdb.DuckDBPyConnection) -> None:
+    """Link bare surnames and abbreviations to the corpus's dominant fuller entity; rebuild entity_aliases."""
+    db.link_entities(con)
+
+
 @task(name="load", **BATCH_TASK)
 @timed
 def load(
@@ -108,6 +123,8 @@ def load(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction, then its lake manifest.
 
@@ -115,6 +132,7 @@ def load(
     """
     batch = db.Batch.now(run_id, batch_no, counts)
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
+    tables.update(events=events, event_participants=event_participants)
     lake.write_batch(lake_dir, batch, **tables)
     with warehouse.connection() as con:
         db.load_batch(con, batch, **tables)

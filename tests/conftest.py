@@ -75,6 +75,7 @@ def small_warehouse(tmp_path) -> tuple[Path, str]:
         quarantine=quarantine_table([]),
     )  # fmt: skip
     with warehouse.connection() as con:
+        db.link_entities(con)
         db.finish_run(con, "r1", "completed", {"n_read": 2, "n_loaded": 2, "n_mentions": len(mentions), "n_entities": len(entities)}, stage_seconds={"load": 0.25, "tag_entities": 1.5})
         recovery.write_run(con, lake_root, "r1")
     return db_path, lake_root

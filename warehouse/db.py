@@ -33,6 +33,9 @@ RUN_COUNTS = (
     "n_mentions",
     "n_mentions_quarantined",
     "n_entities",
+    "n_events",
+    "n_event_participants",
+    "n_quarantined_events",
 )
 
 
@@ -85,6 +88,11 @@ def sql(name: str) -> str:
     return PACKAGE.joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
+def query(name: str) -> str:
+    """The text of `warehouse/queries/<name>.sql`, an example query for analysts."""
+    return PACKAGE.joinpath("queries", f"{name}.sql").read_text(encoding="utf-8")
+
+
 def migrations() -> list[tuple[str, str]]:
     """(name, sql) of every migration, in the order of their NNN_ prefixes."""
     files = sorted(
@@ -116,6 +124,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)create every view of `warehouse/views/*.sql`, so views follow the code; return their names."""
+    files = sorted((f for f in PACKAGE.joinpath("views").iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    for f in files:
+        con.execute(f.read_text(encoding="utf-8"))
+    return [f.name.removesuffix(".sql") for f in files]
+
+
 def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, retried while another process holds the file (DuckDB's lock error otherwise)."""
     deadline = time.monotonic() + wait_seconds
@@ -135,7 +151,7 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
 def connect(
     db_path: str | Path, *, read_only: bool = False, wait_seconds: float = DEFAULT_WAIT_SECONDS
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writer creates it and applies pending migrations.
+    """Open the warehouse; a writer creates it, applies pending migrations and (re)creates the views.
 
     DuckDB lets one process open the file to write, or several to read, never
     both: while another process has it open, we retry for `wait_seconds`.
@@ -150,6 +166,7 @@ def connect(
         path.parent.mkdir(parents=True, exist_ok=True)
         con = _open(path, False, wait_seconds)
         migrate(con)
+        create_views(con)
     con.execute("SET TimeZone = 'UTC'")
     return con
 
@@ -192,11 +209,14 @@ def load_batch(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
 ) -> None:
     """Write one batch to every table, and its `batches` row, in a single transaction.
 
     Articles already stored under the same id are replaced together with their
-    mentions, so a changed article never leaves old child rows behind. The
+    mentions and events, so a changed article never leaves old child rows behind.
+    `events` and `event_participants` are optional (both or neither). The
     result depends only on the tables and `batch`, so replaying the lake's
     batches in key order rebuilds the same warehouse.
     """
@@ -206,6 +226,8 @@ def load_batch(
         "batch_entities": entities,
         "batch_quarantine": batch.stamp(quarantine),
     }
+    if events is not None:
+        relations.update(batch_events=events, batch_event_participants=event_participants)
     for name, table in relations.items():
         con.register(name, table)
     params = {"run_id": batch.run_id}
@@ -213,11 +235,15 @@ def load_batch(
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql("delete_article_children"))
+            con.execute(sql("delete_article_events"))  # old offsets would point into the replaced text
             con.execute(sql("delete_articles"))
             con.execute(sql("insert_articles"), params)
             con.execute(sql("insert_entities"), params)
             con.execute(sql("insert_mentions"), params)
             con.execute(sql("insert_quarantine"), params)
+            if events is not None:
+                con.execute(sql("insert_events"), params)
+                con.execute(sql("insert_event_participants"), params)
             con.execute(sql("insert_batch"), batch.row())
             con.execute("COMMIT")
         except Exception:
@@ -292,6 +318,25 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]
         n_rows, checksum = con.execute(sql("table_checksum"), {"table_name": name}).fetchone()
         checksums[name] = (int(n_rows), int(checksum))
     return checksums
+
+
+# A one-word entity links to the fuller entity holding at least this share of the corpus's evidence
+# for that word (two people sharing a surname split it, so neither is chosen).
+LINK_MIN_SHARE = 0.9
+
+
+def link_entities(con: duckdb.DuckDBPyConnection, min_share: float = LINK_MIN_SHARE) -> None:
+    """Recompute the corpus-level links (bare surname → dominant full name) and the alias table, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(sql("link_entities_reset"))
+        con.execute(sql("link_entities_find"), {"min_share": min_share})
+        con.execute(sql("link_entities_apply"))
+        con.execute(sql("refresh_entity_aliases"))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 SOURCE_STATE_SCHEMA = pa.schema(

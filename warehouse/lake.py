@@ -8,6 +8,8 @@ publication date where a table has one:
     mentions/published_date=YYYY-MM-DD/<batch_key>.parquet
     entities/<batch_key>.parquet
     quarantine/<batch_key>.parquet
+    events/published_date=YYYY-MM-DD/<batch_key>.parquet   (the article's date)
+    event_participants/<batch_key>.parquet
     batches/<batch_key>.parquet      the manifest: written once the warehouse has committed the batch
     runs/<run_id>.parquet            the run's `runs` row, written when it ends (or is found interrupted)
 
@@ -42,8 +44,8 @@ PARTITION = "published_date"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 BY_DATE = ds.HivePartitioning(pa.schema([(PARTITION, pa.date32())]), null_fallback=NULL_PARTITION)
 # The tables a batch writes, in the order load_batch takes them; a rebuild replays exactly these.
-BATCH_TABLES = ("articles", "mentions", "entities", "quarantine")
-PARTITIONED = {"articles", "mentions"}
+BATCH_TABLES = ("articles", "mentions", "entities", "quarantine", "events", "event_participants")
+PARTITIONED = {"articles", "mentions", "events"}
 LAKE_ARTICLE_COLUMNS = (
     "article_id",
     "source",
@@ -113,6 +115,12 @@ def _write(fs, root: str, name: str, table: pa.Table, file_name: str) -> None:
         _put(fs, rest.filter(mask), posixpath.join(root, name, _partition_dir(value), file_name))
 
 
+def _article_dates(rows: pa.Table, articles: pa.Table) -> pa.Array:
+    """The publication date of each row's article (rows have an `article_id`)."""
+    positions = pc.index_in(rows.column("article_id"), value_set=articles.column("article_id"))
+    return pc.take(articles.column(PARTITION), positions)
+
+
 def write_batch(
     lake_root: str,
     batch: Batch,
@@ -121,13 +129,17 @@ def write_batch(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
 ) -> None:
-    """Write one batch's rows (before the warehouse commits it); mentions get their article's date as partition."""
+    """Write one batch's rows (before the warehouse commits it); mentions and events get their article's date as partition."""
     fs, root = filesystem(lake_root)
     lake_articles = articles.select(list(LAKE_ARTICLE_COLUMNS))
-    dates = pc.index_in(mentions.column("article_id"), value_set=articles.column("article_id"))
-    lake_mentions = mentions.append_column(PARTITION, pc.take(articles.column(PARTITION), dates))
+    lake_mentions = mentions.append_column(PARTITION, _article_dates(mentions, articles))
     tables = {"articles": lake_articles, "mentions": lake_mentions, "entities": entities, "quarantine": batch.stamp(quarantine)}
+    if events is not None:
+        tables["events"] = events.append_column(PARTITION, _article_dates(events, articles))
+        tables["event_participants"] = event_participants
     for name, table in tables.items():
         stamped = _set_column(_set_column(table, "run_id", batch.run_id), "batch_key", batch.key)
         _write(fs, root, name, stamped, f"{batch.key}.parquet")

@@ -31,6 +31,8 @@ KEPT_FROM_OLD_FILE = {"source_state": "insert_source_state_rows"}
 def reconcile(con: duckdb.DuckDBPyConnection, lake_root: str) -> dict[str, list[str]]:
     """Close runs a killed process left `running`, and make the lake hold exactly the committed batches."""
     closed = db.close_unfinished_runs(con)
+    if closed:  # a killed run never linked its entities across the corpus
+        db.link_entities(con)
     committed = db.batch_keys(con)
     removed = lake.remove_uncommitted(lake_root, committed)
     missing = committed - lake.manifest_keys(lake_root)
@@ -100,6 +102,7 @@ def replay(con: duckdb.DuckDBPyConnection, lake_root: str) -> int:
         batch = _batch(row)
         tables = {name: slices.get(batch.key, empty) for name, (slices, empty) in per_table.items()}
         db.load_batch(con, batch, **tables)
+    db.link_entities(con)  # as each run does once it has loaded its batches
     runs = lake.read_table(lake_root, "runs")
     if runs is not None:
         con.register("lake_runs", _latest_runs(runs))

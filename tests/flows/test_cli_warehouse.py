@@ -39,7 +39,8 @@ def test_sql_writes_csv_to_a_file(small_warehouse, tmp_path):
     assert "PER,Джаред Кушнер,LOC,Москва,2,2" in lines or "LOC,Москва,PER,Джаред Кушнер,2,2" in lines
 
 
-@pytest.mark.parametrize("query", sorted(p.name for p in QUERIES.glob("*.sql")))
+# Queries with bound parameters ($name) are for programs, not for `newsetl sql`.
+@pytest.mark.parametrize("query", sorted(p.name for p in QUERIES.glob("*.sql") if "$" not in p.read_text(encoding="utf-8")))
 def test_every_example_query_runs(small_warehouse, query):
     db_path, _ = small_warehouse
     result = invoke("sql", QUERIES / query, "--db", db_path, "--format", "json")

@@ -46,6 +46,8 @@ BATCHES = [
 def load_all(warehouse, lake_root, batches=BATCHES):
     for run_id, batch_no, tables in batches:
         tasks.load.fn(warehouse, lake_root, run_id, batch_no, Counter(n_read=tables["articles"].num_rows), **tables)
+    with warehouse.connection() as con:
+        db.link_entities(con)  # as a run does once it has loaded its batches
 
 
 def checksums(path):
