@@ -1,4 +1,8 @@
-"""The `news_etl` flow: extract → normalize → dedupe → tag → validate → load, batch by batch."""
+"""The `news_etl` flow: extract → normalize → dedupe → tag → validate → load, batch by batch.
+
+Dedupe drops exact copies and marks near copies (`duplicate_of`), which are
+still loaded; tagging detects the language, then tags entities and dates.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import time
 from collections import Counter
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import flow, get_run_logger, runtime
 
 from flows import tasks
@@ -17,13 +22,20 @@ from warehouse import db
 FLOW_NAME = "news_etl"
 
 
-def process_batch(con, settings: Settings, run_id: str, batch_no: int, chunk: list) -> Counter:
-    """Run one chunk of raw records through every stage; return its counts."""
+def process_batch(con, settings: Settings, run_id: str, batch_no: int, chunk: list, near_index) -> Counter:
+    """Run one chunk of raw records through every stage; return its counts.
+
+    `near_index` (the near-duplicate LSH index) learns the batch's loaded articles.
+    Counts named `language:<code>` are articles loaded per language.
+    """
     counts: Counter = Counter(n_read=len(chunk))
     raw, rejected_extract = tasks.extract(chunk)
-    articles, rejected_normalize = tasks.normalize(raw, settings.language)
+    articles, rejected_normalize = tasks.normalize(raw, settings.default_timezone, settings.source_timezones)
     unique, duplicates = tasks.dedupe(articles, con)
+    unique, signatures = tasks.find_near_duplicates(unique, near_index)
+    unique = tasks.detect_language(unique)
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
+    date_mentions, date_failures = tasks.tag_dates(tagged)
     checked = tasks.validate(tagged, mentions)
     loaded_mentions = checked["mentions"]
     loaded_entities = entities_of(loaded_mentions, entities)
@@ -39,6 +51,19 @@ def process_batch(con, settings: Settings, run_id: str, batch_no: int, chunk: li
         mentions=loaded_mentions,
         entities=loaded_entities,
         quarantine=quarantine,
+        date_mentions=date_mentions,
+        signatures=signatures,
+    )
+    loaded = checked["articles"]
+    for article_id in set(unique.column("article_id").to_pylist()) - set(loaded.column("article_id").to_pylist()):
+        near_index.remove(article_id)  # quarantined after dedupe: no later article may point to it
+    loaded_ids = loaded.column("article_id")
+    counts.update(f"language:{code}" for code in loaded.column("language").to_pylist())
+    counts.update(
+        n_no_date=loaded.column("published_at").null_count,
+        n_near_duplicates=loaded.num_rows - loaded.column("duplicate_of").null_count,
+        n_date_mentions=pc.sum(pc.is_in(date_mentions.column("article_id"), value_set=loaded_ids)).as_py() or 0,
+        n_date_failures=date_failures,
     )
     counts.update(
         n_loaded=checked["articles"].num_rows,
@@ -56,13 +81,20 @@ def process_batch(con, settings: Settings, run_id: str, batch_no: int, chunk: li
     return counts
 
 
+def languages_of(counts: Counter) -> dict[str, int]:
+    """Articles loaded per language, from the `language:<code>` counts."""
+    return {key.split(":", 1)[1]: n for key, n in sorted(counts.items()) if key.startswith("language:")}
+
+
 @flow(name=FLOW_NAME)
 def news_etl(
     inputs: list[str] | None = None,
     db_path: str = Settings.db_path,
     lake_dir: str = Settings.lake_dir,
     batch_size: int = Settings.batch_size,
-    language: str = Settings.language,
+    default_timezone: str = Settings.default_timezone,
+    source_timezones: dict[str, str] | None = None,
+    near_duplicate_threshold: float = Settings.near_duplicate_threshold,
 ) -> dict:
     """Read articles from `inputs` (files or directories) into the lake and the warehouse."""
     settings = Settings(
@@ -70,7 +102,9 @@ def news_etl(
         db_path=db_path,
         lake_dir=lake_dir,
         batch_size=batch_size,
-        language=language,
+        default_timezone=default_timezone,
+        source_timezones=dict(source_timezones or {}),
+        near_duplicate_threshold=near_duplicate_threshold,
     )
     logger = get_run_logger()
     run_id = str(runtime.flow_run.id)
@@ -79,8 +113,9 @@ def news_etl(
     counts: Counter = Counter()
     started = time.perf_counter()
     try:
+        near_index = tasks.load_near_duplicate_index(con, settings.near_duplicate_threshold)
         for batch_no, chunk in enumerate(iter_chunks(settings.inputs, settings.batch_size), start=1):
-            batch_counts = process_batch(con, settings, run_id, batch_no, chunk)
+            batch_counts = process_batch(con, settings, run_id, batch_no, chunk, near_index)
             counts.update(batch_counts)
             elapsed = time.perf_counter() - started
             logger.info(
@@ -96,9 +131,10 @@ def news_etl(
                 counts["n_read"] / elapsed if elapsed else 0.0,
             )
         counts["n_entities"] = db.count_run_entities(con, run_id)
-        db.finish_run(con, run_id, "completed", counts)
+        db.finish_run(con, run_id, "completed", counts, languages=languages_of(counts))
     except BaseException as exc:
-        db.finish_run(con, run_id, "failed", counts, error=f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        db.finish_run(con, run_id, "failed", counts, error=error, languages=languages_of(counts))
         raise
     finally:
         con.close()
@@ -111,4 +147,10 @@ def news_etl(
         summary["n_duplicates"],
         summary["n_quarantined"],
     )
-    return {"run_id": run_id, "status": "completed", "db_path": settings.db_path, **summary}
+    return {
+        "run_id": run_id,
+        "status": "completed",
+        "db_path": settings.db_path,
+        **summary,
+        "languages": languages_of(counts),
+    }

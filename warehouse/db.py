@@ -14,6 +14,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from transforms.dates import DATE_MENTIONS_SCHEMA
+from transforms.neardup import SIGNATURES_SCHEMA
+
 PACKAGE = resources.files("warehouse")
 
 RUN_COUNTS = (
@@ -28,6 +31,10 @@ RUN_COUNTS = (
     "n_mentions",
     "n_mentions_quarantined",
     "n_entities",
+    "n_no_date",
+    "n_near_duplicates",
+    "n_date_mentions",
+    "n_date_failures",
 )
 
 
@@ -103,17 +110,22 @@ def load_batch(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    date_mentions: pa.Table | None = None,
+    signatures: pa.Table | None = None,
 ) -> None:
     """Write one batch to every table in a single transaction.
 
     Articles already stored under the same id are replaced together with their
-    mentions, so a changed article never leaves old child rows behind.
+    mentions, date mentions and signatures, so a changed article never leaves
+    old child rows behind.
     """
     relations = {
         "batch_articles": articles,
         "batch_mentions": mentions,
         "batch_entities": entities,
         "batch_quarantine": quarantine,
+        "batch_date_mentions": DATE_MENTIONS_SCHEMA.empty_table() if date_mentions is None else date_mentions,
+        "batch_signatures": SIGNATURES_SCHEMA.empty_table() if signatures is None else signatures,
     }
     for name, table in relations.items():
         con.register(name, table)
@@ -122,11 +134,14 @@ def load_batch(
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql("delete_article_children"))
+            con.execute(sql("delete_article_dates"))
             con.execute(sql("delete_articles"))
             con.execute(sql("insert_articles"), params)
             con.execute(sql("insert_entities"), params)
             con.execute(sql("insert_mentions"), params)
             con.execute(sql("insert_quarantine"), params)
+            con.execute(sql("insert_date_mentions"), params)
+            con.execute(sql("insert_signatures"), params)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -151,11 +166,25 @@ def start_run(
 
 
 def finish_run(
-    con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: Mapping[str, int], error: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    counts: Mapping[str, int],
+    error: str | None = None,
+    languages: Mapping[str, int] | None = None,
 ) -> None:
+    """Record the end of a run: its status, counts and articles loaded per language."""
     params = {"run_id": run_id, "status": status, "error": error}
     params.update({name: int(counts.get(name, 0)) for name in RUN_COUNTS})
     con.execute(sql("finish_run"), params)
+    con.execute(
+        sql("record_run_languages"), {"run_id": run_id, "languages": json.dumps(dict(sorted((languages or {}).items())))}
+    )
+
+
+def stored_signatures(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """(article_id, signature, duplicate_of) of every article, to rebuild the near-duplicate index."""
+    return con.execute(sql("stored_signatures")).to_arrow_table()
 
 
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:

@@ -12,5 +12,9 @@ UPDATE runs SET
     n_quarantined_validate = $n_quarantined_validate,
     n_mentions = $n_mentions,
     n_mentions_quarantined = $n_mentions_quarantined,
-    n_entities = $n_entities
+    n_entities = $n_entities,
+    n_no_date = $n_no_date,
+    n_near_duplicates = $n_near_duplicates,
+    n_date_mentions = $n_date_mentions,
+    n_date_failures = $n_date_failures
 WHERE run_id = $run_id;
