@@ -22,7 +22,8 @@ import pyarrow as pa
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 NUM_PERM = 128
-SEED = 1  # every signature ever stored must use the same permutations
+SEED = 1  # every signature ever stored must use the same permutations and hashing scheme
+SCHEME = "affine32"  # 32-bit hash values: stored as UINTEGER[]
 SHINGLE_WORDS = 5
 # Chosen on news_bulk_dev (see README): reposts with a changed lead or tail score 0.5-0.9;
 # different articles on one story stay below 0.2.
@@ -47,13 +48,13 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
 
 
 def signature(text: str) -> LeanMinHash:
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     minhash.update_batch(list(shingles(text)))
     return LeanMinHash(minhash)
 
 
 def stored_signature(values: list[int]) -> LeanMinHash:
-    return LeanMinHash(seed=SEED, hashvalues=np.asarray(values, dtype=np.uint64))
+    return LeanMinHash(seed=SEED, hashvalues=np.asarray(values, dtype=np.uint32), scheme=SCHEME)
 
 
 class NearDuplicateIndex:

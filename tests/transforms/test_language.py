@@ -1,0 +1,40 @@
+import pyarrow as pa
+import pytest
+
+from transforms.language import UNKNOWN, detect_language, detect_languages, load_detector
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return load_detector()
+
+
+# Sentences written for these tests; ru, uk and be share most letters and many words.
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Правительство утвердило новый бюджет, и депутаты начнут его обсуждение в четверг.", "ru"),
+        ("Уряд затвердив новий бюджет, і депутати почнуть його обговорення в четвер.", "uk"),
+        ("Урад зацвердзіў новы бюджэт, і дэпутаты пачнуць яго абмеркаванне ў чацвер.", "be"),
+        ("The government approved a new budget, and lawmakers will debate it on Thursday.", "en"),
+        ("Die Regierung hat einen neuen Haushalt beschlossen, die Abgeordneten beraten am Donnerstag.", "de"),
+        ("Rząd zatwierdził nowy budżet, a posłowie zaczną go omawiać w czwartek.", "pl"),
+    ],
+)
+def test_detect_languages(detector, text, code):
+    assert detect_languages([text], detector) == [code]
+
+
+def test_undecidable_text_is_unknown(detector):
+    assert detect_languages(["12345 -- 678"], detector) == [UNKNOWN]
+
+
+def test_detect_language_sets_the_column(detector):
+    articles = pa.table(
+        {
+            "title": [None, "Новини"],
+            "text": ["Сегодня в Москве прошел сильный снегопад.", "Сьогодні в Києві пройшов сильний снігопад."],
+            "language": pa.array([None, None], type=pa.string()),
+        }
+    )
+    assert detect_language(articles, detector).column("language").to_pylist() == ["ru", "uk"]
