@@ -2,8 +2,8 @@
 
 `tag_dates(articles, parser)` reads `article_id`, `text`, `language` and
 `published_date` and returns DATE_MENTIONS_SCHEMA rows:
-- `article_id`, `start`, `stop`: the expression's characters in `text`
-  (a leading preposition such as «в» is not part of it);
+- `article_id`, `start`, `stop`: the expression's characters in `text`,
+  with its preposition («в декабре», «с 2013 года», «в начале марта»);
 - `text`: the expression as written;
 - `value`: the first day of the period it names;
 - `precision`: `day`, `week`, `month`, `season` or `year`.
@@ -13,9 +13,10 @@ What is understood (`published` is the article's publication date):
 - day and month, or month alone: «6 января», «в декабре» — in the publication
   year, or the year before when the month is later than the publication month;
 - a range «15–16 марта»: two rows with the same span, one for each end (day);
-- years: «в 2025 году», «2025 г.»;
+- years: «в 2025 году», «2025 г.», «с 2013»;
 - relative: «в прошлом/этом/следующем году/месяце», «на прошлой/этой неделе»
-  (week: its Monday), «вчера», «позавчера», «сегодня», «завтра»;
+  (week: its Monday), «вчера», «позавчера», «накануне», «сегодня», «завтра»,
+  «год/месяц/неделю/день назад»;
 - weekdays: «в понедельник» is the last Monday before publication;
 - seasons: «весной 2025 года», «прошлой осенью» (winter starts on 1 December
   of the year before).
@@ -73,13 +74,13 @@ WEEKDAYS = {"понедельник": 0, "вторник": 1, "среду": 2, "
 SEASON_ADVERBS = {"зимой": 12, "весной": 3, "летом": 6, "осенью": 9}
 SEASON_NOUNS = {"зима", "весна", "лето", "осень"}
 SEASON_STEMS = (("зим", 12), ("весн", 3), ("лет", 6), ("осен", 9))
-RELATIVE_WORDS = {"позавчера": -2, "вчера": -1, "сегодня": 0, "завтра": 1, "послезавтра": 2}
+RELATIVE_WORDS = {"позавчера": -2, "вчера": -1, "накануне": -1, "сегодня": 0, "завтра": 1, "послезавтра": 2}
 OFFSET_STEMS = (
     ("позапрошл", -2), ("прошл", -1), ("прошедш", -1), ("минувш", -1), ("эт", 0), ("текущ", 0),
     ("нынешн", 0), ("следующ", 1), ("будущ", 1), ("предстоящ", 1),
 )  # fmt: skip
 OFFSET_WORDS = {"позапрошлый", "прошлый", "прошедший", "минувший", "этот", "текущий", "нынешний", "следующий", "будущий", "предстоящий"}
-UNIT_STEMS = (("год", "year"), ("месяц", "month"), ("недел", "week"))
+UNIT_STEMS = (("год", "year"), ("месяц", "month"), ("недел", "week"), ("день", "day"))
 
 
 def _by_stem(stems, value: str):
@@ -117,6 +118,8 @@ YEAR_WORD = or_(rule(caseless("г"), eq(".").optional()), rule(normalized("го�
 DASH = in_("-–—")
 WITH_YEAR = rule(YEAR, YEAR_WORD.optional())
 
+YEAR_PREPOSITION = in_caseless({"в", "с", "со", "до", "к", "по", "от", "после"})
+UNIT_AGO = in_caseless({"год", "месяц", "неделю", "день"}).interpretation(DateExpression.unit.custom(unit_name))
 OFFSET = dictionary(OFFSET_WORDS).interpretation(DateExpression.offset.custom(offset_number))
 UNIT = dictionary({"год", "месяц", "неделя"}).interpretation(DateExpression.unit.custom(unit_name))
 RELATIVE_DAY = in_caseless(RELATIVE_WORDS).interpretation(DateExpression.offset.custom(lambda v: RELATIVE_WORDS[v.casefold()]))
@@ -130,6 +133,8 @@ DATE_EXPRESSION = or_(
     rule(DAY, MONTH_NAME, WITH_YEAR.optional()),  # 6 января [2026 года]
     rule(MONTH_NAME, WITH_YEAR.optional()),  # в декабре [2025 года]
     rule(YEAR, YEAR_WORD),  # в 2025 году
+    rule(YEAR_PREPOSITION, YEAR, YEAR_WORD.optional()),  # с 2013 [года]
+    rule(UNIT_AGO, caseless("назад").interpretation(DateExpression.offset.const(-1))),  # год назад
     rule(OFFSET, UNIT),  # в прошлом году, на этой неделе
     rule(RELATIVE_DAY),  # вчера
     rule(in_caseless({"в", "во"}), WEEKDAY),  # в понедельник
@@ -141,12 +146,16 @@ DATE_EXPRESSION = or_(
 TRIGGER = re.compile(
     r"\b(?:январ|феврал|март|апрел|ма[йяею]\b|июн|июл|август|сентябр|октябр|ноябр|декабр"
     r"|(?:1[89]|20)\d\d\b|\d{1,2}\.\d{1,2}\.\d{4}"
-    r"|год|месяц|недел|(?:поза|после)?завтра|(?:поза)?вчера|сегодня"
+    r"|год|месяц|недел|назад|(?:поза|после)?завтра|(?:поза)?вчера|сегодня|накануне"
     r"|понедельник|вторник|среду|четверг|пятниц|суббот|воскресень|зим|весн|лет[оаеу]|летом|осен)",
     re.IGNORECASE,
 )
 WINDOW_CHARS = 40  # reaches «15–16 » before «марта» and « 2025 года» after it
-LEADING_PREPOSITION = re.compile(r"\A(?:в|во|на|с|со|до|к|по|от|за)\s+", re.IGNORECASE)
+# A preposition (and «начале», «конце», «середине») just before an expression belongs to it.
+PRECEDING_PREPOSITION = re.compile(
+    r"(?<!\w)(?:в|во|на|с|со|до|к|по|от|за|около|после)\s+(?:(?:начале|конце|середине)\s+)?\Z", re.IGNORECASE
+)
+PREPOSITION_REACH = 24
 
 
 @functools.cache
@@ -192,6 +201,8 @@ def resolve(expression, published: date | None) -> list[tuple[date, str]]:
             return [(date(published.year + e.offset, 1, 1), "year")]
         if e.unit == "month":
             return [(_shift_months(published, e.offset), "month")]
+        if e.unit == "day":
+            return [(published + timedelta(days=e.offset), "day")]
         monday = published - timedelta(days=published.weekday())
         return [(monday + timedelta(weeks=e.offset), "week")]
     if e.offset is not None:  # вчера, сегодня
@@ -252,14 +263,12 @@ def find_dates(text: str, published: date | None, parser: Parser) -> tuple[list[
             errors.append(f"characters {window_start}-{window_stop}: {type(exc).__name__}: {exc}")
             continue
         for (start, stop), values in resolved:
-            surface = window[start:stop]
-            lead = LEADING_PREPOSITION.match(surface)
-            if lead and lead.end() < len(surface):
-                start += lead.end()
+            start, stop = window_start + start, window_start + stop
+            preposition = PRECEDING_PREPOSITION.search(text, max(0, start - PREPOSITION_REACH), start)
+            if preposition:
+                start = preposition.start()
             for value, precision in values:
-                mentions.append(
-                    DateMention(window_start + start, window_start + stop, window[start:stop], value, precision)
-                )
+                mentions.append(DateMention(start, stop, text[start:stop], value, precision))
     return mentions, errors
 
 

@@ -134,7 +134,7 @@ def test_seed_dates_resolve_against_the_publication_date(examples_run):
     db = examples_run["db"]
     (seed_id,) = query(db, "SELECT article_id FROM articles WHERE starts_with(text, $s)", {"s": SEED_START})[0]
     found = set(query(db, "SELECT text, value::VARCHAR, precision FROM date_mentions WHERE article_id = $a", {"a": seed_id}))
-    assert {("6 января", "2026-01-06", "day"), ("декабре", "2025-12-01", "month"), ("прошлом году", "2025-01-01", "year")} <= found
+    assert {("6 января", "2026-01-06", "day"), ("в декабре", "2025-12-01", "month"), ("в прошлом году", "2025-01-01", "year")} <= found
     bad = query(
         db,
         "SELECT d.text FROM date_mentions d JOIN articles a USING (article_id) "
