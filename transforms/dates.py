@@ -147,10 +147,13 @@ TRIGGER = re.compile(
     r"\b(?:январ|феврал|март|апрел|ма[йяею]\b|июн|июл|август|сентябр|октябр|ноябр|декабр"
     r"|(?:1[89]|20)\d\d\b|\d{1,2}\.\d{1,2}\.\d{4}"
     r"|год|месяц|недел|назад|(?:поза|после)?завтра|(?:поза)?вчера|сегодня|накануне"
-    r"|понедельник|вторник|среду|четверг|пятниц|суббот|воскресень|зим|весн|лет[оаеу]|летом|осен)",
+    r"|понедельник|вторник|среду|четверг|пятниц|суббот|воскресень|зим|весн|лет[оаеу]|летом|осен)\w*",
     re.IGNORECASE,
 )
-WINDOW_CHARS = 40  # reaches «15–16 » before «марта» and « 2025 года» after it
+# yargy's cost grows with the tokens it sees: the windows reach just far enough,
+# e.g. «позапрошлом » before «году», «15–16 » before «марта», « 2025 года» after it.
+WINDOW_BEFORE = 14
+WINDOW_AFTER = 12
 # A preposition (and «начале», «конце», «середине») just before an expression belongs to it.
 PRECEDING_PREPOSITION = re.compile(
     r"(?<!\w)(?:в|во|на|с|со|до|к|по|от|за|около|после)\s+(?:(?:начале|конце|середине)\s+)?\Z", re.IGNORECASE
@@ -233,16 +236,14 @@ class DateMention:
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
-    """Merged spans of text around trigger words, cut at spaces so no word is split."""
+    """Merged spans of text around trigger words, widened to whole words."""
     spans: list[tuple[int, int]] = []
     for match in TRIGGER.finditer(text):
-        start = max(0, match.start() - WINDOW_CHARS)
-        if start > 0:
-            start = text.find(" ", start, match.start()) + 1 or match.start()
-        stop = min(len(text), match.end() + WINDOW_CHARS)
-        if stop < len(text):
-            cut = text.rfind(" ", match.end(), stop)
-            stop = cut if cut != -1 else match.end()
+        start = max(0, match.start() - WINDOW_BEFORE)
+        start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1 if start > 0 else 0
+        stop = min(len(text), match.end() + WINDOW_AFTER)
+        ends = [i for i in (text.find(" ", stop), text.find("\n", stop)) if i != -1]
+        stop = min(ends) if ends else len(text)
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(stop, spans[-1][1]))
         else:
