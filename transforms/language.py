@@ -9,6 +9,7 @@ are loaded with their language and no entities.
 from __future__ import annotations
 
 import functools
+import re
 
 import pyarrow as pa
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
@@ -34,6 +35,16 @@ UNKNOWN = "unknown"
 SAMPLE_CHARS = 2000
 
 _CODES = {language: code for code, language in LANGUAGES.items()}
+# Scraped Russian text can carry English quotes or whole player scripts, and lingua
+# then says English. The script most letters are in decides which candidates may
+# win, and lingua sees only the words written in that script.
+CYRILLIC_CODES = {"ru", "uk", "be", "kk"}
+# Embedded scripts and links are Latin: a quarter of the letters in Cyrillic makes a Cyrillic text.
+CYRILLIC_SHARE = 0.25
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+(?:['’ʼ-][\u0400-\u04ff]+)*")
+LATIN_WORD = re.compile(r"[a-zA-Z\u00c0-\u024f]+(?:['’-][a-zA-Z\u00c0-\u024f]+)*")
 
 
 @functools.cache
@@ -42,18 +53,28 @@ def load_detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*LANGUAGES.values()).with_preloaded_language_models().build()
 
 
-def sample(title: str | None, text: str) -> str:
-    return f"{title}\n{text[:SAMPLE_CHARS]}" if title else text[:SAMPLE_CHARS]
+def detect_one(text: str, detector: LanguageDetector) -> str:
+    """The most likely language written in the text's main script, or UNKNOWN."""
+    cyrillic, latin = len(CYRILLIC.findall(text)), len(LATIN.findall(text))
+    if cyrillic + latin == 0:
+        return UNKNOWN
+    cyrillic_text = cyrillic >= CYRILLIC_SHARE * (cyrillic + latin)
+    words = (CYRILLIC_WORD if cyrillic_text else LATIN_WORD).findall(text[: SAMPLE_CHARS * 4])
+    sample = " ".join(words)[:SAMPLE_CHARS]
+    for confidence in detector.compute_language_confidence_values(sample):
+        code = _CODES[confidence.language]
+        if (code in CYRILLIC_CODES) == cyrillic_text:
+            return code if confidence.value > 0 else UNKNOWN
+    return UNKNOWN
 
 
 def detect_languages(texts: list[str], detector: LanguageDetector) -> list[str]:
     """The language code of each text (UNKNOWN when lingua cannot decide)."""
-    found = detector.detect_languages_in_parallel_of(texts)
-    return [_CODES.get(language, UNKNOWN) if language is not None else UNKNOWN for language in found]
+    return [detect_one(text, detector) for text in texts]
 
 
 def detect_language(articles: pa.Table, detector: LanguageDetector) -> pa.Table:
     """Set the `language` column of an article batch."""
-    samples = [sample(title, text) for title, text in zip(articles.column("title").to_pylist(), articles.column("text").to_pylist())]
-    codes = pa.array(detect_languages(samples, detector), type=pa.string())
+    titled = [f"{title}\n{text}" if title else text for title, text in zip(articles.column("title").to_pylist(), articles.column("text").to_pylist())]
+    codes = pa.array(detect_languages(titled, detector), type=pa.string())
     return articles.set_column(articles.schema.get_field_index("language"), "language", codes)

@@ -38,3 +38,9 @@ def test_detect_language_sets_the_column(detector):
         }
     )
     assert detect_language(articles, detector).column("language").to_pylist() == ["ru", "uk"]
+
+
+def test_russian_text_with_embedded_script_stays_russian(detector):
+    script = ' player.setup({file: "https://cdn.example.test/video.mp4", image: "https://cdn.example.test/a.jpg", autostart: false});' * 12
+    text = "Протесты в университете обернулись беспорядками, сообщили очевидцы." + script
+    assert detect_languages([text], detector) == ["ru"]
