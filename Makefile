@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test clean
+.PHONY: install demo test bench clean
 
 install: $(STAMP)
 
@@ -24,6 +24,12 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Benchmarks read the shared corpora (not part of the repository).
+CORPUS ?= ../shared/corpora/news_bulk_dev.jsonl.gz
+bench: install
+	$(BIN)/python -m bench.bench_dates $(CORPUS) --limit 400
+	$(BIN)/python -m bench.bench_neardup $(CORPUS)
 
 clean:
 	rm -rf $(VENV) data *.egg-info
