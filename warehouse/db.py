@@ -184,7 +184,7 @@ def finish_run(
 
 def stored_signatures(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """(article_id, signature, duplicate_of) of every article, to rebuild the near-duplicate index."""
-    return con.execute(sql("stored_signatures")).to_arrow_table()
+    return con.sql(sql("stored_signatures")).to_arrow_table()
 
 
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
