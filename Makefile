@@ -25,11 +25,12 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
-# Benchmarks read the shared corpora (not part of the repository).
-CORPUS ?= ../shared/corpora/news_bulk_dev.jsonl.gz
+# Benchmarks read the shared corpora (not part of the repository); override CORPORA to point elsewhere.
+CORPORA ?= ../shared/corpora
 bench: install
-	$(BIN)/python -m bench.bench_dates $(CORPUS) --limit 400
-	$(BIN)/python -m bench.bench_neardup $(CORPUS)
+	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
+	$(BIN)/python -m bench.bench_dates $(CORPORA)/news_bulk_dev.jsonl.gz --limit 400
+	$(BIN)/python -m bench.bench_neardup $(CORPORA)/news_bulk_dev.jsonl.gz
 
 clean:
 	rm -rf $(VENV) data *.egg-info

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import asdict, replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,20 +17,33 @@ from prefect import flow, get_run_logger, runtime
 from flows import tasks
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
-from transforms.extract import iter_chunks
+from transforms.extract import as_sources, iter_chunks
+from transforms.sources.config import load_sources, select_sources
+from transforms.sources.http import HttpClient, HttpSettings
+from transforms.sources.read import ReadContext, StateEntry
 from warehouse import db
 
 FLOW_NAME = "news_etl"
 
 
-def process_batch(con, settings: Settings, run_id: str, batch_no: int, chunk: list, near_index) -> Counter:
+def process_batch(
+    con,
+    settings: Settings,
+    run_id: str,
+    batch_no: int,
+    chunk: list,
+    near_index,
+    context: ReadContext | None = None,
+) -> Counter:
     """Run one chunk of raw records through every stage; return its counts.
 
     `near_index` (the near-duplicate LSH index) learns the batch's loaded articles.
     Counts named `language:<code>` are articles loaded per language.
     """
     counts: Counter = Counter(n_read=len(chunk))
-    raw, rejected_extract = tasks.extract(chunk)
+    raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
+    if context is not None:
+        context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
     articles, rejected_normalize = tasks.normalize(raw, settings.default_timezone, settings.source_timezones)
     unique, duplicates = tasks.dedupe(articles, con)
     unique, signatures = tasks.find_near_duplicates(unique, near_index)
@@ -95,8 +109,12 @@ def news_etl(
     default_timezone: str = Settings.default_timezone,
     source_timezones: dict[str, str] | None = None,
     near_duplicate_threshold: float = Settings.near_duplicate_threshold,
+    sources_file: str | None = None,
+    only: list[str] | None = None,
+    full: bool = False,
 ) -> dict:
-    """Read articles from `inputs` (files or directories) into the lake and the warehouse."""
+    """Read articles from `inputs` (files, directories, URLs) or the sources of `sources_file`
+    into the lake and the warehouse; only what is new since the last successful run unless `full`."""
     settings = Settings(
         **({"inputs": list(inputs)} if inputs else {}),
         db_path=db_path,
@@ -105,17 +123,31 @@ def news_etl(
         default_timezone=default_timezone,
         source_timezones=dict(source_timezones or {}),
         near_duplicate_threshold=near_duplicate_threshold,
+        sources_file=sources_file,
+        only=list(only or []),
+        full=full,
     )
+    if settings.sources_file:
+        sources, http_settings = load_sources(settings.sources_file)
+        sources = select_sources(sources, settings.only)
+    else:
+        sources, http_settings = as_sources(settings.inputs), HttpSettings()
+    # a zone declared in sources.toml applies unless the flow's parameters name one for that source
+    declared_zones = {source.name: source.timezone for source in sources if source.named and source.timezone}
+    settings = replace(settings, source_timezones={**declared_zones, **settings.source_timezones})
     logger = get_run_logger()
     run_id = str(runtime.flow_run.id)
     con = db.connect(settings.db_path)
     db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
     counts: Counter = Counter()
     started = time.perf_counter()
+    http = HttpClient(http_settings)
     try:
         near_index = tasks.load_near_duplicate_index(con, settings.near_duplicate_threshold)
-        for batch_no, chunk in enumerate(iter_chunks(settings.inputs, settings.batch_size), start=1):
-            batch_counts = process_batch(con, settings, run_id, batch_no, chunk, near_index)
+        known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
+        context = ReadContext(known=known, http=http)
+        for batch_no, chunk in enumerate(iter_chunks(sources, settings.batch_size, context), start=1):
+            batch_counts = process_batch(con, settings, run_id, batch_no, chunk, near_index, context)
             counts.update(batch_counts)
             elapsed = time.perf_counter() - started
             logger.info(
@@ -130,6 +162,8 @@ def news_etl(
                 counts["n_read"],
                 counts["n_read"] / elapsed if elapsed else 0.0,
             )
+        # only now: a run that failed above leaves the state as it was, so its input is read again
+        db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
         counts["n_entities"] = db.count_run_entities(con, run_id)
         db.finish_run(con, run_id, "completed", counts, languages=languages_of(counts))
     except BaseException as exc:
@@ -137,6 +171,7 @@ def news_etl(
         db.finish_run(con, run_id, "failed", counts, error=error, languages=languages_of(counts))
         raise
     finally:
+        http.close()
         con.close()
     summary = {name: int(counts.get(name, 0)) for name in db.RUN_COUNTS}
     logger.info(

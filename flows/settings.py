@@ -45,6 +45,9 @@ class Settings:
     default_timezone: str = "UTC"
     source_timezones: dict[str, str] = field(default_factory=dict)
     near_duplicate_threshold: float = DEFAULT_NEAR_DUPLICATE_THRESHOLD
+    sources_file: str | None = None  # a sources.toml; when set, `inputs` is not read
+    only: list[str] = field(default_factory=list)  # names of sources in `sources_file` to read (all when empty)
+    full: bool = False  # re-read everything, ignoring what earlier runs saw
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:

@@ -1,8 +1,8 @@
 """Language: which language each article is written in, with lingua (its models ship in the package).
 
-`detect_language(articles, detector)` reads `text` (and `title`) and sets
-`language` to an ISO 639-1 code from LANGUAGES, or `unknown` when lingua
-cannot decide. Only Russian articles go on to natasha's taggers; the others
+`detect_language(articles, detector)` reads `text`, `title` and `language`
+and sets each null `language` (a language declared by the source is kept) to
+an ISO 639-1 code from LANGUAGES, or `unknown` when lingua cannot decide. Only Russian articles go on to natasha's taggers; the others
 are loaded with their language and no entities.
 """
 
@@ -74,7 +74,11 @@ def detect_languages(texts: list[str], detector: LanguageDetector) -> list[str]:
 
 
 def detect_language(articles: pa.Table, detector: LanguageDetector) -> pa.Table:
-    """Set the `language` column of an article batch."""
-    titled = [f"{title}\n{text}" if title else text for title, text in zip(articles.column("title").to_pylist(), articles.column("text").to_pylist())]
-    codes = pa.array(detect_languages(titled, detector), type=pa.string())
+    """Fill the null `language` values of an article batch."""
+    columns = articles.select(["title", "text", "language"]).to_pydict()
+    codes = [
+        declared or detect_one(f"{title}\n{text}" if title else text, detector)
+        for title, text, declared in zip(columns["title"], columns["text"], columns["language"])
+    ]
+    codes = pa.array(codes, type=pa.string())
     return articles.set_column(articles.schema.get_field_index("language"), "language", codes)

@@ -3,7 +3,7 @@
 `normalize(raw, ...)` reads RAW_SCHEMA columns (source, record_key, url, title,
 published_raw, raw_text, payload) and returns ARTICLE_BATCH_SCHEMA rows: the
 `articles` contract columns (article_id, text, published_at, published_date,
-content_hash, ...; `language` is left null for `transforms.language`) plus the
+content_hash, ...; `language` only when the source declares one) plus the
 raw columns carried along for the lake and for quarantine. All later character
 offsets refer to the normalized `text`.
 """
@@ -195,6 +195,8 @@ def normalize(
     `default_timezone`. A record whose text is empty after cleaning or whose
     publication date does not parse or is out of range goes to quarantine with
     the reason. A missing date is allowed: published_at stays null.
+    `language` is the one the source declares (RAW_SCHEMA's `language`), else
+    null for `transforms.language` to detect.
     """
     source_timezones = source_timezones or {}
     rows: list[dict] = []
@@ -219,7 +221,7 @@ def normalize(
                 "title": title or None,
                 "published_at": published_at,
                 "published_date": published_date,
-                "language": None,
+                "language": record.get("language"),
                 "text": text,
                 "content_hash": content_hash(text),
                 "duplicate_of": None,

@@ -33,6 +33,7 @@ def test_seed_format_header_and_text(tmp_path):
             "published_raw": "2026-01-14",
             "raw_text": "Первый абзац.\n\nВторой абзац.",
             "payload": " date 2026-01-14 Первый абзац.\n\nВторой абзац.",
+            "language": None,
         }
     ]
 
@@ -78,12 +79,12 @@ def test_jsonl_lines_split_only_on_newline(tmp_path):
     assert [r["raw_text"] for r in raws] == [record["text"]] * 2
 
 
-def test_invalid_utf8_is_quarantined_with_recoverable_payload(tmp_path):
+def test_binary_garbage_is_quarantined_with_recoverable_payload(tmp_path):
     path = tmp_path / "bad.txt"
-    path.write_bytes(" date 2026-01-01 ".encode() + "Москва".encode("cp1251"))
+    path.write_bytes(b" date 2026-01-01 " + bytes(range(256)) * 4)
     raws, rejected = parse_paths(path)
     assert raws == []
-    assert "not valid UTF-8" in rejected[0]["reason"]
+    assert rejected[0]["reason"].startswith(f"{path}: cannot decode: binary data")
     assert "\\x" in rejected[0]["payload"]
 
 

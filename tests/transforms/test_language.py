@@ -48,3 +48,14 @@ def test_russian_text_with_embedded_script_stays_russian(detector):
     ) + script  # more Latin letters than Cyrillic ones, as on scraped video pages
     assert len(LATIN.findall(text)) > len(CYRILLIC.findall(text))
     assert detect_languages([text], detector) == ["ru"]
+
+
+def test_a_language_declared_by_the_source_is_kept(detector):
+    articles = pa.table(
+        {
+            "title": [None, None],
+            "text": ["Сегодня в Москве прошел сильный снегопад.", "Сегодня в Москве прошел сильный снегопад."],
+            "language": pa.array(["de", None], type=pa.string()),
+        }
+    )
+    assert detect_language(articles, detector).column("language").to_pylist() == ["de", "ru"]

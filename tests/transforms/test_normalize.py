@@ -136,3 +136,9 @@ def test_normalize_uses_the_source_timezone_and_quarantines_out_of_range_dates()
     reasons = {r["record_key"]: r["reason"] for r in rejected.to_pylist()}
     assert reasons["old"] == "old: publication date '1914-05-01' is before 1990"
     assert reasons["future"].startswith("future: publication date '2027-01-01' is more than a day after the fetch time")
+
+
+def test_a_language_declared_by_the_source_is_kept_and_others_are_left_to_detection():
+    raw = raw_table({"record_key": "a", "raw_text": "Der Text.", "language": "de"}, {"record_key": "b", "raw_text": "Текст."})
+    articles, _ = normalize(raw, fetched_at=FETCHED)
+    assert articles.column("language").to_pylist() == ["de", None]

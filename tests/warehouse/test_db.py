@@ -154,3 +154,16 @@ def test_runs_row_records_languages_and_new_counts(con):
     db.finish_run(con, "r1", "completed", {"n_read": 3, "n_no_date": 1, "n_near_duplicates": 1}, languages={"uk": 1, "ru": 2})
     row = con.execute("SELECT n_no_date, n_near_duplicates, n_date_mentions, languages::VARCHAR FROM runs").fetchone()
     assert row == (1, 1, 0, '{"ru": 2, "uk": 1}')
+
+
+def test_source_state_round_trip_last_entry_wins():
+    con = db.connect(":memory:")
+    entry = {"source": "s", "key": "/a.txt", "size": 10, "mtime": 1.5, "content_hash": "h1", "etag": None, "last_modified": None}
+    db.save_source_state(con, "r1", [entry, {**entry, "size": 12, "content_hash": "h2"}])
+    db.save_source_state(con, "r2", [{**entry, "key": "https://x.example/rss", "etag": '"v1"', "last_modified": "Wed, 14 Jan 2026 08:00:00 GMT"}])
+    state = sorted(db.load_source_state(con), key=lambda r: r["key"])
+    assert state == [
+        {**entry, "size": 12, "content_hash": "h2"},
+        {**entry, "key": "https://x.example/rss", "etag": '"v1"', "last_modified": "Wed, 14 Jan 2026 08:00:00 GMT"},
+    ]
+    assert con.execute("SELECT run_id FROM source_state ORDER BY key").fetchall() == [("r1",), ("r2",)]
