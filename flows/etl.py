@@ -51,10 +51,18 @@ def process_batch(
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
     date_mentions, date_failures = tasks.tag_dates(tagged)
     checked = tasks.validate(tagged, mentions)
+    date_mentions, rejected_dates = tasks.validate_date_mentions(date_mentions, checked["articles"])
     loaded_mentions = checked["mentions"]
     loaded_entities = entities_of(loaded_mentions, entities)
     quarantine = pa.concat_tables(
-        [rejected_extract, rejected_normalize, rejected_tag, checked["rejected_articles"], checked["rejected_mentions"]]
+        [
+            rejected_extract,
+            rejected_normalize,
+            rejected_tag,
+            checked["rejected_articles"],
+            checked["rejected_mentions"],
+            rejected_dates,
+        ]
     )
     tasks.load(
         con,
@@ -78,6 +86,7 @@ def process_batch(
         n_near_duplicates=loaded.num_rows - loaded.column("duplicate_of").null_count,
         n_date_mentions=pc.sum(pc.is_in(date_mentions.column("article_id"), value_set=loaded_ids)).as_py() or 0,
         n_date_failures=date_failures,
+        n_date_mentions_quarantined=rejected_dates.num_rows,
     )
     counts.update(
         n_loaded=checked["articles"].num_rows,

@@ -102,6 +102,16 @@ def validate(articles: pa.Table, mentions: pa.Table) -> dict:
     }
 
 
+@task(name="validate-date-mentions", **BATCH_TASK)
+def validate_date_mentions(date_mentions: pa.Table, articles: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Run the date_mentions suite over the mentions of the articles that passed theirs."""
+    from expectations.validate import validate as run_suite  # Great Expectations is slow to import
+
+    date_mentions = date_mentions.filter(pc.is_in(date_mentions.column("article_id"), value_set=articles.column("article_id")))
+    passed, rejected, _ = run_suite("date_mentions", date_mentions, datetime.now(UTC))
+    return passed, rejected
+
+
 @task(name="load", **BATCH_TASK)
 def load(
     con: duckdb.DuckDBPyConnection,

@@ -35,6 +35,7 @@ RUN_COUNTS = (
     "n_near_duplicates",
     "n_date_mentions",
     "n_date_failures",
+    "n_date_mentions_quarantined",
 )
 
 

@@ -27,4 +27,5 @@ ALTER TABLE runs ADD COLUMN n_no_date BIGINT;
 ALTER TABLE runs ADD COLUMN n_near_duplicates BIGINT;
 ALTER TABLE runs ADD COLUMN n_date_mentions BIGINT;
 ALTER TABLE runs ADD COLUMN n_date_failures BIGINT;
+ALTER TABLE runs ADD COLUMN n_date_mentions_quarantined BIGINT;
 ALTER TABLE runs ADD COLUMN languages JSON;

@@ -16,5 +16,6 @@ UPDATE runs SET
     n_no_date = $n_no_date,
     n_near_duplicates = $n_near_duplicates,
     n_date_mentions = $n_date_mentions,
-    n_date_failures = $n_date_failures
+    n_date_failures = $n_date_failures,
+    n_date_mentions_quarantined = $n_date_mentions_quarantined
 WHERE run_id = $run_id;
