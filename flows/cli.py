@@ -105,6 +105,7 @@ def print_summary(summary: dict) -> None:
         ("mentions", "n_mentions"),
         ("entities", "n_entities"),
         ("date mentions", "n_date_mentions"),
+        ("events", "n_events"),
     ]
     for label, key in rows:
         table.add_row(label, f"{summary[key]:,}")
@@ -170,3 +171,7 @@ app.add_typer(sources_app, name="sources")
 
 def main() -> None:
     app()
+
+from flows.cli_eval_events import eval_events_app  # noqa: E402  (issue 6; the lead folds it into `eval`)
+
+app.add_typer(eval_events_app, name="eval")

@@ -17,6 +17,7 @@ from prefect import flow, get_run_logger, runtime
 from flows import tasks
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
+from transforms.events import DATE_MENTIONS_INPUT_SCHEMA, events_of
 from transforms.extract import as_sources, iter_chunks
 from transforms.sources.config import load_sources, select_sources
 from transforms.sources.http import HttpClient, HttpSettings
@@ -50,15 +51,19 @@ def process_batch(
     unique = tasks.detect_language(unique)
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
     date_mentions, date_failures = tasks.tag_dates(tagged)
+    date_input = date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names)
+    events, participants, rejected_events, tagged = tasks.tag_events(tagged, mentions, date_input)
     checked = tasks.validate(tagged, mentions)
     date_mentions, rejected_dates = tasks.validate_date_mentions(date_mentions, checked["articles"])
     loaded_mentions = checked["mentions"]
     loaded_entities = entities_of(loaded_mentions, entities)
+    loaded_events, loaded_participants = events_of(events, participants, checked["articles"], loaded_mentions)
     quarantine = pa.concat_tables(
         [
             rejected_extract,
             rejected_normalize,
             rejected_tag,
+            rejected_events,
             checked["rejected_articles"],
             checked["rejected_mentions"],
             rejected_dates,
@@ -73,6 +78,8 @@ def process_batch(
         mentions=loaded_mentions,
         entities=loaded_entities,
         quarantine=quarantine,
+        events=loaded_events,
+        event_participants=loaded_participants,
         date_mentions=date_mentions,
         signatures=signatures,
     )
@@ -97,9 +104,12 @@ def process_batch(
         n_quarantined_validate=checked["rejected_articles"].num_rows,
         n_mentions=loaded_mentions.num_rows,
         n_mentions_quarantined=checked["rejected_mentions"].num_rows,
+        n_quarantined_events=rejected_events.num_rows,
+        n_events=loaded_events.num_rows,
+        n_event_participants=loaded_participants.num_rows,
     )
     counts["n_quarantined"] = sum(
-        counts[k] for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate")
+        counts[k] for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate", "n_quarantined_events")
     )
     return counts
 

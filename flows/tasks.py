@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from transforms import dates as dates_transform
 from transforms import dedupe as dedupe_transform
 from transforms import entities as entities_transform
+from transforms import events as events_transform
 from transforms import extract as extract_transform
 from transforms import language as language_transform
 from transforms import neardup as neardup_transform
@@ -83,6 +84,12 @@ def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.T
     return entities_transform.tag_entities(articles, entities_transform.load_models())
 
 
+@task(name="tag-events", **BATCH_TASK)
+def tag_events(articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Code CAMEO events with their participants, place, date and modality (parser loaded once per process)."""
+    return events_transform.tag_events(articles, mentions, date_mentions, events_transform.load_event_tagger())
+
+
 @task(name="validate", **BATCH_TASK)
 def validate(articles: pa.Table, mentions: pa.Table) -> dict:
     """Run the articles and mentions suites; failing rows leave the batch for quarantine."""
@@ -123,10 +130,13 @@ def load(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
-    date_mentions: pa.Table,
-    signatures: pa.Table,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
+    date_mentions: pa.Table | None = None,
+    signatures: pa.Table | None = None,
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction."""
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
-    lake.write_batch(lake_dir, run_id, batch_no, **tables, date_mentions=date_mentions)
-    db.load_batch(con, run_id, **tables, date_mentions=date_mentions, signatures=signatures)
+    tables.update(events=events, event_participants=event_participants, date_mentions=date_mentions)
+    lake.write_batch(lake_dir, run_id, batch_no, **tables)
+    db.load_batch(con, run_id, **tables, signatures=signatures)

@@ -36,6 +36,9 @@ RUN_COUNTS = (
     "n_date_mentions",
     "n_date_failures",
     "n_date_mentions_quarantined",
+    "n_events",
+    "n_event_participants",
+    "n_quarantined_events",
 )
 
 
@@ -75,6 +78,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)create every view of `warehouse/views/*.sql`, so views follow the code; return their names."""
+    files = sorted((f for f in PACKAGE.joinpath("views").iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    for f in files:
+        con.execute(f.read_text(encoding="utf-8"))
+    return [f.name.removesuffix(".sql") for f in files]
+
+
 def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a writer creates it and applies pending migrations.
 
@@ -89,6 +100,7 @@ def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyC
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
         migrate(con)
+        create_views(con)
     con.execute("SET TimeZone = 'UTC'")
     return con
 
@@ -113,12 +125,15 @@ def load_batch(
     quarantine: pa.Table,
     date_mentions: pa.Table | None = None,
     signatures: pa.Table | None = None,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
 ) -> None:
     """Write one batch to every table in a single transaction.
 
     Articles already stored under the same id are replaced together with their
-    mentions, date mentions and signatures, so a changed article never leaves
-    old child rows behind.
+    mentions, events, date mentions and signatures, so a changed article never
+    leaves old child rows behind. `events` and `event_participants` are
+    optional (both or neither).
     """
     relations = {
         "batch_articles": articles,
@@ -128,6 +143,8 @@ def load_batch(
         "batch_date_mentions": DATE_MENTIONS_SCHEMA.empty_table() if date_mentions is None else date_mentions,
         "batch_signatures": SIGNATURES_SCHEMA.empty_table() if signatures is None else signatures,
     }
+    if events is not None:
+        relations.update(batch_events=events, batch_event_participants=event_participants)
     for name, table in relations.items():
         con.register(name, table)
     params = {"run_id": run_id}
@@ -136,6 +153,7 @@ def load_batch(
         try:
             con.execute(sql("delete_article_children"))
             con.execute(sql("delete_article_dates"))
+            con.execute(sql("delete_article_events"))  # old offsets would point into the replaced text
             con.execute(sql("delete_articles"))
             con.execute(sql("insert_articles"), params)
             con.execute(sql("insert_entities"), params)
@@ -143,6 +161,9 @@ def load_batch(
             con.execute(sql("insert_quarantine"), params)
             con.execute(sql("insert_date_mentions"), params)
             con.execute(sql("insert_signatures"), params)
+            if events is not None:
+                con.execute(sql("insert_events"), params)
+                con.execute(sql("insert_event_participants"), params)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

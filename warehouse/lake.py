@@ -6,6 +6,8 @@ Layout under the lake root (any local path; hive partitions by publication date)
     date_mentions/published_date=YYYY-MM-DD/<run_id>-<batch>-0.parquet
     entities/<run_id>-<batch>-0.parquet
     quarantine/<run_id>-<batch>-0.parquet
+    events/published_date=YYYY-MM-DD/<run_id>-<batch>-0.parquet  (partitioned by the article's date)
+    event_participants/<run_id>-<batch>-0.parquet
 Articles without a publication date land in `published_date=__HIVE_DEFAULT_PARTITION__`.
 The articles files keep `raw_text` beside the normalized `text`, so any
 normalization can be audited.
@@ -48,8 +50,7 @@ def _with_run_id(table: pa.Table, run_id: str) -> pa.Table:
 def _partitioned_like_articles(children: pa.Table, articles: pa.Table, run_id: str) -> pa.Table:
     """Child rows of loaded articles, with their article's publication date as partition column."""
     children = children.filter(pc.is_in(children.column("article_id"), value_set=articles.column("article_id")))
-    positions = pc.index_in(children.column("article_id"), value_set=articles.column("article_id"))
-    return _with_run_id(children, run_id).append_column(PARTITION, pc.take(articles.column(PARTITION), positions))
+    return _with_run_id(children, run_id).append_column(PARTITION, _article_dates(children, articles))
 
 
 def _write(table: pa.Table, directory: Path, basename: str, partitioned: bool) -> None:
@@ -67,6 +68,12 @@ def _write(table: pa.Table, directory: Path, basename: str, partitioned: bool) -
     )
 
 
+def _article_dates(rows: pa.Table, articles: pa.Table) -> pa.Array:
+    """The publication date of each row's article (rows have an `article_id`)."""
+    positions = pc.index_in(rows.column("article_id"), value_set=articles.column("article_id"))
+    return pc.take(articles.column(PARTITION), positions)
+
+
 def write_batch(
     lake_root: str | Path,
     run_id: str,
@@ -77,8 +84,10 @@ def write_batch(
     entities: pa.Table,
     quarantine: pa.Table,
     date_mentions: pa.Table | None = None,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
 ) -> None:
-    """Write one loaded batch; (date) mentions get their article's publication date as partition."""
+    """Write one loaded batch; (date) mentions and events get their article's publication date as partition."""
     root = Path(lake_root)
     basename = f"{run_id}-{batch_no:05d}"
     lake_articles = _with_run_id(articles.select(list(LAKE_ARTICLE_COLUMNS)), run_id)
@@ -89,3 +98,7 @@ def write_batch(
         _write(lake_dates, root / "date_mentions", basename, partitioned=True)
     _write(_with_run_id(entities, run_id), root / "entities", basename, partitioned=False)
     _write(_with_run_id(quarantine, run_id), root / "quarantine", basename, partitioned=False)
+    if events is not None:
+        lake_events = _with_run_id(events, run_id).append_column(PARTITION, _article_dates(events, articles))
+        _write(lake_events, root / "events", basename, partitioned=True)
+        _write(_with_run_id(event_participants, run_id), root / "event_participants", basename, partitioned=False)

@@ -1,6 +1,7 @@
 """The golden end-to-end run: the whole flow over the bundled examples, twice."""
 
 import json
+from datetime import date
 
 import duckdb
 import pytest
@@ -10,7 +11,7 @@ from transforms.entities import entity_id
 pytestmark = pytest.mark.e2e
 
 SEED_START = "Посланники президента США Стив Уиткофф"
-TABLES = ("articles", "mentions", "entities", "quarantine", "date_mentions", "article_signatures")
+TABLES = ("articles", "mentions", "entities", "quarantine", "date_mentions", "article_signatures", "events", "event_participants")
 
 
 def run_flow(inputs, tmp_path, batch_size=4, **options):
@@ -207,6 +208,30 @@ def test_changed_article_replaces_its_row_and_mentions(prefect_server, tmp_path)
     normals = {row[0] for row in query(db, "SELECT normal FROM mentions m JOIN articles a USING (article_id) WHERE a.url LIKE '%/2'")}
     assert normals == {"Кир Стармер", "Лондон"}
     assert query(db, "SELECT published_at::VARCHAR FROM articles WHERE url LIKE '%/1'") == [("2026-01-10 06:00:00+00",)]
+
+
+def test_seed_events(examples_run):
+    """The events the seed must yield (issue 6), read through the event_timeline view."""
+    seed = query(examples_run["db"], "SELECT article_id FROM articles WHERE starts_with(text, $s)", {"s": SEED_START})[0][0]
+    rows = query(
+        examples_run["db"],
+        "SELECT cameo_code, trigger, actors, targets, place, modality, date FROM event_timeline WHERE article_id = $a",
+        {"a": seed},
+    )
+    assert ("040", "встречи", "Джаред Кушнер, Стив Уиткофф", "Владимир Путин", "Москва", "planned", None) in rows
+    # dates come from date_mentions (issue 4): the Paris meeting of 6 January, the December visit
+    assert ("040", "встретились", None, None, "Париж", "occurred", date(2026, 1, 6)) in rows
+    assert ("042", "посещали", "Джаред Кушнер, Стив Уиткофф", None, "Москва", "occurred", date(2025, 12, 1)) in rows
+    assert ("057", "подписали", "Владимир Зеленский, Кир Стармер, Эмманюэль Макрон", None, None, "occurred", None) in rows
+    assert any(r[1] == "встреча" and r[5] == "negated" for r in rows)
+    assert any(r[0].startswith("14") and r[1] == "протесты" for r in rows)
+    iran = query(examples_run["db"], "SELECT place FROM event_timeline WHERE trigger = 'протесты' AND place IS NOT NULL")
+    assert ("Иран",) in iran
+    counts = query(examples_run["db"], "SELECT n_events, n_event_participants FROM runs ORDER BY started_at LIMIT 1")[0]
+    assert counts == (examples_run["first"]["n_events"], query(examples_run["db"], "SELECT count(*) FROM event_participants")[0][0])
+    assert counts[0] == query(examples_run["db"], "SELECT count(*) FROM events")[0][0] > 30
+    lake_events = query(examples_run["db"], "SELECT count(*) FROM read_parquet($p, hive_partitioning = true)", {"p": str(examples_run["dir"] / "lake" / "events" / "*" / "*.parquet")})
+    assert lake_events == [(counts[0],)]
 
 
 def test_named_sources_incrementally_and_a_failed_run_keeps_the_state(prefect_server, tmp_path):

@@ -17,5 +17,8 @@ UPDATE runs SET
     n_near_duplicates = $n_near_duplicates,
     n_date_mentions = $n_date_mentions,
     n_date_failures = $n_date_failures,
-    n_date_mentions_quarantined = $n_date_mentions_quarantined
+    n_date_mentions_quarantined = $n_date_mentions_quarantined,
+    n_events = $n_events,
+    n_event_participants = $n_event_participants,
+    n_quarantined_events = $n_quarantined_events
 WHERE run_id = $run_id;
