@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.cli_eval import eval_app
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, EXAMPLES_DIR, configure_environment
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+app.add_typer(eval_app, name="eval")
 console = Console()
 errors = Console(stderr=True)
 
@@ -171,7 +173,3 @@ app.add_typer(sources_app, name="sources")
 
 def main() -> None:
     app()
-
-from flows.cli_eval_events import eval_events_app  # noqa: E402  (issue 6; the lead folds it into `eval`)
-
-app.add_typer(eval_events_app, name="eval")

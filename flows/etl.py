@@ -181,6 +181,7 @@ def news_etl(
                 counts["n_read"],
                 counts["n_read"] / elapsed if elapsed else 0.0,
             )
+        tasks.link_entities(con)
         # only now: a run that failed above leaves the state as it was, so its input is read again
         db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
         counts["n_entities"] = db.count_run_entities(con, run_id)

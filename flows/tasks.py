@@ -119,6 +119,12 @@ def validate_date_mentions(date_mentions: pa.Table, articles: pa.Table) -> tuple
     return passed, rejected
 
 
+@task(name="link-entities", **BATCH_TASK)
+def link_entities(con: duckdb.DuckDBPyConnection) -> None:
+    """Link bare surnames and abbreviations to the corpus's dominant fuller entity; rebuild entity_aliases."""
+    db.link_entities(con)
+
+
 @task(name="load", **BATCH_TASK)
 def load(
     con: duckdb.DuckDBPyConnection,

@@ -47,6 +47,11 @@ def sql(name: str) -> str:
     return PACKAGE.joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
 
 
+def query(name: str) -> str:
+    """The text of `warehouse/queries/<name>.sql`, an example query for analysts."""
+    return PACKAGE.joinpath("queries", f"{name}.sql").read_text(encoding="utf-8")
+
+
 def migrations() -> list[tuple[str, str]]:
     """(name, sql) of every migration, in the order of their NNN_ prefixes."""
     files = sorted(
@@ -87,7 +92,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writer creates it and applies pending migrations.
+    """Open the warehouse; a writer creates it, applies pending migrations and (re)creates the views.
 
     Timestamps are shown in UTC whatever the machine's zone.
     """
@@ -212,6 +217,25 @@ def stored_signatures(con: duckdb.DuckDBPyConnection) -> pa.Table:
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     """Distinct entities mentioned by the articles that run `run_id` loaded."""
     return con.execute(sql("count_run_entities"), {"run_id": run_id}).fetchone()[0]
+
+
+# A one-word entity links to the fuller entity holding at least this share of the corpus's evidence
+# for that word (two people sharing a surname split it, so neither is chosen).
+LINK_MIN_SHARE = 0.9
+
+
+def link_entities(con: duckdb.DuckDBPyConnection, min_share: float = LINK_MIN_SHARE) -> None:
+    """Recompute the corpus-level links (bare surname → dominant full name) and the alias table, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(sql("link_entities_reset"))
+        con.execute(sql("link_entities_find"), {"min_share": min_share})
+        con.execute(sql("link_entities_apply"))
+        con.execute(sql("refresh_entity_aliases"))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 SOURCE_STATE_SCHEMA = pa.schema(

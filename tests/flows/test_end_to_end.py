@@ -210,6 +210,26 @@ def test_changed_article_replaces_its_row_and_mentions(prefect_server, tmp_path)
     assert query(db, "SELECT published_at::VARCHAR FROM articles WHERE url LIKE '%/1'") == [("2026-01-10 06:00:00+00",)]
 
 
+def test_entity_views_and_aliases_answer_the_readme_queries(examples_run):
+    db = examples_run["db"]
+    top = query(
+        db,
+        "SELECT name, type, sum(articles) articles FROM entity_daily WHERE date BETWEEN '2026-01-01' AND '2026-01-31' "
+        "GROUP BY ALL ORDER BY articles DESC, sum(mentions) DESC LIMIT 3",
+    )
+    assert ("Стив Уиткофф", "PER", 3) in top
+    pairs = {(a, b): n for a, b, n in query(db, "SELECT name_a, name_b, articles FROM entity_cooccurrence")}
+    assert pairs.get(("Стив Уиткофф", "Джаред Кушнер"), pairs.get(("Джаред Кушнер", "Стив Уиткофф"))) >= 3
+    aliases = set(
+        query(db, "SELECT a.alias FROM entity_aliases a JOIN entities e USING (entity_id) WHERE e.name = 'Владимир Путин'")
+    )
+    assert {("Путин",), ("Владимиром Путиным",)} <= aliases
+    # the alias table counts every mention once per kind
+    assert query(db, "SELECT sum(n_mentions) FROM entity_aliases WHERE kind = 'surface'") == query(
+        db, "SELECT count(*) FROM mentions"
+    )
+
+
 def test_seed_events(examples_run):
     """The events the seed must yield (issue 6), read through the event_timeline view."""
     seed = query(examples_run["db"], "SELECT article_id FROM articles WHERE starts_with(text, $s)", {"s": SEED_START})[0][0]
