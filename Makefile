@@ -32,6 +32,8 @@ BENCH_DB ?= data/news.duckdb
 BENCH_LAKE ?= data/lake
 bench: install
 	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
+	$(BIN)/python -m bench.bench_dates $(CORPORA)/news_bulk_dev.jsonl.gz --limit 400
+	$(BIN)/python -m bench.bench_neardup $(CORPORA)/news_bulk_dev.jsonl.gz
 	$(BIN)/python bench/ner_quality.py $(CORPORA)/factru/devset.jsonl
 	$(BIN)/python bench/entities_speed.py $(CORPORA)/news_bulk_dev.jsonl.gz 300
 	$(BIN)/python bench/events.py $(CORPORA)/news_bulk_dev.jsonl.gz --limit 300

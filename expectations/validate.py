@@ -18,11 +18,11 @@ from datetime import datetime
 import great_expectations as gx
 import pyarrow as pa
 
-from expectations import articles, mentions
+from expectations import articles, date_mentions, mentions
 from transforms.quarantine import quarantine_row, quarantine_table
 
 STAGE = "validate"
-SUITES = {module.TABLE: module for module in (articles, mentions)}
+SUITES = {module.TABLE: module for module in (articles, mentions, date_mentions)}
 # Columns carried in flight that validation never looks at; left out of the pandas copy.
 NOT_VALIDATED = ("payload", "raw_text")
 

@@ -1,12 +1,17 @@
-"""The `news_etl` flow: extract → normalize → dedupe → tag → validate → load, batch by batch."""
+"""The `news_etl` flow: extract → normalize → dedupe → tag → validate → load, batch by batch.
+
+Dedupe drops exact copies and marks near copies (`duplicate_of`), which are
+still loaded; tagging detects the language, then tags entities and dates.
+"""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import flow, get_run_logger, runtime
 
 from flows import tasks
@@ -24,24 +29,58 @@ FLOW_NAME = "news_etl"
 
 
 def process_batch(
-    warehouse: db.Warehouse, settings: Settings, run_id: str, batch_no: int, chunk: list, context: ReadContext | None = None
+    warehouse: db.Warehouse,
+    settings: Settings,
+    run_id: str,
+    batch_no: int,
+    chunk: list,
+    near_index,
+    context: ReadContext | None = None,
 ) -> Counter:
-    """Run one chunk of raw records through every stage; return its counts."""
+    """Run one chunk of raw records through every stage; return its counts.
+
+    `near_index` (the near-duplicate LSH index) learns the batch's loaded articles.
+    Counts named `language:<code>` are articles loaded per language.
+    """
     counts: Counter = Counter(n_read=len(chunk))
     raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
     if context is not None:
         context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
-    articles, rejected_normalize = tasks.normalize(raw, settings.language)
+    articles, rejected_normalize = tasks.normalize(raw, settings.default_timezone, settings.source_timezones)
     unique, duplicates = tasks.dedupe(articles, warehouse)
+    unique, signatures = tasks.find_near_duplicates(unique, near_index)
+    unique = tasks.detect_language(unique)
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
-    date_mentions = DATE_MENTIONS_INPUT_SCHEMA.empty_table()  # until issue 4's date mentions land on main
-    events, participants, rejected_events, tagged = tasks.tag_events(tagged, mentions, date_mentions)
+    date_mentions, date_failures = tasks.tag_dates(tagged)
+    date_input = date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names)
+    events, participants, rejected_events, tagged = tasks.tag_events(tagged, mentions, date_input)
     checked = tasks.validate(tagged, mentions)
+    date_mentions, rejected_dates = tasks.validate_date_mentions(date_mentions, checked["articles"])
     loaded_mentions = checked["mentions"]
     loaded_entities = entities_of(loaded_mentions, entities)
     loaded_events, loaded_participants = events_of(events, participants, checked["articles"], loaded_mentions)
     quarantine = pa.concat_tables(
-        [rejected_extract, rejected_normalize, rejected_tag, rejected_events, checked["rejected_articles"], checked["rejected_mentions"]]
+        [
+            rejected_extract,
+            rejected_normalize,
+            rejected_tag,
+            rejected_events,
+            checked["rejected_articles"],
+            checked["rejected_mentions"],
+            rejected_dates,
+        ]
+    )
+    loaded = checked["articles"]
+    for article_id in set(unique.column("article_id").to_pylist()) - set(loaded.column("article_id").to_pylist()):
+        near_index.remove(article_id)  # quarantined after dedupe: no later article may point to it
+    loaded_ids = loaded.column("article_id")
+    counts.update(f"language:{code}" for code in loaded.column("language").to_pylist())
+    counts.update(
+        n_no_date=loaded.column("published_at").null_count,
+        n_near_duplicates=loaded.num_rows - loaded.column("duplicate_of").null_count,
+        n_date_mentions=pc.sum(pc.is_in(date_mentions.column("article_id"), value_set=loaded_ids)).as_py() or 0,
+        n_date_failures=date_failures,
+        n_date_mentions_quarantined=rejected_dates.num_rows,
     )
     counts.update(
         n_loaded=checked["articles"].num_rows,
@@ -72,8 +111,15 @@ def process_batch(
         quarantine=quarantine,
         events=loaded_events,
         event_participants=loaded_participants,
+        date_mentions=date_mentions,
+        signatures=signatures,
     )
     return counts
+
+
+def languages_of(counts: Counter) -> dict[str, int]:
+    """Articles loaded per language, from the `language:<code>` counts."""
+    return {key.split(":", 1)[1]: n for key, n in sorted(counts.items()) if key.startswith("language:")}
 
 
 @flow(name=FLOW_NAME)
@@ -82,7 +128,9 @@ def news_etl(
     db_path: str = Settings.db_path,
     lake_dir: str = Settings.lake_dir,
     batch_size: int = Settings.batch_size,
-    language: str = Settings.language,
+    default_timezone: str = Settings.default_timezone,
+    source_timezones: dict[str, str] | None = None,
+    near_duplicate_threshold: float = Settings.near_duplicate_threshold,
     sources_file: str | None = None,
     only: list[str] | None = None,
     full: bool = False,
@@ -95,7 +143,9 @@ def news_etl(
         db_path=db_path,
         lake_dir=lake_dir,
         batch_size=batch_size,
-        language=language,
+        default_timezone=default_timezone,
+        source_timezones=dict(source_timezones or {}),
+        near_duplicate_threshold=near_duplicate_threshold,
         sources_file=sources_file,
         only=list(only or []),
         full=full,
@@ -106,6 +156,9 @@ def news_etl(
         sources = select_sources(sources, settings.only)
     else:
         sources, http_settings = as_sources(settings.inputs), HttpSettings()
+    # a zone declared in sources.toml applies unless the flow's parameters name one for that source
+    declared_zones = {source.name: source.timezone for source in sources if source.named and source.timezone}
+    settings = replace(settings, source_timezones={**declared_zones, **settings.source_timezones})
     logger = get_run_logger()
     run_id = str(runtime.flow_run.id)
     with writer_lock(settings.db_path, f"run {run_id}", settings.lock_timeout, on_wait=logger.warning):
@@ -128,6 +181,7 @@ def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSe
             )
         db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
         known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
+        near_index = tasks.load_near_duplicate_index(con, settings.near_duplicate_threshold)
     counts: Counter = Counter()
     stage_seconds: Counter = Counter()
     timing = tasks.STAGE_SECONDS.set(stage_seconds)
@@ -136,7 +190,7 @@ def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSe
     try:
         context = ReadContext(known=known, http=http)
         for batch_no, chunk in enumerate(iter_chunks(sources, settings.batch_size, context), start=1):
-            batch_counts = process_batch(warehouse, settings, run_id, batch_no, chunk, context)
+            batch_counts = process_batch(warehouse, settings, run_id, batch_no, chunk, near_index, context)
             counts.update(batch_counts)
             elapsed = time.perf_counter() - started
             logger.info(
@@ -156,11 +210,12 @@ def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSe
             # only now: a run that failed above leaves the state as it was, so its input is read again
             db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
             counts["n_entities"] = db.count_run_entities(con, run_id)
-            db.finish_run(con, run_id, "completed", counts, stage_seconds=stage_seconds)
+            db.finish_run(con, run_id, "completed", counts, stage_seconds=stage_seconds, languages=languages_of(counts))
             recovery.write_run(con, settings.lake_dir, run_id)
     except BaseException as exc:
         with warehouse.connection() as con:
-            db.finish_run(con, run_id, "failed", counts, error=f"{type(exc).__name__}: {exc}", stage_seconds=stage_seconds)
+            error = f"{type(exc).__name__}: {exc}"
+            db.finish_run(con, run_id, "failed", counts, error=error, stage_seconds=stage_seconds, languages=languages_of(counts))
             recovery.write_run(con, settings.lake_dir, run_id)
         raise
     finally:
@@ -175,4 +230,10 @@ def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSe
         summary["n_duplicates"],
         summary["n_quarantined"],
     )
-    return {"run_id": run_id, "status": "completed", "db_path": settings.db_path, **summary}
+    return {
+        "run_id": run_id,
+        "status": "completed",
+        "db_path": settings.db_path,
+        **summary,
+        "languages": languages_of(counts),
+    }

@@ -14,13 +14,16 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from transforms import dates as dates_transform
 from transforms import dedupe as dedupe_transform
 from transforms import entities as entities_transform
 from transforms import events as events_transform
 from transforms import extract as extract_transform
+from transforms import language as language_transform
+from transforms import neardup as neardup_transform
 from transforms import normalize as normalize_transform
 from warehouse import db, lake
 
@@ -55,9 +58,11 @@ def extract(chunk: list[extract_transform.RawItem], http=None) -> tuple[pa.Table
 
 @task(name="normalize", **BATCH_TASK)
 @timed
-def normalize(raw: pa.Table, language: str) -> tuple[pa.Table, pa.Table]:
-    """Clean text, parse publication dates, assign ids."""
-    return normalize_transform.normalize(raw, language=language)
+def normalize(raw: pa.Table, default_timezone: str, source_timezones: dict[str, str]) -> tuple[pa.Table, pa.Table]:
+    """Clean text, parse publication dates (relative ones against now, the fetch time), assign ids."""
+    return normalize_transform.normalize(
+        raw, fetched_at=datetime.now(UTC), default_timezone=default_timezone, source_timezones=source_timezones
+    )
 
 
 @task(name="dedupe", **BATCH_TASK)
@@ -67,6 +72,39 @@ def dedupe(articles: pa.Table, warehouse: db.Warehouse) -> tuple[pa.Table, pa.Ta
     with warehouse.connection() as con:
         known = db.known_content_hashes(con, articles.column("content_hash").to_pylist())
     return dedupe_transform.exact_dedupe(articles, known)
+
+
+@task(name="load-near-duplicate-index", **BATCH_TASK)
+def load_near_duplicate_index(con: duckdb.DuckDBPyConnection, threshold: float) -> neardup_transform.NearDuplicateIndex:
+    """Rebuild the LSH index of every stored article's signature."""
+    return neardup_transform.NearDuplicateIndex.from_signatures(db.stored_signatures(con), threshold)
+
+
+@task(name="find-near-duplicates", **BATCH_TASK)
+@timed
+def find_near_duplicates(
+    articles: pa.Table, index: neardup_transform.NearDuplicateIndex
+) -> tuple[pa.Table, pa.Table]:
+    """Set `duplicate_of` on near copies of stored or earlier articles; return their signatures too."""
+    return neardup_transform.find_near_duplicates(articles, index)
+
+
+@task(name="detect-language", **BATCH_TASK)
+@timed
+def detect_language(articles: pa.Table) -> pa.Table:
+    """Set each article's language with lingua (models loaded once per process)."""
+    return language_transform.detect_language(articles, language_transform.load_detector())
+
+
+@task(name="tag-dates", **BATCH_TASK)
+@timed
+def tag_dates(articles: pa.Table) -> tuple[pa.Table, int]:
+    """Find and resolve date expressions; log each window the parser failed on and count them."""
+    parser = dates_transform.load_parser(entities_transform.load_models().morph_vocab)
+    date_mentions, errors = dates_transform.tag_dates(articles, parser)
+    for line in errors:
+        get_run_logger().warning(line)
+    return date_mentions, len(errors)
 
 
 @task(name="tag-entities", **BATCH_TASK)
@@ -103,6 +141,17 @@ def validate(articles: pa.Table, mentions: pa.Table) -> dict:
     }
 
 
+@task(name="validate-date-mentions", **BATCH_TASK)
+@timed
+def validate_date_mentions(date_mentions: pa.Table, articles: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Run the date_mentions suite over the mentions of the articles that passed theirs."""
+    from expectations.validate import validate as run_suite  # Great Expectations is slow to import
+
+    date_mentions = date_mentions.filter(pc.is_in(date_mentions.column("article_id"), value_set=articles.column("article_id")))
+    passed, rejected, _ = run_suite("date_mentions", date_mentions, datetime.now(UTC))
+    return passed, rejected
+
+
 @task(name="link-entities", **BATCH_TASK)
 @timed
 def link_entities(con: duckdb.DuckDBPyConnection) -> None:
@@ -125,6 +174,8 @@ def load(
     quarantine: pa.Table,
     events: pa.Table | None = None,
     event_participants: pa.Table | None = None,
+    date_mentions: pa.Table | None = None,
+    signatures: pa.Table | None = None,
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction, then its lake manifest.
 
@@ -132,7 +183,7 @@ def load(
     """
     batch = db.Batch.now(run_id, batch_no, counts)
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
-    tables.update(events=events, event_participants=event_participants)
+    tables.update(events=events, event_participants=event_participants, date_mentions=date_mentions, signatures=signatures)
     lake.write_batch(lake_dir, batch, **tables)
     with warehouse.connection() as con:
         db.load_batch(con, batch, **tables)

@@ -19,6 +19,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from transforms.dates import DATE_MENTIONS_SCHEMA
+from transforms.neardup import SIGNATURES_SCHEMA
+
 PACKAGE = resources.files("warehouse")
 
 RUN_COUNTS = (
@@ -33,6 +36,11 @@ RUN_COUNTS = (
     "n_mentions",
     "n_mentions_quarantined",
     "n_entities",
+    "n_no_date",
+    "n_near_duplicates",
+    "n_date_mentions",
+    "n_date_failures",
+    "n_date_mentions_quarantined",
     "n_events",
     "n_event_participants",
     "n_quarantined_events",
@@ -209,22 +217,26 @@ def load_batch(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    date_mentions: pa.Table | None = None,
+    signatures: pa.Table | None = None,
     events: pa.Table | None = None,
     event_participants: pa.Table | None = None,
 ) -> None:
     """Write one batch to every table, and its `batches` row, in a single transaction.
 
     Articles already stored under the same id are replaced together with their
-    mentions and events, so a changed article never leaves old child rows behind.
-    `events` and `event_participants` are optional (both or neither). The
-    result depends only on the tables and `batch`, so replaying the lake's
-    batches in key order rebuilds the same warehouse.
+    mentions, events, date mentions and signatures, so a changed article never
+    leaves old child rows behind. `events` and `event_participants` are
+    optional (both or neither). The result depends only on the tables and
+    `batch`, so replaying the lake's batches in key order rebuilds the same warehouse.
     """
     relations = {
         "batch_articles": articles,
         "batch_mentions": mentions,
         "batch_entities": entities,
         "batch_quarantine": batch.stamp(quarantine),
+        "batch_date_mentions": DATE_MENTIONS_SCHEMA.empty_table() if date_mentions is None else date_mentions,
+        "batch_signatures": SIGNATURES_SCHEMA.empty_table() if signatures is None else signatures,
     }
     if events is not None:
         relations.update(batch_events=events, batch_event_participants=event_participants)
@@ -235,12 +247,15 @@ def load_batch(
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql("delete_article_children"))
+            con.execute(sql("delete_article_dates"))
             con.execute(sql("delete_article_events"))  # old offsets would point into the replaced text
             con.execute(sql("delete_articles"))
             con.execute(sql("insert_articles"), params)
             con.execute(sql("insert_entities"), params)
             con.execute(sql("insert_mentions"), params)
             con.execute(sql("insert_quarantine"), params)
+            con.execute(sql("insert_date_mentions"), params)
+            con.execute(sql("insert_signatures"), params)
             if events is not None:
                 con.execute(sql("insert_events"), params)
                 con.execute(sql("insert_event_participants"), params)
@@ -275,11 +290,21 @@ def finish_run(
     counts: Mapping[str, int],
     error: str | None = None,
     stage_seconds: Mapping[str, float] | None = None,
+    languages: Mapping[str, int] | None = None,
 ) -> None:
+    """Record the end of a run: its status, counts, seconds per stage and articles loaded per language."""
     seconds = None if stage_seconds is None else json.dumps({k: round(v, 3) for k, v in sorted(stage_seconds.items())})
     params = {"run_id": run_id, "status": status, "error": error, "stage_seconds": seconds}
     params.update({name: int(counts.get(name, 0)) for name in RUN_COUNTS})
     con.execute(sql("finish_run"), params)
+    con.execute(
+        sql("record_run_languages"), {"run_id": run_id, "languages": json.dumps(dict(sorted((languages or {}).items())))}
+    )
+
+
+def stored_signatures(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """(article_id, signature, duplicate_of) of every article, to rebuild the near-duplicate index."""
+    return con.sql(sql("stored_signatures")).to_arrow_table()
 
 
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:

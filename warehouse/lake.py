@@ -6,10 +6,12 @@ publication date where a table has one:
 
     articles/published_date=YYYY-MM-DD/<batch_key>.parquet
     mentions/published_date=YYYY-MM-DD/<batch_key>.parquet
+    date_mentions/published_date=YYYY-MM-DD/<batch_key>.parquet
     entities/<batch_key>.parquet
     quarantine/<batch_key>.parquet
     events/published_date=YYYY-MM-DD/<batch_key>.parquet   (the article's date)
     event_participants/<batch_key>.parquet
+    signatures/<batch_key>.parquet   near-duplicate MinHash signatures (article_signatures)
     batches/<batch_key>.parquet      the manifest: written once the warehouse has committed the batch
     runs/<run_id>.parquet            the run's `runs` row, written when it ends (or is found interrupted)
 
@@ -44,8 +46,10 @@ PARTITION = "published_date"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 BY_DATE = ds.HivePartitioning(pa.schema([(PARTITION, pa.date32())]), null_fallback=NULL_PARTITION)
 # The tables a batch writes, in the order load_batch takes them; a rebuild replays exactly these.
-BATCH_TABLES = ("articles", "mentions", "entities", "quarantine", "events", "event_participants")
-PARTITIONED = {"articles", "mentions", "events"}
+BATCH_TABLES = ("articles", "mentions", "entities", "quarantine", "date_mentions", "signatures", "events", "event_participants")
+PARTITIONED = {"articles", "mentions", "date_mentions", "events"}
+# Where a lake table's name (load_batch's argument) differs from its warehouse table's.
+WAREHOUSE_TABLE = {"signatures": "article_signatures"}
 LAKE_ARTICLE_COLUMNS = (
     "article_id",
     "source",
@@ -129,14 +133,23 @@ def write_batch(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    date_mentions: pa.Table | None = None,
+    signatures: pa.Table | None = None,
     events: pa.Table | None = None,
     event_participants: pa.Table | None = None,
 ) -> None:
-    """Write one batch's rows (before the warehouse commits it); mentions and events get their article's date as partition."""
+    """Write one batch's rows (before the warehouse commits it), exactly as load_batch gets them.
+
+    Mentions, date mentions and events get their article's date as partition.
+    """
     fs, root = filesystem(lake_root)
     lake_articles = articles.select(list(LAKE_ARTICLE_COLUMNS))
     lake_mentions = mentions.append_column(PARTITION, _article_dates(mentions, articles))
     tables = {"articles": lake_articles, "mentions": lake_mentions, "entities": entities, "quarantine": batch.stamp(quarantine)}
+    if date_mentions is not None:
+        tables["date_mentions"] = date_mentions.append_column(PARTITION, _article_dates(date_mentions, articles))
+    if signatures is not None:
+        tables["signatures"] = signatures
     if events is not None:
         tables["events"] = events.append_column(PARTITION, _article_dates(events, articles))
         tables["event_participants"] = event_participants
@@ -177,8 +190,12 @@ def read_table(lake_root: str, name: str) -> pa.Table | None:
         partitioning=BY_DATE if name in PARTITIONED else None,
         exclude_invalid_files=False,
     )
-    table = dataset.to_table()
-    if table.num_rows == 0:
+    return _distinct(dataset.to_table())
+
+
+def _distinct(table: pa.Table) -> pa.Table:
+    """`table` without repeated rows (tables with list columns, e.g. signatures, are returned as they are)."""
+    if table.num_rows == 0 or any(pa.types.is_nested(field.type) for field in table.schema):
         return table
     return table.group_by(table.column_names, use_threads=False).aggregate([])
 
@@ -255,8 +272,7 @@ def compact(lake_root: str, target_bytes: int = TARGET_FILE_BYTES) -> dict[str, 
             for path in group:
                 with fs.open(path, "rb") as f:
                     parts.append(pq.read_table(f))
-            table = pa.concat_tables(parts, promote_options="permissive")
-            table = table.group_by(table.column_names, use_threads=False).aggregate([])
+            table = _distinct(pa.concat_tables(parts, promote_options="permissive"))
             if "batch_key" in table.column_names:
                 table = table.sort_by("batch_key")
             _put(fs, table, posixpath.join(directory, f"{COMPACTED_PREFIX}{uuid.uuid4().hex}.parquet"))

@@ -95,7 +95,7 @@ def replay(con: duckdb.DuckDBPyConnection, lake_root: str) -> int:
     per_table = {}
     for name in lake.BATCH_TABLES:
         table = lake.read_table(lake_root, name)
-        empty = con.sql(db.sql("empty_table"), params={"table_name": name}).to_arrow_table()
+        empty = con.sql(db.sql("empty_table"), params={"table_name": lake.WAREHOUSE_TABLE.get(name, name)}).to_arrow_table()
         per_table[name] = (_slices(table) if table is not None and table.num_rows else {}, empty)
     rows = manifest.sort_by("batch_key").to_pylist()
     for row in rows:

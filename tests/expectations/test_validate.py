@@ -1,9 +1,10 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pytest
 
 from expectations.validate import validate
+from transforms.dates import DATE_MENTIONS_SCHEMA
 from transforms.entities import MENTIONS_SCHEMA
 from transforms.normalize import ARTICLE_BATCH_SCHEMA
 
@@ -86,3 +87,24 @@ def test_bad_mention_row_is_quarantined(override, expectation):
 def test_empty_batch_passes_without_running_gx():
     passed, rejected, report = validate("mentions", mentions(), NOW)
     assert passed.num_rows == 0 and rejected.num_rows == 0 and report == []
+
+
+GOOD_DATE_MENTION = {"article_id": "a1", "start": 0, "stop": 8, "text": "6 января", "value": date(2026, 1, 6), "precision": "day"}
+
+
+@pytest.mark.parametrize(
+    ("override", "expectation"),
+    [
+        ({"precision": "decade"}, "expect_column_values_to_be_in_set(precision)"),
+        ({"start": 8, "stop": 8}, "expect_column_pair_values_a_to_be_greater_than_b(stop,start)"),
+        ({"value": date(2300, 1, 1)}, "expect_column_values_to_be_between(value)"),
+        ({"text": ""}, "expect_column_value_lengths_to_be_between(text)"),
+    ],
+)
+def test_bad_date_mention_row_is_quarantined(override, expectation):
+    table = pa.Table.from_pylist([GOOD_DATE_MENTION, {**GOOD_DATE_MENTION, **override}], schema=DATE_MENTIONS_SCHEMA)
+    passed, rejected, _ = validate("date_mentions", table, NOW)
+    assert passed.num_rows == 1
+    (row,) = rejected.to_pylist()
+    assert expectation in row["reason"]
+    assert row["source"] == "date_mentions"
