@@ -137,3 +137,9 @@ def sql(
 
 def main() -> None:
     app()
+
+
+from flows.cli_quarantine import docs, quarantine_app  # noqa: E402 (they use the helpers above)
+
+app.add_typer(quarantine_app, name="quarantine")
+app.command()(docs)

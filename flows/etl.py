@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, runtime
+from prefect.artifacts import create_table_artifact
 
 from flows import tasks
 from flows.settings import Settings, code_version
@@ -15,40 +18,68 @@ from transforms.extract import iter_chunks
 from warehouse import db
 
 FLOW_NAME = "news_etl"
+VALIDATION_ARTIFACT_KEY = "newsetl-validation"
 
 
-def process_batch(con, settings: Settings, run_id: str, batch_no: int, chunk: list) -> Counter:
-    """Run one chunk of raw records through every stage; return its counts."""
+@dataclass
+class ValidationLog:
+    """What validation said over a run: expectation results per batch and their Data Docs pages."""
+
+    report: list[dict] = field(default_factory=list)
+    docs_pages: list = field(default_factory=list)
+
+    def summary(self) -> list[dict]:
+        """One row per (suite, expectation): passed in every batch, failing rows summed."""
+        rows: dict[tuple, dict] = {}
+        for entry in self.report:
+            row = rows.setdefault(
+                (entry["suite"], entry["expectation"]),
+                {**entry, "success": True, "unexpected_count": 0},
+            )
+            row["success"] = row["success"] and entry["success"]
+            row["unexpected_count"] += entry["unexpected_count"]
+        return list(rows.values())
+
+
+def process_batch(
+    con, settings: Settings, run_id: str, batch_no: int, chunk: list, validation: ValidationLog
+) -> Counter:
+    """Run one chunk of raw records through every stage; return its counts.
+
+    A batch that breaks an invariant raises BatchInvalid before anything of it is loaded.
+    """
     counts: Counter = Counter(n_read=len(chunk))
     raw, rejected_extract = tasks.extract(chunk)
     articles, rejected_normalize = tasks.normalize(raw, settings.language)
     unique, duplicates = tasks.dedupe(articles, con)
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
-    checked = tasks.validate(tagged, mentions)
-    loaded_mentions = checked["mentions"]
-    loaded_entities = entities_of(loaded_mentions, entities)
-    quarantine = pa.concat_tables(
-        [rejected_extract, rejected_normalize, rejected_tag, checked["rejected_articles"], checked["rejected_mentions"]]
-    )
+    checked = tasks.validate({"articles": tagged, "mentions": mentions, "entities": entities})
+    validation.report.extend(checked.report)
+    validation.docs_pages.extend(tasks.record_validation(settings.gx_dir, run_id, batch_no, checked))
+    checked.raise_for_batch_failures()
+    loaded_mentions = checked.tables["mentions"]
+    loaded_entities = entities_of(loaded_mentions, checked.tables["entities"])
+    quarantine = pa.concat_tables([rejected_extract, rejected_normalize, rejected_tag, *checked.rejected.values()])
     tasks.load(
         con,
         settings.lake_dir,
         run_id,
         batch_no,
-        articles=checked["articles"],
+        articles=checked.tables["articles"],
         mentions=loaded_mentions,
         entities=loaded_entities,
         quarantine=quarantine,
+        replayed_quarantine_ids=[item.replay_of for item in chunk if item.replay_of],
     )
     counts.update(
-        n_loaded=checked["articles"].num_rows,
+        n_loaded=checked.tables["articles"].num_rows,
         n_duplicates=duplicates.num_rows,
         n_quarantined_extract=rejected_extract.num_rows,
         n_quarantined_normalize=rejected_normalize.num_rows,
         n_quarantined_tag=rejected_tag.num_rows,
-        n_quarantined_validate=checked["rejected_articles"].num_rows,
+        n_quarantined_validate=checked.rejected["articles"].num_rows,
         n_mentions=loaded_mentions.num_rows,
-        n_mentions_quarantined=checked["rejected_mentions"].num_rows,
+        n_mentions_quarantined=checked.rejected["mentions"].num_rows,
     )
     counts["n_quarantined"] = sum(
         counts[k] for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate")
@@ -72,15 +103,26 @@ def news_etl(
         batch_size=batch_size,
         language=language,
     )
+    return run_pipeline(settings, FLOW_NAME, iter_chunks(settings.inputs, settings.batch_size))
+
+
+def run_pipeline(settings: Settings, flow_name: str, chunks: Iterable[list]) -> dict:
+    """Inside a flow run: process `chunks` of raw records batch by batch and record the run.
+
+    Validation results go to Data Docs and to the Prefect artifact `newsetl-validation`,
+    whether the run completes or fails.
+    """
     logger = get_run_logger()
     run_id = str(runtime.flow_run.id)
     con = db.connect(settings.db_path)
-    db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
+    db.start_run(con, run_id, flow_name, settings.as_parameters(), code_version())
     counts: Counter = Counter()
+    validation = ValidationLog()
+    docs_index = None
     started = time.perf_counter()
     try:
-        for batch_no, chunk in enumerate(iter_chunks(settings.inputs, settings.batch_size), start=1):
-            batch_counts = process_batch(con, settings, run_id, batch_no, chunk)
+        for batch_no, chunk in enumerate(chunks, start=1):
+            batch_counts = process_batch(con, settings, run_id, batch_no, chunk, validation)
             counts.update(batch_counts)
             elapsed = time.perf_counter() - started
             logger.info(
@@ -102,6 +144,7 @@ def news_etl(
         raise
     finally:
         con.close()
+        docs_index = publish_validation(settings, run_id, validation)
     summary = {name: int(counts.get(name, 0)) for name in db.RUN_COUNTS}
     logger.info(
         "run %s completed: %d read = %d loaded + %d duplicates + %d quarantined",
@@ -111,4 +154,29 @@ def news_etl(
         summary["n_duplicates"],
         summary["n_quarantined"],
     )
-    return {"run_id": run_id, "status": "completed", "db_path": settings.db_path, **summary}
+    return {"run_id": run_id, "status": "completed", "db_path": settings.db_path, "data_docs": docs_index, **summary}
+
+
+def publish_validation(settings: Settings, run_id: str, validation: ValidationLog) -> str | None:
+    """Build the run's Data Docs pages and the validation artifact; return the Data Docs index.
+
+    Reporting must not hide the run's own outcome: a failure here is logged, not raised.
+    """
+    if not validation.report:
+        return None
+    logger = get_run_logger()
+    try:
+        index = tasks.build_data_docs(settings.gx_dir, validation.docs_pages)
+        create_table_artifact(
+            key=VALIDATION_ARTIFACT_KEY,
+            table=[
+                {k: row[k] for k in ("suite", "expectation", "severity", "success", "unexpected_count")}
+                for row in validation.summary()
+            ],
+            description=f"Great Expectations results of run {run_id}, summed over its batches. Data Docs: {index}",
+        )
+    except Exception as exc:
+        logger.warning("could not publish the validation results: %s: %s", type(exc).__name__, exc)
+        return None
+    logger.info("validation results: Data Docs at %s", index)
+    return index

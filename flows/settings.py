@@ -13,6 +13,8 @@ EXAMPLES_DIR = PROJECT_ROOT / "examples" / "articles"
 DEFAULT_DB = Path("data/news.duckdb")
 DEFAULT_LAKE = Path("data/lake")
 DEFAULT_BATCH_SIZE = 200
+# Where Great Expectations' file context puts the Data Docs front page, under Settings.gx_dir.
+DATA_DOCS_INDEX = Path("gx", "uncommitted", "data_docs", "local_site", "index.html")
 
 # Telemetry off and no hub downloads, set before Prefect or Great Expectations are imported.
 OFFLINE_ENVIRONMENT = {
@@ -44,6 +46,15 @@ class Settings:
             raise ValueError(f"batch size must be at least 1, got {self.batch_size}")
         if not self.inputs:
             raise ValueError("no input paths given")
+
+    @property
+    def gx_dir(self) -> str:
+        """Great Expectations' file context (suites, results, Data Docs), beside the warehouse."""
+        return str(Path(self.db_path).parent / "gx")
+
+    @property
+    def data_docs_index(self) -> Path:
+        return Path(self.gx_dir) / DATA_DOCS_INDEX
 
     def as_parameters(self) -> dict:
         return asdict(self)

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -49,22 +48,27 @@ def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.T
 
 
 @task(name="validate", **BATCH_TASK)
-def validate(articles: pa.Table, mentions: pa.Table) -> dict:
-    """Run the articles and mentions suites; failing rows leave the batch for quarantine."""
-    from expectations.validate import validate as run_suite  # Great Expectations is slow to import
+def validate(tables: dict[str, pa.Table]):
+    """Run every table's suite; failing rows leave the batch for quarantine (see expectations/validate.py)."""
+    from expectations.validate import validate_batch  # Great Expectations is slow to import
 
-    now = datetime.now(UTC)
-    passed_articles, rejected_articles, articles_report = run_suite("articles", articles, now)
-    kept_ids = passed_articles.column("article_id")
-    mentions = mentions.filter(pc.is_in(mentions.column("article_id"), value_set=kept_ids))
-    passed_mentions, rejected_mentions, mentions_report = run_suite("mentions", mentions, now)
-    return {
-        "articles": passed_articles,
-        "mentions": passed_mentions,
-        "rejected_articles": rejected_articles,
-        "rejected_mentions": rejected_mentions,
-        "report": articles_report + mentions_report,
-    }
+    return validate_batch(tables, datetime.now(UTC))
+
+
+@task(name="record-validation", **BATCH_TASK)
+def record_validation(gx_dir: str, run_id: str, batch_no: int, checked) -> list:
+    """Store the batch's suites and results in the Data Docs context."""
+    from expectations import docs
+
+    return docs.record(gx_dir, run_id, batch_no, checked.suites, checked.results)
+
+
+@task(name="build-data-docs", **BATCH_TASK)
+def build_data_docs(gx_dir: str, identifiers: list) -> str:
+    """Render the run's validation results as HTML; return the index page's path."""
+    from expectations import docs
+
+    return str(docs.build(gx_dir, identifiers))
 
 
 @task(name="load", **BATCH_TASK)
@@ -78,8 +82,9 @@ def load(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    replayed_quarantine_ids: list[str] = (),
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction."""
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
     lake.write_batch(lake_dir, run_id, batch_no, **tables)
-    db.load_batch(con, run_id, **tables)
+    db.load_batch(con, run_id, **tables, replayed_quarantine_ids=replayed_quarantine_ids)

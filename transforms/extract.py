@@ -43,6 +43,9 @@ TXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 GZIP_MAGIC = b"\x1f\x8b"
 SEED_HEADER = re.compile(r"\A\s*date\s+(\S+)[ \t]*")
+# Failures of the file itself: replaying its stored payload cannot fix them, re-reading the fixed file can.
+CANNOT_READ = "cannot read file"
+NOT_UTF8 = "not valid UTF-8"
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class RawItem:
     record_key: str
     data: str | None
     error: str | None = None
+    replay_of: str | None = None  # the quarantine_id of the record when it is replayed
 
 
 def _suffixes(path: Path) -> list[str]:
@@ -112,7 +116,7 @@ def iter_raw_items(files: Iterable[Path]) -> Iterator[RawItem]:
         try:
             data = _read_bytes(path)
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            yield RawItem("txt", key, None, f"cannot read file: {exc}")
+            yield RawItem("txt", key, None, f"{CANNOT_READ}: {exc}")
             continue
         kind = detect_kind(path, data[:64])
         try:
@@ -120,7 +124,7 @@ def iter_raw_items(files: Iterable[Path]) -> Iterator[RawItem]:
         except UnicodeDecodeError as exc:
             # backslashreplace keeps every byte recoverable from the quarantine payload
             lossless = data.decode("utf-8", errors="backslashreplace")
-            yield RawItem(kind, key, lossless, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+            yield RawItem(kind, key, lossless, f"{NOT_UTF8} ({exc.reason} at byte {exc.start})")
             continue
         if kind == "txt":
             yield RawItem("txt", key, text)
@@ -129,6 +133,19 @@ def iter_raw_items(files: Iterable[Path]) -> Iterator[RawItem]:
         for line_no, line in enumerate(text.split("\n"), start=1):
             if line.strip():
                 yield RawItem("jsonl", f"{key}:{line_no}", line)
+
+
+def replay_item(quarantine_id: str, record_key: str, payload: str, reason: str) -> RawItem:
+    """A quarantined record as a RawItem again, to run it through the pipeline once more.
+
+    The kind is recognised from the payload as `detect_kind` does from content.
+    A file that could not be read or decoded keeps its error: it stays in quarantine.
+    """
+    kind = "jsonl" if payload.lstrip()[:1] == "{" else "txt"
+    error = reason.removeprefix(f"{record_key}: ")
+    if error.startswith((CANNOT_READ, NOT_UTF8)):
+        return RawItem(kind, record_key, payload, error, replay_of=quarantine_id)
+    return RawItem(kind, record_key, payload, replay_of=quarantine_id)
 
 
 def iter_chunks(paths: Iterable[str | Path], batch_size: int) -> Iterator[list[RawItem]]:

@@ -103,17 +103,21 @@ def load_batch(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    replayed_quarantine_ids: Iterable[str] = (),
 ) -> None:
     """Write one batch to every table in a single transaction.
 
     Articles already stored under the same id are replaced together with their
-    mentions, so a changed article never leaves old child rows behind.
+    mentions, so a changed article never leaves old child rows behind. When the
+    batch replays quarantined records, those that did not fail again leave
+    quarantine in the same transaction.
     """
     relations = {
         "batch_articles": articles,
         "batch_mentions": mentions,
         "batch_entities": entities,
         "batch_quarantine": quarantine,
+        "batch_replayed": pa.table({"quarantine_id": pa.array(list(replayed_quarantine_ids), type=pa.string())}),
     }
     for name, table in relations.items():
         con.register(name, table)
@@ -127,6 +131,7 @@ def load_batch(
             con.execute(sql("insert_entities"), params)
             con.execute(sql("insert_mentions"), params)
             con.execute(sql("insert_quarantine"), params)
+            con.execute(sql("delete_replayed_quarantine"))
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -161,3 +166,10 @@ def finish_run(
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     """Distinct entities mentioned by the articles that run `run_id` loaded."""
     return con.execute(sql("count_run_entities"), {"run_id": run_id}).fetchone()[0]
+
+
+def replayable_quarantine(con: duckdb.DuckDBPyConnection, stage: str | None, child_tables: list[str]) -> list[dict]:
+    """The quarantined raw records a replay runs again (see replayable_quarantine.sql)."""
+    cursor = con.execute(sql("replayable_quarantine"), {"stage": stage, "child_tables": child_tables})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
