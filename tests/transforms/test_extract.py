@@ -111,3 +111,18 @@ def test_chunks_have_batch_size_items(tmp_path):
 def test_empty_chunk_gives_empty_tables_with_schema():
     raw, rejected = parse_items([])
     assert raw.schema == RAW_SCHEMA and raw.num_rows == 0 and rejected.num_rows == 0
+
+
+def test_replay_item_recognises_the_record_kind_and_keeps_file_errors():
+    from transforms.extract import parse_items, replay_item
+
+    jsonl = replay_item("q1", "d.jsonl:3", '{"text": "Текст", "published": "2026-01-01"}', "d.jsonl:3: bad date")
+    txt = replay_item("q2", "a.txt", " date 2026-01-14 Текст.", "a.txt: the text is empty")
+    broken = replay_item("q3", "c.txt", "\\xff date", "c.txt: not valid UTF-8 (invalid start byte at byte 0)")
+    assert (jsonl.kind, jsonl.error, jsonl.replay_of) == ("jsonl", None, "q1")
+    assert (txt.kind, txt.error, txt.replay_of) == ("txt", None, "q2")
+    assert broken.error == "not valid UTF-8 (invalid start byte at byte 0)"
+    raw, rejected = parse_items([jsonl, txt, broken])
+    assert raw.column("record_key").to_pylist() == ["d.jsonl:3", "a.txt"]
+    (row,) = rejected.to_pylist()
+    assert row["reason"] == "c.txt: not valid UTF-8 (invalid start byte at byte 0)"

@@ -102,3 +102,35 @@ def test_read_only_query(con, tmp_path):
     con.close()
     result = run_query(tmp_path / "w.duckdb", "SELECT article_id, published_at FROM articles")
     assert result.to_pylist() == [{"article_id": "a1", "published_at": datetime(2026, 1, 14, 10, tzinfo=UTC)}]
+
+
+def test_replayed_records_that_pass_leave_quarantine_and_failing_ones_stay(con):
+    fixed = quarantine_row("normalize", "test", "a.jsonl:1", "a.jsonl:1: bad date", "{raw 1}")
+    still_bad = quarantine_row("normalize", "test", "a.jsonl:2", "a.jsonl:2: bad date", "{raw 2}")
+    untouched = quarantine_row("extract", "test", "b.txt", "b.txt: no header", "raw b")
+    load(con, "r1", [], [], [fixed, still_bad, untouched])
+    db.load_batch(
+        con,
+        "r2",
+        articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA),
+        mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA),
+        entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA),
+        quarantine=quarantine_table([still_bad]),
+        replayed_quarantine_ids=[fixed["quarantine_id"], still_bad["quarantine_id"]],
+    )
+    left = {row[0] for row in con.execute("SELECT record_key FROM quarantine").fetchall()}
+    assert left == {"a.jsonl:2", "b.txt"}
+    assert con.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+
+
+def test_replayable_quarantine_leaves_out_child_table_rows(con):
+    rows = [
+        quarantine_row("normalize", "test", "a.jsonl:1", "bad date", "{raw 1}"),
+        quarantine_row("validate", "test", "a.jsonl:2", "articles a.jsonl:2: failed ...", "{raw 2}"),
+        quarantine_row("validate", "mentions", "a1/0/5", "mentions a1/0/5: failed ...", "{}"),
+    ]
+    load(con, "r1", [], [], rows)
+    everything = db.replayable_quarantine(con, None, ["mentions", "entities"])
+    assert sorted(r["record_key"] for r in everything) == ["a.jsonl:1", "a.jsonl:2"]
+    (validate_only,) = db.replayable_quarantine(con, "validate", ["mentions", "entities"])
+    assert validate_only["payload"] == "{raw 2}" and validate_only["stage"] == "validate"
