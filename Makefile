@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test clean
+.PHONY: install demo test bench clean
 
 install: $(STAMP)
 
@@ -24,6 +24,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Validation against tagging on the first 500 real articles (needs ../shared/corpora).
+bench: install
+	$(BIN)/python bench/validation.py ../shared/corpora/news_bulk_dev.jsonl.gz --articles 500
 
 clean:
 	rm -rf $(VENV) data *.egg-info

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from flows.cli_common import DbOption, console, fail
+from flows.cli_quarantine import docs, quarantine_app
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, EXAMPLES_DIR, configure_environment
 
 app = typer.Typer(
@@ -24,15 +25,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-console = Console()
-errors = Console(stderr=True)
-
-DbOption = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.")]
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
 
 
 @app.command()
@@ -84,6 +76,8 @@ def print_summary(summary: dict) -> None:
         table.add_row(label, f"{summary[key]:,}")
     console.print(table)
     console.print(f"warehouse: {summary['db_path']}  (try: newsetl sql \"select * from runs\")", highlight=False)
+    if summary.get("data_docs"):
+        console.print(f"data docs: {summary['data_docs']}", highlight=False, soft_wrap=True)
 
 
 def _cell(value) -> str:
@@ -138,8 +132,6 @@ def sql(
 def main() -> None:
     app()
 
-
-from flows.cli_quarantine import docs, quarantine_app  # noqa: E402 (they use the helpers above)
 
 app.add_typer(quarantine_app, name="quarantine")
 app.command()(docs)

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli import DbOption, console, fail, print_summary
+from flows.cli_common import DbOption, console, fail
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, Settings, configure_environment
 from warehouse import db
 
@@ -95,6 +95,7 @@ def replay_quarantine(
     if not db_path.exists():
         raise fail(f"no warehouse at {db_path}: run `newsetl run` first")
     configure_environment()
+    from flows.cli import print_summary
     from flows.replay import quarantine_replay  # imports Prefect
 
     try:

@@ -65,6 +65,9 @@ def test_the_cli_does_not_import_great_expectations_or_prefect():
 
 
 def quarantined_warehouse(tmp_path):
+    """A warehouse whose quarantine holds a normalize failure and a validate failure."""
+    from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+    from transforms.normalize import ARTICLE_BATCH_SCHEMA
     from transforms.quarantine import quarantine_row, quarantine_table
     from warehouse import db
 
@@ -73,9 +76,6 @@ def quarantined_warehouse(tmp_path):
         quarantine_row("validate", "test", "d.jsonl:2", "articles d.jsonl:2: failed expect_column_values_to_be_between(published_at)", '{"text": "x"}'),
     ]
     con = db.connect(tmp_path / "w.duckdb")
-    from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-    from transforms.normalize import ARTICLE_BATCH_SCHEMA
-
     db.load_batch(
         con,
         "r1",
