@@ -60,6 +60,8 @@ def main() -> None:
             n_mentions += mentions.num_rows
             n_rejected += sum(t.num_rows for t in checked.rejected.values())
             n_batch_failures += len(checked.batch_failures)
+            print(f"batch {batch_no}: {tagged.num_rows} articles, tag {t1 - t0:.1f} s, validate {t2 - t1:.1f} s, "
+                  f"record {t3 - t2:.1f} s", flush=True)
         t4 = time.perf_counter()
         docs.build(gx_dir, pages)
         seconds["data docs"] += time.perf_counter() - t4
