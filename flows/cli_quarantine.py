@@ -1,7 +1,7 @@
 """`newsetl quarantine list|show|replay` and `newsetl docs`: read what failed, replay it, see the checks.
 
-Like flows/cli.py, heavy imports (Prefect, Great Expectations) happen only in
-the commands that run the pipeline.
+Like flows/cli.py, heavy imports (Prefect, Great Expectations, DuckDB) happen
+only in the commands that need them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from rich.table import Table
 
 from flows.cli_common import DbOption, console, fail
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, Settings, configure_environment
-from warehouse import db
 
 quarantine_app = typer.Typer(
     help="Read quarantined records and replay them.\n\nExample: newsetl quarantine list --stage validate",
@@ -28,6 +27,8 @@ StageOption = Annotated[
 
 
 def _rows(db_path: Path, query: str, params: dict) -> list[dict]:
+    from warehouse import db  # DuckDB and Arrow load only for commands that read the warehouse
+
     try:
         con = db.connect(db_path, read_only=True)
     except FileNotFoundError as exc:
