@@ -160,3 +160,11 @@ def test_mention_rate_is_only_required_of_russian_text():
 def test_an_empty_batch_passes():
     validated = validate_batch(batch(articles(), mention_rows=[], entity_rows=[]), NOW)
     assert validated.batch_failures == [] and failed(validated) == set()
+
+
+def test_a_tagger_that_tags_everything_fails_the_batch():
+    """More than 100 mentions per 1,000 characters: here 5 in a 24-character text (at most 3 allowed)."""
+    spans = [{**PUTIN, "stop": stop, "text": TEXT[:stop], "normal": TEXT[:stop]} for stop in range(1, 6)]
+    validated = validate_batch(batch(mention_rows=spans), NOW)
+    (line,) = validated.batch_failures
+    assert line.startswith("mentions: expect_table_row_count_to_be_between() failed (observed 5)")
