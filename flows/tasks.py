@@ -65,10 +65,10 @@ def record_validation(gx_dir: str, run_id: str, batch_no: int, checked) -> list:
 
 @task(name="build-data-docs", **BATCH_TASK)
 def build_data_docs(gx_dir: str, identifiers: list) -> str:
-    """Render the run's validation results as HTML; return the index page's path."""
+    """Render the run's validation results as HTML; return the index page's file URL."""
     from expectations import docs
 
-    return str(docs.build(gx_dir, identifiers))
+    return docs.build(gx_dir, identifiers)
 
 
 @task(name="load", **BATCH_TASK)
