@@ -3,7 +3,8 @@
 Records that now pass load and leave quarantine in the same transaction; the
 rest stay (a record failing the same way keeps its row). Rows that a child
 table's suite quarantined (a mention, an entity) are not raw records and are
-not replayed: they are made again when their article is read again.
+not replayed: they are made again when their article is loaded again, which
+also takes their old rows out of quarantine.
 """
 
 from __future__ import annotations

@@ -108,7 +108,8 @@ def load_batch(
     """Write one batch to every table in a single transaction.
 
     Articles already stored under the same id are replaced together with their
-    mentions, so a changed article never leaves old child rows behind. When the
+    mentions (and its mentions' old quarantine rows), so a changed article never
+    leaves old child rows behind. When the
     batch replays quarantined records, those that did not fail again leave
     quarantine in the same transaction.
     """
@@ -130,6 +131,7 @@ def load_batch(
             con.execute(sql("insert_articles"), params)
             con.execute(sql("insert_entities"), params)
             con.execute(sql("insert_mentions"), params)
+            con.execute(sql("delete_replaced_child_quarantine"))
             con.execute(sql("insert_quarantine"), params)
             con.execute(sql("delete_replayed_quarantine"))
             con.execute("COMMIT")

@@ -134,3 +134,14 @@ def test_replayable_quarantine_leaves_out_child_table_rows(con):
     assert sorted(r["record_key"] for r in everything) == ["a.jsonl:1", "a.jsonl:2"]
     (validate_only,) = db.replayable_quarantine(con, "validate", ["mentions", "entities"])
     assert validate_only["payload"] == "{raw 2}" and validate_only["stage"] == "validate"
+
+
+def test_reloading_an_article_clears_its_old_quarantined_mentions(con):
+    old_mention = quarantine_row("validate", "mentions", "a1/0/9", "mentions a1/0/9: failed ...", '{"article_id": "a1", "start": 0}')
+    other_article = quarantine_row("validate", "mentions", "a2/0/5", "mentions a2/0/5: failed ...", '{"article_id": "a2", "start": 0}')
+    raw_record = quarantine_row("validate", "test", "d.jsonl:1", "articles d.jsonl:1: failed ...", '{"id": "1", "text": "x"}')
+    seed = quarantine_row("normalize", "files", "b.txt", "b.txt: bad date", " date 2026-02-30 Текст")
+    load(con, "r1", [], [], [old_mention, other_article, raw_record, seed])
+    load(con, "r2", [article(text="Путин в Москве!", content_hash="h2")], [mention()])
+    left = sorted(row[0] for row in con.execute("SELECT record_key FROM quarantine").fetchall())
+    assert left == ["a2/0/5", "b.txt", "d.jsonl:1"]
