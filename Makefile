@@ -25,9 +25,11 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
-# Validation against tagging on the first 500 real articles (needs ../shared/corpora).
+# Benchmarks read the shared corpora (not part of the repository); override CORPORA to point elsewhere.
+CORPORA ?= ../shared/corpora
 bench: install
-	$(BIN)/python bench/validation.py ../shared/corpora/news_bulk_dev.jsonl.gz --articles 500
+	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
+	$(BIN)/python bench/validation.py $(CORPORA)/news_bulk_dev.jsonl.gz --articles 500
 
 clean:
 	rm -rf $(VENV) data *.egg-info

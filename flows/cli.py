@@ -30,30 +30,53 @@ app = typer.Typer(
 @app.command()
 def run(
     paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Files or directories to read (default: the bundled examples)."),
+        list[str] | None,
+        typer.Argument(help="Files, directories or http(s) URLs to read (default: the bundled examples)."),
     ] = None,
     db: DbOption = DEFAULT_DB,
     lake: Annotated[Path, typer.Option("--lake", help="Directory of the Parquet lake.")] = DEFAULT_LAKE,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per batch.")] = DEFAULT_BATCH_SIZE,
+    sources: Annotated[Path | None, typer.Option("--sources", help="Read the named sources of this sources.toml instead of PATHS.")] = None,
+    only: Annotated[list[str] | None, typer.Option("--only", help="With --sources: read only this source (repeatable).")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Re-read everything, not only what is new since the last run.")] = False,
 ) -> None:
-    """Run the news_etl flow over PATHS and print a summary.
+    """Run the news_etl flow over PATHS (or --sources) and print a summary.
 
-    Reads seed-format .txt files (a ' date YYYY-MM-DD ' header, then the text)
-    and .jsonl dumps (fields id, source, url, title, published, text; gzip
-    allowed). Directories are read recursively.
+    Reads seed-format .txt files (a ' date YYYY-MM-DD ' header, then the text),
+    dumps (.jsonl, .csv, .parquet; gzip allowed), RSS/Atom feeds and HTML
+    pages, as files or URLs; directories recursively. Only what is new or
+    changed since the last successful run is read, unless --full.
 
-    Example: newsetl run examples/articles --db data/news.duckdb
+    Example: newsetl run --sources examples/sources.toml --only seed --db data/news.duckdb
     """
-    inputs = [str(p) for p in (paths or [EXAMPLES_DIR])]
-    missing = [p for p in inputs if not Path(p).exists()]
-    if missing:
+    if sources and paths:
+        raise fail("give PATHs or --sources, not both", code=2)
+    if only and not sources:
+        raise fail("--only names sources of a --sources file", code=2)
+    inputs = paths or [str(EXAMPLES_DIR)]
+    missing = [p for p in inputs if not p.startswith(("http://", "https://")) and not Path(p).exists()]
+    if missing and not sources:
         raise fail(f"input path does not exist: {', '.join(missing)}", code=2)
+    if sources:
+        from transforms.sources.config import SourceConfigError, load_sources, select_sources
+
+        try:
+            select_sources(load_sources(sources)[0], only)
+        except SourceConfigError as exc:
+            raise fail(str(exc), code=2) from None
     configure_environment()
     from flows.etl import news_etl  # imports Prefect
 
     try:
-        summary = news_etl(inputs=inputs, db_path=str(db), lake_dir=str(lake), batch_size=batch_size)
+        summary = news_etl(
+            inputs=inputs,
+            db_path=str(db),
+            lake_dir=str(lake),
+            batch_size=batch_size,
+            sources_file=str(sources) if sources else None,
+            only=only,
+            full=full,
+        )
     except Exception as exc:
         raise fail(f"the run failed: {type(exc).__name__}: {exc}") from None
     print_summary(summary)
@@ -127,6 +150,11 @@ def sql(
             table.add_row(*(_cell(v) for v in row.values()))
         console.print(table)
         console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
+
+
+from flows.cli_sources import sources_app  # noqa: E402 (it imports this module's helpers)
+
+app.add_typer(sources_app, name="sources")
 
 
 def main() -> None:

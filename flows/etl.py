@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, runtime
@@ -14,7 +14,10 @@ from prefect.artifacts import create_table_artifact
 from flows import tasks
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
-from transforms.extract import iter_chunks
+from transforms.extract import as_sources, iter_chunks
+from transforms.sources.config import load_sources, select_sources
+from transforms.sources.http import HttpClient, HttpSettings
+from transforms.sources.read import ReadContext, StateEntry
 from warehouse import db
 
 FLOW_NAME = "news_etl"
@@ -42,14 +45,23 @@ class ValidationLog:
 
 
 def process_batch(
-    con, settings: Settings, run_id: str, batch_no: int, chunk: list, validation: ValidationLog
+    con,
+    settings: Settings,
+    run_id: str,
+    batch_no: int,
+    chunk: list,
+    context: ReadContext | None = None,
+    validation: ValidationLog | None = None,
 ) -> Counter:
     """Run one chunk of raw records through every stage; return its counts.
 
     A batch that breaks an invariant raises BatchInvalid before anything of it is loaded.
     """
+    validation = validation if validation is not None else ValidationLog()
     counts: Counter = Counter(n_read=len(chunk))
-    raw, rejected_extract = tasks.extract(chunk)
+    raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
+    if context is not None:
+        context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
     articles, rejected_normalize = tasks.normalize(raw, settings.language)
     unique, duplicates = tasks.dedupe(articles, con)
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
@@ -94,59 +106,85 @@ def news_etl(
     lake_dir: str = Settings.lake_dir,
     batch_size: int = Settings.batch_size,
     language: str = Settings.language,
+    sources_file: str | None = None,
+    only: list[str] | None = None,
+    full: bool = False,
 ) -> dict:
-    """Read articles from `inputs` (files or directories) into the lake and the warehouse."""
+    """Read articles from `inputs` (files, directories, URLs) or the sources of `sources_file`
+    into the lake and the warehouse; only what is new since the last successful run unless `full`."""
     settings = Settings(
         **({"inputs": list(inputs)} if inputs else {}),
         db_path=db_path,
         lake_dir=lake_dir,
         batch_size=batch_size,
         language=language,
+        sources_file=sources_file,
+        only=list(only or []),
+        full=full,
     )
-    return run_pipeline(settings, FLOW_NAME, iter_chunks(settings.inputs, settings.batch_size))
-
-
-def run_pipeline(settings: Settings, flow_name: str, chunks: Iterable[list]) -> dict:
-    """Inside a flow run: process `chunks` of raw records batch by batch and record the run.
-
-    Validation results go to Data Docs and to the Prefect artifact `newsetl-validation`,
-    whether the run completes or fails.
-    """
-    logger = get_run_logger()
+    if settings.sources_file:
+        sources, http_settings = load_sources(settings.sources_file)
+        sources = select_sources(sources, settings.only)
+    else:
+        sources, http_settings = as_sources(settings.inputs), HttpSettings()
     run_id = str(runtime.flow_run.id)
     con = db.connect(settings.db_path)
-    db.start_run(con, run_id, flow_name, settings.as_parameters(), code_version())
+    db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
     counts: Counter = Counter()
     validation = ValidationLog()
-    docs_index = None
-    started = time.perf_counter()
+    http = HttpClient(http_settings)
     try:
-        for batch_no, chunk in enumerate(chunks, start=1):
-            batch_counts = process_batch(con, settings, run_id, batch_no, chunk, validation)
-            counts.update(batch_counts)
-            elapsed = time.perf_counter() - started
-            logger.info(
-                "batch %d: %d read, %d loaded, %d duplicates, %d quarantined, %d mentions "
-                "(run so far: %d read, %.1f articles/s)",
-                batch_no,
-                batch_counts["n_read"],
-                batch_counts["n_loaded"],
-                batch_counts["n_duplicates"],
-                batch_counts["n_quarantined"],
-                batch_counts["n_mentions"],
-                counts["n_read"],
-                counts["n_read"] / elapsed if elapsed else 0.0,
-            )
+        known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
+        context = ReadContext(known=known, http=http)
+        run_batches(con, settings, run_id, iter_chunks(sources, settings.batch_size, context), counts, validation, context)
+        # only now: a run that failed above leaves the state as it was, so its input is read again
+        db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
         counts["n_entities"] = db.count_run_entities(con, run_id)
         db.finish_run(con, run_id, "completed", counts)
     except BaseException as exc:
         db.finish_run(con, run_id, "failed", counts, error=f"{type(exc).__name__}: {exc}")
         raise
     finally:
+        http.close()
         con.close()
         docs_index = publish_validation(settings, run_id, validation)
+    return run_summary(settings, run_id, counts, docs_index)
+
+
+def run_batches(
+    con,
+    settings: Settings,
+    run_id: str,
+    chunks: Iterable[list],
+    counts: Counter,
+    validation: ValidationLog,
+    context: ReadContext | None = None,
+) -> None:
+    """Process `chunks` batch by batch, adding to `counts`; log a line per batch."""
+    logger = get_run_logger()
+    started = time.perf_counter()
+    for batch_no, chunk in enumerate(chunks, start=1):
+        batch_counts = process_batch(con, settings, run_id, batch_no, chunk, context, validation)
+        counts.update(batch_counts)
+        elapsed = time.perf_counter() - started
+        logger.info(
+            "batch %d: %d read, %d loaded, %d duplicates, %d quarantined, %d mentions "
+            "(run so far: %d read, %.1f articles/s)",
+            batch_no,
+            batch_counts["n_read"],
+            batch_counts["n_loaded"],
+            batch_counts["n_duplicates"],
+            batch_counts["n_quarantined"],
+            batch_counts["n_mentions"],
+            counts["n_read"],
+            counts["n_read"] / elapsed if elapsed else 0.0,
+        )
+
+
+def run_summary(settings: Settings, run_id: str, counts: Counter, docs_index: str | None) -> dict:
+    """Log that the run completed and return its summary (what the CLI prints)."""
     summary = {name: int(counts.get(name, 0)) for name in db.RUN_COUNTS}
-    logger.info(
+    get_run_logger().info(
         "run %s completed: %d read = %d loaded + %d duplicates + %d quarantined",
         run_id,
         summary["n_read"],

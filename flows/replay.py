@@ -1,20 +1,22 @@
 """The `quarantine_replay` flow: run quarantined records through the pipeline again, after a fix.
 
 Records that now pass load and leave quarantine in the same transaction; the
-rest stay (a record failing the same way keeps its row). Rows that a child
-table's suite quarantined (a mention, an entity) are not raw records and are
-not replayed: they are made again when their article is loaded again, which
-also takes their old rows out of quarantine.
+rest stay (a record failing the same way keeps its row). Not replayed: extract
+failures (the input itself could not be read: read the fixed input again) and
+rows that a child table's suite quarantined (a mention, an entity), which are
+made again when their article is loaded again (that also takes their old rows
+out of quarantine). A record is replayed without its sources.toml settings.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
-from prefect import flow
+from prefect import flow, runtime
 
-from flows.etl import run_pipeline
-from flows.settings import Settings
+from flows.etl import ValidationLog, publish_validation, run_batches, run_summary
+from flows.settings import Settings, code_version
 from transforms.extract import RawItem, replay_item
 from warehouse import db
 
@@ -22,7 +24,7 @@ FLOW_NAME = "quarantine_replay"
 
 
 def replay_chunks(records: list[dict], batch_size: int) -> Iterator[list[RawItem]]:
-    items = [replay_item(r["quarantine_id"], r["record_key"], r["payload"] or "", r["reason"]) for r in records]
+    items = [replay_item(r["quarantine_id"], r["record_key"], r["payload"] or "") for r in records]
     for start in range(0, len(items), batch_size):
         yield items[start : start + batch_size]
 
@@ -35,16 +37,27 @@ def quarantine_replay(
     batch_size: int = Settings.batch_size,
     language: str = Settings.language,
 ) -> dict:
-    """Replay the quarantined records of `stage` (every stage when None)."""
+    """Replay the quarantined records of `stage` (every replayable stage when None)."""
     from expectations.validate import SUITE_MODULES  # Great Expectations is slow to import
 
     settings = Settings(
         inputs=[f"quarantine:{stage or 'all'}"], db_path=db_path, lake_dir=lake_dir, batch_size=batch_size, language=language
     )
     child_tables = [module.TABLE for module in SUITE_MODULES if module.TABLE != "articles"]
+    run_id = str(runtime.flow_run.id)
     con = db.connect(settings.db_path)
+    db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
+    counts: Counter = Counter()
+    validation = ValidationLog()
     try:
         records = db.replayable_quarantine(con, stage, child_tables)
+        run_batches(con, settings, run_id, replay_chunks(records, settings.batch_size), counts, validation)
+        counts["n_entities"] = db.count_run_entities(con, run_id)
+        db.finish_run(con, run_id, "completed", counts)
+    except BaseException as exc:
+        db.finish_run(con, run_id, "failed", counts, error=f"{type(exc).__name__}: {exc}")
+        raise
     finally:
         con.close()
-    return run_pipeline(settings, FLOW_NAME, replay_chunks(records, settings.batch_size))
+        docs_index = publish_validation(settings, run_id, validation)
+    return run_summary(settings, run_id, counts, docs_index)

@@ -40,6 +40,9 @@ class Settings:
     lake_dir: str = str(DEFAULT_LAKE)
     batch_size: int = DEFAULT_BATCH_SIZE
     language: str = "ru"
+    sources_file: str | None = None  # a sources.toml; when set, `inputs` is not read
+    only: list[str] = field(default_factory=list)  # names of sources in `sources_file` to read (all when empty)
+    full: bool = False  # re-read everything, ignoring what earlier runs saw
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:

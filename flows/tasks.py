@@ -23,9 +23,9 @@ BATCH_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
 @task(name="extract", **BATCH_TASK)
-def extract(chunk: list[extract_transform.RawItem]) -> tuple[pa.Table, pa.Table]:
-    """Parse a chunk of raw records into a raw-article table and quarantine rows."""
-    return extract_transform.parse_items(chunk)
+def extract(chunk: list[extract_transform.RawItem], http=None) -> tuple[pa.Table, pa.Table]:
+    """Parse a chunk of raw records (fetching the pages feed items link to) into raw articles and quarantine rows."""
+    return extract_transform.parse_items(chunk, http)
 
 
 @task(name="normalize", **BATCH_TASK)

@@ -1,28 +1,37 @@
-"""Extract: read input files into batches of raw article records.
+"""Extract: read sources into batches of raw article records.
 
-Input kinds, recognised from the file:
-- seed-format text: a ` date YYYY-MM-DD ` header, then the article text
-  (`.txt`; one article per file);
-- JSON Lines dumps with fields `id, source, url, title, published, text`
-  (`.jsonl`, `.ndjson`, optionally gzip-compressed; one article per line).
+Sources (see `transforms.sources`) are seed-format `.txt` files, dumps
+(`.jsonl`, `.csv`, `.parquet`, gzip allowed, with a column mapping), RSS/Atom
+feeds and HTML pages, as files or http(s) URLs. `iter_chunks` reads them
+(cheaply, incrementally) and yields chunks of `RawItem`s; `parse_items` turns
+a chunk into a RAW_SCHEMA table plus quarantine rows (stage `extract`) for
+what could not be read. It fetches the pages that feed items link to, when
+their source asks for it, and extracts pages' main text.
 
-`iter_chunks` walks the inputs and yields chunks of `RawItem`s (cheap: bytes
-and where they came from); `parse_items` turns a chunk into a RAW_SCHEMA table
-plus quarantine rows (stage `extract`) for what could not be read.
+Reads: nothing (RawItems). Adds: source, record_key, url, title,
+published_raw, raw_text, payload, language.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
 from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.sources.config import Source, source_for_location
+from transforms.sources.decode import UndecodableError, decode_bytes
+from transforms.sources.html import NoMainText, extract_page
+from transforms.sources.http import HttpClient, HttpResult
+from transforms.sources.read import RawItem, ReadContext, find_files, read_source
+
+__all__ = ["RAW_SCHEMA", "RawItem", "ReadContext", "find_input_files", "iter_chunks", "parse_items", "replay_item"]
 
 STAGE = "extract"
 TXT_SOURCE = "files"
@@ -30,149 +39,86 @@ TXT_SOURCE = "files"
 RAW_SCHEMA = pa.schema(
     [
         ("source", pa.string()),
-        ("record_key", pa.string()),  # where the record came from: a file path, or path:line
+        ("record_key", pa.string()),  # where the record came from: a file path, path:line, URL, feed#item
         ("url", pa.string()),
         ("title", pa.string()),
-        ("published_raw", pa.string()),  # the publication date exactly as the source gave it
+        ("published_raw", pa.string()),  # the publication date as the source gave it (ISO 8601 for feeds and pages)
         ("raw_text", pa.string()),
         ("payload", pa.string()),  # the whole raw record, for quarantine and replay
+        ("language", pa.string()),  # the language its source declares (sources.toml), else null
     ]
 )
 
-TXT_SUFFIXES = {".txt"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-GZIP_MAGIC = b"\x1f\x8b"
 SEED_HEADER = re.compile(r"\A\s*date\s+(\S+)[ \t]*")
-# Failures of the file itself: replaying its stored payload cannot fix them, re-reading the fixed file can.
-CANNOT_READ = "cannot read file"
-NOT_UTF8 = "not valid UTF-8"
-
-
-@dataclass(frozen=True)
-class RawItem:
-    """One record as read from disk: a whole `.txt` file or one JSONL line."""
-
-    kind: str  # "txt" or "jsonl"
-    record_key: str
-    data: str | None
-    error: str | None = None
-    replay_of: str | None = None  # the quarantine_id of the record when it is replayed
-
-
-def _suffixes(path: Path) -> list[str]:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    return suffixes
-
-
-def is_article_file(path: Path) -> bool:
-    """Whether a file found while walking a directory is one we read."""
-    if path.name.startswith("."):
-        return False
-    suffixes = _suffixes(path)
-    return bool(suffixes) and suffixes[-1] in TXT_SUFFIXES | JSONL_SUFFIXES
 
 
 def find_input_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand directories recursively (sorted, article files only); keep files as given.
+    """Expand directories recursively (sorted, article files only); keep files as given."""
+    return [path for location in paths for path in find_files(str(location))]
 
-    A path that does not exist raises FileNotFoundError: that is a usage error,
-    not a bad record.
+
+def as_sources(inputs: Iterable[Source | str | Path]) -> list[Source]:
+    return [s if isinstance(s, Source) else source_for_location(str(s)) for s in inputs]
+
+
+def replay_item(quarantine_id: str, record_key: str, payload: str) -> RawItem:
+    """A quarantined record (one that got past extract) as a RawItem again, to run it once more.
+
+    The kind is recognised from the payload: a JSON object is a dump row, or a
+    feed item when its key is `feed#item`; markup is a page; anything else a
+    seed-format text. The record's sources.toml settings are not kept in
+    quarantine, so it is read as a bare file's record would be.
     """
-    files: list[Path] = []
-    for raw_path in paths:
-        path = Path(raw_path)
-        if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and is_article_file(p))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise FileNotFoundError(f"input path does not exist: {path}")
-    return files
-
-
-def _read_bytes(path: Path) -> bytes:
-    data = path.read_bytes()
-    if data[:2] == GZIP_MAGIC:
-        data = gzip.decompress(data)
-    return data
-
-
-def detect_kind(path: Path, head: bytes) -> str:
-    """`txt` or `jsonl`, from the suffix, else from the first non-blank character."""
-    suffixes = _suffixes(path)
-    if suffixes and suffixes[-1] in JSONL_SUFFIXES:
-        return "jsonl"
-    if suffixes and suffixes[-1] in TXT_SUFFIXES:
-        return "txt"
-    return "jsonl" if head.lstrip()[:1] == b"{" else "txt"
-
-
-def iter_raw_items(files: Iterable[Path]) -> Iterator[RawItem]:
-    """Yield one RawItem per record; unreadable files yield one item with an error."""
-    for path in files:
-        key = str(path)
-        try:
-            data = _read_bytes(path)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            yield RawItem("txt", key, None, f"{CANNOT_READ}: {exc}")
-            continue
-        kind = detect_kind(path, data[:64])
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            # backslashreplace keeps every byte recoverable from the quarantine payload
-            lossless = data.decode("utf-8", errors="backslashreplace")
-            yield RawItem(kind, key, lossless, f"{NOT_UTF8} ({exc.reason} at byte {exc.start})")
-            continue
-        if kind == "txt":
-            yield RawItem("txt", key, text)
-            continue
-        # split on "\n" only: JSON strings may hold raw U+2028 or U+0085, which splitlines() breaks on
-        for line_no, line in enumerate(text.split("\n"), start=1):
-            if line.strip():
-                yield RawItem("jsonl", f"{key}:{line_no}", line)
-
-
-def replay_item(quarantine_id: str, record_key: str, payload: str, reason: str) -> RawItem:
-    """A quarantined record as a RawItem again, to run it through the pipeline once more.
-
-    The kind is recognised from the payload as `detect_kind` does from content.
-    A file that could not be read or decoded keeps its error: it stays in quarantine.
-    """
-    kind = "jsonl" if payload.lstrip()[:1] == "{" else "txt"
-    error = reason.removeprefix(f"{record_key}: ")
-    if error.startswith((CANNOT_READ, NOT_UTF8)):
-        return RawItem(kind, record_key, payload, error, replay_of=quarantine_id)
+    head = payload.lstrip()[:1]
+    if head == "{":
+        kind = "entry" if "#" in record_key else "record"
+    else:
+        kind = "html" if head == "<" else "txt"
     return RawItem(kind, record_key, payload, replay_of=quarantine_id)
 
 
-def iter_chunks(paths: Iterable[str | Path], batch_size: int) -> Iterator[list[RawItem]]:
-    """Group the records of all inputs into chunks of `batch_size` items."""
+def iter_chunks(
+    inputs: Iterable[Source | str | Path], batch_size: int, context: ReadContext | None = None
+) -> Iterator[list[RawItem]]:
+    """Group the records of all sources (or bare paths and URLs) into chunks of `batch_size` items."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    context = context or ReadContext()
     chunk: list[RawItem] = []
-    for item in iter_raw_items(find_input_files(paths)):
-        chunk.append(item)
-        if len(chunk) == batch_size:
-            yield chunk
-            chunk = []
+    for source in as_sources(inputs):
+        for item in read_source(source, context):
+            chunk.append(item)
+            if len(chunk) == batch_size:
+                yield chunk
+                chunk = []
     if chunk:
         yield chunk
 
 
-def _parse_txt(item: RawItem) -> dict:
-    match = SEED_HEADER.match(item.data)
-    if not match:
-        raise ValueError("no ' date YYYY-MM-DD ' header at the start of the file")
-    return {
-        "source": TXT_SOURCE,
-        "url": None,
-        "title": None,
-        "published_raw": match.group(1),
-        "raw_text": item.data[match.end() :],
-    }
+def _file_of(record_key: str) -> str:
+    """The file or URL part of a record key (`path:line`, `url#item`)."""
+    base = record_key.split("#", 1)[0]
+    head, _, tail = base.rpartition(":")
+    return head if head and tail.isdigit() and not base.endswith("://") else base
+
+
+def _source_name(item: RawItem, fallback: str) -> str:
+    if item.source is not None and item.source.named:
+        return item.source.name
+    return fallback
+
+
+def _with_timezone(published: str | None, timezone: str | None) -> str | None:
+    """A naive ISO timestamp gets the source's zone; anything else is left for normalize to judge."""
+    if not published or not timezone:
+        return published
+    try:
+        parsed = datetime.fromisoformat(published.strip())
+    except ValueError:
+        return published
+    if parsed.tzinfo is not None or len(published.strip()) <= 10:
+        return published  # has a zone already, or a bare day (no time to shift)
+    return parsed.replace(tzinfo=ZoneInfo(timezone)).isoformat()
 
 
 def _optional_str(record: dict, field: str) -> str | None:
@@ -182,51 +128,138 @@ def _optional_str(record: dict, field: str) -> str | None:
     return str(value)
 
 
-def _parse_jsonl(item: RawItem) -> dict:
+def _parse_txt(item: RawItem, page: HttpResult | None) -> dict:
+    match = SEED_HEADER.match(item.data)
+    if not match:
+        raise ValueError("no ' date YYYY-MM-DD ' header at the start of the file")
+    return {
+        "source": _source_name(item, TXT_SOURCE),
+        "url": None,
+        "title": None,
+        "published_raw": match.group(1),
+        "raw_text": item.data[match.end() :],
+    }
+
+
+def _parse_record(item: RawItem, page: HttpResult | None) -> dict:
     try:
         record = json.loads(item.data)
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(record, dict):
         raise ValueError(f"a JSON object was expected, got {type(record).__name__}")
-    text = record.get("text")
+    columns = dict(item.source.columns) if item.source else {}
+
+    def column(field: str) -> str:
+        return columns.get(field, field)
+
+    text = record.get(column("text"))
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("the record has no 'text'")
+        raise ValueError(f"the record has no {column('text')!r}")
+    file_name = Path(_file_of(item.record_key)).name
     return {
-        "source": _optional_str(record, "source") or Path(item.record_key.rsplit(":", 1)[0]).name,
-        "url": _optional_str(record, "url"),
-        "title": _optional_str(record, "title"),
-        "published_raw": _optional_str(record, "published"),
+        "source": _optional_str(record, column("source")) or _source_name(item, file_name),
+        "url": _optional_str(record, column("url")),
+        "title": _optional_str(record, column("title")),
+        "published_raw": _optional_str(record, column("published")),
         "raw_text": text,
     }
 
 
-PARSERS = {"txt": _parse_txt, "jsonl": _parse_jsonl}
+def _page_of(page: HttpResult, url: str) -> dict:
+    if page.error:
+        raise ValueError(f"page {url}: {page.error}")
+    try:
+        html, _ = decode_bytes(page.body, page.charset)
+    except UndecodableError as exc:
+        raise ValueError(f"page {url}: cannot decode: {exc}") from None
+    return _extract(html, page.final_url or url)
 
 
-def parse_items(items: list[RawItem]) -> tuple[pa.Table, pa.Table]:
+def _extract(html: str, url: str | None) -> dict:
+    try:
+        return extract_page(html, url)
+    except NoMainText:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one page that breaks the extractor must not take its batch down
+        raise ValueError(f"HTML extraction failed: {type(exc).__name__}: {exc}") from None
+
+
+def _parse_entry(item: RawItem, page: HttpResult | None) -> dict:
+    entry = json.loads(item.data)
+    text, title, published, url = entry["content"] or entry["summary"], entry["title"], entry["published"], entry["link"]
+    if page is not None:
+        extracted = _page_of(page, entry["link"])
+        text = extracted["text"]  # the page's full text beats the feed's summary
+        title = title or extracted["title"]
+        published = published or extracted["published"]
+        url = extracted["url"] or url
+    if not text or not text.strip():
+        raise ValueError("the feed item has no text (no content or summary) and no page was fetched")
+    return {
+        "source": _source_name(item, entry.get("feed") or Path(_file_of(item.record_key)).name),
+        "url": url,
+        "title": title,
+        "published_raw": published,
+        "raw_text": text,
+    }
+
+
+def _parse_html(item: RawItem, page: HttpResult | None) -> dict:
+    extracted = _extract(item.data, item.url)
+    url = extracted["url"]
+    fallback = urlsplit(url).hostname if url else Path(item.record_key).name
+    return {
+        "source": _source_name(item, fallback or Path(item.record_key).name),
+        "url": url,
+        "title": extracted["title"],
+        "published_raw": extracted["published"],
+        "raw_text": extracted["text"],
+    }
+
+
+PARSERS = {"txt": _parse_txt, "record": _parse_record, "entry": _parse_entry, "html": _parse_html}
+
+
+def _pages_to_fetch(items: list[RawItem]) -> dict[str, str]:
+    """record_key -> page URL, for feed items whose source follows links."""
+    links = {}
+    for item in items:
+        if item.kind == "entry" and item.error is None and item.source is not None and item.source.follow_links:
+            link = json.loads(item.data).get("link")
+            if link:
+                links[item.record_key] = link
+    return links
+
+
+def parse_items(items: list[RawItem], http: HttpClient | None = None) -> tuple[pa.Table, pa.Table]:
     """Parse a chunk of RawItems.
 
     Returns (raw, quarantine): `raw` has RAW_SCHEMA, one row per readable
     record; `quarantine` has a row for each record that could not be parsed,
-    with a one-line reason that names the file (and line).
+    with a one-line reason that names the file (and line) or URL. Pages that
+    feed items link to are fetched here, together (see HttpClient.get_many).
     """
+    links = _pages_to_fetch(items)
+    if links and http is None:
+        raise ValueError("feed items to follow, but no HTTP client was given")
+    pages = dict(zip(links, http.get_many(links.values()), strict=True)) if links else {}
     rows: list[dict] = []
     rejected: list[dict] = []
     for item in items:
-        source = TXT_SOURCE if item.kind == "txt" else Path(item.record_key.rsplit(":", 1)[0]).name
-        if item.error is not None:
-            reason = f"{item.record_key}: {item.error}"
-            rejected.append(quarantine_row(STAGE, source, item.record_key, reason, item.data or ""))
-            continue
+        default_source = TXT_SOURCE if item.kind == "txt" else Path(_file_of(item.record_key)).name
+        source = _source_name(item, default_source)
         try:
-            row = PARSERS[item.kind](item)
+            if item.error is not None:
+                raise ValueError(item.error)
+            row = PARSERS[item.kind](item, pages.get(item.record_key))
         except ValueError as exc:
-            rejected.append(
-                quarantine_row(STAGE, source, item.record_key, f"{item.record_key}: {exc}", item.data)
-            )
+            reason = " ".join(f"{item.record_key}: {exc}".split())  # one line
+            rejected.append(quarantine_row(STAGE, source, item.record_key, reason, item.data))
             continue
+        row["published_raw"] = _with_timezone(row["published_raw"], item.source.timezone if item.source else None)
         row["record_key"] = item.record_key
         row["payload"] = item.data
+        row["language"] = item.source.language if item.source else None
         rows.append(row)
     return pa.Table.from_pylist(rows, schema=RAW_SCHEMA), quarantine_table(rejected)

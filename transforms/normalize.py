@@ -100,7 +100,7 @@ def normalize(raw: pa.Table, *, language: str) -> tuple[pa.Table, pa.Table]:
     """Normalize a RAW_SCHEMA batch.
 
     Returns (articles, quarantine). `language` is the language assigned to every
-    article of the batch. A record whose text is empty after cleaning or whose
+    article of the batch whose source declares none (RAW_SCHEMA's `language`). A record whose text is empty after cleaning or whose
     publication date does not parse goes to quarantine with the reason.
     """
     rows: list[dict] = []
@@ -124,7 +124,7 @@ def normalize(raw: pa.Table, *, language: str) -> tuple[pa.Table, pa.Table]:
                 "title": title or None,
                 "published_at": published_at,
                 "published_date": published_date,
-                "language": language,
+                "language": record.get("language") or language,
                 "text": text,
                 "content_hash": content_hash(text),
                 "duplicate_of": None,

@@ -170,6 +170,45 @@ def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     return con.execute(sql("count_run_entities"), {"run_id": run_id}).fetchone()[0]
 
 
+SOURCE_STATE_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("key", pa.string()),
+        ("size", pa.int64()),
+        ("mtime", pa.float64()),
+        ("content_hash", pa.string()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+    ]
+)
+
+
+def load_source_state(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Every `source_state` row: what earlier successful runs saw of each file, URL and feed item."""
+    cursor = con.execute(sql("select_source_state"))
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def save_source_state(con: duckdb.DuckDBPyConnection, run_id: str, entries: list[Mapping]) -> None:
+    """Record what run `run_id` saw (dicts with SOURCE_STATE_SCHEMA's fields), in one transaction."""
+    if not entries:
+        return
+    table = pa.Table.from_pylist([dict(e) for e in entries], schema=SOURCE_STATE_SCHEMA)
+    table = table.append_column("position", pa.array(range(table.num_rows), type=pa.int64()))
+    con.register("batch_source_state", table)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql("upsert_source_state"), {"run_id": run_id})
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.unregister("batch_source_state")
+
+
 def replayable_quarantine(con: duckdb.DuckDBPyConnection, stage: str | None, child_tables: list[str]) -> list[dict]:
     """The quarantined raw records a replay runs again (see replayable_quarantine.sql)."""
     cursor = con.execute(sql("replayable_quarantine"), {"stage": stage, "child_tables": child_tables})

@@ -54,6 +54,52 @@ def test_run_with_a_missing_path_fails_before_starting(tmp_path):
     assert not (tmp_path / "w.duckdb").exists()
 
 
+@pytest.mark.parametrize("name", ["list", "check"])
+def test_sources_commands_have_help_with_an_example(name):
+    result = runner.invoke(app, ["sources", name, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_sources_list_and_check_touch_no_table(tmp_path):
+    from flows.settings import PROJECT_ROOT
+
+    config = str(PROJECT_ROOT / "examples" / "sources.toml")
+    listed = runner.invoke(app, ["sources", "list", "--sources", config], terminal_width=200)
+    assert listed.exit_code == 0
+    assert all(name in listed.output for name in ("seed", "wire", "newsroom"))
+    checked = runner.invoke(app, ["sources", "check", "--sources", config, "--only", "wire"], terminal_width=200)
+    assert checked.exit_code == 0
+    assert "Банк России сохранил ставку" in checked.output and "the record has no 'body'" in checked.output
+    assert "seed" not in checked.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sources_check_fails_on_a_source_that_cannot_be_read(tmp_path):
+    (tmp_path / "bad.rss").write_text("<rss><channel><item>", encoding="utf-8")
+    config = tmp_path / "sources.toml"
+    config.write_text('[sources.broken]\nlocation = "bad.rss"\n[sources.gone]\nlocation = "nowhere"\n', encoding="utf-8")
+    result = runner.invoke(app, ["sources", "check", "--sources", str(config)], terminal_width=200)
+    assert result.exit_code == 1
+    assert "invalid XML" in result.output and "the location does not exist" in result.output
+
+
+def test_run_with_a_bad_sources_file_is_a_usage_error(tmp_path):
+    config = tmp_path / "sources.toml"
+    config.write_text('[sources.a]\nlocation = "x"\nkind = "pdf"\n', encoding="utf-8")
+    result = runner.invoke(app, ["run", "--sources", str(config), "--db", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2 and "kind 'pdf' is not one of" in result.output
+    result = runner.invoke(app, ["run", "--sources", str(config.with_name("none.toml")), "--db", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2 and "cannot read" in result.output
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_run_options_that_do_not_go_together(tmp_path):
+    both = runner.invoke(app, ["run", "examples/articles", "--sources", "examples/sources.toml", "--db", str(tmp_path / "w.duckdb")])
+    assert both.exit_code == 2 and "not both" in both.output
+    only = runner.invoke(app, ["run", "--only", "wire", "--db", str(tmp_path / "w.duckdb")])
+    assert only.exit_code == 2 and "--only names sources of a --sources file" in only.output
+
+
 def test_the_cli_does_not_import_great_expectations_or_prefect():
     """`newsetl --help` and `newsetl sql` stay fast: the heavy libraries load only in the commands that run them."""
     import subprocess

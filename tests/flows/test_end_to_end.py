@@ -13,14 +13,15 @@ SEED_START = "Посланники президента США Стив Уитк
 TABLES = ("articles", "mentions", "entities", "quarantine")
 
 
-def run_flow(inputs, tmp_path, batch_size=4):
+def run_flow(inputs, tmp_path, batch_size=4, **options):
     from flows.etl import news_etl
 
     return news_etl(
         inputs=[str(p) for p in inputs],
         db_path=str(tmp_path / "w.duckdb"),
-        lake_dir=str(tmp_path / "lake"),
+        lake_dir=str(options.pop("lake_dir", tmp_path / "lake")),
         batch_size=batch_size,
+        **options,
     )
 
 
@@ -52,7 +53,8 @@ def examples_run(prefect_server, tmp_path_factory):
     first = run_flow([tmp_path / "articles"], tmp_path)
     after_first = snapshot(tmp_path / "w.duckdb")
     second = run_flow([tmp_path / "articles"], tmp_path)
-    return {"dir": tmp_path, "db": tmp_path / "w.duckdb", "first": first, "second": second, "after_first": after_first}
+    full = run_flow([tmp_path / "articles"], tmp_path, full=True)
+    return {"dir": tmp_path, "db": tmp_path / "w.duckdb", "first": first, "second": second, "full": full, "after_first": after_first}
 
 
 def test_counts_add_up(examples_run):
@@ -112,9 +114,10 @@ def test_broken_header_is_quarantined_naming_the_file(examples_run):
     assert payload == (examples_run["dir"] / "articles" / "008_broken_header.txt").read_text(encoding="utf-8")
 
 
-def test_second_run_changes_nothing(examples_run):
-    second = examples_run["second"]
-    assert (second["n_read"], second["n_loaded"], second["n_duplicates"], second["n_quarantined"]) == (9, 0, 8, 1)
+def test_second_run_reads_nothing_new_and_full_changes_nothing(examples_run):
+    second, full = examples_run["second"], examples_run["full"]
+    assert (second["n_read"], second["n_loaded"], second["n_duplicates"], second["n_quarantined"]) == (0, 0, 0, 0)
+    assert (full["n_read"], full["n_loaded"], full["n_duplicates"], full["n_quarantined"]) == (9, 0, 8, 1)
     assert snapshot(examples_run["db"]) == examples_run["after_first"]
 
 
@@ -147,3 +150,80 @@ def test_changed_article_replaces_its_row_and_mentions(prefect_server, tmp_path)
     normals = {row[0] for row in query(db, "SELECT normal FROM mentions m JOIN articles a USING (article_id) WHERE a.url LIKE '%/2'")}
     assert normals == {"Кир Стармер", "Лондон"}
     assert query(db, "SELECT published_at::VARCHAR FROM articles WHERE url LIKE '%/1'") == [("2026-01-10 06:00:00+00",)]
+
+
+def test_named_sources_incrementally_and_a_failed_run_keeps_the_state(prefect_server, tmp_path):
+    import shutil
+
+    from flows.settings import PROJECT_ROOT
+
+    shutil.copytree(PROJECT_ROOT / "examples", tmp_path / "examples")
+    sources = str(tmp_path / "examples" / "sources.toml")
+    not_a_dir = tmp_path / "lake-is-a-file"
+    not_a_dir.write_text("")
+    with pytest.raises(Exception):  # noqa: B017 - the lake cannot be written: the run fails
+        run_flow([], tmp_path, sources_file=sources, lake_dir=not_a_dir)
+    db = tmp_path / "w.duckdb"
+    assert query(db, "SELECT status, count(*) FROM runs GROUP BY ALL") == [("failed", 1)]
+    assert query(db, "SELECT count(*) FROM source_state") == [(0,)]
+
+    first = run_flow([], tmp_path, sources_file=sources)
+    assert (first["n_read"], first["n_loaded"], first["n_duplicates"], first["n_quarantined"]) == (14, 11, 1, 2)
+    assert first["n_quarantined_extract"] == 1
+    assert query(db, "SELECT record_key, reason FROM quarantine WHERE stage = 'extract'") == [
+        (str(tmp_path / "examples" / "sources" / "wire.csv") + ":4", str(tmp_path / "examples" / "sources" / "wire.csv") + ":4: the record has no 'body'")
+    ]
+    assert query(db, "SELECT source, title, published_at::VARCHAR FROM articles WHERE source IN ('wire', 'newsroom') ORDER BY published_at") == [
+        ("newsroom", "В Санкт-Петербурге прошёл снегопад", "2026-01-14 05:15:00+00"),
+        ("newsroom", "В Новосибирске открылась выставка", "2026-01-14 05:40:00+00"),
+        ("wire", "В Казани открыли новую станцию метро", "2026-01-15 07:00:00+00"),
+        ("wire", "Банк России сохранил ставку", "2026-01-15 10:30:00+00"),
+    ]
+
+    (tmp_path / "examples" / "sources" / "wire.csv").open("a", encoding="utf-8").write(
+        'https://wire.example/2026/01/17/new,Новая заметка,2026-01-17T09:00:00,"Курс рубля укрепился на торгах Московской биржи."\n'
+    )
+    second = run_flow([], tmp_path, sources_file=sources, only=["wire", "newsroom"])
+    # only the changed dump is read again: its two old rows are duplicates of themselves
+    assert (second["n_read"], second["n_loaded"], second["n_duplicates"], second["n_quarantined"]) == (4, 1, 2, 1)
+
+
+def test_a_feed_whose_items_link_to_pages_over_http(prefect_server, tmp_path):
+    from tests.transforms.test_http import Server
+    from tests.transforms.test_sources import PAGE
+
+    server = Server()
+    server.thread.start()
+    try:
+        items = "".join(
+            f"<item><guid>{n}</guid><link>{server.url}/news/{n}</link><title>Метро {n}</title>"
+            f"<pubDate>Thu, 15 Jan 2026 07:0{n}:00 GMT</pubDate><description>Анонс.</description></item>"
+            for n in (1, 2)
+        )
+        feed = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Агентство</title>{items}</channel></rss>'
+        server.route("/rss", (200, {"Content-Type": "application/rss+xml", "ETag": '"v1"'}, feed.encode()))
+        server.route("/news/1", (200, {"Content-Type": "text/html"}, PAGE.format(charset="utf-8").encode()))
+        config = tmp_path / "sources.toml"
+        config.write_text(
+            f'[sources.agency]\nlocation = "{server.url}/rss"\nfollow_links = true\n[http]\nhost_delay = 0\nbackoff = 0.01\n',
+            encoding="utf-8",
+        )
+        first = run_flow([], tmp_path, sources_file=str(config))
+        db = tmp_path / "w.duckdb"
+        [(source, title, text)] = query(db, "SELECT source, title, text FROM articles")
+        assert source == "agency" and title == "Метро 1" and "Ильсур Метшин" in text
+        assert query(db, "SELECT reason FROM quarantine") == [(f"{server.url}/rss#2: page {server.url}/news/2: HTTP 404 Not Found",)]
+
+        # the page that failed is retried by the next run (the feed is asked for unconditionally), the other one is not
+        server.route("/news/2", (200, {"Content-Type": "text/html"}, PAGE.format(charset="utf-8").replace("Казани", "Самаре").encode()))
+        second = run_flow([], tmp_path, sources_file=str(config))
+        assert "If-None-Match" not in [headers for path, headers in server.requests if path == "/rss"][1]
+        third = run_flow([], tmp_path, sources_file=str(config))
+        assert server.requests[-1][1].get("If-None-Match") == '"v1"'
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+    assert (first["n_read"], first["n_loaded"], first["n_quarantined_extract"]) == (2, 1, 1)
+    assert (second["n_read"], second["n_loaded"], second["n_quarantined"]) == (1, 1, 0)
+    assert [path for path, _ in server.requests].count("/news/1") == 1
+    assert third["n_read"] == 0  # now the feed answers 304 Not Modified

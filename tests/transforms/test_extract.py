@@ -33,6 +33,7 @@ def test_seed_format_header_and_text(tmp_path):
             "published_raw": "2026-01-14",
             "raw_text": "Первый абзац.\n\nВторой абзац.",
             "payload": " date 2026-01-14 Первый абзац.\n\nВторой абзац.",
+            "language": None,
         }
     ]
 
@@ -78,12 +79,12 @@ def test_jsonl_lines_split_only_on_newline(tmp_path):
     assert [r["raw_text"] for r in raws] == [record["text"]] * 2
 
 
-def test_invalid_utf8_is_quarantined_with_recoverable_payload(tmp_path):
+def test_binary_garbage_is_quarantined_with_recoverable_payload(tmp_path):
     path = tmp_path / "bad.txt"
-    path.write_bytes(" date 2026-01-01 ".encode() + "Москва".encode("cp1251"))
+    path.write_bytes(b" date 2026-01-01 " + bytes(range(256)) * 4)
     raws, rejected = parse_paths(path)
     assert raws == []
-    assert "not valid UTF-8" in rejected[0]["reason"]
+    assert rejected[0]["reason"].startswith(f"{path}: cannot decode: binary data")
     assert "\\x" in rejected[0]["payload"]
 
 
@@ -113,16 +114,13 @@ def test_empty_chunk_gives_empty_tables_with_schema():
     assert raw.schema == RAW_SCHEMA and raw.num_rows == 0 and rejected.num_rows == 0
 
 
-def test_replay_item_recognises_the_record_kind_and_keeps_file_errors():
+def test_replay_item_recognises_the_record_kind():
     from transforms.extract import parse_items, replay_item
 
-    jsonl = replay_item("q1", "d.jsonl:3", '{"text": "Текст", "published": "2026-01-01"}', "d.jsonl:3: bad date")
-    txt = replay_item("q2", "a.txt", " date 2026-01-14 Текст.", "a.txt: the text is empty")
-    broken = replay_item("q3", "c.txt", "\\xff date", "c.txt: not valid UTF-8 (invalid start byte at byte 0)")
-    assert (jsonl.kind, jsonl.error, jsonl.replay_of) == ("jsonl", None, "q1")
-    assert (txt.kind, txt.error, txt.replay_of) == ("txt", None, "q2")
-    assert broken.error == "not valid UTF-8 (invalid start byte at byte 0)"
-    raw, rejected = parse_items([jsonl, txt, broken])
-    assert raw.column("record_key").to_pylist() == ["d.jsonl:3", "a.txt"]
-    (row,) = rejected.to_pylist()
-    assert row["reason"] == "c.txt: not valid UTF-8 (invalid start byte at byte 0)"
+    record = replay_item("q1", "d.jsonl:3", '{"text": "Текст", "published": "2026-01-01"}')
+    entry = replay_item("q2", "feed.rss#item-1", '{"content": "Текст", "summary": null, "title": "T", "published": null, "link": null}')
+    seed = replay_item("q3", "a.txt", " date 2026-01-14 Текст.")
+    assert [(i.kind, i.replay_of) for i in (record, entry, seed)] == [("record", "q1"), ("entry", "q2"), ("txt", "q3")]
+    raw, rejected = parse_items([record, entry, seed])
+    assert rejected.num_rows == 0
+    assert raw.column("record_key").to_pylist() == ["d.jsonl:3", "feed.rss#item-1", "a.txt"]

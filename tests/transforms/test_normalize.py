@@ -83,3 +83,9 @@ def test_article_id_is_stable():
     first, _ = normalize(raw, language="ru")
     again, _ = normalize(raw, language="ru")
     assert first.column("article_id").to_pylist() == again.column("article_id").to_pylist()
+
+
+def test_a_language_declared_by_the_source_wins():
+    raw = raw_table({"record_key": "a", "raw_text": "Der Text.", "language": "de"}, {"record_key": "b", "raw_text": "Текст."})
+    articles, _ = normalize(raw, language="ru")
+    assert articles.column("language").to_pylist() == ["de", "ru"]

@@ -104,6 +104,19 @@ def test_read_only_query(con, tmp_path):
     assert result.to_pylist() == [{"article_id": "a1", "published_at": datetime(2026, 1, 14, 10, tzinfo=UTC)}]
 
 
+def test_source_state_round_trip_last_entry_wins():
+    con = db.connect(":memory:")
+    entry = {"source": "s", "key": "/a.txt", "size": 10, "mtime": 1.5, "content_hash": "h1", "etag": None, "last_modified": None}
+    db.save_source_state(con, "r1", [entry, {**entry, "size": 12, "content_hash": "h2"}])
+    db.save_source_state(con, "r2", [{**entry, "key": "https://x.example/rss", "etag": '"v1"', "last_modified": "Wed, 14 Jan 2026 08:00:00 GMT"}])
+    state = sorted(db.load_source_state(con), key=lambda r: r["key"])
+    assert state == [
+        {**entry, "size": 12, "content_hash": "h2"},
+        {**entry, "key": "https://x.example/rss", "etag": '"v1"', "last_modified": "Wed, 14 Jan 2026 08:00:00 GMT"},
+    ]
+    assert con.execute("SELECT run_id FROM source_state ORDER BY key").fetchall() == [("r1",), ("r2",)]
+
+
 def test_replayed_records_that_pass_leave_quarantine_and_failing_ones_stay(con):
     fixed = quarantine_row("normalize", "test", "a.jsonl:1", "a.jsonl:1: bad date", "{raw 1}")
     still_bad = quarantine_row("normalize", "test", "a.jsonl:2", "a.jsonl:2: bad date", "{raw 2}")
@@ -123,11 +136,12 @@ def test_replayed_records_that_pass_leave_quarantine_and_failing_ones_stay(con):
     assert con.execute("SELECT count(*) FROM articles").fetchone() == (1,)
 
 
-def test_replayable_quarantine_leaves_out_child_table_rows(con):
+def test_replayable_quarantine_leaves_out_extract_failures_and_child_table_rows(con):
     rows = [
         quarantine_row("normalize", "test", "a.jsonl:1", "bad date", "{raw 1}"),
         quarantine_row("validate", "test", "a.jsonl:2", "articles a.jsonl:2: failed ...", "{raw 2}"),
         quarantine_row("validate", "mentions", "a1/0/5", "mentions a1/0/5: failed ...", "{}"),
+        quarantine_row("extract", "test", "c.jsonl", "c.jsonl: cannot decode: ...", "\\xff"),
     ]
     load(con, "r1", [], [], rows)
     everything = db.replayable_quarantine(con, None, ["mentions", "entities"])
