@@ -29,6 +29,9 @@ test: install
 CORPORA ?= ../shared/corpora
 bench: install
 	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
+	$(BIN)/python bench/ner_quality.py $(CORPORA)/factru/devset.jsonl
+	$(BIN)/python bench/entities_speed.py $(CORPORA)/news_bulk_dev.jsonl.gz 300
+	$(BIN)/python bench/events.py $(CORPORA)/news_bulk_dev.jsonl.gz --limit 300
 	$(BIN)/python bench/validation.py $(CORPORA)/news_bulk_dev.jsonl.gz --articles 500
 
 clean:

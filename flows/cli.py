@@ -17,6 +17,7 @@ from rich.table import Table
 
 from flows.cli_common import DbOption, console, fail
 from flows.cli_quarantine import docs, quarantine_app
+from flows.cli_eval import eval_app
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, EXAMPLES_DIR, configure_environment
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+app.add_typer(eval_app, name="eval")
 
 
 @app.command()
@@ -94,6 +96,7 @@ def print_summary(summary: dict) -> None:
         ("quarantined", "n_quarantined"),
         ("mentions", "n_mentions"),
         ("entities", "n_entities"),
+        ("events", "n_events"),
     ]
     for label, key in rows:
         table.add_row(label, f"{summary[key]:,}")

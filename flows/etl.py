@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import flow, get_run_logger, runtime
 from prefect.artifacts import create_table_artifact
 
 from flows import tasks
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
+from transforms.events import DATE_MENTIONS_INPUT_SCHEMA, events_of
 from transforms.extract import as_sources, iter_chunks
 from transforms.sources.config import load_sources, select_sources
 from transforms.sources.http import HttpClient, HttpSettings
@@ -65,13 +67,20 @@ def process_batch(
     articles, rejected_normalize = tasks.normalize(raw, settings.language)
     unique, duplicates = tasks.dedupe(articles, con)
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
+    date_mentions = DATE_MENTIONS_INPUT_SCHEMA.empty_table()  # until issue 4's date mentions land on main
+    events, participants, rejected_events, tagged = tasks.tag_events(tagged, mentions, date_mentions)
+    # an article the event tagger quarantined leaves the batch with its mentions
+    mentions = mentions.filter(pc.is_in(mentions.column("article_id"), value_set=tagged.column("article_id")))
     checked = tasks.validate({"articles": tagged, "mentions": mentions, "entities": entities})
     validation.report.extend(checked.report)
     validation.docs_pages.extend(tasks.record_validation(settings.gx_dir, run_id, batch_no, checked))
     checked.raise_for_batch_failures()
     loaded_mentions = checked.tables["mentions"]
     loaded_entities = entities_of(loaded_mentions, checked.tables["entities"])
-    quarantine = pa.concat_tables([rejected_extract, rejected_normalize, rejected_tag, *checked.rejected.values()])
+    loaded_events, loaded_participants = events_of(events, participants, checked.tables["articles"], loaded_mentions)
+    quarantine = pa.concat_tables(
+        [rejected_extract, rejected_normalize, rejected_tag, rejected_events, *checked.rejected.values()]
+    )
     tasks.load(
         con,
         settings.lake_dir,
@@ -81,6 +90,8 @@ def process_batch(
         mentions=loaded_mentions,
         entities=loaded_entities,
         quarantine=quarantine,
+        events=loaded_events,
+        event_participants=loaded_participants,
         replayed_quarantine_ids=[item.replay_of for item in chunk if item.replay_of],
     )
     counts.update(
@@ -92,9 +103,12 @@ def process_batch(
         n_quarantined_validate=checked.rejected["articles"].num_rows,
         n_mentions=loaded_mentions.num_rows,
         n_mentions_quarantined=checked.rejected["mentions"].num_rows,
+        n_quarantined_events=rejected_events.num_rows,
+        n_events=loaded_events.num_rows,
+        n_event_participants=loaded_participants.num_rows,
     )
     counts["n_quarantined"] = sum(
-        counts[k] for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate")
+        counts[k] for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate", "n_quarantined_events")
     )
     return counts
 
@@ -137,6 +151,7 @@ def news_etl(
         known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
         context = ReadContext(known=known, http=http)
         run_batches(con, settings, run_id, iter_chunks(sources, settings.batch_size, context), counts, validation, context)
+        tasks.link_entities(con)
         # only now: a run that failed above leaves the state as it was, so its input is read again
         db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
         counts["n_entities"] = db.count_run_entities(con, run_id)

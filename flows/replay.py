@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from prefect import flow, runtime
 
+from flows import tasks
 from flows.etl import ValidationLog, publish_validation, run_batches, run_summary
 from flows.settings import Settings, code_version
 from transforms.extract import RawItem, replay_item
@@ -52,6 +53,7 @@ def quarantine_replay(
     try:
         records = db.replayable_quarantine(con, stage, child_tables)
         run_batches(con, settings, run_id, replay_chunks(records, settings.batch_size), counts, validation)
+        tasks.link_entities(con)
         counts["n_entities"] = db.count_run_entities(con, run_id)
         db.finish_run(con, run_id, "completed", counts)
     except BaseException as exc:

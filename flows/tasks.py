@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from transforms import dedupe as dedupe_transform
 from transforms import entities as entities_transform
+from transforms import events as events_transform
 from transforms import extract as extract_transform
 from transforms import normalize as normalize_transform
 from warehouse import db, lake
@@ -47,6 +48,12 @@ def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.T
     return entities_transform.tag_entities(articles, entities_transform.load_models())
 
 
+@task(name="tag-events", **BATCH_TASK)
+def tag_events(articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Code CAMEO events with their participants, place, date and modality (parser loaded once per process)."""
+    return events_transform.tag_events(articles, mentions, date_mentions, events_transform.load_event_tagger())
+
+
 @task(name="validate", **BATCH_TASK)
 def validate(tables: dict[str, pa.Table]):
     """Run every table's suite; failing rows leave the batch for quarantine (see expectations/validate.py)."""
@@ -71,6 +78,12 @@ def build_data_docs(gx_dir: str, identifiers: list) -> str:
     return docs.build(gx_dir, identifiers)
 
 
+@task(name="link-entities", **BATCH_TASK)
+def link_entities(con: duckdb.DuckDBPyConnection) -> None:
+    """Link bare surnames and abbreviations to the corpus's dominant fuller entity; rebuild entity_aliases."""
+    db.link_entities(con)
+
+
 @task(name="load", **BATCH_TASK)
 def load(
     con: duckdb.DuckDBPyConnection,
@@ -82,9 +95,12 @@ def load(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
     replayed_quarantine_ids: list[str] = (),
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction."""
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
+    tables.update(events=events, event_participants=event_participants)
     lake.write_batch(lake_dir, run_id, batch_no, **tables)
     db.load_batch(con, run_id, **tables, replayed_quarantine_ids=replayed_quarantine_ids)

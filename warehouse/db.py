@@ -28,12 +28,20 @@ RUN_COUNTS = (
     "n_mentions",
     "n_mentions_quarantined",
     "n_entities",
+    "n_events",
+    "n_event_participants",
+    "n_quarantined_events",
 )
 
 
 def sql(name: str) -> str:
     """The text of `warehouse/sql/<name>.sql`."""
     return PACKAGE.joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def query(name: str) -> str:
+    """The text of `warehouse/queries/<name>.sql`, an example query for analysts."""
+    return PACKAGE.joinpath("queries", f"{name}.sql").read_text(encoding="utf-8")
 
 
 def migrations() -> list[tuple[str, str]]:
@@ -67,8 +75,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)create every view of `warehouse/views/*.sql`, so views follow the code; return their names."""
+    files = sorted((f for f in PACKAGE.joinpath("views").iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    for f in files:
+        con.execute(f.read_text(encoding="utf-8"))
+    return [f.name.removesuffix(".sql") for f in files]
+
+
 def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writer creates it and applies pending migrations.
+    """Open the warehouse; a writer creates it, applies pending migrations and (re)creates the views.
 
     Timestamps are shown in UTC whatever the machine's zone.
     """
@@ -81,6 +97,7 @@ def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyC
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
         migrate(con)
+        create_views(con)
     con.execute("SET TimeZone = 'UTC'")
     return con
 
@@ -103,15 +120,18 @@ def load_batch(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
     replayed_quarantine_ids: Iterable[str] = (),
 ) -> None:
     """Write one batch to every table in a single transaction.
 
     Articles already stored under the same id are replaced together with their
-    mentions (and its mentions' old quarantine rows), so a changed article never
-    leaves old child rows behind. When the
-    batch replays quarantined records, those that did not fail again leave
-    quarantine in the same transaction.
+    mentions, events and its mentions' old quarantine rows, so a changed
+    article never leaves old child rows behind. `events` and
+    `event_participants` are optional (both or neither). When the batch replays
+    quarantined records, those that did not fail again leave quarantine in the
+    same transaction.
     """
     relations = {
         "batch_articles": articles,
@@ -120,6 +140,8 @@ def load_batch(
         "batch_quarantine": quarantine,
         "batch_replayed": pa.table({"quarantine_id": pa.array(list(replayed_quarantine_ids), type=pa.string())}),
     }
+    if events is not None:
+        relations.update(batch_events=events, batch_event_participants=event_participants)
     for name, table in relations.items():
         con.register(name, table)
     params = {"run_id": run_id}
@@ -127,12 +149,16 @@ def load_batch(
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql("delete_article_children"))
+            con.execute(sql("delete_article_events"))  # old offsets would point into the replaced text
             con.execute(sql("delete_articles"))
             con.execute(sql("insert_articles"), params)
             con.execute(sql("insert_entities"), params)
             con.execute(sql("insert_mentions"), params)
             con.execute(sql("delete_replaced_child_quarantine"))
             con.execute(sql("insert_quarantine"), params)
+            if events is not None:
+                con.execute(sql("insert_events"), params)
+                con.execute(sql("insert_event_participants"), params)
             con.execute(sql("delete_replayed_quarantine"))
             con.execute("COMMIT")
         except Exception:
@@ -168,6 +194,25 @@ def finish_run(
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     """Distinct entities mentioned by the articles that run `run_id` loaded."""
     return con.execute(sql("count_run_entities"), {"run_id": run_id}).fetchone()[0]
+
+
+# A one-word entity links to the fuller entity holding at least this share of the corpus's evidence
+# for that word (two people sharing a surname split it, so neither is chosen).
+LINK_MIN_SHARE = 0.9
+
+
+def link_entities(con: duckdb.DuckDBPyConnection, min_share: float = LINK_MIN_SHARE) -> None:
+    """Recompute the corpus-level links (bare surname → dominant full name) and the alias table, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(sql("link_entities_reset"))
+        con.execute(sql("link_entities_find"), {"min_share": min_share})
+        con.execute(sql("link_entities_apply"))
+        con.execute(sql("refresh_entity_aliases"))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 SOURCE_STATE_SCHEMA = pa.schema(

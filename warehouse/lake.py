@@ -5,6 +5,8 @@ Layout under the lake root (any local path; hive partitions by publication date)
     mentions/published_date=YYYY-MM-DD/<run_id>-<batch>-0.parquet
     entities/<run_id>-<batch>-0.parquet
     quarantine/<run_id>-<batch>-0.parquet
+    events/published_date=YYYY-MM-DD/<run_id>-<batch>-0.parquet  (partitioned by the article's date)
+    event_participants/<run_id>-<batch>-0.parquet
 Articles without a publication date land in `published_date=__HIVE_DEFAULT_PARTITION__`.
 The articles files keep `raw_text` beside the normalized `text`, so any
 normalization can be audited.
@@ -59,6 +61,12 @@ def _write(table: pa.Table, directory: Path, basename: str, partitioned: bool) -
     )
 
 
+def _article_dates(rows: pa.Table, articles: pa.Table) -> pa.Array:
+    """The publication date of each row's article (rows have an `article_id`)."""
+    positions = pc.index_in(rows.column("article_id"), value_set=articles.column("article_id"))
+    return pc.take(articles.column(PARTITION), positions)
+
+
 def write_batch(
     lake_root: str | Path,
     run_id: str,
@@ -68,15 +76,19 @@ def write_batch(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    events: pa.Table | None = None,
+    event_participants: pa.Table | None = None,
 ) -> None:
-    """Write one loaded batch; mentions get their article's publication date as partition."""
+    """Write one loaded batch; mentions and events get their article's publication date as partition."""
     root = Path(lake_root)
     basename = f"{run_id}-{batch_no:05d}"
     lake_articles = _with_run_id(articles.select(list(LAKE_ARTICLE_COLUMNS)), run_id)
-    dates = pc.index_in(mentions.column("article_id"), value_set=articles.column("article_id"))
-    mention_dates = pc.take(articles.column(PARTITION), dates)
-    lake_mentions = _with_run_id(mentions, run_id).append_column(PARTITION, mention_dates)
+    lake_mentions = _with_run_id(mentions, run_id).append_column(PARTITION, _article_dates(mentions, articles))
     _write(lake_articles, root / "articles", basename, partitioned=True)
     _write(lake_mentions, root / "mentions", basename, partitioned=True)
     _write(_with_run_id(entities, run_id), root / "entities", basename, partitioned=False)
     _write(_with_run_id(quarantine, run_id), root / "quarantine", basename, partitioned=False)
+    if events is not None:
+        lake_events = _with_run_id(events, run_id).append_column(PARTITION, _article_dates(events, articles))
+        _write(lake_events, root / "events", basename, partitioned=True)
+        _write(_with_run_id(event_participants, run_id), root / "event_participants", basename, partitioned=False)

@@ -10,7 +10,7 @@ from transforms.entities import entity_id
 pytestmark = pytest.mark.e2e
 
 SEED_START = "Посланники президента США Стив Уиткофф"
-TABLES = ("articles", "mentions", "entities", "quarantine")
+TABLES = ("articles", "mentions", "entities", "quarantine", "events", "event_participants")
 
 
 def run_flow(inputs, tmp_path, batch_size=4, **options):
@@ -150,6 +150,48 @@ def test_changed_article_replaces_its_row_and_mentions(prefect_server, tmp_path)
     normals = {row[0] for row in query(db, "SELECT normal FROM mentions m JOIN articles a USING (article_id) WHERE a.url LIKE '%/2'")}
     assert normals == {"Кир Стармер", "Лондон"}
     assert query(db, "SELECT published_at::VARCHAR FROM articles WHERE url LIKE '%/1'") == [("2026-01-10 06:00:00+00",)]
+
+
+def test_entity_views_and_aliases_answer_the_readme_queries(examples_run):
+    db = examples_run["db"]
+    top = query(
+        db,
+        "SELECT name, type, sum(articles) articles FROM entity_daily WHERE date BETWEEN '2026-01-01' AND '2026-01-31' "
+        "GROUP BY ALL ORDER BY articles DESC, sum(mentions) DESC LIMIT 3",
+    )
+    assert ("Стив Уиткофф", "PER", 3) in top
+    pairs = {(a, b): n for a, b, n in query(db, "SELECT name_a, name_b, articles FROM entity_cooccurrence")}
+    assert pairs.get(("Стив Уиткофф", "Джаред Кушнер"), pairs.get(("Джаред Кушнер", "Стив Уиткофф"))) >= 3
+    aliases = set(
+        query(db, "SELECT a.alias FROM entity_aliases a JOIN entities e USING (entity_id) WHERE e.name = 'Владимир Путин'")
+    )
+    assert {("Путин",), ("Владимиром Путиным",)} <= aliases
+    # the alias table counts every mention once per kind
+    assert query(db, "SELECT sum(n_mentions) FROM entity_aliases WHERE kind = 'surface'") == query(
+        db, "SELECT count(*) FROM mentions"
+    )
+
+
+def test_seed_events(examples_run):
+    """The events the seed must yield (issue 6), read through the event_timeline view."""
+    seed = query(examples_run["db"], "SELECT article_id FROM articles WHERE starts_with(text, $s)", {"s": SEED_START})[0][0]
+    rows = query(
+        examples_run["db"],
+        "SELECT cameo_code, trigger, actors, targets, place, modality, date FROM event_timeline WHERE article_id = $a",
+        {"a": seed},
+    )
+    assert ("040", "встречи", "Джаред Кушнер, Стив Уиткофф", "Владимир Путин", "Москва", "planned", None) in rows
+    assert ("040", "встретились", None, None, "Париж", "occurred", None) in rows  # event_date waits for issue 4
+    assert ("057", "подписали", "Владимир Зеленский, Кир Стармер, Эмманюэль Макрон", None, None, "occurred", None) in rows
+    assert any(r[1] == "встреча" and r[5] == "negated" for r in rows)
+    assert any(r[0].startswith("14") and r[1] == "протесты" for r in rows)
+    iran = query(examples_run["db"], "SELECT place FROM event_timeline WHERE trigger = 'протесты' AND place IS NOT NULL")
+    assert ("Иран",) in iran
+    counts = query(examples_run["db"], "SELECT n_events, n_event_participants FROM runs ORDER BY started_at LIMIT 1")[0]
+    assert counts == (examples_run["first"]["n_events"], query(examples_run["db"], "SELECT count(*) FROM event_participants")[0][0])
+    assert counts[0] == query(examples_run["db"], "SELECT count(*) FROM events")[0][0] > 30
+    lake_events = query(examples_run["db"], "SELECT count(*) FROM read_parquet($p, hive_partitioning = true)", {"p": str(examples_run["dir"] / "lake" / "events" / "*" / "*.parquet")})
+    assert lake_events == [(counts[0],)]
 
 
 def test_named_sources_incrementally_and_a_failed_run_keeps_the_state(prefect_server, tmp_path):

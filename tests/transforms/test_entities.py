@@ -1,7 +1,7 @@
 import pyarrow as pa
 import pytest
 
-from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA, entity_id, tag_entities
+from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA, Span, entity_id, repair_spans, tag_article, tag_entities
 from transforms.normalize import ARTICLE_BATCH_SCHEMA
 
 
@@ -65,3 +65,93 @@ def test_entity_id_ignores_case_and_yo():
 def test_empty_batch(models, count):
     mentions, entities, rejected, tagged = tag_entities(batch(), models)
     assert mentions.num_rows == entities.num_rows == rejected.num_rows == tagged.num_rows == count
+
+
+def spans_of(text, *parts):
+    """Spans over the given substrings of `text` (type ORG unless given as (substring, type))."""
+    spans = []
+    for part in parts:
+        surface, kind = part if isinstance(part, tuple) else (part, "ORG")
+        start = text.index(surface)
+        spans.append(Span(start, start + len(surface), kind))
+    return spans
+
+
+@pytest.mark.parametrize(
+    "text, natasha, expected",
+    [
+        # a legal form before a quoted name is not part of the name
+        ("Глава ОАО «Газпром» заявил", ["ОАО «Газпром»"], ["Газпром"]),
+        ("Руководитель РКК „Энергия“ сказал", ["РКК „Энергия“"], ["Энергия"]),
+        # natasha stops before the closing quote: two organisations
+        ("в интервью Русской службе «Голоса Америки» лидер", ["Русской службе «Голоса Америки"], ["Русской службе", "Голоса Америки"]),
+        # a name given again in brackets is a mention of its own
+        ("правого Национального фронта (FN) Марин", ["Национального фронта (FN)"], ["Национального фронта", "FN"]),
+        ("Коффи Коджа (Бенин) • Эссам", [("Бенин)", "LOC")], ["Бенин"]),
+        ("• Чили • Коста Рика • Эквадор", [("• Коста Рика", "LOC")], ["Коста Рика"]),
+        # parts split at a hyphen are joined
+        ("в Санкт-Петербурге", [("Санкт", "LOC"), ("Петербурге", "LOC")], ["Санкт-Петербурге"]),
+        # a span that is right stays as it is
+        ("в Москве", [("Москве", "LOC")], ["Москве"]),
+    ],
+)
+def test_repair_spans(text, natasha, expected):
+    repaired = repair_spans(text, spans_of(text, *natasha))
+    assert [text[s.start : s.stop] for s in repaired] == expected
+
+
+def names_by_text(text, models):
+    return {m["text"]: m["entity_name"] for m in tag_article(text, models)}
+
+
+def test_inflected_surname_that_natasha_leaves_alone_still_resolves(models):
+    names = names_by_text("Эмманюэль Макрон прилетел в Берлин. Макрона встретили в аэропорту.", models)
+    assert names["Макрона"] == "Эмманюэль Макрон"
+
+
+def test_middle_name_is_dropped_from_the_canonical_name(models):
+    names = names_by_text("Владимира Владимировича Путина поздравили. Путину вручили цветы.", models)
+    assert names["Владимира Владимировича Путина"] == names["Путину"] == "Владимир Путин"
+
+
+def test_two_people_next_to_each_other_stay_two(models):
+    names = names_by_text("Дональд Трамп и его зять Джаред Кушнер, зятем Трампа Джаред Кушнер назван. Кушнер уехал.", models)
+    assert names["Кушнер"] == "Джаред Кушнер"
+    assert "Трампа Джаред Кушнер" not in names
+
+
+def test_abbreviation_in_brackets_resolves_to_the_full_name(models):
+    text = "Организация Объединённых Наций (ООН) провела сессию в Женеве. Руководство ООН сделало заявление."
+    mentions = tag_article(text, models)
+    orgs = [(m["text"], m["entity_name"]) for m in mentions if m["type"] == "ORG"]
+    assert orgs == [
+        ("Организация Объединённых Наций", "Организация Объединенных Наций"),
+        ("ООН", "Организация Объединенных Наций"),
+        ("ООН", "Организация Объединенных Наций"),
+    ]
+
+
+def test_organisation_normal_form_uses_syntax(models):
+    mentions = tag_article("Он был членом Организации украинских националистов.", models)
+    assert [m["normal"] for m in mentions] == ["Организация украинских националистов"]
+
+
+def test_brackets_make_one_entity_only_of_an_abbreviation_or_a_transliteration(models):
+    names = names_by_text(
+        "Центральное разведывательное управление (ЦРУ) и завод в Астуджи (Япония). "
+        "Томас Винье (Thomas Vinje) выступил. ЦРУ промолчало, Япония тоже.",
+        models,
+    )
+    assert names["ЦРУ"] == "Центральное разведывательное управление"
+    assert names["Thomas Vinje"] == "Томас Винье"
+    assert names["Япония"] == "Япония" and names["Астуджи"] == "Астуджи"
+
+
+def test_a_name_parse_that_misses_words_is_not_used(models):
+    names = names_by_text("Клайв Стейплз Льюис написал книгу. Льюис жил в Оксфорде.", models)
+    assert names["Льюис"] == names["Клайв Стейплз Льюис"] == "Клайв Стейплз Льюис"
+
+
+def test_an_abbreviation_with_a_case_ending_keeps_its_capitals(models):
+    mentions = tag_article("Глава МИДа Японии прилетел в Москву.", models)
+    assert [m["normal"] for m in mentions if m["type"] == "ORG"] == ["МИД"]

@@ -104,6 +104,33 @@ def test_read_only_query(con, tmp_path):
     assert result.to_pylist() == [{"article_id": "a1", "published_at": datetime(2026, 1, 14, 10, tzinfo=UTC)}]
 
 
+def test_events_load_and_are_replaced_with_their_article(con):
+    from transforms.events import EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA
+
+    event = {
+        "event_id": "ev1", "article_id": "a1", "type": "04 CONSULT", "cameo_code": "040", "cameo_name": "Consult, not specified below",
+        "trigger": "встреча", "start": 0, "stop": 7, "sentence": 0, "sentence_start": 0, "sentence_stop": 15,
+        "modality": "occurred", "event_date": None, "date_precision": None, "place_entity_id": None,
+    }  # fmt: skip
+    participant = {"event_id": "ev1", "article_id": "a1", "entity_id": "e1", "role": "actor"}
+    db.load_batch(
+        con,
+        "r1",
+        articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA),
+        mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA),
+        entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA),
+        quarantine=quarantine_table([]),
+        events=pa.Table.from_pylist([event], schema=EVENTS_SCHEMA),
+        event_participants=pa.Table.from_pylist([participant], schema=EVENT_PARTICIPANTS_SCHEMA),
+    )
+    assert con.execute("SELECT actors, sentence_text, modality FROM event_timeline").fetchall() == [
+        ("Владимир Путин", "Путин в Москве.", "occurred")
+    ]
+    load(con, "r2", [article(text="Путин.", content_hash="h2")], [mention()])
+    assert con.execute("SELECT count(*) FROM events").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM event_participants").fetchone() == (0,)
+
+
 def test_source_state_round_trip_last_entry_wins():
     con = db.connect(":memory:")
     entry = {"source": "s", "key": "/a.txt", "size": 10, "mtime": 1.5, "content_hash": "h1", "etag": None, "last_modified": None}

@@ -12,5 +12,8 @@ UPDATE runs SET
     n_quarantined_validate = $n_quarantined_validate,
     n_mentions = $n_mentions,
     n_mentions_quarantined = $n_mentions_quarantined,
-    n_entities = $n_entities
+    n_entities = $n_entities,
+    n_events = $n_events,
+    n_event_participants = $n_event_participants,
+    n_quarantined_events = $n_quarantined_events
 WHERE run_id = $run_id;

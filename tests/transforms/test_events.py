@@ -1,0 +1,173 @@
+"""Events: triggers, roles, place, date and modality on sentences written for these tests."""
+
+from datetime import date
+
+import pyarrow as pa
+import pytest
+
+from transforms.entities import tag_entities
+from transforms.events import DATE_MENTIONS_INPUT_SCHEMA, EventTagger, load_event_tagger, parse_lexicon, tag_events
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return load_event_tagger()
+
+
+def articles_table(texts):
+    names = ("article_id", "text", "language", "source", "record_key", "payload")
+    rows = [{"article_id": f"a{i}", "text": t, "language": "ru", "source": "test", "record_key": f"t:{i}", "payload": t} for i, t in enumerate(texts)]
+    return pa.Table.from_pylist(rows, schema=pa.schema([(n, pa.string()) for n in names]))
+
+
+def run(tagger, text, date_mentions=()):
+    articles = articles_table([text])
+    mentions, entities, _, tagged = tag_entities(articles, tagger.models)
+    dates = pa.Table.from_pylist([{"article_id": "a0", **d} for d in date_mentions], schema=DATE_MENTIONS_INPUT_SCHEMA)
+    events, participants, quarantine, kept = tag_events(tagged, mentions, dates, tagger)
+    names = {r["entity_id"]: r["name"] for r in entities.to_pylist()}
+    found = []
+    for event in events.to_pylist():
+        roles = {}
+        for p in participants.to_pylist():
+            if p["event_id"] == event["event_id"]:
+                roles.setdefault(p["role"], set()).add(names[p["entity_id"]])
+        found.append({**event, "roles": roles, "place": names.get(event["place_entity_id"])})
+    return found
+
+
+def by_trigger(events, trigger):
+    matches = [e for e in events if e["trigger"] == trigger]
+    assert matches, f"no event on {trigger!r}: {[e['trigger'] for e in events]}"
+    return matches[0]
+
+
+def test_conjunction_spreads_the_actor_role(tagger):
+    events = run(tagger, "Кир Стармер, Эмманюэль Макрон и Владимир Зеленский подписали декларацию.")
+    signing = by_trigger(events, "подписали")
+    assert (signing["type"], signing["cameo_code"], signing["cameo_name"]) == (
+        "05 ENGAGE IN DIPLOMATIC COOPERATION",
+        "057",
+        "Sign formal agreement",
+    )
+    assert signing["roles"] == {"actor": {"Кир Стармер", "Эмманюэль Макрон", "Владимир Зеленский"}}
+
+
+def test_target_and_place_of_a_meeting(tagger):
+    event = by_trigger(run(tagger, "Стив Уиткофф встретился с Владимиром Путиным в Москве."), "встретился")
+    assert event["type"] == "04 CONSULT"
+    assert event["roles"] == {"actor": {"Стив Уиткофф"}, "target": {"Владимир Путин"}}
+    assert event["place"] == "Москва"
+    assert event["modality"] == "occurred"
+
+
+def test_a_noun_trigger_inherits_actors_and_place_from_its_verb(tagger):
+    events = run(tagger, "Стив Уиткофф и Джаред Кушнер планируют посетить Москву для встречи с Владимиром Путиным.")
+    visit, meeting = by_trigger(events, "посетить"), by_trigger(events, "встречи")
+    assert visit["cameo_code"] == "042" and visit["place"] == "Москва" and visit["modality"] == "planned"
+    assert meeting["roles"] == {"actor": {"Стив Уиткофф", "Джаред Кушнер"}, "target": {"Владимир Путин"}}
+    assert meeting["place"] == "Москва" and meeting["modality"] == "planned"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "modality"),
+    [
+        ("Министр намерен посетить Берлин.", "посетить", "planned"),
+        ("Встреча может состояться в марте.", "Встреча", "planned"),
+        ("Министр посетит Берлин.", "посетит", "planned"),
+        ("Пресс-секретарь заявил, что встреча не запланирована.", "встреча", "negated"),
+        ("Министр не встречался с послом.", "встречался", "negated"),
+        ("Министр встретился с послом.", "встретился", "occurred"),
+        ("В столице продолжаются протесты.", "протесты", "occurred"),
+        ("Если бы министр встретился с послом, конфликт был бы исчерпан.", "встретился", "uncertain"),
+        ("Встретится ли министр с послом?", "Встретится", "uncertain"),
+        ("По данным источников, министр планирует визит в Берлин.", "визит", "uncertain"),
+        ("Газета сообщила о возможном визите министра.", "визите", "uncertain"),
+        ("По словам одного из источников, встреча прошла спокойно.", "встреча", "uncertain"),
+        ("Генсек потребовал расследования.", "расследования", "planned"),
+        ("Посол не встречался с министром после начала протестов.", "протестов", "occurred"),
+    ],
+)
+def test_modality_rules(tagger, text, trigger, modality):
+    assert by_trigger(run(tagger, text), trigger)["modality"] == modality
+
+
+def test_an_event_named_as_the_object_of_another_is_not_done_by_its_subject(tagger):
+    events = run(tagger, "Эмманюэль Макрон осудил нападение на лагерь и пообещал помощь.")
+    assert by_trigger(events, "осудил")["roles"] == {"actor": {"Эмманюэль Макрон"}}
+    assert by_trigger(events, "нападение")["roles"] == {}
+    assert by_trigger(events, "пообещал")["roles"] == {"actor": {"Эмманюэль Макрон"}}
+
+
+def test_event_date_comes_from_a_date_in_the_clause_never_the_publication(tagger):
+    text = "6 января представители стран встретились в Париже. Министр встретился с послом."
+    mention = {"start": 0, "stop": 8, "value": date(2026, 1, 6), "precision": "day"}
+    events = run(tagger, text, [mention])
+    first, second = [e for e in events if e["trigger"] in ("встретились", "встретился")]
+    assert (first["event_date"], first["date_precision"], first["place"]) == (date(2026, 1, 6), "day", "Париж")
+    assert (second["event_date"], second["date_precision"]) == (None, None)
+
+
+def test_a_date_belongs_to_the_first_trigger_above_it(tagger):
+    text = "Премьер призвал к диалогу и пообещал встретиться с лидерами в понедельник."
+    start = text.index("понедельник")
+    mention = {"start": start, "stop": start + len("понедельник"), "value": date(2026, 2, 16), "precision": "day"}
+    dated = {e["trigger"]: e["event_date"] for e in run(tagger, text, [mention])}
+    assert dated == {"призвал": None, "пообещал": None, "встретиться": date(2026, 2, 16)}
+
+
+def test_every_inflection_counts_and_people_words_are_not_events(tagger):
+    events = run(tagger, "Протестующие вышли на митинги. Полиция задержала протестующих. Митинга не было.")
+    assert [e["trigger"] for e in events] == ["митинги", "задержала", "Митинга"]
+    assert [e["cameo_code"] for e in events] == ["141", "173", "141"]
+
+
+def test_sentences_without_a_trigger_are_not_parsed(tagger):
+    class CountingParser:
+        def __init__(self, parser):
+            self.parser, self.sentences = parser, 0
+
+        def map(self, chunk):
+            self.sentences += len(chunk)
+            return self.parser.map(chunk)
+
+    counting = CountingParser(tagger.syntax_parser)
+    local = EventTagger(tagger.models, counting, tagger.lexicon)
+    text = "В Москве выпал снег. Дороги расчищают. Мэр встретился с жителями. Метро работает."
+    events = tag_events(articles_table([text]), pa.table({"article_id": pa.array([], pa.string()), "start": pa.array([], pa.int32()), "stop": pa.array([], pa.int32()), "type": pa.array([], pa.string()), "entity_id": pa.array([], pa.string())}), DATE_MENTIONS_INPUT_SCHEMA.empty_table(), local)[0]
+    assert events.column("trigger").to_pylist() == ["встретился"]
+    assert counting.sentences == 1
+    assert events.column("sentence").to_pylist() == [2]
+    start, stop = events.column("sentence_start")[0].as_py(), events.column("sentence_stop")[0].as_py()
+    assert text[start:stop] == "Мэр встретился с жителями."
+
+
+def test_an_article_that_breaks_the_parser_is_quarantined_and_the_batch_goes_on(tagger):
+    class FailingOnce:
+        def __init__(self, parser):
+            self.parser = parser
+
+        def map(self, chunk):
+            if any("сломает" in words for words in chunk):
+                raise RuntimeError("parser broke")
+            return self.parser.map(chunk)
+
+    local = EventTagger(tagger.models, FailingOnce(tagger.syntax_parser), tagger.lexicon)
+    articles = articles_table(["Это сломает парсер на встрече.", "Министр встретился с послом."])
+    mentions, _, _, tagged = tag_entities(articles, tagger.models)
+    events, _, quarantine, kept = tag_events(tagged, mentions, DATE_MENTIONS_INPUT_SCHEMA.empty_table(), local)
+    assert kept.column("article_id").to_pylist() == ["a1"]
+    assert events.column("article_id").to_pylist() == ["a1"]
+    row = quarantine.to_pylist()[0]
+    assert (row["stage"], row["record_key"], row["payload"]) == ("events", "t:0", "Это сломает парсер на встрече.")
+    assert row["reason"] == "t:0: event tagger failed (RuntimeError: parser broke)"
+
+
+def test_lexicon_refuses_an_unknown_code():
+    with pytest.raises(ValueError, match="unknown CAMEO code '999'"):
+        parse_lexicon('[roots]\n"04" = "CONSULT"\n[codes]\n[triggers]\n"встреча" = "999"\n')
+
+
+def test_bundled_lexicon_covers_every_root(tagger):
+    roots = {code[:2] for code in tagger.lexicon.triggers.values()}
+    assert roots == {f"{n:02d}" for n in range(1, 21)}

@@ -1,0 +1,593 @@
+"""Events: who did what to whom, where, when, and did it happen — coded in CAMEO from the Russian text.
+
+`tag_events(articles, mentions, date_mentions, models)` reads
+- articles: `article_id`, `text`, `language`, `source`, `record_key`, `payload`;
+- mentions (MENTIONS_SCHEMA): `article_id`, `start`, `stop`, `type`, `entity_id`;
+- date mentions: `article_id`, `start`, `stop`, `value` (DATE), `precision`
+  (the table of transforms/dates.py; an empty table leaves `event_date` null),
+and returns:
+- events (EVENTS_SCHEMA): event_id, article_id, type («04 CONSULT»),
+  cameo_code («042»), cameo_name, trigger (the word as written), start, stop
+  (its offsets in `text`), sentence (index in the article, as in `mentions`),
+  sentence_start, sentence_stop, modality, event_date, date_precision,
+  place_entity_id;
+- event participants (EVENT_PARTICIPANTS_SCHEMA): event_id, article_id,
+  entity_id, role (`actor`, `target`, `participant`);
+- quarantine rows (stage `events`) for articles the tagger failed on;
+- the articles that were tagged (failed ones removed).
+
+How (rules, in the order they apply):
+1. Triggers are the lemmas of transforms/event_lexicon.toml. A cheap pass looks
+   every word up in pymorphy's dictionary (all its possible lemmas); only the
+   sentences with a possible trigger get natasha's morphology and dependency
+   parse, which are the costly steps. A trigger is then a VERB/NOUN/PROPN token
+   whose contextual lemma is in the lexicon.
+2. Participants come from the parse. For a verb: `nsubj` → actor, `obj`,
+   `iobj`, `nsubj:pass` and «с»/«против»/«к» phrases → target. For a noun: a
+   genitive `nmod` → actor, «с»/«против»/«к» phrases → target. With no actor of
+   its own, a trigger takes the subject of the verb it depends on (through
+   `xcomp`, `conj`, `obj`, `obl`: «планируют посетить … для встречи»). An
+   argument that is no entity itself yields the entities of its `appos` /
+   `flat` words («президент Франции Эмманюэль Макрон»), else of its `nmod`
+   («представители Украины»); conjuncts share the role («Стармер, Макрон и
+   Зеленский подписали» → three actors). Other entity arguments are
+   `participant`s.
+3. Place: a LOC entity in a «в/во/на» phrase of the trigger or of the verbs it
+   depends on within its clause («встретились в Париже»); for a visit (042)
+   also the object («посетить Москву»).
+4. Date: the nearest date mention whose way up the tree meets the trigger
+   first («6 января … встретились»; «пообещал встретиться в понедельник» dates
+   the meeting, not the promise), or, meeting no trigger, stays in the
+   trigger's clause («встреча может состояться в этом месяце»); else null —
+   never the publication date.
+5. Modality, first rule that fires, looking at the trigger and the words it
+   depends on up to its clause head («the chain»):
+   - negated: «не»/«ни» on a word of the chain, or «нет» heading it
+     («встреча не запланирована», «не встречался»);
+   - uncertain: «бы» in the chain, a question, a hedge in the sentence
+     («по данным источников», «по словам источников», «якобы», «возможно»,
+     «предположительно») or a hedging adjective («возможный визит»);
+   - planned: a plan word in the chain («планировать», «намерен»,
+     «собираться», «мочь» as in «может состояться», «ожидаться», «намерение»),
+     a future verb («посетит», «будет происходить») or «предстоящий»,
+     «следующий», «будущий» on the trigger;
+   - occurred: everything else (past or present, no hedge).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from natasha import NewsEmbedding, NewsSyntaxParser
+from natasha.doc import Doc
+
+from transforms.entities import NatashaModels, load_models
+from transforms.ids import stable_id
+from transforms.quarantine import quarantine_row, quarantine_table
+
+STAGE = "events"
+TAGGED_LANGUAGES = {"ru"}
+MODALITIES = ("occurred", "planned", "negated", "uncertain")
+ROLES = ("actor", "target", "participant")
+
+EVENTS_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("article_id", pa.string()),
+        ("type", pa.string()),
+        ("cameo_code", pa.string()),
+        ("cameo_name", pa.string()),
+        ("trigger", pa.string()),
+        ("start", pa.int32()),
+        ("stop", pa.int32()),
+        ("sentence", pa.int32()),
+        ("sentence_start", pa.int32()),
+        ("sentence_stop", pa.int32()),
+        ("modality", pa.string()),
+        ("event_date", pa.date32()),
+        ("date_precision", pa.string()),
+        ("place_entity_id", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+
+EVENT_PARTICIPANTS_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("article_id", pa.string()),
+        ("entity_id", pa.string()),
+        ("role", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+
+# The columns read from a date-mentions table (transforms/dates.py, issue 4, produces a superset).
+DATE_MENTIONS_INPUT_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("start", pa.int32()),
+        ("stop", pa.int32()),
+        ("value", pa.date32()),
+        ("precision", pa.string()),
+    ]
+)
+
+TRIGGER_POS = {"VERB", "NOUN", "PROPN"}
+# Relations that start a new clause: climbing stops at a word attached by one of them.
+CLAUSE_RELS = {"root", "ccomp", "advcl", "parataxis", "csubj", "acl:relcl"}
+# A trigger without a subject of its own takes the subject of the word it hangs on through these.
+INHERIT_RELS = {"xcomp", "conj", "obj", "obl"}
+NAME_RELS = ("appos", "flat", "flat:name")
+NOMINAL_RELS = {"nsubj", "obj", "iobj", "obl", "nmod", "amod", "appos", "conj"}
+TARGET_CASES = {"с", "со", "против", "к", "ко", "от"}
+PLACE_CASES = {"в", "во", "на"}
+NEGATIONS = {"не", "ни"}
+PLAN_LEMMAS = {
+    "планировать", "запланировать", "намереваться", "намеренный", "намерен", "намерение", "собираться",
+    "мочь", "ожидаться", "предстоять", "готовиться", "хотеть", "предполагаться", "план",
+    # what is demanded, promised, offered or threatened has not happened yet
+    "потребовать", "требовать", "призвать", "призывать", "предложить", "пообещать", "обещать", "пригрозить",
+    "угрожать", "попросить", "просить",
+}  # fmt: skip
+PLAN_MODIFIERS = {"предстоящий", "следующий", "будущий", "запланированный"}
+HEDGE_MODIFIERS = {"возможный", "предполагаемый", "вероятный"}
+# «по данным источников», «по словам одного из источников», «по неподтвержденным данным», «якобы», ...
+HEDGE_PATTERN = re.compile(
+    r"по (данным|словам|информации)\b[^.]{0,40}источник|по неподтвержденным|по неофициальным"
+    r"|\bякобы\b|\bвозможно\b|\bпредположительно\b|\bвероятно\b"
+)
+VISIT_CODES = {"042"}
+ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    triggers: dict[str, str]  # lemma → CAMEO code
+    roots: dict[str, str]  # "04" → "CONSULT"
+    codes: dict[str, str]  # "042" → "Make a visit"
+
+    def event_type(self, code: str) -> str:
+        root = code[:ROOT_DIGITS]
+        return f"{root} {self.roots[root]}"
+
+    def code_name(self, code: str) -> str:
+        return self.codes.get(code) or self.roots[code[:ROOT_DIGITS]]
+
+
+def lemma_key(lemma: str) -> str:
+    return lemma.lower().replace("ё", "е")
+
+
+def parse_lexicon(text: str) -> Lexicon:
+    """Read a lexicon in the format of event_lexicon.toml; every trigger's code must be known."""
+    data = tomllib.loads(text)
+    roots, codes = data["roots"], data.get("codes", {})
+    triggers = {lemma_key(lemma): code for lemma, code in data["triggers"].items()}
+    for lemma, code in triggers.items():
+        if code[:ROOT_DIGITS] not in roots or (len(code) > 2 and code not in codes):
+            raise ValueError(f"event lexicon: trigger {lemma!r} has unknown CAMEO code {code!r}")
+    return Lexicon(triggers=triggers, roots=roots, codes=codes)
+
+
+@functools.cache
+def load_lexicon() -> Lexicon:
+    return parse_lexicon(resources.files("transforms").joinpath("event_lexicon.toml").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def load_syntax_parser() -> NewsSyntaxParser:
+    """natasha's dependency parser (shipped inside the package), once per process."""
+    return NewsSyntaxParser(NewsEmbedding())
+
+
+@dataclass
+class Token:
+    index: int
+    text: str
+    start: int
+    stop: int
+    pos: str = ""
+    feats: dict | None = None
+    lemma: str = ""
+    head: int = -1
+    rel: str = ""
+
+
+class EventTagger:
+    """Finds events in one article at a time; holds the models and a cache of dictionary lemmas."""
+
+    def __init__(self, models: NatashaModels, syntax_parser, lexicon: Lexicon):
+        self.models = models
+        self.syntax_parser = syntax_parser
+        self.lexicon = lexicon
+        self._possible: dict[str, bool] = {}
+        self.visit_lemmas = {lemma for lemma, code in lexicon.triggers.items() if code in VISIT_CODES}
+
+    def may_be_trigger(self, word: str) -> bool:
+        """Whether any dictionary lemma of the word is a trigger (no context: cheap, cached)."""
+        word = word.lower()
+        known = self._possible.get(word)
+        if known is None:
+            known = any(lemma_key(p.normal_form) in self.lexicon.triggers for p in self.models.morph_vocab.parse(word))
+            if len(self._possible) > 500_000:  # bound the memory of a long-running worker
+                self._possible.clear()
+            self._possible[word] = known
+        return known
+
+    def parse_sentences(self, sents) -> list[list[Token]]:
+        """Morphology and dependency parse of the given natasha sentences."""
+        words = [[t.text for t in sent.tokens] for sent in sents]
+        morph = list(self.models.morph_tagger.map(words))
+        syntax = list(self.syntax_parser.map(words))
+        parsed = []
+        for sent, morph_markup, syntax_markup in zip(sents, morph, syntax):
+            tokens = []
+            for i, (tok, m, s) in enumerate(zip(sent.tokens, morph_markup.tokens, syntax_markup.tokens)):
+                head = int(s.head_id) - 1
+                lemma = self.models.morph_vocab.lemmatize(tok.text, m.pos, m.feats)
+                tokens.append(Token(i, tok.text, tok.start, tok.stop, m.pos, m.feats, lemma_key(lemma), head, s.rel))
+            parsed.append(tokens)
+        return parsed
+
+    def article_events(self, text: str, mentions: list[dict], dates: list[dict]) -> list[dict]:
+        """Events of one article as dicts (EVENTS_SCHEMA columns plus `participants`)."""
+        doc = Doc(text)
+        doc.segment(self.models.segmenter)
+        candidates = [
+            (n, sent) for n, sent in enumerate(doc.sents) if any(self.may_be_trigger(t.text) for t in sent.tokens)
+        ]
+        if not candidates:
+            return []
+        parsed = self.parse_sentences([sent for _, sent in candidates])
+        mention_starts = [m["start"] for m in mentions]
+        events = []
+        for (sentence_no, sent), tokens in zip(candidates, parsed):
+            sentence = Sentence(tokens, text[sent.start : sent.stop], mentions, mention_starts, self)
+            for token in tokens:
+                code = self.lexicon.triggers.get(token.lemma)
+                if code is None or token.pos not in TRIGGER_POS or is_nominal_participle(token):
+                    continue
+                event = sentence.event(token, dates)
+                event.update(
+                    type=self.lexicon.event_type(code),
+                    cameo_code=code,
+                    cameo_name=self.lexicon.code_name(code),
+                    sentence=sentence_no,
+                    sentence_start=sent.start,
+                    sentence_stop=sent.stop,
+                )
+                events.append(event)
+        return events
+
+
+def is_nominal_participle(token: Token) -> bool:
+    """«протестующих», «задержанных» used as nouns name people, not events."""
+    return (token.feats or {}).get("VerbForm") == "Part" and token.rel in NOMINAL_RELS
+
+
+class Sentence:
+    """One parsed sentence with its entity mentions: the argument, place, date and modality rules."""
+
+    def __init__(self, tokens: list[Token], text: str, mentions: list[dict], mention_starts: list[int], tagger: EventTagger):
+        self.tokens = tokens
+        self.trigger_lemmas = tagger.lexicon.triggers
+        self.visit_lemmas = tagger.visit_lemmas
+        self.text = text
+        self.children: list[list[Token]] = [[] for _ in tokens]
+        for token in tokens:
+            if 0 <= token.head < len(tokens) and token.head != token.index:
+                self.children[token.head].append(token)
+        self.mentions = mentions
+        self.mention_starts = mention_starts
+
+    # -- the tree ---------------------------------------------------------------
+
+    def head(self, token: Token) -> Token | None:
+        return self.tokens[token.head] if 0 <= token.head < len(self.tokens) and token.head != token.index else None
+
+    def case_of(self, token: Token) -> str:
+        """The preposition of a nominal («в» of «в Париже»), or ''."""
+        for child in self.children[token.index]:
+            if child.rel == "case":
+                return child.lemma
+        return ""
+
+    def is_clause_head(self, token: Token) -> bool:
+        return token.rel in CLAUSE_RELS or (token.rel == "conj" and token.pos in ("VERB", "AUX"))
+
+    def chain(self, token: Token) -> list[Token]:
+        """The token and the words it depends on, up to and including its clause head."""
+        chain = [token]
+        seen = {token.index}
+        while not self.is_clause_head(chain[-1]):
+            head = self.head(chain[-1])
+            if head is None or head.index in seen:
+                break
+            chain.append(head)
+            seen.add(head.index)
+        return chain
+
+    def clause_head(self, token: Token) -> Token:
+        return self.chain(token)[-1]
+
+    def conjuncts(self, token: Token) -> list[Token]:
+        """The token and its conjuncts, recursively («Стармер, Макрон и Зеленский»)."""
+        found, todo = [], [token]
+        while todo:
+            current = todo.pop(0)
+            if current.index in {t.index for t in found}:
+                continue
+            found.append(current)
+            todo.extend(c for c in self.children[current.index] if c.rel == "conj")
+        return found
+
+    # -- entities ---------------------------------------------------------------
+
+    def mention_at(self, token: Token) -> dict | None:
+        i = bisect.bisect_right(self.mention_starts, token.start) - 1
+        if i >= 0 and self.mentions[i]["start"] <= token.start < self.mentions[i]["stop"]:
+            return self.mentions[i]
+        return None
+
+    def entities_of(self, argument: Token) -> list[dict]:
+        """Mentions an argument stands for, with its conjuncts.
+
+        A word that is no entity itself stands for the entities of its appos/flat
+        words («посланники … Стив Уиткофф»), else for a person named further
+        down its name phrases («посол Италии в Грузии Виторио Сандали»), else for
+        the entities of its genitive nmod words («представители Украины»). The
+        relative «который» stands for the noun its clause describes.
+        """
+        clause = self.clause_head(argument)
+        if argument.lemma == "который" and clause.rel == "acl:relcl" and self.head(clause) is not None:
+            argument = self.head(clause)
+        found = []
+        for word in self.conjuncts(argument):
+            mention = self.mention_at(word)
+            if mention is not None:
+                found.append(mention)
+            else:
+                found.extend(
+                    self._named_children(word, NAME_RELS)
+                    or self._person_below(word)
+                    or self._named_children(word, ("nmod",))
+                )
+        return found
+
+    def _named_children(self, word: Token, rels) -> list[dict]:
+        return [
+            m
+            for child in self.children[word.index]
+            if child.rel in rels and not self.case_of(child)
+            for c in self.conjuncts(child)
+            if (m := self.mention_at(c))
+        ]
+
+    def _person_below(self, word: Token, depth: int = 3) -> list[dict]:
+        """The PER mentions nearest below `word` through name phrases (appos, flat, genitive nmod)."""
+        level = [word]
+        for _ in range(depth):
+            level = [c for w in level for c in self.children[w.index] if c.rel in NAME_RELS + ("nmod",) and not self.case_of(c)]
+            people = [m for w in level for c in self.conjuncts(w) if (m := self.mention_at(c)) and m["type"] == "PER"]
+            if people:
+                return people
+        return []
+
+    # -- the rules --------------------------------------------------------------
+
+    def arguments(self, trigger: Token) -> tuple[list[Token], list[Token], list[Token]]:
+        """(actor, target, other) argument words of the trigger itself."""
+        actors, targets, others = [], [], []
+        is_noun = trigger.pos != "VERB"
+        for child in self.children[trigger.index]:
+            case = self.case_of(child)
+            if child.rel == "nsubj" and not is_noun:
+                actors.append(child)
+            elif child.rel in ("obj", "iobj", "nsubj:pass") and not is_noun:
+                targets.append(child)
+            elif child.rel in ("obl", "nmod") and case in TARGET_CASES:
+                targets.append(child)
+            elif is_noun and child.rel == "nmod" and not case and (child.feats or {}).get("Case") == "Gen":
+                actors.append(child)
+            elif is_noun and child.rel in ("nmod", "iobj") and not case and (child.feats or {}).get("Case") == "Dat":
+                targets.append(child)  # «помощь Украине»
+            elif child.rel in ("obl", "nmod", "appos") and case not in PLACE_CASES:
+                others.append(child)
+        return actors, targets, others
+
+    def inherited_actors(self, trigger: Token) -> list[Token]:
+        """The subject of the verb a subject-less trigger depends on (through xcomp, conj, obj, obl).
+
+        A trigger that is the object of another trigger is that event's content,
+        not its own («ООН осудила нападение»: the UN did not attack), so it does
+        not inherit from it; a conjunct, an infinitive or a prepositional phrase
+        does («посещали Москву и встречались», «пообещал встретиться»,
+        «посетить Москву для встречи»).
+        """
+        current = trigger
+        while current.rel in INHERIT_RELS:
+            head = self.head(current)
+            if head is None:
+                break
+            is_content = current.rel == "obj" or (current.rel == "obl" and not self.case_of(current))
+            if head.lemma in self.trigger_lemmas and is_content:
+                return []
+            subjects = [c for c in self.children[head.index] if c.rel == "nsubj"]
+            if subjects:
+                return subjects
+            current = head
+        return []
+
+    def place(self, trigger: Token) -> dict | None:
+        """A LOC mention in a «в/во/на» phrase of the trigger or of its chain; for a visit also its object."""
+        chain = self.chain(trigger)
+        in_chain = {t.index for t in chain}
+        for owner in chain:
+            for child in self.children[owner.index]:
+                if child.index in in_chain:
+                    continue
+                located = child.rel in ("obl", "nmod") and self.case_of(child) in PLACE_CASES
+                visited = child.rel == "obj" and owner.lemma in self.visit_lemmas
+                if located or visited:
+                    for mention in self.entities_of(child):
+                        if mention["type"] == "LOC":
+                            return mention
+        return None
+
+    def date(self, trigger: Token, dates: list[dict]) -> dict | None:
+        """The nearest date mention that belongs to the trigger.
+
+        A date belongs to the first trigger on its way up to its clause head
+        («пообещал встретиться в понедельник»: the meeting's date, not the
+        promise's) and to the verb that trigger is a conjunct of («посещали
+        Москву и встречались в декабре»); a date with no trigger on that way
+        belongs to the triggers of its clause («встреча может состояться в
+        этом месяце») or to the noun its relative clause describes.
+        """
+        clause = self.clause_head(trigger).index
+        best, best_distance = None, None
+        for date in dates:
+            inside = [t for t in self.tokens if t.start < date["stop"] and date["start"] < t.stop]
+            if not inside:
+                continue
+            indexes = {t.index for t in inside}
+            head = next((t for t in inside if t.head not in indexes), inside[0])
+            way_up = self.chain(head)[1:]
+            owner = next((t for t in way_up if t.lemma in self.trigger_lemmas and t.pos in TRIGGER_POS), None)
+            if owner is not None:
+                shared = owner.rel == "conj" and owner.head == trigger.index  # «посещали Москву и встречались в декабре»
+                if owner.index != trigger.index and not shared:
+                    continue
+            else:
+                head_clause = way_up[-1] if way_up else head
+                describes = head_clause.rel == "acl:relcl" and head_clause.head == trigger.index
+                if head_clause.index != clause and not describes:
+                    continue
+            distance = abs(head.index - trigger.index)
+            if best_distance is None or distance < best_distance:
+                best, best_distance = date, distance
+        return best
+
+    def modality(self, trigger: Token) -> str:
+        chain = self.chain(trigger)
+        # Negation stops at the next trigger up: «не встречался … после начала протестов» negates the meeting only.
+        own = [trigger] + list(itertools.takewhile(lambda t: t.lemma not in self.trigger_lemmas, chain[1:]))
+        if any(c.lemma in NEGATIONS for t in own for c in self.children[t.index]) or any(t.lemma == "нет" for t in own[1:]):
+            return "negated"
+        modifiers = [c for t in chain for c in self.children[t.index] if c.rel in ("aux", "advmod", "amod", "det")]
+        lemmas = {t.lemma for t in chain[1:] + modifiers}
+        trigger_mods = {c.lemma for c in self.children[trigger.index] if c.rel in ("amod", "det")}
+        sentence = self.text.lower().replace("ё", "е")
+        if "бы" in lemmas or sentence.rstrip().endswith("?") or trigger_mods & HEDGE_MODIFIERS:
+            return "uncertain"
+        if HEDGE_PATTERN.search(sentence):
+            return "uncertain"
+        if lemmas & PLAN_LEMMAS or trigger_mods & PLAN_MODIFIERS:
+            return "planned"
+        for token in chain:
+            feats = token.feats or {}
+            if feats.get("Tense") == "Fut":
+                return "planned"
+            if any(c.rel == "aux" and c.lemma == "быть" for c in self.children[token.index]) and feats.get("VerbForm") == "Inf":
+                return "planned"
+        return "occurred"
+
+    def event(self, trigger: Token, dates: list[dict]) -> dict:
+        actors, targets, others = self.arguments(trigger)
+        if not actors:
+            actors = self.inherited_actors(trigger)
+        place = self.place(trigger)
+        participants: dict[str, str] = {}
+        for role, words in (("actor", actors), ("target", targets), ("participant", others)):
+            for word in words:
+                for mention in self.entities_of(word):
+                    if place is not None and mention["entity_id"] == place["entity_id"]:
+                        continue
+                    participants.setdefault(mention["entity_id"], role)
+        date = self.date(trigger, dates)
+        return {
+            "trigger": trigger.text,
+            "start": trigger.start,
+            "stop": trigger.stop,
+            "modality": self.modality(trigger),
+            "event_date": date["value"] if date else None,
+            "date_precision": date["precision"] if date else None,
+            "place_entity_id": place["entity_id"] if place else None,
+            "participants": participants,
+        }
+
+
+
+def _group(table: pa.Table, columns: list[str]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for row in table.select(columns).to_pylist():
+        grouped.setdefault(row["article_id"], []).append(row)
+    for rows in grouped.values():
+        rows.sort(key=lambda r: (r["start"], r["stop"]))
+    return grouped
+
+
+def tag_events(
+    articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table, tagger: EventTagger
+) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Tag a batch. Returns (events, event_participants, quarantine, tagged_articles)."""
+    mentions_by_article = _group(mentions, ["article_id", "start", "stop", "type", "entity_id"])
+    dates_by_article = _group(date_mentions, ["article_id", "start", "stop", "value", "precision"])
+    event_rows, participant_rows, rejected, keep = [], [], [], []
+    for article in articles.select(["article_id", "text", "language", "source", "record_key", "payload"]).to_pylist():
+        if article["language"] not in TAGGED_LANGUAGES:
+            keep.append(True)
+            continue
+        article_id = article["article_id"]
+        try:
+            events = tagger.article_events(
+                article["text"], mentions_by_article.get(article_id, []), dates_by_article.get(article_id, [])
+            )
+        except Exception as exc:  # one article that breaks the parser must not take its batch down
+            key = article["record_key"]
+            reason = f"{key}: event tagger failed ({type(exc).__name__}: {exc})"
+            rejected.append(quarantine_row(STAGE, article["source"], key, reason, article["payload"]))
+            keep.append(False)
+            continue
+        keep.append(True)
+        for event in events:
+            participants = event.pop("participants")
+            event_id = stable_id("event", article_id, str(event["start"]), str(event["stop"]), event["cameo_code"])
+            event_rows.append({**event, "event_id": event_id, "article_id": article_id, "run_id": None})
+            for entity_id, role in participants.items():
+                participant_rows.append(
+                    {"event_id": event_id, "article_id": article_id, "entity_id": entity_id, "role": role, "run_id": None}
+                )
+    tagged = articles.filter(pa.array(keep, type=pa.bool_())) if articles.num_rows else articles
+    return (
+        pa.Table.from_pylist(event_rows, schema=EVENTS_SCHEMA),
+        pa.Table.from_pylist(participant_rows, schema=EVENT_PARTICIPANTS_SCHEMA),
+        quarantine_table(rejected),
+        tagged,
+    )
+
+
+def events_of(events: pa.Table, participants: pa.Table, articles: pa.Table, mentions: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """The events of the given (loaded) articles, and their participants whose entity is loaded too."""
+    events = events.filter(pc.is_in(events.column("article_id"), value_set=articles.column("article_id")))
+    participants = participants.filter(
+        pc.and_(
+            pc.is_in(participants.column("event_id"), value_set=events.column("event_id")),
+            pc.is_in(participants.column("entity_id"), value_set=mentions.column("entity_id")),
+        )
+    )
+    return events, participants
+
+
+@functools.cache
+def load_event_tagger() -> EventTagger:
+    """The event tagger with natasha's models, the parser and the bundled lexicon, once per process."""
+    return EventTagger(load_models(), load_syntax_parser(), load_lexicon())

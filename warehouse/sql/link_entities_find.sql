@@ -1,0 +1,37 @@
+-- Link each one-word person or organisation (a bare surname, an abbreviation) to the fuller entity that the
+-- corpus names with that word, when one entity holds at least $min_share of the evidence.
+-- Evidence, counted in distinct articles: inside an article the word resolved to the fuller
+-- entity («Путин» after «Владимир Путин», «ООН» after «Организация Объединённых Наций (ООН)»),
+-- or the word is the last word of a person's full name. Computed from everything the
+-- warehouse holds, so the result does not depend on the order articles were loaded in.
+UPDATE entities SET same_as = links.target
+FROM (
+    WITH evidence AS (
+        SELECT m.type, lower(replace(m.normal, 'ё', 'е')) AS form, m.article_entity_id AS target, m.article_id
+        FROM mentions m JOIN entities e ON e.entity_id = m.article_entity_id
+        WHERE m.normal NOT LIKE '% %'
+          AND lower(replace(e.name, 'ё', 'е')) <> lower(replace(m.normal, 'ё', 'е'))
+        UNION
+        SELECT e.type, lower(replace(string_split(e.name, ' ')[-1], 'ё', 'е')), e.entity_id, m.article_id
+        FROM entities e JOIN mentions m ON m.article_entity_id = e.entity_id
+        WHERE e.type = 'PER' AND e.name LIKE '% %'
+    ),
+    votes AS (
+        SELECT type, form, target, count(DISTINCT article_id) AS n_articles FROM evidence GROUP BY ALL
+    ),
+    ranked AS (
+        SELECT *,
+               sum(n_articles) OVER (PARTITION BY type, form) AS n_total,
+               row_number() OVER (PARTITION BY type, form ORDER BY n_articles DESC, target) AS rank
+        FROM votes
+    )
+    SELECT e.entity_id AS source, r.target
+    FROM entities e
+    JOIN ranked r ON r.type = e.type AND r.form = lower(replace(e.name, 'ё', 'е'))
+    WHERE e.name NOT LIKE '% %'
+      AND e.type IN ('PER', 'ORG')  -- a one-word place is a place of its own («США», «Япония»)
+      AND r.rank = 1
+      AND r.n_articles >= $min_share * r.n_total
+      AND r.target <> e.entity_id
+) AS links
+WHERE entities.entity_id = links.source;
