@@ -29,6 +29,8 @@ test: install
 CORPORA ?= ../shared/corpora
 bench: install
 	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
+	$(BIN)/python -m bench.bench_dates $(CORPORA)/news_bulk_dev.jsonl.gz --limit 400
+	$(BIN)/python -m bench.bench_neardup $(CORPORA)/news_bulk_dev.jsonl.gz
 	$(BIN)/python bench/ner_quality.py $(CORPORA)/factru/devset.jsonl
 	$(BIN)/python bench/entities_speed.py $(CORPORA)/news_bulk_dev.jsonl.gz 300
 	$(BIN)/python bench/events.py $(CORPORA)/news_bulk_dev.jsonl.gz --limit 300

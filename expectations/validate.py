@@ -25,13 +25,13 @@ import great_expectations as gx
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from expectations import articles, entities, mentions
+from expectations import articles, date_mentions, entities, mentions
 from expectations.suite import BATCH, Batch
 from transforms.quarantine import quarantine_row, quarantine_table
 
 STAGE = "validate"
 # Parents before children: a child's suite sees its parents' passing rows only.
-SUITE_MODULES = (articles, entities, mentions)
+SUITE_MODULES = (articles, date_mentions, entities, mentions)
 # Columns carried in flight that validation never looks at; left out of the pandas copy.
 NOT_VALIDATED = ("payload", "raw_text")
 EXAMPLES_IN_MESSAGE = 3

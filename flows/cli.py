@@ -94,12 +94,17 @@ def print_summary(summary: dict) -> None:
         ("loaded", "n_loaded"),
         ("duplicates", "n_duplicates"),
         ("quarantined", "n_quarantined"),
+        ("near duplicates (loaded)", "n_near_duplicates"),
+        ("no publication date", "n_no_date"),
         ("mentions", "n_mentions"),
         ("entities", "n_entities"),
+        ("date mentions", "n_date_mentions"),
         ("events", "n_events"),
     ]
     for label, key in rows:
         table.add_row(label, f"{summary[key]:,}")
+    for code, count in summary.get("languages", {}).items():
+        table.add_row(f"language {code}", f"{count:,}")
     console.print(table)
     console.print(f"warehouse: {summary['db_path']}  (try: newsetl sql \"select * from runs\")", highlight=False)
     if summary.get("data_docs"):

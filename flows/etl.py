@@ -1,11 +1,15 @@
-"""The `news_etl` flow: extract → normalize → dedupe → tag → validate → load, batch by batch."""
+"""The `news_etl` flow: extract → normalize → dedupe → tag → validate → load, batch by batch.
+
+Dedupe drops exact copies and marks near copies (`duplicate_of`), which are
+still loaded; tagging detects the language, then tags entities and dates.
+"""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -52,11 +56,14 @@ def process_batch(
     run_id: str,
     batch_no: int,
     chunk: list,
+    near_index,
     context: ReadContext | None = None,
     validation: ValidationLog | None = None,
 ) -> Counter:
     """Run one chunk of raw records through every stage; return its counts.
 
+    `near_index` (the near-duplicate LSH index) learns the batch's loaded articles.
+    Counts named `language:<code>` are articles loaded per language.
     A batch that breaks an invariant raises BatchInvalid before anything of it is loaded.
     """
     validation = validation if validation is not None else ValidationLog()
@@ -64,17 +71,26 @@ def process_batch(
     raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
     if context is not None:
         context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
-    articles, rejected_normalize = tasks.normalize(raw, settings.language)
+    articles, rejected_normalize = tasks.normalize(raw, settings.default_timezone, settings.source_timezones)
     unique, duplicates = tasks.dedupe(articles, con)
+    unique, signatures = tasks.find_near_duplicates(unique, near_index)
+    unique = tasks.detect_language(unique)
     mentions, entities, rejected_tag, tagged = tasks.tag_entities(unique)
-    date_mentions = DATE_MENTIONS_INPUT_SCHEMA.empty_table()  # until issue 4's date mentions land on main
-    events, participants, rejected_events, tagged = tasks.tag_events(tagged, mentions, date_mentions)
-    # an article the event tagger quarantined leaves the batch with its mentions
-    mentions = mentions.filter(pc.is_in(mentions.column("article_id"), value_set=tagged.column("article_id")))
-    checked = tasks.validate({"articles": tagged, "mentions": mentions, "entities": entities})
+    date_mentions, date_failures = tasks.tag_dates(tagged)
+    date_input = date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names)
+    events, participants, rejected_events, tagged = tasks.tag_events(tagged, mentions, date_input)
+    # an article the event tagger quarantined leaves the batch with its mentions and date mentions
+    kept_ids = tagged.column("article_id")
+    mentions = mentions.filter(pc.is_in(mentions.column("article_id"), value_set=kept_ids))
+    date_mentions = date_mentions.filter(pc.is_in(date_mentions.column("article_id"), value_set=kept_ids))
+    checked = tasks.validate(
+        {"articles": tagged, "date_mentions": date_mentions, "mentions": mentions, "entities": entities}
+    )
     validation.report.extend(checked.report)
     validation.docs_pages.extend(tasks.record_validation(settings.gx_dir, run_id, batch_no, checked))
     checked.raise_for_batch_failures()
+    date_mentions = checked.tables["date_mentions"]
+    rejected_dates = checked.rejected["date_mentions"]
     loaded_mentions = checked.tables["mentions"]
     loaded_entities = entities_of(loaded_mentions, checked.tables["entities"])
     loaded_events, loaded_participants = events_of(events, participants, checked.tables["articles"], loaded_mentions)
@@ -93,6 +109,20 @@ def process_batch(
         events=loaded_events,
         event_participants=loaded_participants,
         replayed_quarantine_ids=[item.replay_of for item in chunk if item.replay_of],
+        date_mentions=date_mentions,
+        signatures=signatures,
+    )
+    loaded = checked.tables["articles"]
+    for article_id in set(unique.column("article_id").to_pylist()) - set(loaded.column("article_id").to_pylist()):
+        near_index.remove(article_id)  # quarantined after dedupe: no later article may point to it
+    loaded_ids = loaded.column("article_id")
+    counts.update(f"language:{code}" for code in loaded.column("language").to_pylist())
+    counts.update(
+        n_no_date=loaded.column("published_at").null_count,
+        n_near_duplicates=loaded.num_rows - loaded.column("duplicate_of").null_count,
+        n_date_mentions=pc.sum(pc.is_in(date_mentions.column("article_id"), value_set=loaded_ids)).as_py() or 0,
+        n_date_failures=date_failures,
+        n_date_mentions_quarantined=rejected_dates.num_rows,
     )
     counts.update(
         n_loaded=checked.tables["articles"].num_rows,
@@ -113,13 +143,20 @@ def process_batch(
     return counts
 
 
+def languages_of(counts: Counter) -> dict[str, int]:
+    """Articles loaded per language, from the `language:<code>` counts."""
+    return {key.split(":", 1)[1]: n for key, n in sorted(counts.items()) if key.startswith("language:")}
+
+
 @flow(name=FLOW_NAME)
 def news_etl(
     inputs: list[str] | None = None,
     db_path: str = Settings.db_path,
     lake_dir: str = Settings.lake_dir,
     batch_size: int = Settings.batch_size,
-    language: str = Settings.language,
+    default_timezone: str = Settings.default_timezone,
+    source_timezones: dict[str, str] | None = None,
+    near_duplicate_threshold: float = Settings.near_duplicate_threshold,
     sources_file: str | None = None,
     only: list[str] | None = None,
     full: bool = False,
@@ -131,7 +168,9 @@ def news_etl(
         db_path=db_path,
         lake_dir=lake_dir,
         batch_size=batch_size,
-        language=language,
+        default_timezone=default_timezone,
+        source_timezones=dict(source_timezones or {}),
+        near_duplicate_threshold=near_duplicate_threshold,
         sources_file=sources_file,
         only=list(only or []),
         full=full,
@@ -141,6 +180,9 @@ def news_etl(
         sources = select_sources(sources, settings.only)
     else:
         sources, http_settings = as_sources(settings.inputs), HttpSettings()
+    # a zone declared in sources.toml applies unless the flow's parameters name one for that source
+    declared_zones = {source.name: source.timezone for source in sources if source.named and source.timezone}
+    settings = replace(settings, source_timezones={**declared_zones, **settings.source_timezones})
     run_id = str(runtime.flow_run.id)
     con = db.connect(settings.db_path)
     db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
@@ -148,16 +190,18 @@ def news_etl(
     validation = ValidationLog()
     http = HttpClient(http_settings)
     try:
+        near_index = tasks.load_near_duplicate_index(con, settings.near_duplicate_threshold)
         known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
         context = ReadContext(known=known, http=http)
-        run_batches(con, settings, run_id, iter_chunks(sources, settings.batch_size, context), counts, validation, context)
+        run_batches(con, settings, run_id, iter_chunks(sources, settings.batch_size, context), counts, validation, near_index, context)
         tasks.link_entities(con)
         # only now: a run that failed above leaves the state as it was, so its input is read again
         db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
         counts["n_entities"] = db.count_run_entities(con, run_id)
-        db.finish_run(con, run_id, "completed", counts)
+        db.finish_run(con, run_id, "completed", counts, languages=languages_of(counts))
     except BaseException as exc:
-        db.finish_run(con, run_id, "failed", counts, error=f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        db.finish_run(con, run_id, "failed", counts, error=error, languages=languages_of(counts))
         raise
     finally:
         http.close()
@@ -173,13 +217,14 @@ def run_batches(
     chunks: Iterable[list],
     counts: Counter,
     validation: ValidationLog,
+    near_index,
     context: ReadContext | None = None,
 ) -> None:
     """Process `chunks` batch by batch, adding to `counts`; log a line per batch."""
     logger = get_run_logger()
     started = time.perf_counter()
     for batch_no, chunk in enumerate(chunks, start=1):
-        batch_counts = process_batch(con, settings, run_id, batch_no, chunk, context, validation)
+        batch_counts = process_batch(con, settings, run_id, batch_no, chunk, near_index, context, validation)
         counts.update(batch_counts)
         elapsed = time.perf_counter() - started
         logger.info(
@@ -207,7 +252,14 @@ def run_summary(settings: Settings, run_id: str, counts: Counter, docs_index: st
         summary["n_duplicates"],
         summary["n_quarantined"],
     )
-    return {"run_id": run_id, "status": "completed", "db_path": settings.db_path, "data_docs": docs_index, **summary}
+    return {
+        "run_id": run_id,
+        "status": "completed",
+        "db_path": settings.db_path,
+        "data_docs": docs_index,
+        **summary,
+        "languages": languages_of(counts),
+    }
 
 
 def publish_validation(settings: Settings, run_id: str, validation: ValidationLog) -> str | None:

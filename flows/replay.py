@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from prefect import flow, runtime
 
 from flows import tasks
-from flows.etl import ValidationLog, publish_validation, run_batches, run_summary
+from flows.etl import ValidationLog, languages_of, publish_validation, run_batches, run_summary
 from flows.settings import Settings, code_version
 from transforms.extract import RawItem, replay_item
 from warehouse import db
@@ -36,14 +36,11 @@ def quarantine_replay(
     db_path: str = Settings.db_path,
     lake_dir: str = Settings.lake_dir,
     batch_size: int = Settings.batch_size,
-    language: str = Settings.language,
 ) -> dict:
     """Replay the quarantined records of `stage` (every replayable stage when None)."""
     from expectations.validate import SUITE_MODULES  # Great Expectations is slow to import
 
-    settings = Settings(
-        inputs=[f"quarantine:{stage or 'all'}"], db_path=db_path, lake_dir=lake_dir, batch_size=batch_size, language=language
-    )
+    settings = Settings(inputs=[f"quarantine:{stage or 'all'}"], db_path=db_path, lake_dir=lake_dir, batch_size=batch_size)
     child_tables = [module.TABLE for module in SUITE_MODULES if module.TABLE != "articles"]
     run_id = str(runtime.flow_run.id)
     con = db.connect(settings.db_path)
@@ -52,12 +49,14 @@ def quarantine_replay(
     validation = ValidationLog()
     try:
         records = db.replayable_quarantine(con, stage, child_tables)
-        run_batches(con, settings, run_id, replay_chunks(records, settings.batch_size), counts, validation)
+        near_index = tasks.load_near_duplicate_index(con, settings.near_duplicate_threshold)
+        run_batches(con, settings, run_id, replay_chunks(records, settings.batch_size), counts, validation, near_index)
         tasks.link_entities(con)
         counts["n_entities"] = db.count_run_entities(con, run_id)
-        db.finish_run(con, run_id, "completed", counts)
+        db.finish_run(con, run_id, "completed", counts, languages=languages_of(counts))
     except BaseException as exc:
-        db.finish_run(con, run_id, "failed", counts, error=f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        db.finish_run(con, run_id, "failed", counts, error=error, languages=languages_of(counts))
         raise
     finally:
         con.close()

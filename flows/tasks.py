@@ -10,13 +10,16 @@ from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from transforms import dates as dates_transform
 from transforms import dedupe as dedupe_transform
 from transforms import entities as entities_transform
 from transforms import events as events_transform
 from transforms import extract as extract_transform
+from transforms import language as language_transform
+from transforms import neardup as neardup_transform
 from transforms import normalize as normalize_transform
 from warehouse import db, lake
 
@@ -30,9 +33,11 @@ def extract(chunk: list[extract_transform.RawItem], http=None) -> tuple[pa.Table
 
 
 @task(name="normalize", **BATCH_TASK)
-def normalize(raw: pa.Table, language: str) -> tuple[pa.Table, pa.Table]:
-    """Clean text, parse publication dates, assign ids."""
-    return normalize_transform.normalize(raw, language=language)
+def normalize(raw: pa.Table, default_timezone: str, source_timezones: dict[str, str]) -> tuple[pa.Table, pa.Table]:
+    """Clean text, parse publication dates (relative ones against now, the fetch time), assign ids."""
+    return normalize_transform.normalize(
+        raw, fetched_at=datetime.now(UTC), default_timezone=default_timezone, source_timezones=source_timezones
+    )
 
 
 @task(name="dedupe", **BATCH_TASK)
@@ -40,6 +45,36 @@ def dedupe(articles: pa.Table, con: duckdb.DuckDBPyConnection) -> tuple[pa.Table
     """Split off articles whose exact text is already in the batch or the warehouse."""
     known = db.known_content_hashes(con, articles.column("content_hash").to_pylist())
     return dedupe_transform.exact_dedupe(articles, known)
+
+
+@task(name="load-near-duplicate-index", **BATCH_TASK)
+def load_near_duplicate_index(con: duckdb.DuckDBPyConnection, threshold: float) -> neardup_transform.NearDuplicateIndex:
+    """Rebuild the LSH index of every stored article's signature."""
+    return neardup_transform.NearDuplicateIndex.from_signatures(db.stored_signatures(con), threshold)
+
+
+@task(name="find-near-duplicates", **BATCH_TASK)
+def find_near_duplicates(
+    articles: pa.Table, index: neardup_transform.NearDuplicateIndex
+) -> tuple[pa.Table, pa.Table]:
+    """Set `duplicate_of` on near copies of stored or earlier articles; return their signatures too."""
+    return neardup_transform.find_near_duplicates(articles, index)
+
+
+@task(name="detect-language", **BATCH_TASK)
+def detect_language(articles: pa.Table) -> pa.Table:
+    """Set each article's language with lingua (models loaded once per process)."""
+    return language_transform.detect_language(articles, language_transform.load_detector())
+
+
+@task(name="tag-dates", **BATCH_TASK)
+def tag_dates(articles: pa.Table) -> tuple[pa.Table, int]:
+    """Find and resolve date expressions; log each window the parser failed on and count them."""
+    parser = dates_transform.load_parser(entities_transform.load_models().morph_vocab)
+    date_mentions, errors = dates_transform.tag_dates(articles, parser)
+    for line in errors:
+        get_run_logger().warning(line)
+    return date_mentions, len(errors)
 
 
 @task(name="tag-entities", **BATCH_TASK)
@@ -97,10 +132,12 @@ def load(
     quarantine: pa.Table,
     events: pa.Table | None = None,
     event_participants: pa.Table | None = None,
+    date_mentions: pa.Table | None = None,
+    signatures: pa.Table | None = None,
     replayed_quarantine_ids: list[str] = (),
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction."""
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
-    tables.update(events=events, event_participants=event_participants)
+    tables.update(events=events, event_participants=event_participants, date_mentions=date_mentions)
     lake.write_batch(lake_dir, run_id, batch_no, **tables)
-    db.load_batch(con, run_id, **tables, replayed_quarantine_ids=replayed_quarantine_ids)
+    db.load_batch(con, run_id, **tables, signatures=signatures, replayed_quarantine_ids=replayed_quarantine_ids)

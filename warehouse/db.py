@@ -14,6 +14,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from transforms.dates import DATE_MENTIONS_SCHEMA
+from transforms.neardup import SIGNATURES_SCHEMA
+
 PACKAGE = resources.files("warehouse")
 
 RUN_COUNTS = (
@@ -28,6 +31,11 @@ RUN_COUNTS = (
     "n_mentions",
     "n_mentions_quarantined",
     "n_entities",
+    "n_no_date",
+    "n_near_duplicates",
+    "n_date_mentions",
+    "n_date_failures",
+    "n_date_mentions_quarantined",
     "n_events",
     "n_event_participants",
     "n_quarantined_events",
@@ -120,6 +128,8 @@ def load_batch(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    date_mentions: pa.Table | None = None,
+    signatures: pa.Table | None = None,
     events: pa.Table | None = None,
     event_participants: pa.Table | None = None,
     replayed_quarantine_ids: Iterable[str] = (),
@@ -127,8 +137,8 @@ def load_batch(
     """Write one batch to every table in a single transaction.
 
     Articles already stored under the same id are replaced together with their
-    mentions, events and its mentions' old quarantine rows, so a changed
-    article never leaves old child rows behind. `events` and
+    mentions, events, date mentions, signatures and its mentions' old quarantine
+    rows, so a changed article never leaves old child rows behind. `events` and
     `event_participants` are optional (both or neither). When the batch replays
     quarantined records, those that did not fail again leave quarantine in the
     same transaction.
@@ -138,6 +148,8 @@ def load_batch(
         "batch_mentions": mentions,
         "batch_entities": entities,
         "batch_quarantine": quarantine,
+        "batch_date_mentions": DATE_MENTIONS_SCHEMA.empty_table() if date_mentions is None else date_mentions,
+        "batch_signatures": SIGNATURES_SCHEMA.empty_table() if signatures is None else signatures,
         "batch_replayed": pa.table({"quarantine_id": pa.array(list(replayed_quarantine_ids), type=pa.string())}),
     }
     if events is not None:
@@ -149,6 +161,7 @@ def load_batch(
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql("delete_article_children"))
+            con.execute(sql("delete_article_dates"))
             con.execute(sql("delete_article_events"))  # old offsets would point into the replaced text
             con.execute(sql("delete_articles"))
             con.execute(sql("insert_articles"), params)
@@ -156,6 +169,8 @@ def load_batch(
             con.execute(sql("insert_mentions"), params)
             con.execute(sql("delete_replaced_child_quarantine"))
             con.execute(sql("insert_quarantine"), params)
+            con.execute(sql("insert_date_mentions"), params)
+            con.execute(sql("insert_signatures"), params)
             if events is not None:
                 con.execute(sql("insert_events"), params)
                 con.execute(sql("insert_event_participants"), params)
@@ -184,11 +199,25 @@ def start_run(
 
 
 def finish_run(
-    con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: Mapping[str, int], error: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    counts: Mapping[str, int],
+    error: str | None = None,
+    languages: Mapping[str, int] | None = None,
 ) -> None:
+    """Record the end of a run: its status, counts and articles loaded per language."""
     params = {"run_id": run_id, "status": status, "error": error}
     params.update({name: int(counts.get(name, 0)) for name in RUN_COUNTS})
     con.execute(sql("finish_run"), params)
+    con.execute(
+        sql("record_run_languages"), {"run_id": run_id, "languages": json.dumps(dict(sorted((languages or {}).items())))}
+    )
+
+
+def stored_signatures(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """(article_id, signature, duplicate_of) of every article, to rebuild the near-duplicate index."""
+    return con.sql(sql("stored_signatures")).to_arrow_table()
 
 
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:

@@ -3,6 +3,7 @@
 Layout under the lake root (any local path; hive partitions by publication date):
     articles/published_date=YYYY-MM-DD/<run_id>-<batch>-0.parquet
     mentions/published_date=YYYY-MM-DD/<run_id>-<batch>-0.parquet
+    date_mentions/published_date=YYYY-MM-DD/<run_id>-<batch>-0.parquet
     entities/<run_id>-<batch>-0.parquet
     quarantine/<run_id>-<batch>-0.parquet
     events/published_date=YYYY-MM-DD/<run_id>-<batch>-0.parquet  (partitioned by the article's date)
@@ -46,6 +47,12 @@ def _with_run_id(table: pa.Table, run_id: str) -> pa.Table:
     return table.set_column(index, "run_id", column)
 
 
+def _partitioned_like_articles(children: pa.Table, articles: pa.Table, run_id: str) -> pa.Table:
+    """Child rows of loaded articles, with their article's publication date as partition column."""
+    children = children.filter(pc.is_in(children.column("article_id"), value_set=articles.column("article_id")))
+    return _with_run_id(children, run_id).append_column(PARTITION, _article_dates(children, articles))
+
+
 def _write(table: pa.Table, directory: Path, basename: str, partitioned: bool) -> None:
     if table.num_rows == 0:
         return
@@ -76,16 +83,19 @@ def write_batch(
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    date_mentions: pa.Table | None = None,
     events: pa.Table | None = None,
     event_participants: pa.Table | None = None,
 ) -> None:
-    """Write one loaded batch; mentions and events get their article's publication date as partition."""
+    """Write one loaded batch; (date) mentions and events get their article's publication date as partition."""
     root = Path(lake_root)
     basename = f"{run_id}-{batch_no:05d}"
     lake_articles = _with_run_id(articles.select(list(LAKE_ARTICLE_COLUMNS)), run_id)
-    lake_mentions = _with_run_id(mentions, run_id).append_column(PARTITION, _article_dates(mentions, articles))
     _write(lake_articles, root / "articles", basename, partitioned=True)
-    _write(lake_mentions, root / "mentions", basename, partitioned=True)
+    _write(_partitioned_like_articles(mentions, articles, run_id), root / "mentions", basename, partitioned=True)
+    if date_mentions is not None:
+        lake_dates = _partitioned_like_articles(date_mentions, articles, run_id)
+        _write(lake_dates, root / "date_mentions", basename, partitioned=True)
     _write(_with_run_id(entities, run_id), root / "entities", basename, partitioned=False)
     _write(_with_run_id(quarantine, run_id), root / "quarantine", basename, partitioned=False)
     if events is not None:

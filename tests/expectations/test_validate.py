@@ -1,11 +1,12 @@
 """Every expectation fails on a crafted bad row and passes on good ones (tiny inline tables)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pytest
 
 from expectations.validate import BatchInvalid, validate_batch
+from transforms.dates import DATE_MENTIONS_SCHEMA
 from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.normalize import ARTICLE_BATCH_SCHEMA
 
@@ -168,3 +169,36 @@ def test_a_tagger_that_tags_everything_fails_the_batch():
     validated = validate_batch(batch(mention_rows=spans), NOW)
     (line,) = validated.batch_failures
     assert line.startswith("mentions: expect_table_row_count_to_be_between() failed (observed 5)")
+
+
+GOOD_DATE_MENTION = {"article_id": "a0", "start": 0, "stop": 8, "text": "6 января", "value": date(2026, 1, 6), "precision": "day"}
+
+
+@pytest.mark.parametrize(
+    ("override", "expectation"),
+    [
+        ({"precision": "decade"}, "expect_column_values_to_be_in_set(precision)"),
+        ({"start": 8, "stop": 8}, "expect_column_pair_values_a_to_be_greater_than_b(stop,start)"),
+        ({"start": -1}, "expect_column_values_to_be_between(start)"),
+        ({"value": date(2300, 1, 1)}, "expect_column_values_to_be_between(value)"),
+        ({"value": None}, "expect_column_values_to_not_be_null(value)"),
+        ({"text": ""}, "expect_column_value_lengths_to_be_between(text)"),
+    ],
+)
+def test_bad_date_mention_row_is_quarantined(override, expectation):
+    tables = batch()
+    tables["date_mentions"] = pa.Table.from_pylist([GOOD_DATE_MENTION, {**GOOD_DATE_MENTION, **override}], schema=DATE_MENTIONS_SCHEMA)
+    validated = validate_batch(tables, NOW)
+    assert validated.tables["date_mentions"].num_rows == 1
+    (row,) = validated.rejected["date_mentions"].to_pylist()
+    assert expectation in row["reason"]
+    assert row["source"] == "date_mentions"
+    assert validated.batch_failures == []
+
+
+def test_date_mentions_of_a_quarantined_article_leave_with_it():
+    tables = batch(articles({}, {"language": "xx"}))
+    tables["date_mentions"] = pa.Table.from_pylist([GOOD_DATE_MENTION, {**GOOD_DATE_MENTION, "article_id": "a1"}], schema=DATE_MENTIONS_SCHEMA)
+    validated = validate_batch(tables, NOW)
+    assert validated.tables["date_mentions"].column("article_id").to_pylist() == ["a0"]
+    assert validated.rejected["date_mentions"].num_rows == 0

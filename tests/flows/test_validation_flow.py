@@ -44,29 +44,47 @@ def snapshot(db_path):
     return {t: sorted(query(db_path, f"SELECT * FROM {t}"), key=repr) for t in TABLES}  # noqa: S608 (fixed names)
 
 
+def long_text(n, chars):
+    """A Russian text of about `chars` characters, different for each `n`."""
+    sentences = [f"Президент России Владимир Путин провел совещание в Москве, встреча {n}.{i}." for i in range(chars // 70 + 1)]
+    return " ".join(sentences)
+
+
 @pytest.fixture(scope="module")
 def crafted_run(prefect_server, tmp_path_factory):
-    """The examples plus a dump with two articles dated outside [1990, now + 1 day]."""
+    """The examples plus a dump with two articles longer than the articles suite allows.
+
+    The suite's bound is lowered to 2,500 characters for this run (the examples are shorter),
+    so articles of 3,000 and 4,000 characters are bad rows.
+    """
+    from expectations import articles
+
     tmp_path = tmp_path_factory.mktemp("validation")
     shutil.copytree(EXAMPLES_DIR, tmp_path / "articles")
     dump = write_jsonl(
         tmp_path / "crafted.jsonl",
-        [record(1, "1985-05-01T10:00:00Z"), record(2, "2099-01-01"), record(3, "2026-01-10", "Эмманюэль Макрон прилетел в Париж.")],
+        [
+            record(1, "2026-01-10", long_text(1, 3000)),
+            record(2, "2026-01-11", long_text(2, 4000)),
+            record(3, "2026-01-10", "Эмманюэль Макрон прилетел в Париж."),
+        ],
     )
-    summary = run_flow([tmp_path / "articles", dump], tmp_path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(articles, "MAX_TEXT_CHARS", 2500)
+        summary = run_flow([tmp_path / "articles", dump], tmp_path)
     return {"dir": tmp_path, "db": tmp_path / "w.duckdb", "dump": dump, "summary": summary}
 
 
 def test_bad_rows_are_quarantined_with_the_expectation_name(crafted_run):
     summary = crafted_run["summary"]
-    assert (summary["n_read"], summary["n_loaded"], summary["n_duplicates"], summary["n_quarantined"]) == (12, 8, 1, 3)
+    assert (summary["n_read"], summary["n_loaded"], summary["n_duplicates"], summary["n_quarantined"]) == (14, 10, 1, 3)
     rows = query(crafted_run["db"], "SELECT record_key, reason, payload FROM quarantine WHERE stage = 'validate' ORDER BY record_key")
     assert [key.rsplit("/", 1)[-1] for key, _, _ in rows] == ["crafted.jsonl:1", "crafted.jsonl:2"]
     for key, reason, payload in rows:
-        assert "failed expect_column_values_to_be_between(published_at)" in reason and key in reason
+        assert "failed expect_column_value_lengths_to_be_between(text)" in reason and key in reason
         assert json.loads(payload)["title"] in ("№1", "№2")
     (counts,) = query(crafted_run["db"], "SELECT n_quarantined_validate, n_read, n_loaded + n_duplicates + n_quarantined FROM runs")
-    assert counts == (2, 12, 12)
+    assert counts == (2, 14, 14)
 
 
 def test_quarantine_list_shows_them(crafted_run, monkeypatch):
@@ -75,7 +93,7 @@ def test_quarantine_list_shows_them(crafted_run, monkeypatch):
     monkeypatch.setattr(cli.console, "width", 400)
     result = CliRunner().invoke(cli.app, ["quarantine", "list", "--db", str(crafted_run["db"])])
     assert result.exit_code == 0
-    assert result.output.count("expect_column_values_to_be_between(published_at)") == 2
+    assert result.output.count("expect_column_value_lengths_to_be_between(text)") == 2
     assert "008_broken_header.txt" in result.output and "3 rows" in result.output
 
 
@@ -85,7 +103,7 @@ def test_data_docs_show_every_suite(crafted_run):
     index = crafted_run["dir"] / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     assert crafted_run["summary"]["data_docs"] == index.as_uri()
     html = index.read_text(encoding="utf-8")
-    for suite in ("articles", "mentions", "entities"):
+    for suite in ("articles", "date_mentions", "mentions", "entities"):
         assert (index.parent / "expectations" / f"{suite}.html").exists()
         assert re.search(rf"validations/{suite}/[^\"]+/batch-00003\.html", html), suite
     printed = CliRunner().invoke(cli.app, ["docs", "--db", str(crafted_run["db"])])
@@ -98,22 +116,22 @@ def test_validation_artifact_has_a_row_per_expectation(crafted_run):
     artifact = Artifact.get("newsetl-validation")
     rows = json.loads(artifact.data) if isinstance(artifact.data, str) else artifact.data
     by_name = {(r["suite"], r["expectation"]): r for r in rows}
-    published = by_name[("articles", "expect_column_values_to_be_between(published_at)")]
+    published = by_name[("articles", "expect_column_value_lengths_to_be_between(text)")]
     assert (published["success"], published["unexpected_count"]) == (False, 2)
     assert by_name[("mentions", "expect_column_pair_values_to_be_equal(text,text_at_offsets)")]["success"] is True
-    assert {suite for suite, _ in by_name} == {"articles", "mentions", "entities"}
+    assert {suite for suite, _ in by_name} == {"articles", "date_mentions", "mentions", "entities"}
 
 
 def test_replay_moves_a_fixed_record_into_the_tables(crafted_run, monkeypatch):
-    """After the suite learns that 1985 is fine, replay loads that article; the others stay."""
+    """After the bound is raised to 3,500 characters, replay loads the shorter article; the others stay."""
     from expectations import articles
     from flows.replay import quarantine_replay
 
-    monkeypatch.setattr(articles, "EARLIEST_PUBLISHED", articles.EARLIEST_PUBLISHED.replace(year=1980))
+    monkeypatch.setattr(articles, "MAX_TEXT_CHARS", 3500)
     db_path = crafted_run["db"]
     summary = quarantine_replay(db_path=str(db_path), lake_dir=str(crafted_run["dir"] / "lake"))
     assert (summary["n_read"], summary["n_loaded"], summary["n_quarantined"]) == (3, 1, 2)
-    assert query(db_path, "SELECT title, published_at::VARCHAR FROM articles WHERE title = '№1'") == [("№1", "1985-05-01 10:00:00+00")]
+    assert query(db_path, "SELECT title, published_at::VARCHAR FROM articles WHERE title = '№1'") == [("№1", "2026-01-10 00:00:00+00")]
     assert query(db_path, "SELECT count(*) FROM mentions m JOIN articles a USING (article_id) WHERE a.title = '№1'")[0][0] >= 2
     left = sorted(key.rsplit("/", 1)[-1] for (key,) in query(db_path, "SELECT record_key FROM quarantine"))
     assert left == ["008_broken_header.txt", "crafted.jsonl:2"]

@@ -1,9 +1,11 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pytest
 
+from transforms.dates import DATE_MENTIONS_SCHEMA
 from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+from transforms.neardup import SIGNATURES_SCHEMA
 from transforms.normalize import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_row, quarantine_table
 from warehouse import db
@@ -50,7 +52,7 @@ def test_migrations_are_recorded_and_applied_once(con):
     assert names == [name for name, _ in db.migrations()]
     assert db.migrate(con) == []
     tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert {"articles", "mentions", "entities", "quarantine", "runs"} <= tables
+    assert {"articles", "mentions", "entities", "quarantine", "runs", "date_mentions", "article_signatures"} <= tables
 
 
 def test_changed_article_replaces_row_and_mentions(con):
@@ -102,6 +104,56 @@ def test_read_only_query(con, tmp_path):
     con.close()
     result = run_query(tmp_path / "w.duckdb", "SELECT article_id, published_at FROM articles")
     assert result.to_pylist() == [{"article_id": "a1", "published_at": datetime(2026, 1, 14, 10, tzinfo=UTC)}]
+
+
+def date_mention(article_id="a1", start=0, stop=8, text="6 января", value=date(2026, 1, 6)):
+    return {"article_id": article_id, "start": start, "stop": stop, "text": text, "value": value, "precision": "day"}
+
+
+def signature_row(article_id="a1", values=(1, 2, 3)):
+    return {"article_id": article_id, "signature": list(values)}
+
+
+def test_changed_article_replaces_its_date_mentions_and_signature(con):
+    def load_with(text, content_hash, dates, values, run_id):
+        db.load_batch(
+            con,
+            run_id,
+            articles=pa.Table.from_pylist([article(text=text, content_hash=content_hash)], schema=ARTICLE_BATCH_SCHEMA),
+            mentions=MENTIONS_SCHEMA.empty_table(),
+            entities=ENTITIES_SCHEMA.empty_table(),
+            quarantine=quarantine_table([]),
+            # rows of an article the batch does not load are not stored
+            date_mentions=pa.Table.from_pylist(dates + [date_mention(article_id="gone")], schema=DATE_MENTIONS_SCHEMA),
+            signatures=pa.Table.from_pylist([signature_row(values=values), signature_row("gone")], schema=SIGNATURES_SCHEMA),
+        )
+
+    load_with("6 января и 7 января.", "h1", [date_mention(), date_mention(start=11, stop=19, text="7 января", value=date(2026, 1, 7))], (1, 2, 3), "r1")
+    load_with("8 января.", "h2", [date_mention(text="8 января", value=date(2026, 1, 8))], (4, 5, 6), "r2")
+    assert con.execute("SELECT article_id, text, value, precision, run_id FROM date_mentions").fetchall() == [
+        ("a1", "8 января", date(2026, 1, 8), "day", "r2")
+    ]
+    assert db.stored_signatures(con).to_pylist() == [{"article_id": "a1", "signature": [4, 5, 6], "duplicate_of": None}]
+
+
+def test_stories_view_counts_a_story_once(con):
+    copy = {**article(article_id="a2", content_hash="h2"), "duplicate_of": "a1"}
+    db.load_batch(
+        con,
+        "r1",
+        articles=pa.Table.from_pylist([article(), copy], schema=ARTICLE_BATCH_SCHEMA),
+        mentions=MENTIONS_SCHEMA.empty_table(),
+        entities=ENTITIES_SCHEMA.empty_table(),
+        quarantine=quarantine_table([]),
+    )
+    assert con.execute("SELECT article_id FROM stories").fetchall() == [("a1",)]
+
+
+def test_runs_row_records_languages_and_new_counts(con):
+    db.start_run(con, "r1", "news_etl", {}, "0.1.0")
+    db.finish_run(con, "r1", "completed", {"n_read": 3, "n_no_date": 1, "n_near_duplicates": 1}, languages={"uk": 1, "ru": 2})
+    row = con.execute("SELECT n_no_date, n_near_duplicates, n_date_mentions, languages::VARCHAR FROM runs").fetchone()
+    assert row == (1, 1, 0, '{"ru": 2, "uk": 1}')
 
 
 def test_events_load_and_are_replaced_with_their_article(con):

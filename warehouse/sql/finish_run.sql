@@ -13,6 +13,11 @@ UPDATE runs SET
     n_mentions = $n_mentions,
     n_mentions_quarantined = $n_mentions_quarantined,
     n_entities = $n_entities,
+    n_no_date = $n_no_date,
+    n_near_duplicates = $n_near_duplicates,
+    n_date_mentions = $n_date_mentions,
+    n_date_failures = $n_date_failures,
+    n_date_mentions_quarantined = $n_date_mentions_quarantined,
     n_events = $n_events,
     n_event_participants = $n_event_participants,
     n_quarantined_events = $n_quarantined_events
