@@ -51,7 +51,7 @@ def events(
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
         raise fail(f"{gold}: {exc}") from None
     tagger = load_event_tagger()
-    tagged = run_tagger({a["id"]: a["text"] for a in articles}, tagger)
+    tagged = run_tagger({a["id"]: a["text"] for a in articles}, tagger, {a["id"]: a["published"] for a in articles})
     figures = score(articles, system_events(tagged))
     if factru_docs is not None:
         figures["factru_meeting"] = score_factru_meetings(factru_docs, tagger)
