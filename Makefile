@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python bench/events.py $(CORPORA)/news_bulk_dev.jsonl.gz --limit 300
 	@if [ -e $(BENCH_DB) ]; then $(BIN)/python bench/warehouse_bench.py --db $(BENCH_DB) --lake $(BENCH_LAKE); \
 	else echo "warehouse benchmark skipped: no $(BENCH_DB) (run newsetl first, or set BENCH_DB and BENCH_LAKE)"; fi
+	$(BIN)/python bench/validation.py $(CORPORA)/news_bulk_dev.jsonl.gz --articles 500
 
 clean:
 	rm -rf $(VENV) data *.egg-info

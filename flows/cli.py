@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from flows import cli_warehouse
+from flows.cli_common import DbOption, console, errors, fail
+from flows.cli_sources import sources_app
+from flows.cli_quarantine import docs, quarantine_app
 from flows.cli_eval import eval_app
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
@@ -34,15 +37,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(eval_app, name="eval")
-console = Console()
-errors = Console(stderr=True)
-
-DbOption = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.")]
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
 
 
 @app.command()
@@ -127,6 +121,8 @@ def print_summary(summary: dict) -> None:
         table.add_row(f"language {code}", f"{count:,}")
     console.print(table)
     console.print(f"warehouse: {summary['db_path']}  (try: newsetl sql \"select * from runs\")", highlight=False)
+    if summary.get("data_docs"):
+        console.print(f"data docs: {summary['data_docs']}", highlight=False, soft_wrap=True)
 
 
 def _cell(value) -> str:
@@ -207,14 +203,10 @@ def print_result(result, output_format: str, out) -> None:
         screen.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
 
 
-from flows import cli_warehouse  # noqa: E402 (its commands use the helpers above)
-
 cli_warehouse.register(app)
-
-
-from flows.cli_sources import sources_app  # noqa: E402 (it imports this module's helpers)
-
 app.add_typer(sources_app, name="sources")
+app.add_typer(quarantine_app, name="quarantine")
+app.command()(docs)
 
 
 def main() -> None:

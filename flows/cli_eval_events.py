@@ -35,7 +35,7 @@ def events(
 
     Example: newsetl eval events tests/gold/events.toml --factru ../shared/corpora/factru/devset.jsonl
     """
-    from flows.cli import fail
+    from flows.cli_common import fail
 
     if output_format not in ("table", "json"):
         raise fail(f"unknown format {output_format!r}: use table or json", code=2)
@@ -62,7 +62,7 @@ def events(
 
 
 def print_figures(figures: dict, title: str) -> None:
-    from flows.cli import console
+    from flows.cli_common import console
 
     table = Table(title=title)
     for name in ("what", "P", "R", "F1", "support"):

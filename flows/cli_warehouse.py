@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from flows.cli import DbOption, console, errors, fail
+from flows.cli_common import DbOption, console, errors, fail
 from flows.settings import DEFAULT_DB, DEFAULT_LAKE, DEFAULT_LOCK_TIMEOUT
 
 LakeOption = Annotated[str, typer.Option("--lake", help="Directory or fsspec URL of the Parquet lake.")]

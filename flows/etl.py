@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import asdict, replace
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import flow, get_run_logger, runtime
+from prefect.artifacts import create_table_artifact
 
 from flows import tasks
 from flows.settings import Settings, code_version
@@ -26,6 +28,27 @@ from warehouse import db, recovery
 from warehouse.lock import writer_lock
 
 FLOW_NAME = "news_etl"
+VALIDATION_ARTIFACT_KEY = "newsetl-validation"
+
+
+@dataclass
+class ValidationLog:
+    """What validation said over a run: expectation results per batch and their Data Docs pages."""
+
+    report: list[dict] = field(default_factory=list)
+    docs_pages: list = field(default_factory=list)
+
+    def summary(self) -> list[dict]:
+        """One row per (suite, expectation): passed in every batch, failing rows summed."""
+        rows: dict[tuple, dict] = {}
+        for entry in self.report:
+            row = rows.setdefault(
+                (entry["suite"], entry["expectation"]),
+                {**entry, "success": True, "unexpected_count": 0},
+            )
+            row["success"] = row["success"] and entry["success"]
+            row["unexpected_count"] += entry["unexpected_count"]
+        return list(rows.values())
 
 
 def process_batch(
@@ -36,12 +59,15 @@ def process_batch(
     chunk: list,
     near_index,
     context: ReadContext | None = None,
+    validation: ValidationLog | None = None,
 ) -> Counter:
     """Run one chunk of raw records through every stage; return its counts.
 
     `near_index` (the near-duplicate LSH index) learns the batch's loaded articles.
     Counts named `language:<code>` are articles loaded per language.
+    A batch that breaks an invariant raises BatchInvalid before anything of it is loaded.
     """
+    validation = validation if validation is not None else ValidationLog()
     counts: Counter = Counter(n_read=len(chunk))
     raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
     if context is not None:
@@ -54,23 +80,25 @@ def process_batch(
     date_mentions, date_failures = tasks.tag_dates(tagged)
     date_input = date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names)
     events, participants, rejected_events, tagged = tasks.tag_events(tagged, mentions, date_input)
-    checked = tasks.validate(tagged, mentions)
-    date_mentions, rejected_dates = tasks.validate_date_mentions(date_mentions, checked["articles"])
-    loaded_mentions = checked["mentions"]
-    loaded_entities = entities_of(loaded_mentions, entities)
-    loaded_events, loaded_participants = events_of(events, participants, checked["articles"], loaded_mentions)
-    quarantine = pa.concat_tables(
-        [
-            rejected_extract,
-            rejected_normalize,
-            rejected_tag,
-            rejected_events,
-            checked["rejected_articles"],
-            checked["rejected_mentions"],
-            rejected_dates,
-        ]
+    # an article the event tagger quarantined leaves the batch with its mentions and date mentions
+    kept_ids = tagged.column("article_id")
+    mentions = mentions.filter(pc.is_in(mentions.column("article_id"), value_set=kept_ids))
+    date_mentions = date_mentions.filter(pc.is_in(date_mentions.column("article_id"), value_set=kept_ids))
+    checked = tasks.validate(
+        {"articles": tagged, "date_mentions": date_mentions, "mentions": mentions, "entities": entities}
     )
-    loaded = checked["articles"]
+    validation.report.extend(checked.report)
+    validation.docs_pages.extend(tasks.record_validation(settings.gx_dir, run_id, batch_no, checked))
+    checked.raise_for_batch_failures()
+    date_mentions = checked.tables["date_mentions"]
+    rejected_dates = checked.rejected["date_mentions"]
+    loaded_mentions = checked.tables["mentions"]
+    loaded_entities = entities_of(loaded_mentions, checked.tables["entities"])
+    loaded_events, loaded_participants = events_of(events, participants, checked.tables["articles"], loaded_mentions)
+    quarantine = pa.concat_tables(
+        [rejected_extract, rejected_normalize, rejected_tag, rejected_events, *checked.rejected.values()]
+    )
+    loaded = checked.tables["articles"]
     for article_id in set(unique.column("article_id").to_pylist()) - set(loaded.column("article_id").to_pylist()):
         near_index.remove(article_id)  # quarantined after dedupe: no later article may point to it
     loaded_ids = loaded.column("article_id")
@@ -83,14 +111,14 @@ def process_batch(
         n_date_mentions_quarantined=rejected_dates.num_rows,
     )
     counts.update(
-        n_loaded=checked["articles"].num_rows,
+        n_loaded=checked.tables["articles"].num_rows,
         n_duplicates=duplicates.num_rows,
         n_quarantined_extract=rejected_extract.num_rows,
         n_quarantined_normalize=rejected_normalize.num_rows,
         n_quarantined_tag=rejected_tag.num_rows,
-        n_quarantined_validate=checked["rejected_articles"].num_rows,
+        n_quarantined_validate=checked.rejected["articles"].num_rows,
         n_mentions=loaded_mentions.num_rows,
-        n_mentions_quarantined=checked["rejected_mentions"].num_rows,
+        n_mentions_quarantined=checked.rejected["mentions"].num_rows,
         n_quarantined_events=rejected_events.num_rows,
         n_events=loaded_events.num_rows,
         n_event_participants=loaded_participants.num_rows,
@@ -105,12 +133,13 @@ def process_batch(
         run_id,
         batch_no,
         counts,
-        articles=checked["articles"],
+        articles=checked.tables["articles"],
         mentions=loaded_mentions,
         entities=loaded_entities,
         quarantine=quarantine,
         events=loaded_events,
         event_participants=loaded_participants,
+        replayed_quarantine_ids=[item.replay_of for item in chunk if item.replay_of],
         date_mentions=date_mentions,
         signatures=signatures,
     )
@@ -159,8 +188,8 @@ def news_etl(
     # a zone declared in sources.toml applies unless the flow's parameters name one for that source
     declared_zones = {source.name: source.timezone for source in sources if source.named and source.timezone}
     settings = replace(settings, source_timezones={**declared_zones, **settings.source_timezones})
-    logger = get_run_logger()
     run_id = str(runtime.flow_run.id)
+    logger = get_run_logger()
     with writer_lock(settings.db_path, f"run {run_id}", settings.lock_timeout, on_wait=logger.warning):
         return _run(settings, run_id, logger, sources, http_settings)
 
@@ -183,28 +212,13 @@ def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSe
         known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
         near_index = tasks.load_near_duplicate_index(con, settings.near_duplicate_threshold)
     counts: Counter = Counter()
+    validation = ValidationLog()
     stage_seconds: Counter = Counter()
     timing = tasks.STAGE_SECONDS.set(stage_seconds)
-    started = time.perf_counter()
     http = HttpClient(http_settings)
     try:
         context = ReadContext(known=known, http=http)
-        for batch_no, chunk in enumerate(iter_chunks(sources, settings.batch_size, context), start=1):
-            batch_counts = process_batch(warehouse, settings, run_id, batch_no, chunk, near_index, context)
-            counts.update(batch_counts)
-            elapsed = time.perf_counter() - started
-            logger.info(
-                "batch %d: %d read, %d loaded, %d duplicates, %d quarantined, %d mentions "
-                "(run so far: %d read, %.1f articles/s)",
-                batch_no,
-                batch_counts["n_read"],
-                batch_counts["n_loaded"],
-                batch_counts["n_duplicates"],
-                batch_counts["n_quarantined"],
-                batch_counts["n_mentions"],
-                counts["n_read"],
-                counts["n_read"] / elapsed if elapsed else 0.0,
-            )
+        run_batches(warehouse, settings, run_id, iter_chunks(sources, settings.batch_size, context), counts, validation, near_index, context)
         with warehouse.connection() as con:
             tasks.link_entities(con)
             # only now: a run that failed above leaves the state as it was, so its input is read again
@@ -219,10 +233,47 @@ def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSe
             recovery.write_run(con, settings.lake_dir, run_id)
         raise
     finally:
-        tasks.STAGE_SECONDS.reset(timing)
         http.close()
+        tasks.STAGE_SECONDS.reset(timing)
+        docs_index = publish_validation(settings, run_id, validation)
+    return run_summary(settings, run_id, counts, docs_index)
+
+
+def run_batches(
+    warehouse: db.Warehouse,
+    settings: Settings,
+    run_id: str,
+    chunks: Iterable[list],
+    counts: Counter,
+    validation: ValidationLog,
+    near_index,
+    context: ReadContext | None = None,
+) -> None:
+    """Process `chunks` batch by batch, adding to `counts`; log a line per batch."""
+    logger = get_run_logger()
+    started = time.perf_counter()
+    for batch_no, chunk in enumerate(chunks, start=1):
+        batch_counts = process_batch(warehouse, settings, run_id, batch_no, chunk, near_index, context, validation)
+        counts.update(batch_counts)
+        elapsed = time.perf_counter() - started
+        logger.info(
+            "batch %d: %d read, %d loaded, %d duplicates, %d quarantined, %d mentions "
+            "(run so far: %d read, %.1f articles/s)",
+            batch_no,
+            batch_counts["n_read"],
+            batch_counts["n_loaded"],
+            batch_counts["n_duplicates"],
+            batch_counts["n_quarantined"],
+            batch_counts["n_mentions"],
+            counts["n_read"],
+            counts["n_read"] / elapsed if elapsed else 0.0,
+        )
+
+
+def run_summary(settings: Settings, run_id: str, counts: Counter, docs_index: str | None) -> dict:
+    """Log that the run completed and return its summary (what the CLI prints)."""
     summary = {name: int(counts.get(name, 0)) for name in db.RUN_COUNTS}
-    logger.info(
+    get_run_logger().info(
         "run %s completed: %d read = %d loaded + %d duplicates + %d quarantined",
         run_id,
         summary["n_read"],
@@ -234,6 +285,32 @@ def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSe
         "run_id": run_id,
         "status": "completed",
         "db_path": settings.db_path,
+        "data_docs": docs_index,
         **summary,
         "languages": languages_of(counts),
     }
+
+
+def publish_validation(settings: Settings, run_id: str, validation: ValidationLog) -> str | None:
+    """Build the run's Data Docs pages and the validation artifact; return the Data Docs index.
+
+    Reporting must not hide the run's own outcome: a failure here is logged, not raised.
+    """
+    if not validation.report:
+        return None
+    logger = get_run_logger()
+    try:
+        index = tasks.build_data_docs(settings.gx_dir, validation.docs_pages)
+        create_table_artifact(
+            key=VALIDATION_ARTIFACT_KEY,
+            table=[
+                {k: row[k] for k in ("suite", "expectation", "severity", "success", "unexpected_count")}
+                for row in validation.summary()
+            ],
+            description=f"Great Expectations results of run {run_id}, summed over its batches. Data Docs: {index}",
+        )
+    except Exception as exc:
+        logger.warning("could not publish the validation results: %s: %s", type(exc).__name__, exc)
+        return None
+    logger.info("validation results: Data Docs at %s", index)
+    return index

@@ -15,6 +15,8 @@ DEFAULT_DB = Path("data/news.duckdb")
 DEFAULT_LAKE = Path("data/lake")
 DEFAULT_BATCH_SIZE = 200
 DEFAULT_LOCK_TIMEOUT = 3600.0
+# Where Great Expectations' file context puts the Data Docs front page, under Settings.gx_dir.
+DATA_DOCS_INDEX = Path("gx", "uncommitted", "data_docs", "local_site", "index.html")
 # Estimated Jaccard similarity of word 5-gram shingles above which an article is a near copy;
 # chosen on news_bulk_dev (README, "Near-duplicates").
 DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.5
@@ -64,6 +66,15 @@ class Settings:
                 raise ValueError(f"unknown time zone {zone!r} (use an IANA name such as Europe/Moscow)") from None
         if not 0.0 < self.near_duplicate_threshold < 1.0:
             raise ValueError(f"the near-duplicate threshold must be between 0 and 1, got {self.near_duplicate_threshold}")
+
+    @property
+    def gx_dir(self) -> str:
+        """Great Expectations' file context (suites, results, Data Docs), beside the warehouse."""
+        return str(Path(self.db_path).parent / "gx")
+
+    @property
+    def data_docs_index(self) -> Path:
+        return Path(self.gx_dir) / DATA_DOCS_INDEX
 
     def as_parameters(self) -> dict:
         return asdict(self)

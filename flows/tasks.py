@@ -12,8 +12,8 @@ from collections import Counter
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -123,33 +123,28 @@ def tag_events(articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table) 
 
 @task(name="validate", **BATCH_TASK)
 @timed
-def validate(articles: pa.Table, mentions: pa.Table) -> dict:
-    """Run the articles and mentions suites; failing rows leave the batch for quarantine."""
-    from expectations.validate import validate as run_suite  # Great Expectations is slow to import
+def validate(tables: dict[str, pa.Table]):
+    """Run every table's suite; failing rows leave the batch for quarantine (see expectations/validate.py)."""
+    from expectations.validate import validate_batch  # Great Expectations is slow to import
 
-    now = datetime.now(UTC)
-    passed_articles, rejected_articles, articles_report = run_suite("articles", articles, now)
-    kept_ids = passed_articles.column("article_id")
-    mentions = mentions.filter(pc.is_in(mentions.column("article_id"), value_set=kept_ids))
-    passed_mentions, rejected_mentions, mentions_report = run_suite("mentions", mentions, now)
-    return {
-        "articles": passed_articles,
-        "mentions": passed_mentions,
-        "rejected_articles": rejected_articles,
-        "rejected_mentions": rejected_mentions,
-        "report": articles_report + mentions_report,
-    }
+    return validate_batch(tables, datetime.now(UTC))
 
 
-@task(name="validate-date-mentions", **BATCH_TASK)
+@task(name="record-validation", **BATCH_TASK)
 @timed
-def validate_date_mentions(date_mentions: pa.Table, articles: pa.Table) -> tuple[pa.Table, pa.Table]:
-    """Run the date_mentions suite over the mentions of the articles that passed theirs."""
-    from expectations.validate import validate as run_suite  # Great Expectations is slow to import
+def record_validation(gx_dir: str, run_id: str, batch_no: int, checked) -> list:
+    """Store the batch's suites and results in the Data Docs context."""
+    from expectations import docs
 
-    date_mentions = date_mentions.filter(pc.is_in(date_mentions.column("article_id"), value_set=articles.column("article_id")))
-    passed, rejected, _ = run_suite("date_mentions", date_mentions, datetime.now(UTC))
-    return passed, rejected
+    return docs.record(gx_dir, run_id, batch_no, checked.suites, checked.results)
+
+
+@task(name="build-data-docs", **BATCH_TASK)
+def build_data_docs(gx_dir: str, identifiers: list) -> str:
+    """Render the run's validation results as HTML; return the index page's file URL."""
+    from expectations import docs
+
+    return docs.build(gx_dir, identifiers)
 
 
 @task(name="link-entities", **BATCH_TASK)
@@ -176,6 +171,7 @@ def load(
     event_participants: pa.Table | None = None,
     date_mentions: pa.Table | None = None,
     signatures: pa.Table | None = None,
+    replayed_quarantine_ids: list[str] = (),
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction, then its lake manifest.
 
@@ -186,5 +182,5 @@ def load(
     tables.update(events=events, event_participants=event_participants, date_mentions=date_mentions, signatures=signatures)
     lake.write_batch(lake_dir, batch, **tables)
     with warehouse.connection() as con:
-        db.load_batch(con, batch, **tables)
+        db.load_batch(con, batch, **tables, replayed_quarantine_ids=replayed_quarantine_ids)
     lake.write_manifest(lake_dir, batch)

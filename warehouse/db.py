@@ -221,14 +221,18 @@ def load_batch(
     signatures: pa.Table | None = None,
     events: pa.Table | None = None,
     event_participants: pa.Table | None = None,
+    replayed_quarantine_ids: Iterable[str] = (),
 ) -> None:
     """Write one batch to every table, and its `batches` row, in a single transaction.
 
     Articles already stored under the same id are replaced together with their
-    mentions, events, date mentions and signatures, so a changed article never
-    leaves old child rows behind. `events` and `event_participants` are
-    optional (both or neither). The result depends only on the tables and
-    `batch`, so replaying the lake's batches in key order rebuilds the same warehouse.
+    mentions, events, date mentions, signatures and its mentions' old quarantine
+    rows, so a changed article never leaves old child rows behind. `events` and
+    `event_participants` are optional (both or neither). When the batch replays
+    quarantined records, those that did not fail again leave quarantine in the
+    same transaction. Apart from those replayed deletions the result depends only
+    on the tables and `batch`, so replaying the lake's batches in key order
+    rebuilds the same warehouse.
     """
     relations = {
         "batch_articles": articles,
@@ -237,6 +241,7 @@ def load_batch(
         "batch_quarantine": batch.stamp(quarantine),
         "batch_date_mentions": DATE_MENTIONS_SCHEMA.empty_table() if date_mentions is None else date_mentions,
         "batch_signatures": SIGNATURES_SCHEMA.empty_table() if signatures is None else signatures,
+        "batch_replayed": pa.table({"quarantine_id": pa.array(list(replayed_quarantine_ids), type=pa.string())}),
     }
     if events is not None:
         relations.update(batch_events=events, batch_event_participants=event_participants)
@@ -253,12 +258,14 @@ def load_batch(
             con.execute(sql("insert_articles"), params)
             con.execute(sql("insert_entities"), params)
             con.execute(sql("insert_mentions"), params)
+            con.execute(sql("delete_replaced_child_quarantine"))
             con.execute(sql("insert_quarantine"), params)
             con.execute(sql("insert_date_mentions"), params)
             con.execute(sql("insert_signatures"), params)
             if events is not None:
                 con.execute(sql("insert_events"), params)
                 con.execute(sql("insert_event_participants"), params)
+            con.execute(sql("delete_replayed_quarantine"))
             con.execute(sql("insert_batch"), batch.row())
             con.execute("COMMIT")
         except Exception:
@@ -401,3 +408,10 @@ def save_source_state(con: duckdb.DuckDBPyConnection, run_id: str, entries: list
             raise
     finally:
         con.unregister("batch_source_state")
+
+
+def replayable_quarantine(con: duckdb.DuckDBPyConnection, stage: str | None, child_tables: list[str]) -> list[dict]:
+    """The quarantined raw records a replay runs again (see replayable_quarantine.sql)."""
+    cursor = con.execute(sql("replayable_quarantine"), {"stage": stage, "child_tables": child_tables})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -194,3 +194,47 @@ def test_source_state_round_trip_last_entry_wins():
         {**entry, "key": "https://x.example/rss", "etag": '"v1"', "last_modified": "Wed, 14 Jan 2026 08:00:00 GMT"},
     ]
     assert con.execute("SELECT run_id FROM source_state ORDER BY key").fetchall() == [("r1",), ("r2",)]
+
+
+def test_replayed_records_that_pass_leave_quarantine_and_failing_ones_stay(con):
+    fixed = quarantine_row("normalize", "test", "a.jsonl:1", "a.jsonl:1: bad date", "{raw 1}")
+    still_bad = quarantine_row("normalize", "test", "a.jsonl:2", "a.jsonl:2: bad date", "{raw 2}")
+    untouched = quarantine_row("extract", "test", "b.txt", "b.txt: no header", "raw b")
+    load(con, "r1", [], [], [fixed, still_bad, untouched])
+    db.load_batch(
+        con,
+        db.Batch.now("r2", 1, {}),
+        articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA),
+        mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA),
+        entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA),
+        quarantine=quarantine_table([still_bad]),
+        replayed_quarantine_ids=[fixed["quarantine_id"], still_bad["quarantine_id"]],
+    )
+    left = {row[0] for row in con.execute("SELECT record_key FROM quarantine").fetchall()}
+    assert left == {"a.jsonl:2", "b.txt"}
+    assert con.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+
+
+def test_replayable_quarantine_leaves_out_extract_failures_and_child_table_rows(con):
+    rows = [
+        quarantine_row("normalize", "test", "a.jsonl:1", "bad date", "{raw 1}"),
+        quarantine_row("validate", "test", "a.jsonl:2", "articles a.jsonl:2: failed ...", "{raw 2}"),
+        quarantine_row("validate", "mentions", "a1/0/5", "mentions a1/0/5: failed ...", "{}"),
+        quarantine_row("extract", "test", "c.jsonl", "c.jsonl: cannot decode: ...", "\\xff"),
+    ]
+    load(con, "r1", [], [], rows)
+    everything = db.replayable_quarantine(con, None, ["mentions", "entities"])
+    assert sorted(r["record_key"] for r in everything) == ["a.jsonl:1", "a.jsonl:2"]
+    (validate_only,) = db.replayable_quarantine(con, "validate", ["mentions", "entities"])
+    assert validate_only["payload"] == "{raw 2}" and validate_only["stage"] == "validate"
+
+
+def test_reloading_an_article_clears_its_old_quarantined_mentions(con):
+    old_mention = quarantine_row("validate", "mentions", "a1/0/9", "mentions a1/0/9: failed ...", '{"article_id": "a1", "start": 0}')
+    other_article = quarantine_row("validate", "mentions", "a2/0/5", "mentions a2/0/5: failed ...", '{"article_id": "a2", "start": 0}')
+    raw_record = quarantine_row("validate", "test", "d.jsonl:1", "articles d.jsonl:1: failed ...", '{"id": "1", "text": "x"}')
+    seed = quarantine_row("normalize", "files", "b.txt", "b.txt: bad date", " date 2026-02-30 Текст")
+    load(con, "r1", [], [], [old_mention, other_article, raw_record, seed])
+    load(con, "r2", [article(text="Путин в Москве!", content_hash="h2")], [mention()])
+    left = sorted(row[0] for row in con.execute("SELECT record_key FROM quarantine").fetchall())
+    assert left == ["a2/0/5", "b.txt", "d.jsonl:1"]
