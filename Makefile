@@ -30,12 +30,20 @@ test: install
 # extraction quality: bench/extract_eval.py over the HTML corpus.
 CORPORA ?= ../shared/corpora
 N ?= 2000
+# The warehouse benchmark reads the warehouse and lake of an earlier run (e.g. of the bulk corpus).
+BENCH_DB ?= data/news.duckdb
+BENCH_LAKE ?= data/lake
 bench: install
 	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --n $(N)
 	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
+	$(BIN)/python -m bench.bench_dates $(CORPORA)/news_bulk_dev.jsonl.gz --limit 400
+	$(BIN)/python -m bench.bench_neardup $(CORPORA)/news_bulk_dev.jsonl.gz
 	$(BIN)/python bench/ner_quality.py $(CORPORA)/factru/devset.jsonl
 	$(BIN)/python bench/entities_speed.py $(CORPORA)/news_bulk_dev.jsonl.gz 300
 	$(BIN)/python bench/events.py $(CORPORA)/news_bulk_dev.jsonl.gz --limit 300
+	@if [ -e $(BENCH_DB) ]; then $(BIN)/python bench/warehouse_bench.py --db $(BENCH_DB) --lake $(BENCH_LAKE); \
+	else echo "warehouse benchmark skipped: no $(BENCH_DB) (run newsetl first, or set BENCH_DB and BENCH_LAKE)"; fi
+	$(BIN)/python bench/validation.py $(CORPORA)/news_bulk_dev.jsonl.gz --articles 500
 
 # A local Prefect server with its UI on http://127.0.0.1:4200 (database under data/prefect/).
 ui: install

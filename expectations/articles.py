@@ -5,28 +5,36 @@ from datetime import UTC, datetime, timedelta
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
+from expectations.suite import BATCH, ROW, Batch
+
 TABLE = "articles"
 KEY_COLUMNS = ("article_id",)
+# ISO 639-1 codes of the languages the sources publish in, and `unknown` when detection gives up.
 LANGUAGES = ["ru", "uk", "be", "en", "de", "fr", "es", "it", "pt", "pl", "kk", "unknown"]
 MIN_TEXT_CHARS = 1
-MAX_TEXT_CHARS = 1_000_000
+MAX_TEXT_CHARS = 1_000_000  # longer is a dump of a whole site, not an article
 EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
 
 
-def build_suite(now: datetime) -> gx.ExpectationSuite:
-    """`now` bounds publication dates: nothing is published more than a day ahead."""
+def build_suite(batch: Batch) -> gx.ExpectationSuite:
+    """`batch.now` bounds publication dates: nothing is published more than a day ahead."""
     return gx.ExpectationSuite(
         name=TABLE,
         expectations=[
-            gxe.ExpectColumnValuesToNotBeNull(column="article_id"),
-            gxe.ExpectColumnValuesToBeUnique(column="article_id"),
-            gxe.ExpectColumnValuesToNotBeNull(column="source"),
-            gxe.ExpectColumnValuesToNotBeNull(column="text"),
-            gxe.ExpectColumnValueLengthsToBeBetween(column="text", min_value=MIN_TEXT_CHARS, max_value=MAX_TEXT_CHARS),
-            gxe.ExpectColumnValuesToNotBeNull(column="content_hash"),
-            gxe.ExpectColumnValuesToBeInSet(column="language", value_set=LANGUAGES),
+            gxe.ExpectColumnValuesToNotBeNull(column="article_id", severity=BATCH),
+            gxe.ExpectColumnValuesToBeUnique(column="article_id", severity=BATCH),
+            gxe.ExpectColumnValuesToNotBeNull(column="source", severity=ROW),
+            gxe.ExpectColumnValuesToNotBeNull(column="text", severity=ROW),
+            gxe.ExpectColumnValueLengthsToBeBetween(
+                column="text", min_value=MIN_TEXT_CHARS, max_value=MAX_TEXT_CHARS, severity=ROW
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(column="content_hash", severity=ROW),
+            gxe.ExpectColumnValuesToBeInSet(column="language", value_set=LANGUAGES, severity=ROW),
             gxe.ExpectColumnValuesToBeBetween(
-                column="published_at", min_value=EARLIEST_PUBLISHED, max_value=now + timedelta(days=1)
+                column="published_at",
+                min_value=EARLIEST_PUBLISHED,
+                max_value=batch.now + timedelta(days=1),
+                severity=ROW,
             ),
         ],
     )

@@ -1,11 +1,16 @@
-"""Run a table's suite over a batch and split it into passing and quarantined rows.
+"""Run every table's suite over a batch; split bad rows off, stop on broken invariants.
 
-`validate(table_name, table, now)` returns (passed, quarantined, report):
-- passed: the rows that met every expectation (same schema as `table`);
-- quarantined: QUARANTINE_SCHEMA rows (stage `validate`), one per failing row,
-  whose reason names the failed expectations and the offending values;
-- report: one dict per expectation (suite, expectation, column, success,
-  unexpected_count) for logs and artifacts.
+`validate_batch(tables, now)` validates the batch's tables in SUITE_MODULES
+order (parents before children) and returns a `Validated`:
+- tables: the rows that met every row-level expectation, per table;
+- rejected: QUARANTINE_SCHEMA rows (stage `validate`) per table, one per failing
+  row, whose reason names the failed expectations and the offending values;
+- report: one dict per expectation (suite, expectation, severity, success,
+  unexpected_count) for logs and the Prefect artifact;
+- suites, results: the suites as they ran and Great Expectations' own results, for Data Docs;
+- batch_failures: one line per failed batch-level expectation.
+`raise_for_batch_failures()` raises BatchInvalid when there is any: the caller
+must then load nothing of the batch.
 """
 
 from __future__ import annotations
@@ -13,18 +18,41 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import great_expectations as gx
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from expectations import articles, mentions
+from expectations import articles, date_mentions, entities, mentions
+from expectations.suite import BATCH, Batch
 from transforms.quarantine import quarantine_row, quarantine_table
 
 STAGE = "validate"
-SUITES = {module.TABLE: module for module in (articles, mentions)}
+# Parents before children: a child's suite sees its parents' passing rows only.
+SUITE_MODULES = (articles, date_mentions, entities, mentions)
 # Columns carried in flight that validation never looks at; left out of the pandas copy.
 NOT_VALIDATED = ("payload", "raw_text")
+EXAMPLES_IN_MESSAGE = 3
+
+
+class BatchInvalid(RuntimeError):
+    """A batch broke an invariant (duplicate keys, a silent tagger): nothing of it may load."""
+
+
+@dataclass
+class Validated:
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    rejected: dict[str, pa.Table] = field(default_factory=dict)
+    report: list[dict] = field(default_factory=list)
+    suites: list = field(default_factory=list)
+    results: list = field(default_factory=list)
+    batch_failures: list[str] = field(default_factory=list)
+
+    def raise_for_batch_failures(self) -> None:
+        if self.batch_failures:
+            raise BatchInvalid("batch failed validation, nothing of it was loaded: " + "; ".join(self.batch_failures))
 
 
 @functools.cache
@@ -47,7 +75,14 @@ def _columns(config) -> list[str]:
     kwargs = config.kwargs
     if kwargs.get("column"):
         return [kwargs["column"]]
+    if kwargs.get("column_list"):
+        return list(kwargs["column_list"])
     return [v for k, v in sorted(kwargs.items()) if k.startswith("column_")]
+
+
+def expectation_name(config) -> str:
+    """`expect_..(columns)`: how reports, reasons and tests name an expectation."""
+    return f"{config.type}({','.join(_columns(config))})"
 
 
 def _jsonable(value):
@@ -56,44 +91,84 @@ def _jsonable(value):
     return str(value)
 
 
-def validate(table_name: str, table: pa.Table, now: datetime) -> tuple[pa.Table, pa.Table, list[dict]]:
-    suite_module = SUITES[table_name]
-    if table.num_rows == 0:
-        return table, quarantine_table([]), []
-    frame = table.drop_columns([c for c in NOT_VALIDATED if c in table.column_names]).to_pandas()
-    batch = _batch_definition(table_name).get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(suite_module.build_suite(now), result_format={"result_format": "COMPLETE"})
+def _batch_failure(table_name: str, name: str, details: dict) -> str:
+    if "observed_value" in details and "unexpected_count" not in details:
+        return f"{table_name}: {name} failed (observed {details['observed_value']})"
+    examples = [_jsonable(v) for v in (details.get("partial_unexpected_list") or [])[:EXAMPLES_IN_MESSAGE]]
+    return f"{table_name}: {name} failed for {details.get('unexpected_count', 0)} rows, e.g. {examples}"
 
-    failures: dict[int, list[tuple[str, list[str]]]] = {}
-    report = []
-    for expectation_result in result.results:
-        config = expectation_result.expectation_config
-        columns = _columns(config)
-        name = f"{config.type}({','.join(columns)})"
-        details = expectation_result.result or {}
-        report.append(
-            {
-                "suite": table_name,
-                "expectation": name,
-                "success": bool(expectation_result.success),
-                "unexpected_count": int(details.get("unexpected_count") or 0),
-            }
-        )
-        if expectation_result.exception_info and expectation_result.exception_info.get("raised_exception"):
-            raise RuntimeError(f"expectation {name} could not run: {expectation_result.exception_info}")
-        for index in details.get("unexpected_index_list") or []:
-            row = index if isinstance(index, int) else index.get("index")
-            failures.setdefault(int(row), []).append((name, columns))
 
-    keep = [i not in failures for i in range(table.num_rows)]
-    passed = table.filter(pa.array(keep, type=pa.bool_()))
-    rejected = []
+def _drop_children_of_rejected(module, batch_tables: dict, rejected_keys: dict) -> pa.Table:
+    table = batch_tables[module.TABLE]
+    for column, parent in getattr(module, "PARENTS", {}).items():
+        gone = rejected_keys.get(parent)
+        if gone:
+            table = table.filter(pc.invert(pc.is_in(table.column(column), value_set=pa.array(sorted(gone)))))
+    return table
+
+
+def _quarantine_rows(module, table: pa.Table, failures: dict[int, list[tuple[str, list[str]]]]) -> list[dict]:
+    rows = []
     for row_index, failed in sorted(failures.items()):
         row = table.slice(row_index, 1).to_pylist()[0]
-        record_key = row.get("record_key") or "/".join(str(row[c]) for c in suite_module.KEY_COLUMNS)
+        record_key = row.get("record_key") or "/".join(str(row[c]) for c in module.KEY_COLUMNS)
         names = ", ".join(name for name, _ in failed)
         values = {c: _jsonable(row.get(c)) for _, columns in failed for c in columns}
-        reason = f"{table_name} {record_key}: failed {names}; values {json.dumps(values, ensure_ascii=False)}"
-        payload = row.get("payload") or json.dumps({k: _jsonable(v) for k, v in row.items()}, ensure_ascii=False)
-        rejected.append(quarantine_row(STAGE, row.get("source") or table_name, record_key, reason, payload))
-    return passed, quarantine_table(rejected), report
+        reason = f"{module.TABLE} {record_key}: failed {names}; values {json.dumps(values, ensure_ascii=False)}"
+        payload = row.get("payload") or json.dumps(
+            {k: _jsonable(v) for k, v in row.items() if k not in NOT_VALIDATED}, ensure_ascii=False
+        )
+        rows.append(quarantine_row(STAGE, row.get("source") or module.TABLE, record_key, reason, payload))
+    return rows
+
+
+def validate_batch(tables: dict[str, pa.Table], now: datetime) -> Validated:
+    """Validate every table of the batch that has a suite (see the module docstring)."""
+    validated = Validated(tables=dict(tables))
+    rejected_keys: dict[str, set] = {}
+    for module in SUITE_MODULES:
+        if module.TABLE not in tables:
+            continue
+        table = _drop_children_of_rejected(module, validated.tables, rejected_keys)
+        validated.tables[module.TABLE] = table
+        batch = Batch(tables=validated.tables, now=now)
+        checked = module.frame(batch) if hasattr(module, "frame") else table
+        frame = checked.drop_columns([c for c in NOT_VALIDATED if c in checked.column_names]).to_pandas()
+        gx_batch = _batch_definition(module.TABLE).get_batch(batch_parameters={"dataframe": frame})
+        suite = module.build_suite(batch)
+        result = gx_batch.validate(suite, result_format={"result_format": "COMPLETE"})
+        validated.suites.append(suite)
+        validated.results.append(result)
+
+        failures: dict[int, list[tuple[str, list[str]]]] = {}
+        for expectation_result in result.results:
+            config = expectation_result.expectation_config
+            name = expectation_name(config)
+            if expectation_result.exception_info and expectation_result.exception_info.get("raised_exception"):
+                raise RuntimeError(f"expectation {module.TABLE}.{name} could not run: {expectation_result.exception_info}")
+            details = expectation_result.result or {}
+            severity = getattr(config.severity, "value", config.severity)
+            validated.report.append(
+                {
+                    "suite": module.TABLE,
+                    "expectation": name,
+                    "severity": severity,
+                    "success": bool(expectation_result.success),
+                    "unexpected_count": int(details.get("unexpected_count") or 0),
+                }
+            )
+            if expectation_result.success:
+                continue
+            if severity == BATCH:
+                validated.batch_failures.append(_batch_failure(module.TABLE, name, details))
+                continue
+            for index in details.get("unexpected_index_list") or []:
+                row = index if isinstance(index, int) else index.get("index")
+                failures.setdefault(int(row), []).append((name, _columns(config)))
+
+        keep = pa.array([i not in failures for i in range(table.num_rows)], type=pa.bool_())
+        rejected_rows = table.filter(pc.invert(keep)) if table.num_rows else table
+        rejected_keys[module.TABLE] = set(rejected_rows.column(module.KEY_COLUMNS[0]).to_pylist())
+        validated.tables[module.TABLE] = table.filter(keep) if table.num_rows else table
+        validated.rejected[module.TABLE] = quarantine_table(_quarantine_rows(module, checked, failures))
+    return validated

@@ -9,15 +9,26 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from flows import cli_serve, cli_warehouse
+from flows.cli_common import DbOption, console, errors, fail
+from flows.cli_sources import sources_app
+from flows.cli_quarantine import docs, quarantine_app
 from flows.cli_eval import eval_app
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, EXAMPLES_DIR, configure_environment
+from flows.settings import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_DB,
+    DEFAULT_LAKE,
+    DEFAULT_LOCK_TIMEOUT,
+    EXAMPLES_DIR,
+    configure_environment,
+)
 
 app = typer.Typer(
     help="newsetl: news articles in, a validated warehouse of articles and entities out.",
@@ -26,15 +37,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(eval_app, name="eval")
-console = Console()
-errors = Console(stderr=True)
-
-DbOption = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.")]
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
 
 
 @app.command()
@@ -44,7 +46,7 @@ def run(
         typer.Argument(help="Files, directories or http(s) URLs to read (default: the bundled examples)."),
     ] = None,
     db: DbOption = DEFAULT_DB,
-    lake: Annotated[Path, typer.Option("--lake", help="Directory of the Parquet lake.")] = DEFAULT_LAKE,
+    lake: Annotated[str, typer.Option("--lake", help="Directory or fsspec URL of the Parquet lake.")] = str(DEFAULT_LAKE),
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per batch.")] = DEFAULT_BATCH_SIZE,
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, help="Tagging processes (default: one per core).")
@@ -55,6 +57,9 @@ def run(
     sources: Annotated[Path | None, typer.Option("--sources", help="Read the named sources of this sources.toml instead of PATHS.")] = None,
     only: Annotated[list[str] | None, typer.Option("--only", help="With --sources: read only this source (repeatable).")] = None,
     full: Annotated[bool, typer.Option("--full", help="Re-read everything, not only what is new since the last run.")] = False,
+    wait: Annotated[
+        float, typer.Option("--wait", min=0, help="Seconds to wait while another run writes to the warehouse.")
+    ] = DEFAULT_LOCK_TIMEOUT,
 ) -> None:
     """Run the news_etl flow over PATHS (or --sources) and print a summary.
 
@@ -94,6 +99,7 @@ def run(
             sources_file=str(sources) if sources else None,
             only=only,
             full=full,
+            lock_timeout=wait,
         )
     except Exception as exc:
         raise fail(f"the run failed: {type(exc).__name__}: {exc}") from None
@@ -110,38 +116,59 @@ def print_summary(summary: dict) -> None:
         ("loaded", "n_loaded"),
         ("duplicates", "n_duplicates"),
         ("quarantined", "n_quarantined"),
+        ("near duplicates (loaded)", "n_near_duplicates"),
+        ("no publication date", "n_no_date"),
         ("mentions", "n_mentions"),
         ("entities", "n_entities"),
+        ("date mentions", "n_date_mentions"),
         ("events", "n_events"),
     ]
     for label, key in rows:
         table.add_row(label, f"{summary[key]:,}")
+    for code, count in summary.get("languages", {}).items():
+        table.add_row(f"language {code}", f"{count:,}")
     console.print(table)
     console.print(f"warehouse: {summary['db_path']}  (try: newsetl sql \"select * from runs\")", highlight=False)
+    if summary.get("data_docs"):
+        console.print(f"data docs: {summary['data_docs']}", highlight=False, soft_wrap=True)
 
 
 def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
+SQL_FORMATS = ("table", "csv", "json", "parquet")
+
+
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="One read-only SQL statement.")],
+    query: Annotated[str, typer.Argument(help="One read-only SQL statement, or the path of a .sql file holding one.")],
     db: DbOption = DEFAULT_DB,
     output_format: Annotated[
-        str, typer.Option("--format", help="table, csv or json (one JSON object per row).")
+        str, typer.Option("--format", help="table, csv, json (one JSON object per row) or parquet (needs --output).")
     ] = "table",
+    output: Annotated[Path | None, typer.Option("--output", help="Write the result to this file instead of the screen.")] = None,
 ) -> None:
     """Run one read-only query against the warehouse and print the result.
 
-    Statements that would change the warehouse are refused.
+    Statements that would change the warehouse are refused. The warehouse is
+    opened read-only; while a run is loading a batch the query waits for it
+    (a run opens the file only to load each batch).
 
     Example: newsetl sql "select type, normal, count(*) n from mentions group by all order by n desc limit 10"
+
+    Example: newsetl sql warehouse/queries/top_entities_per_day.sql --format parquet --output top.parquet
     """
     from warehouse.query import WriteRefused, run_query
 
-    if output_format not in ("table", "csv", "json"):
-        raise fail(f"unknown format {output_format!r}: use table, csv or json", code=2)
+    if output_format not in SQL_FORMATS:
+        raise fail(f"unknown format {output_format!r}: use {', '.join(SQL_FORMATS)}", code=2)
+    if output_format == "parquet" and output is None:
+        raise fail("--format parquet writes a file: add --output FILE", code=2)
+    if query.strip().lower().endswith(".sql"):
+        if not Path(query).is_file():
+            raise fail(f"no such .sql file: {query}", code=2)
+        query = Path(query).read_text(encoding="utf-8")
     try:
         result = run_query(db, query)
     except WriteRefused as exc:
@@ -150,12 +177,26 @@ def sql(
         raise fail(str(exc)) from None
     except Exception as exc:  # DuckDB's own errors (syntax, unknown column) are the user's to read
         raise fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    if output_format == "parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(result, output, compression="zstd")
+        errors.print(f"{result.num_rows} rows written to {output}", highlight=False)
+        return
+    with open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout) as out:
+        print_result(result, output_format, out)
+    if output:
+        errors.print(f"{result.num_rows} rows written to {output}", highlight=False)
+
+
+def print_result(result, output_format: str, out) -> None:
+    """A query result as a rich table, CSV or JSON lines on `out`."""
     rows = result.to_pylist()
     if output_format == "json":
         for row in rows:
-            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     elif output_format == "csv":
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(result.column_names)
         for row in rows:
             writer.writerow([_cell(v) for v in row.values()])
@@ -165,17 +206,16 @@ def sql(
             table.add_column(name, overflow="fold")
         for row in rows:
             table.add_row(*(_cell(v) for v in row.values()))
-        console.print(table)
-        console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
+        screen = console if out is sys.stdout else Console(file=out, width=200)
+        screen.print(table)
+        screen.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
 
 
-from flows import cli_serve  # noqa: E402 (adds `serve` and `ui`)
-
+cli_warehouse.register(app)
 cli_serve.register(app)
-
-from flows.cli_sources import sources_app  # noqa: E402 (it imports this module's helpers)
-
 app.add_typer(sources_app, name="sources")
+app.add_typer(quarantine_app, name="quarantine")
+app.command()(docs)
 
 
 def main() -> None:

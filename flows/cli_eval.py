@@ -39,7 +39,7 @@ def ner(
 
     Example: newsetl eval ner ../shared/corpora/factru/devset.jsonl --format json
     """
-    from flows.cli import fail
+    from flows.cli_common import fail
 
     if output_format not in ("table", "json"):
         raise fail(f"unknown format {output_format!r}: use table or json", code=2)
@@ -64,7 +64,7 @@ def ner(
 
 
 def print_figures(figures: dict, title: str) -> None:
-    from flows.cli import console
+    from flows.cli_common import console
 
     table = Table(title=title)
     table.add_column("type")

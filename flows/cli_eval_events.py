@@ -35,7 +35,7 @@ def events(
 
     Example: newsetl eval events tests/gold/events.toml --factru ../shared/corpora/factru/devset.jsonl
     """
-    from flows.cli import fail
+    from flows.cli_common import fail
 
     if output_format not in ("table", "json"):
         raise fail(f"unknown format {output_format!r}: use table or json", code=2)
@@ -51,7 +51,7 @@ def events(
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
         raise fail(f"{gold}: {exc}") from None
     tagger = load_event_tagger()
-    tagged = run_tagger({a["id"]: a["text"] for a in articles}, tagger)
+    tagged = run_tagger({a["id"]: a["text"] for a in articles}, tagger, {a["id"]: a["published"] for a in articles})
     figures = score(articles, system_events(tagged))
     if factru_docs is not None:
         figures["factru_meeting"] = score_factru_meetings(factru_docs, tagger)
@@ -62,7 +62,7 @@ def events(
 
 
 def print_figures(figures: dict, title: str) -> None:
-    from flows.cli import console
+    from flows.cli_common import console
 
     table = Table(title=title)
     for name in ("what", "P", "R", "F1", "support"):

@@ -20,7 +20,7 @@ DEFAULT_DEPLOYMENT = "newsetl"
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    from flows.cli import fail
+    from flows.cli_common import fail
 
     return fail(message, code)
 

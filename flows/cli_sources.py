@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli import console, fail
+from flows.cli_common import console, fail
 
 DEFAULT_SOURCES = Path("sources.toml")
 CHECK_SAMPLE = 5  # records read from each source by `sources check`

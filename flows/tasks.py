@@ -10,24 +10,45 @@ import functools
 import socket
 import time
 import urllib.error
+from collections import Counter
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import duckdb
 import httpx
 import pyarrow as pa
-import pyarrow.compute as pc
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 from prefect.tasks import exponential_backoff
 
+from transforms import dates as dates_transform
 from transforms import dedupe as dedupe_transform
 from transforms import entities as entities_transform
 from transforms import events as events_transform
 from transforms import extract as extract_transform
+from transforms import language as language_transform
+from transforms import neardup as neardup_transform
 from transforms import normalize as normalize_transform
 from warehouse import db, lake
 
 BATCH_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+
+# Seconds spent per stage in the current run; the flow sets a Counter here and stores it in `runs.stage_seconds`.
+STAGE_SECONDS: ContextVar[Counter | None] = ContextVar("stage_seconds", default=None)
+
+
+@contextmanager
+def stage_timer(stage: str):
+    """Add the wall time of the block to the run's STAGE_SECONDS under `stage` (no-op outside a run)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds = STAGE_SECONDS.get()
+        if seconds is not None:
+            seconds[stage] += time.perf_counter() - started
 
 
 class StageFailed(RuntimeError):
@@ -65,21 +86,26 @@ def batch_task(stage: str, **options):
     """A Prefect task over one batch, named after its stage.
 
     Any error leaves as StageFailed naming the stage and the cause (so a failed
-    stage fails the run with that message), and one log line says how long the
-    stage took on the batch.
+    stage fails the run with that message, and BatchInvalid from validation
+    keeps its own message inside it); one log line says how long the stage took
+    on the batch, and the time is added to the run's `stage_seconds`.
     """
 
     def decorate(fn):
         @functools.wraps(fn)
         def run_stage(*args, **kwargs):
             started = time.perf_counter()
+            with stage_timer(stage):
+                try:
+                    result = fn(*args, **kwargs)
+                except StageFailed:
+                    raise
+                except Exception as exc:
+                    raise StageFailed(stage, f"{type(exc).__name__}: {exc}", is_transient(exc)) from exc
             try:
-                result = fn(*args, **kwargs)
-            except StageFailed:
-                raise
-            except Exception as exc:
-                raise StageFailed(stage, f"{type(exc).__name__}: {exc}", is_transient(exc)) from exc
-            get_run_logger().info("%s: done in %.2f s", stage, time.perf_counter() - started)
+                get_run_logger().info("%s: done in %.2f s", stage, time.perf_counter() - started)
+            except MissingContextError:  # called as a plain function (`task.fn`, tests): nothing to log to
+                pass
             return result
 
         return task(name=stage, **BATCH_TASK, **options)(run_stage)
@@ -103,18 +129,51 @@ def extract(chunk: list[extract_transform.RawItem], http=None) -> tuple[pa.Table
 
 
 @batch_task("normalize")
-def normalize(raw: pa.Table, language: str) -> tuple[pa.Table, pa.Table]:
-    """Clean text, parse publication dates, assign ids."""
-    return normalize_transform.normalize(raw, language=language)
+def normalize(raw: pa.Table, default_timezone: str, source_timezones: dict[str, str]) -> tuple[pa.Table, pa.Table]:
+    """Clean text, parse publication dates (relative ones against now, the fetch time), assign ids."""
+    return normalize_transform.normalize(
+        raw, fetched_at=datetime.now(UTC), default_timezone=default_timezone, source_timezones=source_timezones
+    )
 
 
 @batch_task("dedupe")
 def dedupe(
-    articles: pa.Table, con: duckdb.DuckDBPyConnection, in_flight: frozenset[str] = frozenset()
+    articles: pa.Table, warehouse: db.Warehouse, in_flight: frozenset[str] = frozenset()
 ) -> tuple[pa.Table, pa.Table]:
     """Split off articles whose exact text is already in the batch, the warehouse, or a batch still in flight."""
-    known = db.known_content_hashes(con, articles.column("content_hash").to_pylist()) | in_flight
+    with warehouse.connection() as con:
+        known = db.known_content_hashes(con, articles.column("content_hash").to_pylist()) | in_flight
     return dedupe_transform.exact_dedupe(articles, known)
+
+
+@batch_task("load-near-duplicate-index")
+def load_near_duplicate_index(con: duckdb.DuckDBPyConnection, threshold: float) -> neardup_transform.NearDuplicateIndex:
+    """Rebuild the LSH index of every stored article's signature."""
+    return neardup_transform.NearDuplicateIndex.from_signatures(db.stored_signatures(con), threshold)
+
+
+@batch_task("find-near-duplicates")
+def find_near_duplicates(
+    articles: pa.Table, index: neardup_transform.NearDuplicateIndex
+) -> tuple[pa.Table, pa.Table]:
+    """Set `duplicate_of` on near copies of stored or earlier articles; return their signatures too."""
+    return neardup_transform.find_near_duplicates(articles, index)
+
+
+@batch_task("detect-language")
+def detect_language(articles: pa.Table) -> pa.Table:
+    """Set each article's language with lingua (models loaded once per process)."""
+    return language_transform.detect_language(articles, language_transform.load_detector())
+
+
+@batch_task("tag-dates")
+def tag_dates(articles: pa.Table) -> tuple[pa.Table, int]:
+    """Find and resolve date expressions; log each window the parser failed on and count them."""
+    parser = dates_transform.load_parser(entities_transform.load_models().morph_vocab)
+    date_mentions, errors = dates_transform.tag_dates(articles, parser)
+    for line in errors:
+        get_run_logger().warning(line)
+    return date_mentions, len(errors)
 
 
 @batch_task("tag-entities")
@@ -130,22 +189,27 @@ def tag_events(articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table) 
 
 
 @batch_task("validate")
-def validate(articles: pa.Table, mentions: pa.Table) -> dict:
-    """Run the articles and mentions suites; failing rows leave the batch for quarantine."""
-    from expectations.validate import validate as run_suite  # Great Expectations is slow to import
+def validate(tables: dict[str, pa.Table]):
+    """Run every table's suite; failing rows leave the batch for quarantine (see expectations/validate.py)."""
+    from expectations.validate import validate_batch  # Great Expectations is slow to import
 
-    now = datetime.now(UTC)
-    passed_articles, rejected_articles, articles_report = run_suite("articles", articles, now)
-    kept_ids = passed_articles.column("article_id")
-    mentions = mentions.filter(pc.is_in(mentions.column("article_id"), value_set=kept_ids))
-    passed_mentions, rejected_mentions, mentions_report = run_suite("mentions", mentions, now)
-    return {
-        "articles": passed_articles,
-        "mentions": passed_mentions,
-        "rejected_articles": rejected_articles,
-        "rejected_mentions": rejected_mentions,
-        "report": articles_report + mentions_report,
-    }
+    return validate_batch(tables, datetime.now(UTC))
+
+
+@batch_task("record-validation")
+def record_validation(gx_dir: str, run_id: str, batch_no: int, checked) -> list:
+    """Store the batch's suites and results in the Data Docs context."""
+    from expectations import docs
+
+    return docs.record(gx_dir, run_id, batch_no, checked.suites, checked.results)
+
+
+@batch_task("build-data-docs")
+def build_data_docs(gx_dir: str, identifiers: list) -> str:
+    """Render the run's validation results as HTML; return the index page's file URL."""
+    from expectations import docs
+
+    return docs.build(gx_dir, identifiers)
 
 
 @batch_task("link-entities")
@@ -156,10 +220,11 @@ def link_entities(con: duckdb.DuckDBPyConnection) -> None:
 
 @batch_task("load")
 def load(
-    con: duckdb.DuckDBPyConnection,
+    warehouse: db.Warehouse,
     lake_dir: str,
     run_id: str,
     batch_no: int,
+    counts: Counter,
     *,
     articles: pa.Table,
     mentions: pa.Table,
@@ -167,9 +232,18 @@ def load(
     quarantine: pa.Table,
     events: pa.Table | None = None,
     event_participants: pa.Table | None = None,
+    date_mentions: pa.Table | None = None,
+    signatures: pa.Table | None = None,
+    replayed_quarantine_ids: list[str] = (),
 ) -> None:
-    """Write the batch to the Parquet lake, then to DuckDB in one transaction."""
+    """Write the batch to the Parquet lake, then to DuckDB in one transaction, then its lake manifest.
+
+    A crash between two of these steps is repaired by `warehouse.recovery.reconcile` at the next run.
+    """
+    batch = db.Batch.now(run_id, batch_no, counts)
     tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
-    tables.update(events=events, event_participants=event_participants)
-    lake.write_batch(lake_dir, run_id, batch_no, **tables)
-    db.load_batch(con, run_id, **tables)
+    tables.update(events=events, event_participants=event_participants, date_mentions=date_mentions, signatures=signatures)
+    lake.write_batch(lake_dir, batch, **tables)
+    with warehouse.connection() as con:
+        db.load_batch(con, batch, **tables, replayed_quarantine_ids=replayed_quarantine_ids)
+    lake.write_manifest(lake_dir, batch)

@@ -32,3 +32,50 @@ def examples(tmp_path) -> Path:
     target = tmp_path / "articles"
     shutil.copytree(EXAMPLES_DIR, target)
     return target
+
+
+@pytest.fixture
+def small_warehouse(tmp_path) -> tuple[Path, str]:
+    """A warehouse and lake holding two articles of one finished run, loaded by the real load task."""
+    from collections import Counter
+    from datetime import UTC, date, datetime
+
+    import pyarrow as pa
+
+    from flows import tasks
+    from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA, entity_id
+    from transforms.normalize import ARTICLE_BATCH_SCHEMA
+    from transforms.quarantine import quarantine_table
+    from warehouse import db, recovery
+
+    texts = {"a1": "Владимир Путин встретился с Кушнером в Москве.", "a2": "Джаред Кушнер прилетел в Москву."}
+    spans = {
+        "a1": [(0, 14, "PER", "Владимир Путин", "Владимир Путин"), (28, 36, "PER", "Кушнером", "Джаред Кушнер"), (39, 45, "LOC", "Москве", "Москва")],
+        "a2": [(0, 13, "PER", "Джаред Кушнер", "Джаред Кушнер"), (25, 31, "LOC", "Москву", "Москва")],
+    }  # fmt: skip
+    articles = [
+        {"article_id": a, "source": "test", "url": f"https://example.test/{a}", "title": a, "language": "ru", "text": t, "raw_text": t,
+         "content_hash": a, "published_at": datetime(2026, 1, 14, 9, tzinfo=UTC), "published_date": date(2026, 1, 14)}
+        for a, t in texts.items()
+    ]  # fmt: skip
+    mentions = [
+        {"article_id": a, "start": s, "stop": e, "sentence": 0, "type": k, "text": x, "normal": n, "entity_id": entity_id(k, n)}
+        for a, rows in spans.items() for s, e, k, x, n in rows
+    ]  # fmt: skip
+    entities = {(m["entity_id"], m["type"], m["normal"]) for m in mentions}
+    db_path, lake_root = tmp_path / "w.duckdb", str(tmp_path / "lake")
+    warehouse = db.Warehouse(str(db_path))
+    with warehouse.connection() as con:
+        db.start_run(con, "r1", "news_etl", {"batch_size": 2}, "test")
+    tasks.load.fn(
+        warehouse, lake_root, "r1", 1, Counter(n_read=2, n_loaded=2, n_mentions=len(mentions)),
+        articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA),
+        mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA),
+        entities=pa.Table.from_pylist([{"entity_id": i, "type": t, "name": n} for i, t, n in sorted(entities)], schema=ENTITIES_SCHEMA),
+        quarantine=quarantine_table([]),
+    )  # fmt: skip
+    with warehouse.connection() as con:
+        db.link_entities(con)
+        db.finish_run(con, "r1", "completed", {"n_read": 2, "n_loaded": 2, "n_mentions": len(mentions), "n_entities": len(entities)}, stage_seconds={"load": 0.25, "tag_entities": 1.5})
+        recovery.write_run(con, lake_root, "r1")
+    return db_path, lake_root

@@ -20,10 +20,12 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
 
+from transforms.dates import load_parser, tag_dates
 from transforms.entities import entity_key, tag_entities
 from transforms.events import DATE_MENTIONS_INPUT_SCHEMA, EventTagger, tag_events
 
@@ -63,9 +65,14 @@ def read_gold(path: Path, root: Path) -> list[dict]:
     return articles
 
 
-def run_tagger(texts: dict[str, str], tagger: EventTagger, date_mentions: pa.Table | None = None) -> dict:
-    """Entities and events of the given texts, the way `newsetl run` tags them."""
+def run_tagger(texts: dict[str, str], tagger: EventTagger, published: dict[str, str | None] | None = None) -> dict:
+    """Entities, date mentions and events of the given texts, the way `newsetl run` tags them.
+
+    `published` maps a text's id to its publication date (ISO); date mentions of
+    a text are resolved against it, as in the pipeline.
+    """
     ids = list(texts)
+    published = published or {}
     articles = pa.table(
         {
             "article_id": ids,
@@ -74,12 +81,16 @@ def run_tagger(texts: dict[str, str], tagger: EventTagger, date_mentions: pa.Tab
             "source": ["gold"] * len(ids),
             "record_key": ids,
             "payload": [None] * len(ids),
+            "published_date": [date.fromisoformat(published[i]) if published.get(i) else None for i in ids],
         },
-        schema=pa.schema([(n, pa.string()) for n in ("article_id", "text", "language", "source", "record_key", "payload")]),
+        schema=pa.schema(
+            [(n, pa.string()) for n in ("article_id", "text", "language", "source", "record_key", "payload")]
+            + [("published_date", pa.date32())]
+        ),
     )
     mentions, entities, _, tagged = tag_entities(articles, tagger.models)
-    dates = DATE_MENTIONS_INPUT_SCHEMA.empty_table() if date_mentions is None else date_mentions
-    events, participants, _, _ = tag_events(tagged, mentions, dates, tagger)
+    date_mentions, _ = tag_dates(tagged, load_parser(tagger.models.morph_vocab))
+    events, participants, _, _ = tag_events(tagged, mentions, date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names), tagger)
     return {"mentions": mentions, "entities": entities, "events": events, "participants": participants}
 
 

@@ -31,7 +31,7 @@ from transforms.sources.html import NoMainText, extract_page
 from transforms.sources.http import HttpClient, HttpResult
 from transforms.sources.read import RawItem, ReadContext, find_files, read_source
 
-__all__ = ["RAW_SCHEMA", "RawItem", "ReadContext", "find_input_files", "iter_chunks", "parse_items"]
+__all__ = ["RAW_SCHEMA", "RawItem", "ReadContext", "find_input_files", "iter_chunks", "parse_items", "replay_item"]
 
 STAGE = "extract"
 TXT_SOURCE = "files"
@@ -59,6 +59,22 @@ def find_input_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def as_sources(inputs: Iterable[Source | str | Path]) -> list[Source]:
     return [s if isinstance(s, Source) else source_for_location(str(s)) for s in inputs]
+
+
+def replay_item(quarantine_id: str, record_key: str, payload: str) -> RawItem:
+    """A quarantined record (one that got past extract) as a RawItem again, to run it once more.
+
+    The kind is recognised from the payload: a JSON object is a dump row, or a
+    feed item when its key is `feed#item`; markup is a page; anything else a
+    seed-format text. The record's sources.toml settings are not kept in
+    quarantine, so it is read as a bare file's record would be.
+    """
+    head = payload.lstrip()[:1]
+    if head == "{":
+        kind = "entry" if "#" in record_key else "record"
+    else:
+        kind = "html" if head == "<" else "txt"
+    return RawItem(kind, record_key, payload, replay_of=quarantine_id)
 
 
 def iter_chunks(

@@ -1,26 +1,55 @@
-"""The Parquet lake: what each run loaded, as files other engines can read.
+"""The Parquet lake: what each batch loaded, as zstd files other engines can read.
 
-Layout under the lake root (any local path; hive partitions by publication date):
-    articles/published_date=YYYY-MM-DD/<run_id>-<batch>-0.parquet
-    mentions/published_date=YYYY-MM-DD/<run_id>-<batch>-0.parquet
-    entities/<run_id>-<batch>-0.parquet
-    quarantine/<run_id>-<batch>-0.parquet
-    events/published_date=YYYY-MM-DD/<run_id>-<batch>-0.parquet  (partitioned by the article's date)
-    event_participants/<run_id>-<batch>-0.parquet
+The lake root is any fsspec URL (a local directory, `file://...`, `s3://...`
+with s3fs installed, `memory://` in tests). Layout, hive-partitioned by
+publication date where a table has one:
+
+    articles/published_date=YYYY-MM-DD/<batch_key>.parquet
+    mentions/published_date=YYYY-MM-DD/<batch_key>.parquet
+    date_mentions/published_date=YYYY-MM-DD/<batch_key>.parquet
+    entities/<batch_key>.parquet
+    quarantine/<batch_key>.parquet
+    events/published_date=YYYY-MM-DD/<batch_key>.parquet   (the article's date)
+    event_participants/<batch_key>.parquet
+    signatures/<batch_key>.parquet   near-duplicate MinHash signatures (article_signatures)
+    batches/<batch_key>.parquet      the manifest: written once the warehouse has committed the batch
+    runs/<run_id>.parquet            the run's `runs` row, written when it ends (or is found interrupted)
+
 Articles without a publication date land in `published_date=__HIVE_DEFAULT_PARTITION__`.
-The articles files keep `raw_text` beside the normalized `text`, so any
-normalization can be audited.
+Every row carries `run_id` and `batch_key` (UTC load time, run id, batch number:
+it sorts in load order). The articles files keep `published_raw` and `raw_text`
+beside the normalized `text`, so any normalization can be audited.
+
+Files appear whole or not at all: each is written under a hidden temporary
+name (readers skip names starting with "."), then moved into place.
+`compact()` merges small files into `compacted-<uuid>.parquet` files.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import posixpath
+import re
+import uuid
+from collections import defaultdict
+from datetime import date
 
+import fsspec
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from warehouse.db import Batch
 
 PARTITION = "published_date"
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+BY_DATE = ds.HivePartitioning(pa.schema([(PARTITION, pa.date32())]), null_fallback=NULL_PARTITION)
+# The tables a batch writes, in the order load_batch takes them; a rebuild replays exactly these.
+BATCH_TABLES = ("articles", "mentions", "entities", "quarantine", "date_mentions", "signatures", "events", "event_participants")
+PARTITIONED = {"articles", "mentions", "date_mentions", "events"}
+# Where a lake table's name (load_batch's argument) differs from its warehouse table's.
+WAREHOUSE_TABLE = {"signatures": "article_signatures"}
 LAKE_ARTICLE_COLUMNS = (
     "article_id",
     "source",
@@ -36,29 +65,58 @@ LAKE_ARTICLE_COLUMNS = (
     "published_raw",
     "raw_text",
 )
+# The manifest: one row per batch the warehouse committed, as in its `batches` table.
+BATCHES_SCHEMA = pa.schema(
+    [
+        ("batch_key", pa.string()),
+        ("run_id", pa.string()),
+        ("batch_no", pa.int32()),
+        ("loaded_at", pa.timestamp("us", tz="UTC")),
+        ("counts", pa.string()),
+    ]
+)
+COMPACTED_PREFIX = "compacted-"
+TARGET_FILE_BYTES = 128 * 1024 * 1024
+BATCH_FILE = re.compile(r"^(?P<key>\d{8}T\d{12}Z-.+-\d{5,})\.parquet$")
 
 
-def _with_run_id(table: pa.Table, run_id: str) -> pa.Table:
-    index = table.schema.get_field_index("run_id")
-    column = pa.array([run_id] * table.num_rows, type=pa.string())
-    if index < 0:
-        return table.append_column("run_id", column)
-    return table.set_column(index, "run_id", column)
+def filesystem(lake_root: str) -> tuple[fsspec.AbstractFileSystem, str]:
+    """The fsspec filesystem of `lake_root` and the root path inside it."""
+    fs, root = fsspec.core.url_to_fs(str(lake_root))
+    return fs, root.rstrip("/") or "/"
 
 
-def _write(table: pa.Table, directory: Path, basename: str, partitioned: bool) -> None:
+def _set_column(table: pa.Table, name: str, value: str) -> pa.Table:
+    column = pa.array([value] * table.num_rows, type=pa.string())
+    index = table.schema.get_field_index(name)
+    return table.append_column(name, column) if index < 0 else table.set_column(index, name, column)
+
+
+def _put(fs: fsspec.AbstractFileSystem, table: pa.Table, path: str) -> None:
+    """Write `table` to `path` atomically: a hidden temporary file, then a move."""
+    directory, name = posixpath.split(path)
+    fs.makedirs(directory, exist_ok=True)
+    temporary = posixpath.join(directory, f".tmp-{uuid.uuid4().hex}-{name}")
+    with fs.open(temporary, "wb") as out:
+        pq.write_table(table, out, compression="zstd")
+    fs.mv(temporary, path)
+
+
+def _partition_dir(value: date | None) -> str:
+    return f"{PARTITION}={NULL_PARTITION if value is None else value.isoformat()}"
+
+
+def _write(fs, root: str, name: str, table: pa.Table, file_name: str) -> None:
     if table.num_rows == 0:
         return
-    ds.write_dataset(
-        table,
-        directory,
-        format="parquet",
-        basename_template=basename + "-{i}.parquet",
-        partitioning=[PARTITION] if partitioned else None,
-        partitioning_flavor="hive" if partitioned else None,
-        existing_data_behavior="overwrite_or_ignore",
-        file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
-    )
+    if name not in PARTITIONED:
+        _put(fs, table, posixpath.join(root, name, file_name))
+        return
+    dates = table.column(PARTITION)
+    rest = table.drop_columns([PARTITION])
+    for value in pc.unique(dates).to_pylist():
+        mask = pc.is_null(dates) if value is None else pc.fill_null(pc.equal(dates, pa.scalar(value, dates.type)), False)
+        _put(fs, rest.filter(mask), posixpath.join(root, name, _partition_dir(value), file_name))
 
 
 def _article_dates(rows: pa.Table, articles: pa.Table) -> pa.Array:
@@ -68,27 +126,156 @@ def _article_dates(rows: pa.Table, articles: pa.Table) -> pa.Array:
 
 
 def write_batch(
-    lake_root: str | Path,
-    run_id: str,
-    batch_no: int,
+    lake_root: str,
+    batch: Batch,
     *,
     articles: pa.Table,
     mentions: pa.Table,
     entities: pa.Table,
     quarantine: pa.Table,
+    date_mentions: pa.Table | None = None,
+    signatures: pa.Table | None = None,
     events: pa.Table | None = None,
     event_participants: pa.Table | None = None,
 ) -> None:
-    """Write one loaded batch; mentions and events get their article's publication date as partition."""
-    root = Path(lake_root)
-    basename = f"{run_id}-{batch_no:05d}"
-    lake_articles = _with_run_id(articles.select(list(LAKE_ARTICLE_COLUMNS)), run_id)
-    lake_mentions = _with_run_id(mentions, run_id).append_column(PARTITION, _article_dates(mentions, articles))
-    _write(lake_articles, root / "articles", basename, partitioned=True)
-    _write(lake_mentions, root / "mentions", basename, partitioned=True)
-    _write(_with_run_id(entities, run_id), root / "entities", basename, partitioned=False)
-    _write(_with_run_id(quarantine, run_id), root / "quarantine", basename, partitioned=False)
+    """Write one batch's rows (before the warehouse commits it), exactly as load_batch gets them.
+
+    Mentions, date mentions and events get their article's date as partition.
+    """
+    fs, root = filesystem(lake_root)
+    lake_articles = articles.select(list(LAKE_ARTICLE_COLUMNS))
+    lake_mentions = mentions.append_column(PARTITION, _article_dates(mentions, articles))
+    tables = {"articles": lake_articles, "mentions": lake_mentions, "entities": entities, "quarantine": batch.stamp(quarantine)}
+    if date_mentions is not None:
+        tables["date_mentions"] = date_mentions.append_column(PARTITION, _article_dates(date_mentions, articles))
+    if signatures is not None:
+        tables["signatures"] = signatures
     if events is not None:
-        lake_events = _with_run_id(events, run_id).append_column(PARTITION, _article_dates(events, articles))
-        _write(lake_events, root / "events", basename, partitioned=True)
-        _write(_with_run_id(event_participants, run_id), root / "event_participants", basename, partitioned=False)
+        tables["events"] = events.append_column(PARTITION, _article_dates(events, articles))
+        tables["event_participants"] = event_participants
+    for name, table in tables.items():
+        stamped = _set_column(_set_column(table, "run_id", batch.run_id), "batch_key", batch.key)
+        _write(fs, root, name, stamped, f"{batch.key}.parquet")
+
+
+def write_manifest(lake_root: str, batch: Batch) -> None:
+    """Record in the lake that the warehouse committed `batch` (its `batches` row)."""
+    fs, root = filesystem(lake_root)
+    row = batch.row()
+    table = pa.Table.from_pylist([row], schema=BATCHES_SCHEMA)
+    _put(fs, table, posixpath.join(root, "batches", f"{row['batch_key']}.parquet"))
+
+
+def write_run(lake_root: str, run: pa.Table) -> None:
+    """Store a run's `runs` row (one-row table), replacing the previous version."""
+    fs, root = filesystem(lake_root)
+    (run_id,) = run.column("run_id").to_pylist()
+    _put(fs, run, posixpath.join(root, "runs", f"{run_id}.parquet"))
+
+
+def read_table(lake_root: str, name: str) -> pa.Table | None:
+    """Every row the lake holds for table `name` (None when it has no files).
+
+    Files written twice (a compaction interrupted before removing its inputs) are
+    read once: identical rows are dropped.
+    """
+    fs, root = filesystem(lake_root)
+    directory = posixpath.join(root, name)
+    if not fs.exists(directory):
+        return None
+    dataset = ds.dataset(
+        directory,
+        filesystem=pafs.PyFileSystem(pafs.FSSpecHandler(fs)),
+        format="parquet",
+        partitioning=BY_DATE if name in PARTITIONED else None,
+        exclude_invalid_files=False,
+    )
+    return _distinct(dataset.to_table())
+
+
+def _distinct(table: pa.Table) -> pa.Table:
+    """`table` without repeated rows (tables with list columns, e.g. signatures, are returned as they are)."""
+    if table.num_rows == 0 or any(pa.types.is_nested(field.type) for field in table.schema):
+        return table
+    return table.group_by(table.column_names, use_threads=False).aggregate([])
+
+
+def _parquet_files(fs, root: str) -> list[str]:
+    if not fs.exists(root):
+        return []
+    return sorted(path for path in fs.find(root) if path.endswith(".parquet") or posixpath.basename(path).startswith(".tmp-"))
+
+
+def remove_uncommitted(lake_root: str, committed: set[str]) -> list[str]:
+    """Delete batch files whose batch the warehouse never committed, and temporary leftovers.
+
+    A run killed between writing the lake and committing to DuckDB leaves such
+    files; the next run loads those articles again. Call under the writer lock.
+    """
+    fs, root = filesystem(lake_root)
+    removed = []
+    for name in (*BATCH_TABLES, "batches"):
+        for path in _parquet_files(fs, posixpath.join(root, name)):
+            file_name = posixpath.basename(path)
+            match = BATCH_FILE.match(file_name)
+            if file_name.startswith(".tmp-") or (match and match["key"] not in committed):
+                fs.rm(path)
+                removed.append(path)
+    for path in _parquet_files(fs, posixpath.join(root, "runs")):
+        if posixpath.basename(path).startswith(".tmp-"):
+            fs.rm(path)
+            removed.append(path)
+    return removed
+
+
+def manifest_keys(lake_root: str) -> set[str]:
+    """Batch keys the lake's manifest records (compacted manifests are read)."""
+    manifest = read_table(lake_root, "batches")
+    return set() if manifest is None else set(manifest.column("batch_key").to_pylist())
+
+
+def compact(lake_root: str, target_bytes: int = TARGET_FILE_BYTES) -> dict[str, int]:
+    """Merge the small files of each directory into files of up to about `target_bytes`.
+
+    Only batches listed in the manifest are merged. Rows are kept as they are
+    (sorted by batch). Call under the writer lock. Returns {"files_before": n,
+    "files_after": m}, counting the files considered.
+    """
+    fs, root = filesystem(lake_root)
+    committed = manifest_keys(lake_root)
+    by_directory: dict[str, list[str]] = defaultdict(list)
+    for name in (*BATCH_TABLES, "batches", "runs"):
+        for path in _parquet_files(fs, posixpath.join(root, name)):
+            file_name = posixpath.basename(path)
+            match = BATCH_FILE.match(file_name)
+            # Files of a batch the manifest does not list yet stay apart, so reconcile can still remove them.
+            if file_name.startswith(".tmp-") or (match and match["key"] not in committed):
+                continue
+            by_directory[posixpath.dirname(path)].append(path)
+    before = sum(len(paths) for paths in by_directory.values())
+    after = 0
+    for directory, paths in sorted(by_directory.items()):
+        groups: list[list[str]] = [[]]
+        size = 0
+        for path in paths:
+            file_size = fs.size(path)
+            if groups[-1] and size + file_size > target_bytes:
+                groups.append([])
+                size = 0
+            groups[-1].append(path)
+            size += file_size
+        for group in groups:
+            after += 1
+            if len(group) < 2:
+                continue
+            parts = []
+            for path in group:
+                with fs.open(path, "rb") as f:
+                    parts.append(pq.read_table(f))
+            table = _distinct(pa.concat_tables(parts, promote_options="permissive"))
+            if "batch_key" in table.column_names:
+                table = table.sort_by("batch_key")
+            _put(fs, table, posixpath.join(directory, f"{COMPACTED_PREFIX}{uuid.uuid4().hex}.parquet"))
+            for path in group:  # the merged file is in place: the originals can go
+                fs.rm(path)
+    return {"files_before": before, "files_after": after}

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from warehouse.db import connect
+from warehouse.db import connect, sql
 
 # Statement kinds that cannot change the warehouse (DESCRIBE, SHOW and SUMMARIZE parse as SELECT).
 READ_ONLY_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
@@ -35,5 +35,27 @@ def run_query(db_path: str | Path, query: str) -> pa.Table:
     con = connect(db_path, read_only=True)
     try:
         return con.sql(query).to_arrow_table()
+    finally:
+        con.close()
+
+
+def read_named(db_path: str | Path, queries: dict[str, dict], optional: frozenset[str] = frozenset()) -> dict[str, pa.Table | None]:
+    """Run the named `warehouse/sql/` queries {name: params} on one read-only connection.
+
+    An `optional` query over a table the warehouse does not have (yet), or
+    whose columns differ, gives None: a reader shows what exists (e.g. events
+    only once the events stage is there).
+    """
+    con = connect(db_path, read_only=True)
+    try:
+        results = {}
+        for name, params in queries.items():
+            try:
+                results[name] = con.sql(sql(name), params=params).to_arrow_table()
+            except (duckdb.CatalogException, duckdb.BinderException):
+                if name not in optional:
+                    raise
+                results[name] = None
+        return results
     finally:
         con.close()

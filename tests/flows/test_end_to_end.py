@@ -1,6 +1,7 @@
 """The golden end-to-end run: the whole flow over the bundled examples, twice."""
 
 import json
+from datetime import date
 
 import duckdb
 import pytest
@@ -10,7 +11,7 @@ from transforms.entities import entity_id
 pytestmark = pytest.mark.e2e
 
 SEED_START = "Посланники президента США Стив Уиткофф"
-TABLES = ("articles", "mentions", "entities", "quarantine", "events", "event_participants")
+TABLES = ("articles", "mentions", "entities", "quarantine", "date_mentions", "article_signatures", "events", "event_participants")
 
 
 def run_flow(inputs, tmp_path, batch_size=4, **options):
@@ -59,13 +60,17 @@ def examples_run(prefect_server, tmp_path_factory):
 
 def test_counts_add_up(examples_run):
     first = examples_run["first"]
-    assert (first["n_read"], first["n_loaded"], first["n_duplicates"], first["n_quarantined"]) == (9, 7, 1, 1)
+    assert (first["n_read"], first["n_loaded"], first["n_duplicates"], first["n_quarantined"]) == (11, 9, 1, 1)
     assert first["n_mentions"] > 50 and first["n_entities"] > 20
+    assert (first["n_near_duplicates"], first["n_no_date"]) == (1, 0)
+    assert first["languages"] == {"ru": 8, "uk": 1}
+    assert first["n_date_mentions"] == 9  # 4 in the seed, 1 in 001, 2 each in 004 and its repost 010
     rows = query(examples_run["db"], "SELECT status, n_read, n_loaded, n_duplicates, n_quarantined, n_mentions FROM runs ORDER BY started_at")
     for status, n_read, n_loaded, n_duplicates, n_quarantined, _ in rows:
         assert status == "completed"
         assert n_read == n_loaded + n_duplicates + n_quarantined
-    assert rows[0][1:] == (9, 7, 1, 1, first["n_mentions"])
+    assert rows[0][1:] == (11, 9, 1, 1, first["n_mentions"])
+    assert query(examples_run["db"], "SELECT languages::VARCHAR FROM runs ORDER BY started_at LIMIT 1") == [('{"ru": 8, "uk": 1}',)]
 
 
 def test_seed_people_and_places(examples_run):
@@ -117,7 +122,7 @@ def test_broken_header_is_quarantined_naming_the_file(examples_run):
 def test_second_run_reads_nothing_new_and_full_changes_nothing(examples_run):
     second, full = examples_run["second"], examples_run["full"]
     assert (second["n_read"], second["n_loaded"], second["n_duplicates"], second["n_quarantined"]) == (0, 0, 0, 0)
-    assert (full["n_read"], full["n_loaded"], full["n_duplicates"], full["n_quarantined"]) == (9, 0, 8, 1)
+    assert (full["n_read"], full["n_loaded"], full["n_duplicates"], full["n_quarantined"]) == (11, 0, 10, 1)
     assert snapshot(examples_run["db"]) == examples_run["after_first"]
 
 
@@ -126,7 +131,60 @@ def test_lake_holds_the_loaded_articles(examples_run):
     partitions = sorted(p.name for p in (lake / "articles").iterdir())
     assert "published_date=2026-01-14" in partitions
     count = query(examples_run["db"], "SELECT count(*) FROM read_parquet($p, hive_partitioning = true)", {"p": str(lake / "articles" / "*" / "*.parquet")})
-    assert count == [(7,)]
+    assert count == [(9,)]
+
+
+def test_seed_dates_resolve_against_the_publication_date(examples_run):
+    db = examples_run["db"]
+    (seed_id,) = query(db, "SELECT article_id FROM articles WHERE starts_with(text, $s)", {"s": SEED_START})[0]
+    found = set(query(db, "SELECT text, value::VARCHAR, precision FROM date_mentions WHERE article_id = $a", {"a": seed_id}))
+    assert {("6 января", "2026-01-06", "day"), ("в декабре", "2025-12-01", "month"), ("в прошлом году", "2025-01-01", "year")} <= found
+    bad = query(
+        db,
+        "SELECT d.text FROM date_mentions d JOIN articles a USING (article_id) "
+        "WHERE substring(a.text, d.start + 1, d.stop - d.start) <> d.text",
+    )
+    assert bad == []
+
+
+def test_ukrainian_article_is_loaded_untagged(examples_run):
+    db = examples_run["db"]
+    rows = query(db, "SELECT article_id, language FROM articles WHERE starts_with(text, 'Київська міська рада')")
+    assert [language for _, language in rows] == ["uk"]
+    (article_id, _) = rows[0]
+    assert query(db, "SELECT count(*) FROM mentions WHERE article_id = $a", {"a": article_id}) == [(0,)]
+    assert query(db, "SELECT count(*) FROM date_mentions WHERE article_id = $a", {"a": article_id}) == [(0,)]
+
+
+def test_repost_is_marked_as_a_near_duplicate_and_counted_once(examples_run):
+    db = examples_run["db"]
+    rows = query(
+        db,
+        "SELECT a.duplicate_of = k.article_id FROM articles a, articles k "
+        "WHERE a.text LIKE '%ценах на бензин.' AND k.text LIKE '%проведет в феврале.'",
+    )
+    assert rows == [(True,)]
+    assert query(db, "SELECT count(*) FROM stories WHERE text LIKE 'Банк России на заседании%'") == [(1,)]
+
+
+def test_near_copy_in_a_later_run_is_marked(prefect_server, tmp_path):
+    text = (
+        "Городской совет утвердил план строительства новой линии трамвая от вокзала до университета. "
+        "Работы начнутся весной и займут около двух лет, сообщили в мэрии. Стоимость проекта оценивают "
+        "в двенадцать миллиардов рублей, часть денег выделит областной бюджет."
+    )
+    day_one, day_two = tmp_path / "day1.jsonl", tmp_path / "day2.jsonl"
+    original = {"id": "1", "source": "a", "url": "https://a.test/1", "title": "Трамвай", "published": "2026-01-13T09:00:00+03:00", "text": text}
+    copy = {"id": "9", "source": "b", "url": "https://b.test/9", "title": "Новый трамвай", "published": "14 января 2026, 10:15",
+            "text": text.replace("сообщили в мэрии", "сообщила пресс-служба мэрии") + " Подписывайтесь на наш канал."}
+    day_one.write_text(json.dumps(original, ensure_ascii=False), encoding="utf-8")
+    day_two.write_text(json.dumps(copy, ensure_ascii=False), encoding="utf-8")
+    run_flow([day_one], tmp_path)
+    second = run_flow([day_two], tmp_path)
+    assert (second["n_loaded"], second["n_near_duplicates"]) == (1, 1)
+    rows = query(tmp_path / "w.duckdb", "SELECT url, duplicate_of, published_at::VARCHAR FROM articles ORDER BY url")
+    kept_id = query(tmp_path / "w.duckdb", "SELECT article_id FROM articles WHERE url = 'https://a.test/1'")[0][0]
+    assert rows == [("https://a.test/1", None, "2026-01-13 06:00:00+00"), ("https://b.test/9", kept_id, "2026-01-14 10:15:00+00")]
 
 
 def test_changed_article_replaces_its_row_and_mentions(prefect_server, tmp_path):
@@ -181,7 +239,9 @@ def test_seed_events(examples_run):
         {"a": seed},
     )
     assert ("040", "встречи", "Джаред Кушнер, Стив Уиткофф", "Владимир Путин", "Москва", "planned", None) in rows
-    assert ("040", "встретились", None, None, "Париж", "occurred", None) in rows  # event_date waits for issue 4
+    # dates come from date_mentions (issue 4): the Paris meeting of 6 January, the December visit
+    assert ("040", "встретились", None, None, "Париж", "occurred", date(2026, 1, 6)) in rows
+    assert ("042", "посещали", "Джаред Кушнер, Стив Уиткофф", None, "Москва", "occurred", date(2025, 12, 1)) in rows
     assert ("057", "подписали", "Владимир Зеленский, Кир Стармер, Эмманюэль Макрон", None, None, "occurred", None) in rows
     assert any(r[1] == "встреча" and r[5] == "negated" for r in rows)
     assert any(r[0].startswith("14") and r[1] == "протесты" for r in rows)
@@ -210,7 +270,7 @@ def test_named_sources_incrementally_and_a_failed_run_keeps_the_state(prefect_se
     assert query(db, "SELECT count(*) FROM source_state") == [(0,)]
 
     first = run_flow([], tmp_path, sources_file=sources)
-    assert (first["n_read"], first["n_loaded"], first["n_duplicates"], first["n_quarantined"]) == (14, 11, 1, 2)
+    assert (first["n_read"], first["n_loaded"], first["n_duplicates"], first["n_quarantined"]) == (16, 13, 1, 2)
     assert first["n_quarantined_extract"] == 1
     assert query(db, "SELECT record_key, reason FROM quarantine WHERE stage = 'extract'") == [
         (str(tmp_path / "examples" / "sources" / "wire.csv") + ":4", str(tmp_path / "examples" / "sources" / "wire.csv") + ":4: the record has no 'body'")

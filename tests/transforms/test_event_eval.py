@@ -53,3 +53,13 @@ def test_meeting_facts_keep_participant_spans():
         {"type": "Time", "values": [{"start": 9, "stop": 12}]},
     ]}, {"type": "Deal", "slots": []}]}  # fmt: skip
     assert meeting_facts(doc) == [[[(0, 5)]]]
+
+
+def test_run_tagger_dates_events_against_the_publication_date():
+    from transforms.event_eval import run_tagger
+    from transforms.events import load_event_tagger
+
+    text = "6 января министры встретились в Париже."
+    tagged = run_tagger({"a": text}, load_event_tagger(), {"a": "2026-01-14"})
+    dates = {event["event_date"] for event in tagged["events"].to_pylist()}
+    assert date(2026, 1, 6) in dates

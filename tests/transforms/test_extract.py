@@ -112,3 +112,15 @@ def test_chunks_have_batch_size_items(tmp_path):
 def test_empty_chunk_gives_empty_tables_with_schema():
     raw, rejected = parse_items([])
     assert raw.schema == RAW_SCHEMA and raw.num_rows == 0 and rejected.num_rows == 0
+
+
+def test_replay_item_recognises_the_record_kind():
+    from transforms.extract import parse_items, replay_item
+
+    record = replay_item("q1", "d.jsonl:3", '{"text": "Текст", "published": "2026-01-01"}')
+    entry = replay_item("q2", "feed.rss#item-1", '{"content": "Текст", "summary": null, "title": "T", "published": null, "link": null}')
+    seed = replay_item("q3", "a.txt", " date 2026-01-14 Текст.")
+    assert [(i.kind, i.replay_of) for i in (record, entry, seed)] == [("record", "q1"), ("entry", "q2"), ("txt", "q3")]
+    raw, rejected = parse_items([record, entry, seed])
+    assert rejected.num_rows == 0
+    assert raw.column("record_key").to_pylist() == ["d.jsonl:3", "feed.rss#item-1", "a.txt"]

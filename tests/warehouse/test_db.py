@@ -1,9 +1,11 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pytest
 
+from transforms.dates import DATE_MENTIONS_SCHEMA
 from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+from transforms.neardup import SIGNATURES_SCHEMA
 from transforms.normalize import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_row, quarantine_table
 from warehouse import db
@@ -27,10 +29,10 @@ def mention(article_id="a1", start=0, stop=5, text="Путин"):
     return {"article_id": article_id, "start": start, "stop": stop, "sentence": 0, "type": "PER", "text": text, "normal": text, "entity_id": "e1"}
 
 
-def load(con, run_id, articles, mentions, quarantine=()):
+def load(con, run_id, articles, mentions, quarantine=(), batch_no=1):
     db.load_batch(
         con,
-        run_id,
+        db.Batch.now(run_id, batch_no, {"n_read": len(articles)}),
         articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA),
         mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA),
         entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA),
@@ -50,7 +52,7 @@ def test_migrations_are_recorded_and_applied_once(con):
     assert names == [name for name, _ in db.migrations()]
     assert db.migrate(con) == []
     tables = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert {"articles", "mentions", "entities", "quarantine", "runs"} <= tables
+    assert {"articles", "mentions", "entities", "quarantine", "runs", "date_mentions", "article_signatures"} <= tables
 
 
 def test_changed_article_replaces_row_and_mentions(con):
@@ -104,6 +106,56 @@ def test_read_only_query(con, tmp_path):
     assert result.to_pylist() == [{"article_id": "a1", "published_at": datetime(2026, 1, 14, 10, tzinfo=UTC)}]
 
 
+def date_mention(article_id="a1", start=0, stop=8, text="6 января", value=date(2026, 1, 6)):
+    return {"article_id": article_id, "start": start, "stop": stop, "text": text, "value": value, "precision": "day"}
+
+
+def signature_row(article_id="a1", values=(1, 2, 3)):
+    return {"article_id": article_id, "signature": list(values)}
+
+
+def test_changed_article_replaces_its_date_mentions_and_signature(con):
+    def load_with(text, content_hash, dates, values, run_id):
+        db.load_batch(
+            con,
+            db.Batch.now(run_id, 1, {}),
+            articles=pa.Table.from_pylist([article(text=text, content_hash=content_hash)], schema=ARTICLE_BATCH_SCHEMA),
+            mentions=MENTIONS_SCHEMA.empty_table(),
+            entities=ENTITIES_SCHEMA.empty_table(),
+            quarantine=quarantine_table([]),
+            # rows of an article the batch does not load are not stored
+            date_mentions=pa.Table.from_pylist(dates + [date_mention(article_id="gone")], schema=DATE_MENTIONS_SCHEMA),
+            signatures=pa.Table.from_pylist([signature_row(values=values), signature_row("gone")], schema=SIGNATURES_SCHEMA),
+        )
+
+    load_with("6 января и 7 января.", "h1", [date_mention(), date_mention(start=11, stop=19, text="7 января", value=date(2026, 1, 7))], (1, 2, 3), "r1")
+    load_with("8 января.", "h2", [date_mention(text="8 января", value=date(2026, 1, 8))], (4, 5, 6), "r2")
+    assert con.execute("SELECT article_id, text, value, precision, run_id FROM date_mentions").fetchall() == [
+        ("a1", "8 января", date(2026, 1, 8), "day", "r2")
+    ]
+    assert db.stored_signatures(con).to_pylist() == [{"article_id": "a1", "signature": [4, 5, 6], "duplicate_of": None}]
+
+
+def test_stories_view_counts_a_story_once(con):
+    copy = {**article(article_id="a2", content_hash="h2"), "duplicate_of": "a1"}
+    db.load_batch(
+        con,
+        db.Batch.now("r1", 1, {}),
+        articles=pa.Table.from_pylist([article(), copy], schema=ARTICLE_BATCH_SCHEMA),
+        mentions=MENTIONS_SCHEMA.empty_table(),
+        entities=ENTITIES_SCHEMA.empty_table(),
+        quarantine=quarantine_table([]),
+    )
+    assert con.execute("SELECT article_id FROM stories").fetchall() == [("a1",)]
+
+
+def test_runs_row_records_languages_and_new_counts(con):
+    db.start_run(con, "r1", "news_etl", {}, "0.1.0")
+    db.finish_run(con, "r1", "completed", {"n_read": 3, "n_no_date": 1, "n_near_duplicates": 1}, languages={"uk": 1, "ru": 2})
+    row = con.execute("SELECT n_no_date, n_near_duplicates, n_date_mentions, languages::VARCHAR FROM runs").fetchone()
+    assert row == (1, 1, 0, '{"ru": 2, "uk": 1}')
+
+
 def test_events_load_and_are_replaced_with_their_article(con):
     from transforms.events import EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA
 
@@ -115,7 +167,7 @@ def test_events_load_and_are_replaced_with_their_article(con):
     participant = {"event_id": "ev1", "article_id": "a1", "entity_id": "e1", "role": "actor"}
     db.load_batch(
         con,
-        "r1",
+        db.Batch.now("r1", 1, {"n_read": 1}),
         articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA),
         mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA),
         entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA),
@@ -142,3 +194,47 @@ def test_source_state_round_trip_last_entry_wins():
         {**entry, "key": "https://x.example/rss", "etag": '"v1"', "last_modified": "Wed, 14 Jan 2026 08:00:00 GMT"},
     ]
     assert con.execute("SELECT run_id FROM source_state ORDER BY key").fetchall() == [("r1",), ("r2",)]
+
+
+def test_replayed_records_that_pass_leave_quarantine_and_failing_ones_stay(con):
+    fixed = quarantine_row("normalize", "test", "a.jsonl:1", "a.jsonl:1: bad date", "{raw 1}")
+    still_bad = quarantine_row("normalize", "test", "a.jsonl:2", "a.jsonl:2: bad date", "{raw 2}")
+    untouched = quarantine_row("extract", "test", "b.txt", "b.txt: no header", "raw b")
+    load(con, "r1", [], [], [fixed, still_bad, untouched])
+    db.load_batch(
+        con,
+        db.Batch.now("r2", 1, {}),
+        articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA),
+        mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA),
+        entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA),
+        quarantine=quarantine_table([still_bad]),
+        replayed_quarantine_ids=[fixed["quarantine_id"], still_bad["quarantine_id"]],
+    )
+    left = {row[0] for row in con.execute("SELECT record_key FROM quarantine").fetchall()}
+    assert left == {"a.jsonl:2", "b.txt"}
+    assert con.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+
+
+def test_replayable_quarantine_leaves_out_extract_failures_and_child_table_rows(con):
+    rows = [
+        quarantine_row("normalize", "test", "a.jsonl:1", "bad date", "{raw 1}"),
+        quarantine_row("validate", "test", "a.jsonl:2", "articles a.jsonl:2: failed ...", "{raw 2}"),
+        quarantine_row("validate", "mentions", "a1/0/5", "mentions a1/0/5: failed ...", "{}"),
+        quarantine_row("extract", "test", "c.jsonl", "c.jsonl: cannot decode: ...", "\\xff"),
+    ]
+    load(con, "r1", [], [], rows)
+    everything = db.replayable_quarantine(con, None, ["mentions", "entities"])
+    assert sorted(r["record_key"] for r in everything) == ["a.jsonl:1", "a.jsonl:2"]
+    (validate_only,) = db.replayable_quarantine(con, "validate", ["mentions", "entities"])
+    assert validate_only["payload"] == "{raw 2}" and validate_only["stage"] == "validate"
+
+
+def test_reloading_an_article_clears_its_old_quarantined_mentions(con):
+    old_mention = quarantine_row("validate", "mentions", "a1/0/9", "mentions a1/0/9: failed ...", '{"article_id": "a1", "start": 0}')
+    other_article = quarantine_row("validate", "mentions", "a2/0/5", "mentions a2/0/5: failed ...", '{"article_id": "a2", "start": 0}')
+    raw_record = quarantine_row("validate", "test", "d.jsonl:1", "articles d.jsonl:1: failed ...", '{"id": "1", "text": "x"}')
+    seed = quarantine_row("normalize", "files", "b.txt", "b.txt: bad date", " date 2026-02-30 Текст")
+    load(con, "r1", [], [], [old_mention, other_article, raw_record, seed])
+    load(con, "r2", [article(text="Путин в Москве!", content_hash="h2")], [mention()])
+    left = sorted(row[0] for row in con.execute("SELECT record_key FROM quarantine").fetchall())
+    assert left == ["a2/0/5", "b.txt", "d.jsonl:1"]

@@ -1,5 +1,6 @@
 """Entities across the corpus: composed articles tagged for real, loaded, then linked in the warehouse."""
 
+import itertools
 from datetime import date
 
 import pyarrow as pa
@@ -38,12 +39,15 @@ def articles_table(names, published=date(2026, 1, 14)):
     return pa.Table.from_pylist(rows, schema=ARTICLE_BATCH_SCHEMA)
 
 
+BATCH_NUMBERS = itertools.count(1)
+
+
 def load_tagged(con, models, run_id, names):
     articles = articles_table(names)
     mentions, entities, rejected, tagged = tag_entities(articles, models)
     assert rejected.num_rows == 0
     db.load_batch(
-        con, run_id, articles=tagged, mentions=mentions, entities=entities_of(mentions, entities), quarantine=quarantine_table([])
+        con, db.Batch.now(run_id, next(BATCH_NUMBERS), {}), articles=tagged, mentions=mentions, entities=entities_of(mentions, entities), quarantine=quarantine_table([])
     )
 
 

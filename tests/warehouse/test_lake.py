@@ -6,6 +6,7 @@ import pyarrow.dataset as ds
 from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.normalize import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_table
+from warehouse.db import Batch
 from warehouse.lake import write_batch
 
 
@@ -26,9 +27,12 @@ def test_lake_is_hive_partitioned_by_publication_date(tmp_path):
         schema=MENTIONS_SCHEMA,
     )
     entities = pa.Table.from_pylist([{"entity_id": "e", "type": "LOC", "name": "Москва"}], schema=ENTITIES_SCHEMA)
-    write_batch(tmp_path, "run1", 1, articles=articles, mentions=mentions, entities=entities, quarantine=quarantine_table([]))
+    batch = Batch(run_id="run1", batch_no=1, loaded_at=datetime(2026, 1, 15, 8, 30, tzinfo=UTC))
+    write_batch(str(tmp_path), batch, articles=articles, mentions=mentions, entities=entities, quarantine=quarantine_table([]))
 
-    assert (tmp_path / "articles" / "published_date=2026-01-14" / "run1-00001-0.parquet").exists()
+    assert batch.key == "20260115T083000000000Z-run1-00001"
+    assert (tmp_path / "articles" / "published_date=2026-01-14" / f"{batch.key}.parquet").exists()
+    assert (tmp_path / "articles" / "published_date=__HIVE_DEFAULT_PARTITION__" / f"{batch.key}.parquet").exists()
     lake_articles = ds.dataset(tmp_path / "articles", partitioning=BY_DATE).to_table().to_pylist()
     assert {(r["article_id"], r["run_id"], r["raw_text"]) for r in lake_articles} == {("a1", "run1", "Путин."), ("a2", "run1", "Москва.")}
     lake_mentions = ds.dataset(tmp_path / "mentions", partitioning=BY_DATE).to_table()

@@ -81,6 +81,7 @@ class RawItem:
     url: str | None = None  # the page's address, for "html"
     # state to save only if this item gets through extract (feeds that follow links; see ReadContext.settle)
     deferred: tuple[StateEntry, ...] = ()
+    replay_of: str | None = None  # the quarantine_id of a record run again by `newsetl quarantine replay`
 
 
 @dataclass

@@ -1,0 +1,154 @@
+from datetime import date
+
+import pyarrow as pa
+import pytest
+
+from transforms.dates import DATE_MENTIONS_SCHEMA, PRECISIONS, find_dates, load_parser, tag_dates
+
+PUBLISHED = date(2026, 1, 14)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def parser(models):
+    return load_parser(models.morph_vocab)
+
+
+# (sentence, the expression as found, value, precision), resolved against PUBLISHED
+GOLDEN = [
+    ("Встреча прошла 6 января в Париже.", "6 января", date(2026, 1, 6), "day"),
+    ("Уиткофф встречался с Путиным в декабре.", "в декабре", date(2025, 12, 1), "month"),
+    ("В прошлом году экономика выросла.", "В прошлом году", date(2025, 1, 1), "year"),
+    ("Переговоры назначены на 20 января.", "на 20 января", date(2026, 1, 20), "day"),
+    ("Это случилось 25 декабря.", "25 декабря", date(2025, 12, 25), "day"),
+    ("Сделку закрыли 3 марта.", "3 марта", date(2025, 3, 3), "day"),
+    ("Он приехал 1 сентября 2024 года.", "1 сентября 2024 года", date(2024, 9, 1), "day"),
+    ("Документ датирован 01.09.2024.", "01.09.2024", date(2024, 9, 1), "day"),
+    ("Письмо от 5.1.2026 г. опубликовано.", "от 5.1.2026 г.", date(2026, 1, 5), "day"),
+    ("Закон вступил в силу 9 мая 1995 г.", "9 мая 1995 г.", date(1995, 5, 9), "day"),
+    ("Вклады росли в 2025 году.", "в 2025 году", date(2025, 1, 1), "year"),
+    ("План на 2027 год утвержден.", "на 2027 год", date(2027, 1, 1), "year"),
+    ("Итоги 2024 г. подведены.", "2024 г.", date(2024, 1, 1), "year"),
+    ("Выборы пройдут в сентябре 2026 года.", "в сентябре 2026 года", date(2026, 9, 1), "month"),
+    ("Цены выросли в ноябре 2025 г.", "в ноябре 2025 г.", date(2025, 11, 1), "month"),
+    ("Отчет выйдет в январе.", "в январе", date(2026, 1, 1), "month"),
+    ("Мост закроют к маю.", "к маю", date(2025, 5, 1), "month"),
+    ("Строительство начнут в мае.", "в мае", date(2025, 5, 1), "month"),
+    ("С октября цены не менялись.", "С октября", date(2025, 10, 1), "month"),
+    ("В этом году бюджет сбалансирован.", "В этом году", date(2026, 1, 1), "year"),
+    ("В следующем году ставка снизится.", "В следующем году", date(2027, 1, 1), "year"),
+    ("В позапрошлом году был рекорд.", "В позапрошлом году", date(2024, 1, 1), "year"),
+    ("Данные прошлого года пересмотрены.", "прошлого года", date(2025, 1, 1), "year"),
+    ("В минувшем году открыли школу.", "В минувшем году", date(2025, 1, 1), "year"),
+    ("В этом месяце пройдут торги.", "В этом месяце", date(2026, 1, 1), "month"),
+    ("В прошлом месяце цены упали.", "В прошлом месяце", date(2025, 12, 1), "month"),
+    ("В следующем месяце откроют станцию.", "В следующем месяце", date(2026, 2, 1), "month"),
+    ("На прошлой неделе министр ушел в отставку.", "На прошлой неделе", date(2026, 1, 5), "week"),
+    ("На этой неделе пройдут переговоры.", "На этой неделе", date(2026, 1, 12), "week"),
+    ("На следующей неделе ждут решения.", "На следующей неделе", date(2026, 1, 19), "week"),
+    ("Об этом вчера сообщил Кремль.", "вчера", date(2026, 1, 13), "day"),
+    ("Позавчера в городе выпал снег.", "Позавчера", date(2026, 1, 12), "day"),
+    ("Сегодня совет директоров собрался снова.", "Сегодня", date(2026, 1, 14), "day"),
+    ("Завтра ожидается потепление.", "Завтра", date(2026, 1, 15), "day"),
+    ("В понедельник президент провел совещание.", "В понедельник", date(2026, 1, 12), "day"),
+    ("Во вторник министр выступил в Думе.", "Во вторник", date(2026, 1, 13), "day"),
+    ("В среду прошли консультации.", "В среду", date(2026, 1, 7), "day"),  # the last Wednesday before publication
+    ("В пятницу суд вынес решение.", "В пятницу", date(2026, 1, 9), "day"),
+    ("В воскресенье прошли выборы.", "В воскресенье", date(2026, 1, 11), "day"),
+    ("Весной 2025 года начались работы.", "Весной 2025 года", date(2025, 3, 1), "season"),
+    ("Летом 2024 года было жарко.", "Летом 2024 года", date(2024, 6, 1), "season"),
+    ("Прошлой осенью урожай был хорошим.", "Прошлой осенью", date(2025, 9, 1), "season"),
+    ("Этой зимой снега много.", "Этой зимой", date(2025, 12, 1), "season"),
+    ("Лыжный сезон 2026 г. открыт.", "2026 г.", date(2026, 1, 1), "year"),
+    ("Накануне министр подписал приказ.", "Накануне", date(2026, 1, 13), "day"),
+    ("Год назад завод закрыли.", "Год назад", date(2025, 1, 1), "year"),
+    ("Неделю назад прошли торги.", "Неделю назад", date(2026, 1, 5), "week"),
+    ("Компания работает с 2013 года.", "с 2013 года", date(2013, 1, 1), "year"),
+    ("Цены выросли в начале 2017 года.", "в начале 2017 года", date(2017, 1, 1), "year"),
+    ("Решение примут в конце марта 2026 года.", "в конце марта 2026 года", date(2026, 3, 1), "month"),
+    ("Мост строили до 1995 г.", "до 1995 г.", date(1995, 1, 1), "year"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "surface", "value", "precision"), GOLDEN, ids=[g[1] for g in GOLDEN])
+def test_golden_expressions(parser, sentence, surface, value, precision):
+    mentions, errors = find_dates(sentence, PUBLISHED, parser)
+    assert errors == []
+    assert [(m.text, m.value, m.precision) for m in mentions] == [(surface, value, precision)]
+    (mention,) = mentions
+    assert sentence[mention.start : mention.stop] == surface
+    assert precision in PRECISIONS
+
+
+def test_golden_table_is_large_enough():
+    assert len(GOLDEN) >= 40
+
+
+def test_a_range_gives_two_rows_with_one_span(parser):
+    text = "Форум пройдет 15–16 марта в Казани."
+    mentions, _ = find_dates(text, PUBLISHED, parser)
+    assert [(m.text, m.value, m.precision) for m in mentions] == [
+        ("15–16 марта", date(2025, 3, 15), "day"),
+        ("15–16 марта", date(2025, 3, 16), "day"),
+    ]
+
+
+def test_expressions_that_need_the_publication_date_are_left_out_without_it(parser):
+    mentions, _ = find_dates("Вчера, 6 января и 1 сентября 2024 года, в прошлом году.", None, parser)
+    assert [(m.text, m.value) for m in mentions] == [("1 сентября 2024 года", date(2024, 9, 1))]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Окружающая среда страдает.",  # среда, not Wednesday
+        "Он прожил там 20 лет и 300 дней.",
+        "Счет 2:1 в пользу хозяев, 15 человек задержаны.",
+        "Марка автомобиля не указана.",
+    ],
+)
+def test_no_false_dates(parser, sentence):
+    mentions, _ = find_dates(sentence, PUBLISHED, parser)
+    assert mentions == []
+
+
+def test_several_dates_in_one_text_keep_their_offsets(parser):
+    text = "Встреча прошла 6 января. " + "Слово " * 40 + "Ответ ждут в декабре, а решение — в прошлом году."
+    mentions, _ = find_dates(text, PUBLISHED, parser)
+    assert [text[m.start : m.stop] for m in mentions] == ["6 января", "в декабре", "в прошлом году"]
+
+
+class BrokenParser:
+    def findall(self, text):
+        raise KeyError("маю")
+
+
+def test_tag_dates_skips_a_failing_window_and_reports_it():
+    articles = pa.table(
+        {
+            "article_id": ["a", "b"],
+            "record_key": ["a.txt", "b.txt"],
+            "text": ["Встреча прошла 6 января.", "Hello 6 January."],
+            "language": ["ru", "en"],
+            "published_date": pa.array([PUBLISHED, PUBLISHED], type=pa.date32()),
+        }
+    )
+    mentions, errors = tag_dates(articles, BrokenParser())
+    assert mentions.num_rows == 0 and mentions.schema == DATE_MENTIONS_SCHEMA
+    assert errors == ["a.txt: date parser failed at characters 0-24: KeyError: 'маю'"]  # English is not parsed
+
+
+def test_tag_dates_returns_rows_of_the_schema(parser):
+    articles = pa.table(
+        {
+            "article_id": ["a"],
+            "record_key": ["a.txt"],
+            "text": ["Встреча прошла 6 января."],
+            "language": ["ru"],
+            "published_date": pa.array([PUBLISHED], type=pa.date32()),
+        }
+    )
+    mentions, errors = tag_dates(articles, parser)
+    assert errors == []
+    assert mentions.to_pylist() == [
+        {"article_id": "a", "start": 15, "stop": 23, "text": "6 января", "value": date(2026, 1, 6), "precision": "day", "run_id": None}
+    ]

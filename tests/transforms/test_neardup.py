@@ -1,0 +1,80 @@
+import pyarrow as pa
+import pytest
+
+from transforms.neardup import NearDuplicateIndex, find_near_duplicates, shingles, signature
+
+STORY = (
+    "Городской совет утвердил план строительства новой линии трамвая от вокзала до университета. "
+    "Работы начнутся весной и займут около двух лет, сообщили в мэрии. Стоимость проекта оценивают "
+    "в двенадцать миллиардов рублей, часть денег выделит областной бюджет. Жители окраин давно просили "
+    "о быстром транспорте в центр города, и депутаты пообещали учесть их пожелания при выборе остановок."
+)
+REPOST = STORY.replace("сообщили в мэрии", "сообщила пресс-служба мэрии") + " Подписывайтесь на наш канал."
+OTHER = (
+    "Футбольный клуб из Казани обыграл соперников со счетом два один в последнем матче сезона. "
+    "Главный тренер похвалил защитников и сказал, что команда готова к еврокубкам. Болельщики "
+    "встречали игроков в аэропорту с флагами и песнями."
+)
+
+
+def batch(*rows):
+    return pa.table(
+        {
+            "article_id": [r[0] for r in rows],
+            "text": [r[1] for r in rows],
+            "duplicate_of": pa.array([None] * len(rows), type=pa.string()),
+        }
+    )
+
+
+def test_shingles_are_word_five_grams():
+    assert shingles("Раз два три четыре пять шесть") == {"раз два три четыре пять".encode(), "два три четыре пять шесть".encode()}
+    assert shingles("Коротко, ясно") == {"коротко ясно".encode()}
+
+
+def test_repost_scores_high_and_other_story_low():
+    assert signature(STORY).jaccard(signature(REPOST)) > 0.6
+    assert signature(STORY).jaccard(signature(OTHER)) < 0.1
+
+
+def test_later_copy_points_to_the_kept_article_even_in_a_later_batch():
+    index = NearDuplicateIndex(threshold=0.5)
+    first, _ = find_near_duplicates(batch(("a", STORY), ("b", OTHER)), index)
+    assert first.column("duplicate_of").to_pylist() == [None, None]
+    # a copy of the copy points to the kept article, never to the copy
+    second, signatures = find_near_duplicates(batch(("c", REPOST), ("d", REPOST + " Реклама.")), index)
+    assert second.column("duplicate_of").to_pylist() == ["a", "a"]
+    assert signatures.column("article_id").to_pylist() == ["c", "d"]
+    assert len(signatures.column("signature")[0]) == 128
+
+
+def test_index_rebuilt_from_stored_signatures_finds_the_same_copies():
+    index = NearDuplicateIndex(threshold=0.5)
+    marked, signatures = find_near_duplicates(batch(("a", STORY), ("b", OTHER), ("c", REPOST)), index)
+    stored = signatures.append_column("duplicate_of", marked.column("duplicate_of"))
+    rebuilt = NearDuplicateIndex.from_signatures(stored, threshold=0.5)
+    assert len(rebuilt) == 3
+    again, _ = find_near_duplicates(batch(("e", REPOST)), rebuilt)
+    assert again.column("duplicate_of").to_pylist() == ["a"]
+
+
+def test_a_changed_article_is_not_its_own_duplicate():
+    index = NearDuplicateIndex(threshold=0.5)
+    find_near_duplicates(batch(("a", STORY)), index)
+    again, _ = find_near_duplicates(batch(("a", REPOST)), index)
+    assert again.column("duplicate_of").to_pylist() == [None]
+    assert len(index) == 1
+
+
+def test_removed_article_is_no_longer_found():
+    index = NearDuplicateIndex(threshold=0.5)
+    find_near_duplicates(batch(("a", STORY)), index)
+    index.remove("a")
+    again, _ = find_near_duplicates(batch(("c", REPOST)), index)
+    assert again.column("duplicate_of").to_pylist() == [None]
+
+
+@pytest.mark.parametrize("threshold", [0.0, 1.0, 1.5])
+def test_threshold_must_be_a_fraction(threshold):
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        NearDuplicateIndex(threshold)

@@ -1,0 +1,155 @@
+"""After a crash, and from scratch: bring the lake in line with the warehouse, or the warehouse from the lake.
+
+Write order of a batch: its rows to the lake, then its rows to DuckDB in one
+transaction (with its `batches` row), then its manifest file to the lake. A
+process killed anywhere in between leaves either lake files of a batch DuckDB
+never committed (removed by `reconcile`, the articles are loaded again by the
+next run) or a committed batch without its manifest (written by `reconcile`).
+Both functions run under the writer lock, so no run is in progress.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from warehouse import db, lake
+from warehouse.lock import writer_lock
+
+
+# Tables the lake does not hold (what the sources looked like when last read, not data), with the
+# statement that puts their rows back: a rebuild keeps them from the old file when there is one.
+KEPT_FROM_OLD_FILE = {"source_state": "insert_source_state_rows"}
+
+
+def reconcile(con: duckdb.DuckDBPyConnection, lake_root: str) -> dict[str, list[str]]:
+    """Close runs a killed process left `running`, and make the lake hold exactly the committed batches."""
+    closed = db.close_unfinished_runs(con)
+    if closed:  # a killed run never linked its entities across the corpus
+        db.link_entities(con)
+    committed = db.batch_keys(con)
+    removed = lake.remove_uncommitted(lake_root, committed)
+    missing = committed - lake.manifest_keys(lake_root)
+    if missing:
+        batches = con.sql(db.sql("all_batches")).to_arrow_table()
+        for row in batches.filter(pc.is_in(batches.column("batch_key"), pa.array(sorted(missing)))).to_pylist():
+            lake.write_manifest(lake_root, _batch(row))
+    synced = sync_runs(con, lake_root)
+    return {"closed_runs": closed, "removed_files": removed, "manifests_written": sorted(missing), "runs_synced": synced}
+
+
+def sync_runs(con: duckdb.DuckDBPyConnection, lake_root: str) -> list[str]:
+    """Rewrite the lake's copy of every run whose `runs` row differs from the warehouse's."""
+    runs = con.sql(db.sql("all_runs")).to_arrow_table()
+    stored = lake.read_table(lake_root, "runs")
+    stored_rows = {} if stored is None else {row["run_id"]: row for row in _latest_runs(stored).to_pylist()}
+    synced = []
+    for index, row in enumerate(runs.to_pylist()):
+        if stored_rows.get(row["run_id"]) != row:
+            lake.write_run(lake_root, runs.slice(index, 1))
+            synced.append(row["run_id"])
+    return synced
+
+
+def write_run(con: duckdb.DuckDBPyConnection, lake_root: str, run_id: str) -> None:
+    """Copy one run's current `runs` row to the lake."""
+    lake.write_run(lake_root, con.sql(db.sql("run_row"), params={"run_id": run_id}).to_arrow_table())
+
+
+def _latest_runs(runs: pa.Table) -> pa.Table:
+    """One row per run: a finished version wins over a `running` one left by an interrupted compaction."""
+    best: dict[str, int] = {}
+    rows = runs.to_pylist()
+    for index, row in enumerate(rows):
+        current = best.get(row["run_id"])
+        if current is None or (rows[current]["finished_at"] is None and row["finished_at"] is not None):
+            best[row["run_id"]] = index
+    return runs.take(sorted(best.values()))
+
+
+def _batch(row: dict) -> db.Batch:
+    return db.Batch(row["run_id"], row["batch_no"], row["loaded_at"], json.loads(row["counts"]))
+
+
+def _slices(table: pa.Table) -> dict[str, pa.Table]:
+    """The rows of `table` per batch_key (one pass over the sorted table)."""
+    table = table.sort_by("batch_key")
+    slices, offset = {}, 0
+    for entry in pc.value_counts(table.column("batch_key")).to_pylist():
+        slices[entry["values"]] = table.slice(offset, entry["counts"])
+        offset += entry["counts"]
+    return slices
+
+
+def replay(con: duckdb.DuckDBPyConnection, lake_root: str) -> int:
+    """Load every batch of the lake's manifest, in key order, as the runs loaded them; then the runs rows."""
+    manifest = lake.read_table(lake_root, "batches")
+    if manifest is None:
+        return 0
+    per_table = {}
+    for name in lake.BATCH_TABLES:
+        table = lake.read_table(lake_root, name)
+        empty = con.sql(db.sql("empty_table"), params={"table_name": lake.WAREHOUSE_TABLE.get(name, name)}).to_arrow_table()
+        per_table[name] = (_slices(table) if table is not None and table.num_rows else {}, empty)
+    rows = manifest.sort_by("batch_key").to_pylist()
+    for row in rows:
+        batch = _batch(row)
+        tables = {name: slices.get(batch.key, empty) for name, (slices, empty) in per_table.items()}
+        db.load_batch(con, batch, **tables)
+    db.link_entities(con)  # as each run does once it has loaded its batches
+    runs = lake.read_table(lake_root, "runs")
+    if runs is not None:
+        con.register("lake_runs", _latest_runs(runs))
+        try:
+            con.execute(db.sql("insert_runs"))
+        finally:
+            con.unregister("lake_runs")
+    return len(rows)
+
+
+def rebuild(
+    db_path: str | Path,
+    lake_root: str,
+    lock_timeout: float,
+    on_wait: Callable[[str], None] = lambda message: None,
+) -> dict:
+    """Recreate the DuckDB file from the lake; the old file is replaced only once the new one is complete.
+
+    `source_state` is not in the lake: it is copied from the old file when there is one (without it,
+    the next run reads every source again, and what is already loaded counts as duplicates).
+    """
+    path = Path(db_path)
+    with writer_lock(path, "rebuild", lock_timeout, on_wait):
+        kept = {}
+        if path.exists():  # a crash may have left the lake one step behind the warehouse
+            con = db.connect(path)
+            try:
+                reconcile(con, lake_root)
+                for name, insert in KEPT_FROM_OLD_FILE.items():
+                    kept[insert] = con.sql(db.sql("whole_table"), params={"table_name": name}).to_arrow_table()
+            finally:
+                con.close()
+        fresh = path.with_name(path.name + ".rebuild")
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        con = db.connect(fresh)
+        try:
+            n_batches = replay(con, lake_root)
+            for insert, rows in kept.items():
+                con.register("kept_rows", rows)
+                con.execute(db.sql(insert))
+                con.unregister("kept_rows")
+            checksums = db.table_checksums(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        # The old file's write-ahead log (if a crash left one) must not be replayed onto the new file.
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        os.replace(fresh, path)
+    return {"batches": n_batches, "checksums": checksums}

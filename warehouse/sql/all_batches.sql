@@ -1,0 +1,1 @@
+SELECT * FROM batches ORDER BY batch_key;

@@ -1,0 +1,1 @@
+SELECT * FROM runs ORDER BY started_at, run_id;

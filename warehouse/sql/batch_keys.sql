@@ -1,0 +1,1 @@
+SELECT batch_key FROM batches ORDER BY batch_key;

@@ -1,0 +1,1 @@
+INSERT INTO batches VALUES ($batch_key, $run_id, $batch_no, $loaded_at, $counts);

@@ -1,0 +1,1 @@
+UPDATE runs SET languages = $languages WHERE run_id = $run_id;
