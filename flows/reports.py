@@ -34,12 +34,15 @@ def stage_rows(counts: Counter, seconds: Counter) -> list[dict]:
         ("extract", counts["n_read"], n_extracted, f"{counts['n_quarantined_extract']} quarantined"),
         ("normalize", n_extracted, n_normalized, f"{counts['n_quarantined_normalize']} quarantined"),
         ("dedupe", n_normalized, n_unique, f"{counts['n_duplicates']} duplicates"),
+        ("find-near-duplicates", n_unique, n_unique, f"{counts['n_near_duplicates']} near copies marked (still loaded)"),
+        ("detect-language", n_unique, n_unique, "language set"),
         (
             "tag-entities",
             n_unique,
             n_tagged,
             f"{counts['n_quarantined_tag']} quarantined, {counts['n_mentions_tagged']} mentions",
         ),
+        ("tag-dates", n_tagged, n_tagged, f"{counts['n_date_mentions']} date mentions loaded, {counts['n_date_failures']} parser failures"),
         ("tag-events", n_tagged, n_events_tagged, f"{counts['n_quarantined_events']} quarantined, {counts['n_events']} events loaded"),
         (
             "validate",

@@ -54,9 +54,10 @@ def test_summary_rows_follow_the_articles_through_the_stages():
     )  # fmt: skip
     rows = reports.stage_rows(counts, Counter({"tag-entities": 2.5}))
     assert [(r["stage"], r["articles_in"], r["articles_out"]) for r in rows] == [
-        ("extract", 10, 9), ("normalize", 9, 8), ("dedupe", 8, 6), ("tag-entities", 6, 5), ("tag-events", 5, 5),
-        ("validate", 5, 4), ("load", 4, 4),
+        ("extract", 10, 9), ("normalize", 9, 8), ("dedupe", 8, 6), ("find-near-duplicates", 6, 6), ("detect-language", 6, 6),
+        ("tag-entities", 6, 5), ("tag-dates", 5, 5), ("tag-events", 5, 5), ("validate", 5, 4), ("load", 4, 4),
     ]  # fmt: skip
-    assert rows[3]["seconds"] == 2.5 and rows[3]["left_or_added"] == "1 quarantined, 30 mentions"
+    tagging = rows[5]
+    assert tagging["seconds"] == 2.5 and tagging["left_or_added"] == "1 quarantined, 30 mentions"
     # each stage's output is the next one's input
     assert all(a["articles_out"] == b["articles_in"] for a, b in zip(rows, rows[1:]))
