@@ -2,7 +2,9 @@
 
 Measured in the same run, over the first N articles of a JSON Lines file:
 - bare natasha: segment + morphology + NER + span normalization, one process,
-  a plain loop (the linguistic work the pipeline needs, nothing else);
+  a plain loop (the linguistic work the pipeline needs, nothing else), on one
+  core: OpenBLAS limited to one thread (printed too with its default of one
+  thread per core, which spreads natasha's matrix products over every core);
 - the pipeline: `newsetl run` end to end (extract to load, every stage on),
   timed from the `runs` row (started_at to finished_at), so Prefect's server
   start is not counted;
@@ -48,23 +50,28 @@ def first_lines(path: Path, n: int, target: Path) -> int:
     return count
 
 
-def bare_natasha(jsonl: Path) -> tuple[int, float]:
-    """Tag every article's text with natasha in a plain loop; return (articles, seconds)."""
+def bare_natasha(jsonl: Path, blas_threads: int | None) -> tuple[int, float]:
+    """Tag every article's text with natasha in a plain loop; return (articles, seconds).
+
+    `blas_threads` limits OpenBLAS's threads (None: its default, one per core).
+    """
     from natasha import Doc, MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+    from threadpoolctl import threadpool_limits
 
     embedding = NewsEmbedding()
     segmenter, morph_vocab = Segmenter(), MorphVocab()
     morph_tagger, ner_tagger = NewsMorphTagger(embedding), NewsNERTagger(embedding)
     texts = [json.loads(line).get("text") or "" for line in jsonl.read_text(encoding="utf-8").splitlines()]
-    started = time.perf_counter()
-    for text in texts:
-        doc = Doc(text)
-        doc.segment(segmenter)
-        doc.tag_morph(morph_tagger)
-        doc.tag_ner(ner_tagger)
-        for span in doc.spans:
-            span.normalize(morph_vocab)
-    return len(texts), time.perf_counter() - started
+    with threadpool_limits(limits=blas_threads, user_api="blas"):
+        started = time.perf_counter()
+        for text in texts:
+            doc = Doc(text)
+            doc.segment(segmenter)
+            doc.tag_morph(morph_tagger)
+            doc.tag_ner(ner_tagger)
+            for span in doc.spans:
+                span.normalize(morph_vocab)
+        return len(texts), time.perf_counter() - started
 
 
 def is_prefect_server(process: psutil.Process) -> bool:
@@ -172,12 +179,18 @@ def main() -> None:
         n = first_lines(args.jsonl, args.n, subset)
         cores = len(os.sched_getaffinity(0))
         print(f"{n} articles from {args.jsonl}; {cores} cores; load average {os.getloadavg()[0]:.2f} at start")
-        bare_rate = None
+        bare_rate = bare_rate_all_threads = None
         if not args.pipeline_only:
-            n_bare, bare_seconds = bare_natasha(subset)
+            n_bare, bare_seconds = bare_natasha(subset, blas_threads=1)
             bare_rate = n_bare / bare_seconds
             bare_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
             print(f"bare natasha, 1 process:    {bare_rate:7.1f} articles/s  ({n_bare} in {bare_seconds:.1f} s, peak {mib(bare_peak)})")
+            n_bare, bare_seconds = bare_natasha(subset, blas_threads=None)
+            bare_rate_all_threads = n_bare / bare_seconds
+            print(
+                f"  same, OpenBLAS threads on:  {bare_rate_all_threads:7.1f} articles/s  ({n_bare} in {bare_seconds:.1f} s; "
+                "its matrix products then use every core)"
+            )
         result = pipeline(subset, workdir, args.workers, args.batch_size)
         rate = result["n_read"] / result["seconds"]
         print(
@@ -192,6 +205,7 @@ def main() -> None:
             print(f"  {line}")
         if bare_rate:
             print(f"ratio pipeline / bare:       {rate / bare_rate:7.2f}  (target on 2 cores: >= 1.5)")
+            print(f"  against bare with OpenBLAS threads on: {rate / bare_rate_all_threads:.2f}")
         print(f"load average at the end {os.getloadavg()[0]:.2f} (other work on the machine slows both sides)")
 
 

@@ -1,11 +1,12 @@
 """The `news_etl` flow: extract → normalize → dedupe → tag → validate → load, batch by batch.
 
 Dedupe drops exact copies and marks near copies (`duplicate_of`), which are
-still loaded; tagging detects the language, then tags entities and dates.
+still loaded; then the language is detected.
 
-Entity tagging, the CPU-bound stage, runs in worker processes (or on a Dask
-cluster): while the workers tag the next batches, the flow finishes the
-batches already tagged, in order, as the single writer of the warehouse.
+Tagging (entities, dates, events), the CPU-bound work, runs in worker
+processes (or on a Dask cluster), a batch per task: while the workers tag the
+next batches, the flow validates and loads the batches already tagged, in
+order, as the single writer of the warehouse.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from flows import reports, tasks
 from flows.runners import machine_cores, tagging_runner, workers_report_to_this_server
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
-from transforms.events import DATE_MENTIONS_INPUT_SCHEMA, events_of
+from transforms.events import events_of
 from transforms.extract import as_sources, iter_chunks
 from transforms.quarantine import quarantine_table
 from transforms.sources.config import load_sources, select_sources
@@ -60,7 +61,7 @@ class ValidationLog:
 
 @dataclass
 class BatchInFlight:
-    """A batch whose entity tagging was handed to a worker; the rest waits for the flow."""
+    """A batch whose tagging was handed to a worker; validation and loading wait for the flow."""
 
     batch_no: int
     chunk: list
@@ -82,7 +83,7 @@ def start_batch(
     in_flight: frozenset[str] = frozenset(),
     context: ReadContext | None = None,
 ) -> BatchInFlight:
-    """Extract, normalize, dedupe and detect the language of a chunk here, then submit its entity tagging."""
+    """Extract, normalize, dedupe and detect the language of a chunk here, then submit its tagging."""
     raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
     if context is not None:
         context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
@@ -90,7 +91,7 @@ def start_batch(
     unique, duplicates = tasks.dedupe(articles, warehouse, in_flight)
     unique, signatures = tasks.find_near_duplicates(unique, near_index)
     unique = tasks.detect_language(unique)
-    tagging = runner.submit(tasks.tag_entities, {"articles": unique})
+    tagging = runner.submit(tasks.tag, {"articles": unique})
     hashes = frozenset(unique.column("content_hash").to_pylist())
     return BatchInFlight(batch_no, chunk, unique, duplicates, signatures, [rejected_extract, rejected_normalize], hashes, tagging)
 
@@ -103,7 +104,7 @@ def process_batch(
     near_index,
     validation: ValidationLog | None = None,
 ) -> tuple[Counter, pa.Table]:
-    """Wait for a batch's entity tagging, then tag dates and events, validate and load it.
+    """Wait for a batch's tagging (entities, dates, events), then validate and load it.
 
     Returns its counts and quarantine rows. `near_index` forgets the batch's
     articles that did not load. Counts named `language:<code>` are articles
@@ -114,16 +115,13 @@ def process_batch(
     chunk, unique, duplicates, signatures = batch.chunk, batch.unique, batch.duplicates, batch.signatures
     rejected_extract, rejected_normalize = batch.quarantine
     counts: Counter = Counter(n_read=len(chunk))
-    with tasks.stage_timer("tag-entities"):  # the flow's wait for the worker
-        mentions, entities, rejected_tag, tagged = batch.tagging.result()
-    date_mentions, date_failures = tasks.tag_dates(tagged)
-    date_input = date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names)
-    events, participants, rejected_events, tagged = tasks.tag_events(tagged, mentions, date_input)
-    # an article the event tagger quarantined leaves the batch with its mentions and date mentions
-    kept_ids = tagged.column("article_id")
-    n_mentions_tagged = mentions.num_rows
-    mentions = mentions.filter(pc.is_in(mentions.column("article_id"), value_set=kept_ids))
-    date_mentions = date_mentions.filter(pc.is_in(date_mentions.column("article_id"), value_set=kept_ids))
+    with tasks.stage_timer("wait-for-tagging"):  # the flow's wait for the worker
+        tagging: tasks.TaggedBatch = batch.tagging.result()
+    stage_seconds = tasks.STAGE_SECONDS.get()
+    if stage_seconds is not None:
+        stage_seconds.update(tagging.stage_seconds)  # seconds of work in the worker, per tagging stage
+    tagged, mentions, entities, date_mentions = tagging.tagged, tagging.mentions, tagging.entities, tagging.date_mentions
+    rejected_tag, rejected_events = tagging.rejected_entities, tagging.rejected_events
     checked = tasks.validate(
         {"articles": tagged, "date_mentions": date_mentions, "mentions": mentions, "entities": entities}
     )
@@ -134,7 +132,9 @@ def process_batch(
     rejected_dates = checked.rejected["date_mentions"]
     loaded_mentions = checked.tables["mentions"]
     loaded_entities = entities_of(loaded_mentions, checked.tables["entities"])
-    loaded_events, loaded_participants = events_of(events, participants, checked.tables["articles"], loaded_mentions)
+    loaded_events, loaded_participants = events_of(
+        tagging.events, tagging.event_participants, checked.tables["articles"], loaded_mentions
+    )
     quarantine = pa.concat_tables(
         [rejected_extract, rejected_normalize, rejected_tag, rejected_events, *checked.rejected.values()]
     )
@@ -147,7 +147,7 @@ def process_batch(
         n_no_date=loaded.column("published_at").null_count,
         n_near_duplicates=loaded.num_rows - loaded.column("duplicate_of").null_count,
         n_date_mentions=pc.sum(pc.is_in(date_mentions.column("article_id"), value_set=loaded_ids)).as_py() or 0,
-        n_date_failures=date_failures,
+        n_date_failures=tagging.date_failures,
         n_date_mentions_quarantined=rejected_dates.num_rows,
     )
     counts.update(
@@ -159,7 +159,7 @@ def process_batch(
         n_quarantined_validate=checked.rejected["articles"].num_rows,
         n_mentions=loaded_mentions.num_rows,
         n_mentions_quarantined=checked.rejected["mentions"].num_rows,
-        n_mentions_tagged=n_mentions_tagged,
+        n_mentions_tagged=tagging.n_mentions_tagged,
         n_quarantined_events=rejected_events.num_rows,
         n_events=loaded_events.num_rows,
         n_event_participants=loaded_participants.num_rows,

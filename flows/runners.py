@@ -1,19 +1,23 @@
 """Where tagging runs: worker processes on this machine (the default) or an existing Dask cluster.
 
-Tagging is the CPU-bound stage, so it is the one submitted to a task runner;
-every other stage runs in the flow's process, and the loader stays the single
-writer of the warehouse. Each worker loads natasha's models once and keeps
-them for every batch it tags.
+Tagging (entities, dates, events) is the CPU-bound work, so it is what is
+submitted to a task runner; every other stage runs in the flow's process, and
+the loader stays the single writer of the warehouse. Each worker loads
+natasha's models once and keeps them for every batch it tags.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from threadpoolctl import threadpool_limits
 
 from transforms.entities import load_models
 
@@ -26,9 +30,35 @@ def machine_cores() -> int:
         return os.cpu_count() or 1
 
 
-def load_models_in_worker() -> None:
-    """Process-pool initializer: load the models before the first batch arrives."""
-    load_models()
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this process when the process that started it dies (Linux; elsewhere a no-op).
+
+    A flow process that is killed (SIGKILL, OOM killer) cannot shut its pool
+    down: without this its workers would stay, idle and holding their models'
+    memory, with the pool's resource tracker.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def prepare_worker() -> None:
+    """Process-pool initializer: die with the flow, one BLAS thread, the models loaded before the first batch.
+
+    Each worker is one of `workers` processes sharing the cores: OpenBLAS's own
+    threads (one per core by default) would only make them compete.
+    """
+    die_with_parent()
+    load_models()  # imports numpy, and with it OpenBLAS, whose threads can then be limited
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def tagging_runner(workers: int | None, dask_address: str | None) -> TaskRunner:
@@ -38,7 +68,7 @@ def tagging_runner(workers: int | None, dask_address: str | None) -> TaskRunner:
 
         # Dask workers are long-lived processes: load_models()'s cache keeps the models per worker.
         return DaskTaskRunner(address=dask_address)
-    return ProcessPoolTaskRunner(max_workers=workers or machine_cores(), initializer=load_models_in_worker)
+    return ProcessPoolTaskRunner(max_workers=workers or machine_cores(), initializer=prepare_worker)
 
 
 @contextmanager

@@ -13,16 +13,19 @@ import urllib.error
 from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
 import httpx
 import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.tasks import exponential_backoff
 
+from transforms import analysis as analysis_transform
 from transforms import dates as dates_transform
 from transforms import dedupe as dedupe_transform
 from transforms import entities as entities_transform
@@ -49,6 +52,17 @@ def stage_timer(stage: str):
         seconds = STAGE_SECONDS.get()
         if seconds is not None:
             seconds[stage] += time.perf_counter() - started
+
+
+@contextmanager
+def stage_seconds_here():
+    """Collect the seconds of the stages run inside the block in a Counter of their own (yielded)."""
+    seconds: Counter = Counter()
+    token = STAGE_SECONDS.set(seconds)
+    try:
+        yield seconds
+    finally:
+        STAGE_SECONDS.reset(token)
 
 
 class StageFailed(RuntimeError):
@@ -166,6 +180,63 @@ def detect_language(articles: pa.Table) -> pa.Table:
     return language_transform.detect_language(articles, language_transform.load_detector())
 
 
+@dataclass
+class TaggedBatch:
+    """What the tagging of a batch returns to the flow: tables, and the seconds each tagging stage took."""
+
+    mentions: pa.Table
+    entities: pa.Table
+    date_mentions: pa.Table
+    date_failures: int
+    events: pa.Table
+    event_participants: pa.Table
+    rejected_entities: pa.Table  # quarantine rows of tag-entities
+    rejected_events: pa.Table  # quarantine rows of tag-events
+    tagged: pa.Table  # the articles that left tagging (failed ones removed)
+    n_mentions_tagged: int
+    stage_seconds: Counter
+
+
+@batch_task("tag")
+def tag(articles: pa.Table) -> TaggedBatch:
+    """Tag a batch's entities, dates and events, in one process (a worker, or a Dask worker).
+
+    The three stages are nested task runs, so each shows under its name in the UI;
+    they share natasha's analysis of the batch, which never leaves the process.
+    An article one of them quarantines leaves the batch with its mentions and date mentions.
+    """
+    with stage_seconds_here() as seconds:  # the run's counter lives in the flow's process: report back
+        mentions, entities, rejected_entities, tagged, docs = tag_entities(articles)
+        date_mentions, date_failures = tag_dates(tagged)
+        date_input = date_mentions.select(events_transform.DATE_MENTIONS_INPUT_SCHEMA.names)
+        events, participants, rejected_events, tagged = tag_events(tagged, mentions, date_input, docs)
+    kept_ids = tagged.column("article_id")
+    return TaggedBatch(
+        mentions=mentions.filter(pc.is_in(mentions.column("article_id"), value_set=kept_ids)),
+        entities=entities,
+        date_mentions=date_mentions.filter(pc.is_in(date_mentions.column("article_id"), value_set=kept_ids)),
+        date_failures=date_failures,
+        events=events,
+        event_participants=participants,
+        rejected_entities=rejected_entities,
+        rejected_events=rejected_events,
+        tagged=tagged,
+        n_mentions_tagged=mentions.num_rows,
+        stage_seconds=seconds,
+    )
+
+
+@batch_task("tag-entities")
+def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table, dict]:
+    """Analyse the batch with natasha (models loaded once per process) and tag PER/LOC/ORG mentions.
+
+    Returns the entity tables, and the analysis for tag-events.
+    """
+    models = entities_transform.load_models()
+    docs = analysis_transform.analyze_articles(articles, models)
+    return (*entities_transform.tag_entities(articles, models, docs), docs)
+
+
 @batch_task("tag-dates")
 def tag_dates(articles: pa.Table) -> tuple[pa.Table, int]:
     """Find and resolve date expressions; log each window the parser failed on and count them."""
@@ -176,16 +247,13 @@ def tag_dates(articles: pa.Table) -> tuple[pa.Table, int]:
     return date_mentions, len(errors)
 
 
-@batch_task("tag-entities")
-def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
-    """Tag PER/LOC/ORG mentions with natasha (models loaded once per process)."""
-    return entities_transform.tag_entities(articles, entities_transform.load_models())
-
-
 @batch_task("tag-events")
-def tag_events(articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+def tag_events(
+    articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table, docs: dict
+) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
     """Code CAMEO events with their participants, place, date and modality (parser loaded once per process)."""
-    return events_transform.tag_events(articles, mentions, date_mentions, events_transform.load_event_tagger())
+    tagger = events_transform.load_event_tagger()
+    return events_transform.tag_events(articles, mentions, date_mentions, tagger, docs)
 
 
 @batch_task("validate")

@@ -43,6 +43,8 @@ from yargy import and_, or_, rule
 from yargy.interpretation import fact
 from yargy.predicates import caseless, dictionary, eq, gte, in_, in_caseless, length_eq, lte, normalized
 
+from transforms.analysis import TAGGED_LANGUAGES
+
 DATE_MENTIONS_SCHEMA = pa.schema(
     [
         ("article_id", pa.string()),
@@ -55,7 +57,6 @@ DATE_MENTIONS_SCHEMA = pa.schema(
     ]
 )
 PRECISIONS = ("day", "week", "month", "season", "year")
-TAGGED_LANGUAGES = {"ru"}
 
 # ---- the grammar -------------------------------------------------------------
 

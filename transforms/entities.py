@@ -12,7 +12,8 @@ returns:
 
 Only Russian articles are tagged; others pass through with no mentions.
 
-Per article: natasha segments, tags morphology and NER; `repair_spans` fixes
+natasha segments, tags morphology and NER over the whole batch at once
+(`transforms.analysis`); then, per article, `repair_spans` fixes
 span boundaries natasha gets wrong (brackets, quotes, legal forms, split names);
 sentences holding a multi-word organisation in an oblique case are parsed for syntax, so that
 «Организации украинских националистов» normalizes to «Организация украинских
@@ -43,11 +44,11 @@ from natasha import (
 )
 from natasha.doc import DocSpan
 
+from transforms.analysis import TAGGED_LANGUAGES, analyze, analyze_articles
 from transforms.ids import stable_id
 from transforms.quarantine import quarantine_row, quarantine_table
 
 STAGE = "tag"
-TAGGED_LANGUAGES = {"ru"}
 ENTITY_TYPES = ("PER", "LOC", "ORG")
 
 MENTIONS_SCHEMA = pa.schema(
@@ -261,7 +262,12 @@ def _person_name(normal: str, models: NatashaModels) -> tuple[str | None, str | 
     first name is more than an initial: on real text the grammar also returns
     «С Клайв» for «Клайв Стейплз Льюис» or «Б Петр» for «Б. Петр».
     """
-    match = models.names_extractor.find(normal)
+    return _read_person_name(normal, models.names_extractor)
+
+
+@functools.lru_cache(maxsize=65536)  # the same names recur across articles, and the grammar is slow
+def _read_person_name(normal: str, names_extractor) -> tuple[str | None, str | None]:
+    match = names_extractor.find(normal)
     words = normal.split()
     if not match or not match.fact.first or not match.fact.last:
         return None, None
@@ -385,10 +391,15 @@ def ner_doc(text: str, models: NatashaModels) -> Doc:
 
 def tag_article(text: str, models: NatashaModels) -> list[dict]:
     """Mentions of one article as dicts of MENTIONS_SCHEMA columns plus `entity_name` (no article_id/run_id)."""
-    doc = Doc(text)
-    doc.segment(models.segmenter)
-    doc.tag_morph(models.morph_tagger)
-    doc.tag_ner(models.ner_tagger)
+    doc = analyze([text], models)[0]
+    if isinstance(doc, Exception):
+        raise doc
+    return mentions_of(doc, models)
+
+
+def mentions_of(doc: Doc, models: NatashaModels) -> list[dict]:
+    """`tag_article` over a Doc that `transforms.analysis` segmented and tagged (morphology, NER)."""
+    text = doc.text
     spans = repair_spans(text, [Span(s.start, s.stop, s.type) for s in doc.spans])
     doc.spans = [DocSpan(s.start, s.stop, s.type, text[s.start : s.stop]) for s in spans]
     doc.envelop_span_tokens()
@@ -419,8 +430,14 @@ def tag_article(text: str, models: NatashaModels) -> list[dict]:
     return mentions
 
 
-def tag_entities(articles: pa.Table, models: NatashaModels) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
-    """Tag a batch. Returns (mentions, entities, quarantine, tagged_articles)."""
+def tag_entities(
+    articles: pa.Table, models: NatashaModels, docs: dict[str, Doc | Exception] | None = None
+) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Tag a batch. Returns (mentions, entities, quarantine, tagged_articles).
+
+    `docs` is the batch's analysis (`transforms.analysis.analyze_articles`), made here when not given.
+    """
+    docs = analyze_articles(articles, models) if docs is None else docs
     mention_rows: list[dict] = []
     entity_rows: dict[str, dict] = {}
     rejected: list[dict] = []
@@ -431,7 +448,10 @@ def tag_entities(articles: pa.Table, models: NatashaModels) -> tuple[pa.Table, p
             keep.append(True)
             continue
         try:
-            mentions = tag_article(article["text"], models)
+            doc = docs[article["article_id"]]
+            if isinstance(doc, Exception):  # natasha's models failed on this text
+                raise doc
+            mentions = mentions_of(doc, models)
         except Exception as exc:  # one article that breaks the tagger must not take its batch down
             key = article["record_key"]
             reason = f"{key}: entity tagger failed ({type(exc).__name__}: {exc})"

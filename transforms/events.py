@@ -18,10 +18,11 @@ and returns:
 
 How (rules, in the order they apply):
 1. Triggers are the lemmas of transforms/event_lexicon.toml. A cheap pass looks
-   every word up in pymorphy's dictionary (all its possible lemmas); only the
-   sentences with a possible trigger get natasha's morphology and dependency
-   parse, which are the costly steps. A trigger is then a VERB/NOUN/PROPN token
-   whose contextual lemma is in the lexicon.
+   every word up in the set of the triggers' dictionary forms (pymorphy's
+   paradigms); only the sentences with a possible trigger get natasha's
+   dependency parse, the costly step (morphology comes from the batch's
+   analysis, shared with entity tagging). A trigger is then a VERB/NOUN/PROPN
+   token whose contextual lemma is in the lexicon.
 2. Participants come from the parse. For a verb: `nsubj` → actor, `obj`,
    `iobj`, `nsubj:pass` and «с»/«против»/«к» phrases → target. For a noun: a
    genitive `nmod` → actor, «с»/«против»/«к» phrases → target. With no actor of
@@ -66,15 +67,14 @@ from importlib import resources
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from natasha import NewsEmbedding, NewsSyntaxParser
 from natasha.doc import Doc
 
+from transforms.analysis import TAGGED_LANGUAGES, analyze_articles
 from transforms.entities import NatashaModels, load_models
 from transforms.ids import stable_id
 from transforms.quarantine import quarantine_row, quarantine_table
 
 STAGE = "events"
-TAGGED_LANGUAGES = {"ru"}
 MODALITIES = ("occurred", "planned", "negated", "uncertain")
 ROLES = ("actor", "target", "participant")
 
@@ -182,12 +182,6 @@ def load_lexicon() -> Lexicon:
     return parse_lexicon(resources.files("transforms").joinpath("event_lexicon.toml").read_text(encoding="utf-8"))
 
 
-@functools.cache
-def load_syntax_parser() -> NewsSyntaxParser:
-    """natasha's dependency parser (shipped inside the package), once per process."""
-    return NewsSyntaxParser(NewsEmbedding())
-
-
 @dataclass
 class Token:
     index: int
@@ -202,54 +196,51 @@ class Token:
 
 
 class EventTagger:
-    """Finds events in one article at a time; holds the models and a cache of dictionary lemmas."""
+    """Finds events in the sentences of analysed articles; holds the models and the trigger word forms."""
 
     def __init__(self, models: NatashaModels, syntax_parser, lexicon: Lexicon):
         self.models = models
         self.syntax_parser = syntax_parser
         self.lexicon = lexicon
-        self._possible: dict[str, bool] = {}
+        self.trigger_forms = trigger_forms(lexicon, models.morph_vocab)
         self.visit_lemmas = {lemma for lemma, code in lexicon.triggers.items() if code in VISIT_CODES}
 
     def may_be_trigger(self, word: str) -> bool:
-        """Whether any dictionary lemma of the word is a trigger (no context: cheap, cached)."""
-        word = word.lower()
-        known = self._possible.get(word)
-        if known is None:
-            known = any(lemma_key(p.normal_form) in self.lexicon.triggers for p in self.models.morph_vocab.parse(word))
-            if len(self._possible) > 500_000:  # bound the memory of a long-running worker
-                self._possible.clear()
-            self._possible[word] = known
-        return known
+        """Whether the word is an inflected form of a trigger in the dictionary (no context: a set lookup)."""
+        return lemma_key(word) in self.trigger_forms
+
+    def candidates(self, doc: Doc) -> list[tuple[int, object]]:
+        """(sentence index, sentence) of the doc's sentences holding a possible trigger."""
+        return [(n, sent) for n, sent in enumerate(doc.sents) if any(self.may_be_trigger(t.text) for t in sent.tokens)]
 
     def parse_sentences(self, sents) -> list[list[Token]]:
-        """Morphology and dependency parse of the given natasha sentences."""
+        """Dependency parse of natasha sentences whose tokens carry morphology (`transforms.analysis`).
+
+        Sentences go to the parser shortest first, so a model call pads little.
+        """
         words = [[t.text for t in sent.tokens] for sent in sents]
-        morph = list(self.models.morph_tagger.map(words))
-        syntax = list(self.syntax_parser.map(words))
+        order = sorted(range(len(words)), key=lambda i: len(words[i]))
+        syntax: list = [None] * len(words)
+        for i, markup in zip(order, self.syntax_parser.map([words[i] for i in order])):
+            syntax[i] = markup
         parsed = []
-        for sent, morph_markup, syntax_markup in zip(sents, morph, syntax):
+        for sent, syntax_markup in zip(sents, syntax):
             tokens = []
-            for i, (tok, m, s) in enumerate(zip(sent.tokens, morph_markup.tokens, syntax_markup.tokens)):
+            for i, (tok, s) in enumerate(zip(sent.tokens, syntax_markup.tokens)):
                 head = int(s.head_id) - 1
-                lemma = self.models.morph_vocab.lemmatize(tok.text, m.pos, m.feats)
-                tokens.append(Token(i, tok.text, tok.start, tok.stop, m.pos, m.feats, lemma_key(lemma), head, s.rel))
+                lemma = self.models.morph_vocab.lemmatize(tok.text, tok.pos, tok.feats)
+                tokens.append(Token(i, tok.text, tok.start, tok.stop, tok.pos, tok.feats, lemma_key(lemma), head, s.rel))
             parsed.append(tokens)
         return parsed
 
-    def article_events(self, text: str, mentions: list[dict], dates: list[dict]) -> list[dict]:
-        """Events of one article as dicts (EVENTS_SCHEMA columns plus `participants`)."""
-        doc = Doc(text)
-        doc.segment(self.models.segmenter)
-        candidates = [
-            (n, sent) for n, sent in enumerate(doc.sents) if any(self.may_be_trigger(t.text) for t in sent.tokens)
-        ]
-        if not candidates:
-            return []
-        parsed = self.parse_sentences([sent for _, sent in candidates])
+    def article_events(self, text: str, mentions: list[dict], dates: list[dict], sentences) -> list[dict]:
+        """Events of one article as dicts (EVENTS_SCHEMA columns plus `participants`).
+
+        `sentences`: (sentence index, natasha sentence, parsed tokens) of its candidate sentences.
+        """
         mention_starts = [m["start"] for m in mentions]
         events = []
-        for (sentence_no, sent), tokens in zip(candidates, parsed):
+        for sentence_no, sent, tokens in sentences:
             sentence = Sentence(tokens, text[sent.start : sent.stop], mentions, mention_starts, self)
             for token in tokens:
                 code = self.lexicon.triggers.get(token.lemma)
@@ -266,6 +257,21 @@ class EventTagger:
                 )
                 events.append(event)
         return events
+
+
+def trigger_forms(lexicon: Lexicon, morph_vocab) -> frozenset[str]:
+    """Every dictionary form of every trigger lemma (lowercase, ё as е).
+
+    A word may be a trigger only if one of its dictionary lemmas is one, that
+    is if it is a form of a trigger's paradigm: so only sentences holding one
+    of these forms need the costly parse.
+    """
+    forms = set()
+    for lemma in lexicon.triggers:
+        for parse in morph_vocab.parse(lemma):
+            if lemma_key(parse.normal_form) == lemma:
+                forms.update(lemma_key(form.word) for form in parse.lexeme)
+    return frozenset(forms)
 
 
 def is_nominal_participle(token: Token) -> bool:
@@ -536,20 +542,49 @@ def _group(table: pa.Table, columns: list[str]) -> dict[str, list[dict]]:
 
 
 def tag_events(
-    articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table, tagger: EventTagger
+    articles: pa.Table,
+    mentions: pa.Table,
+    date_mentions: pa.Table,
+    tagger: EventTagger,
+    docs: dict[str, Doc | Exception] | None = None,
 ) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
-    """Tag a batch. Returns (events, event_participants, quarantine, tagged_articles)."""
+    """Tag a batch. Returns (events, event_participants, quarantine, tagged_articles).
+
+    `docs` is the batch's analysis (`transforms.analysis.analyze_articles`, as
+    entity tagging made it); without it the articles are segmented and tagged
+    for morphology here. The candidate sentences of the whole batch are parsed
+    together; if that fails, article by article, and an article whose parse
+    fails goes to quarantine.
+    """
+    if docs is None:
+        docs = analyze_articles(articles, tagger.models, ner=False)
     mentions_by_article = _group(mentions, ["article_id", "start", "stop", "type", "entity_id"])
     dates_by_article = _group(date_mentions, ["article_id", "start", "stop", "value", "precision"])
+    rows = articles.select(["article_id", "text", "language", "source", "record_key", "payload"]).to_pylist()
+    candidates: dict[str, list] = {}
+    failures: dict[str, Exception] = {}
+    for article in rows:
+        if article["language"] in TAGGED_LANGUAGES:
+            doc = docs[article["article_id"]]
+            if isinstance(doc, Exception):
+                failures[article["article_id"]] = doc
+            else:
+                candidates[article["article_id"]] = tagger.candidates(doc)
+    parsed = _parse_candidates(tagger, candidates, failures)
     event_rows, participant_rows, rejected, keep = [], [], [], []
-    for article in articles.select(["article_id", "text", "language", "source", "record_key", "payload"]).to_pylist():
+    for article in rows:
+        article_id = article["article_id"]
         if article["language"] not in TAGGED_LANGUAGES:
             keep.append(True)
             continue
-        article_id = article["article_id"]
         try:
+            if article_id in failures:
+                raise failures[article_id]
             events = tagger.article_events(
-                article["text"], mentions_by_article.get(article_id, []), dates_by_article.get(article_id, [])
+                article["text"],
+                mentions_by_article.get(article_id, []),
+                dates_by_article.get(article_id, []),
+                parsed.get(article_id, []),
             )
         except Exception as exc:  # one article that breaks the parser must not take its batch down
             key = article["record_key"]
@@ -575,6 +610,30 @@ def tag_events(
     )
 
 
+def _parse_candidates(
+    tagger: EventTagger, candidates: dict[str, list], failures: dict[str, Exception]
+) -> dict[str, list[tuple[int, object, list[Token]]]]:
+    """(sentence index, sentence, parsed tokens) per article: the batch at once, else article by article.
+
+    An article whose parse fails gets its exception in `failures`.
+    """
+    sents = [sent for found in candidates.values() for _, sent in found]
+    try:
+        tokens = iter(tagger.parse_sentences(sents))
+        return {article_id: [(n, sent, next(tokens)) for n, sent in found] for article_id, found in candidates.items()}
+    except Exception:
+        pass
+    parsed = {}
+    for article_id, found in candidates.items():
+        try:
+            tokens = tagger.parse_sentences([sent for _, sent in found])
+        except Exception as exc:
+            failures[article_id] = exc
+            continue
+        parsed[article_id] = [(n, sent, sentence_tokens) for (n, sent), sentence_tokens in zip(found, tokens)]
+    return parsed
+
+
 def events_of(events: pa.Table, participants: pa.Table, articles: pa.Table, mentions: pa.Table) -> tuple[pa.Table, pa.Table]:
     """The events of the given (loaded) articles, and their participants whose entity is loaded too."""
     events = events.filter(pc.is_in(events.column("article_id"), value_set=articles.column("article_id")))
@@ -590,4 +649,5 @@ def events_of(events: pa.Table, participants: pa.Table, articles: pa.Table, ment
 @functools.cache
 def load_event_tagger() -> EventTagger:
     """The event tagger with natasha's models, the parser and the bundled lexicon, once per process."""
-    return EventTagger(load_models(), load_syntax_parser(), load_lexicon())
+    models = load_models()
+    return EventTagger(models, models.syntax_parser, load_lexicon())
