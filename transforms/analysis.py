@@ -30,7 +30,7 @@ MORPH_BATCH_SENTENCES = 32
 NER_BATCH_TEXTS = 4
 
 
-def _by_length(items: list[list[str]]) -> list[int]:
+def by_length(items: list[list[str]]) -> list[int]:
     """Indices of `items`, shortest first: neighbours in a model call then need little padding."""
     return sorted(range(len(items)), key=lambda i: len(items[i]))
 
@@ -51,7 +51,7 @@ def _tag_morph(docs: list[Doc], models) -> None:
     """Set `pos` and `feats` on every token of `docs` (each sentence is tagged on its own, as in natasha)."""
     sents = [sent for doc in docs for sent in doc.sents]
     words = [[token.text for token in sent.tokens] for sent in sents]
-    order = _by_length(words)
+    order = by_length(words)
     infer = _with_batch_size(models.morph_tagger.infer, MORPH_BATCH_SENTENCES)
     for i, markup in zip(order, infer([words[i] for i in order])):
         for token, tagged in zip(sents[i].tokens, markup.tokens):
@@ -66,7 +66,7 @@ def _tag_ner(docs: list[Doc], models) -> None:
         doc.spans = []
     docs = [doc for doc in docs if doc.text.strip()]  # natasha skips blank texts too
     words = [[token.text for token in doc.tokens] for doc in docs]
-    order = _by_length(words)
+    order = by_length(words)
     tags = infer.decoder(infer.process(infer.encoder([words[i] for i in order])))
     for i, doc_tags in zip(order, tags):
         doc = docs[i]

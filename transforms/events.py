@@ -69,7 +69,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from natasha.doc import Doc
 
-from transforms.analysis import TAGGED_LANGUAGES, analyze_articles
+from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, by_length
 from transforms.entities import NatashaModels, load_models
 from transforms.ids import stable_id
 from transforms.quarantine import quarantine_row, quarantine_table
@@ -219,7 +219,7 @@ class EventTagger:
         Sentences go to the parser shortest first, so a model call pads little.
         """
         words = [[t.text for t in sent.tokens] for sent in sents]
-        order = sorted(range(len(words)), key=lambda i: len(words[i]))
+        order = by_length(words)
         syntax: list = [None] * len(words)
         for i, markup in zip(order, self.syntax_parser.map([words[i] for i in order])):
             syntax[i] = markup
