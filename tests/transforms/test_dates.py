@@ -3,7 +3,9 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
-from transforms.dates import DATE_MENTIONS_SCHEMA, PRECISIONS, find_dates, load_parser, tag_dates
+from natasha.extractors import Parser
+
+from transforms.dates import DATE_EXPRESSION, DATE_MENTIONS_SCHEMA, PRECISIONS, _matches, find_dates, load_parser, tag_dates
 
 PUBLISHED = date(2026, 1, 14)  # a Wednesday
 
@@ -117,12 +119,12 @@ def test_several_dates_in_one_text_keep_their_offsets(parser):
     assert [text[m.start : m.stop] for m in mentions] == ["6 января", "в декабре", "в прошлом году"]
 
 
-class BrokenParser:
+class BrokenParser(Parser):
     def findall(self, text):
         raise KeyError("маю")
 
 
-def test_tag_dates_skips_a_failing_window_and_reports_it():
+def test_tag_dates_skips_a_failing_window_and_reports_it(models):
     articles = pa.table(
         {
             "article_id": ["a", "b"],
@@ -132,7 +134,7 @@ def test_tag_dates_skips_a_failing_window_and_reports_it():
             "published_date": pa.array([PUBLISHED, PUBLISHED], type=pa.date32()),
         }
     )
-    mentions, errors = tag_dates(articles, BrokenParser())
+    mentions, errors = tag_dates(articles, BrokenParser(DATE_EXPRESSION, models.morph_vocab))
     assert mentions.num_rows == 0 and mentions.schema == DATE_MENTIONS_SCHEMA
     assert errors == ["a.txt: date parser failed at characters 0-24: KeyError: 'маю'"]  # English is not parsed
 
@@ -152,3 +154,25 @@ def test_tag_dates_returns_rows_of_the_schema(parser):
     assert mentions.to_pylist() == [
         {"article_id": "a", "start": 15, "stop": 23, "text": "6 января", "value": date(2026, 1, 6), "precision": "day", "run_id": None}
     ]
+
+
+@pytest.mark.parametrize(
+    "window",
+    [g[0] for g in GOLDEN]
+    + [
+        "дворах царила пятница двенадцатого июня, она царила",
+        "с 15–16 марта 2025 г. по 01.09.2024, а в прошлом году",
+        "в 2017 году, год назад, вчера и в среду. В мае 1995 г.",
+    ],
+)
+def test_pieces_find_what_the_whole_window_finds(parser, window):
+    whole = [(m.span.start, m.span.stop, m.fact) for m in parser.findall(window)]
+    assert _matches(window, parser) == whole
+
+
+def test_a_cached_window_is_resolved_against_each_articles_date(parser):
+    text = "Отчет вышел в декабре, в среду."
+    first, _ = find_dates(text, date(2026, 1, 14), parser)
+    second, _ = find_dates(text, date(2026, 12, 20), parser)  # the same window, later: the parse is cached
+    assert [(m.text, m.value) for m in first] == [("в декабре", date(2025, 12, 1)), ("в среду", date(2026, 1, 7))]
+    assert [(m.text, m.value) for m in second] == [("в декабре", date(2026, 12, 1)), ("в среду", date(2026, 12, 16))]
