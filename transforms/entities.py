@@ -17,7 +17,9 @@ natasha segments, tags morphology and NER over the whole batch at once
 span boundaries natasha gets wrong (brackets, quotes, legal forms, split names);
 sentences holding a multi-word organisation in an oblique case are parsed for syntax, so that
 «Организации украинских националистов» normalizes to «Организация украинских
-националистов» (syntax is as costly as NER, so only those sentences are parsed);
+националистов» (syntax is as costly as NER, so only those sentences are parsed,
+the batch's together: `transforms.analysis.parse_syntax`); span normalization
+is remembered per process (`_normal_form`), as names recur across articles;
 then `resolve_article` maps each mention to the fullest name of its entity in
 the article. Linking across articles (a bare surname to the corpus's dominant
 full name) happens in the warehouse, see `warehouse/sql/link_entities_find.sql`.
@@ -42,9 +44,9 @@ from natasha import (
     NewsSyntaxParser,
     Segmenter,
 )
-from natasha.doc import DocSpan
+from natasha.doc import DocSent, DocSpan
 
-from transforms.analysis import TAGGED_LANGUAGES, analyze, analyze_articles
+from transforms.analysis import TAGGED_LANGUAGES, analyze, analyze_articles, parse_syntax
 from transforms.ids import stable_id
 from transforms.quarantine import quarantine_row, quarantine_table
 
@@ -354,15 +356,9 @@ def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: 
 
 # ---------------------------------------------------------------- tagging
 
-
-def _parse_syntax(sents: list, parser) -> None:
-    """natasha's `Doc.parse_syntax`, over the given sentences only."""
-    markups = parser.map([[token.text for token in sent.tokens] for sent in sents])
-    for sent_no, (sent, markup) in enumerate(zip(sents, markups), 1):
-        for target, source in zip(sent.tokens, markup.tokens):
-            target.id = f"{sent_no}_{source.id}"
-            target.head_id = f"{sent_no}_{source.head_id}"
-            target.rel = source.rel
+# Normal forms of spans seen in this process, by what natasha's normalization reads (see `_normal_form`).
+_NORMAL_FORMS: dict[tuple, str] = {}
+NORMAL_FORMS_KEPT = 200_000
 
 
 def _keep_capitals(surface: str, normal: str) -> str:
@@ -381,6 +377,32 @@ def _needs_syntax(span: DocSpan) -> bool:
     )
 
 
+def _normal_form(span: DocSpan, morph_vocab) -> str:
+    """natasha's `DocSpan.normalize`, remembered: the same names recur across articles and inflecting is slow.
+
+    natasha's result depends only on what the key holds: each token's text, its
+    offsets in the span, part of speech, gender, number and case and, for ORG
+    (normalized along the syntax tree), which token of the span its head is.
+    """
+    positions = {token.id: i for i, token in enumerate(span.tokens)}
+    key = (span.type, *(
+        (
+            token.text, token.start - span.start, token.stop - span.start, token.pos,
+            token.feats.get("Gender"), token.feats.get("Number"), token.feats.get("Case"),
+            positions[token.id] if span.type == "ORG" else None,
+            positions.get(token.head_id, -1) if span.type == "ORG" else None,
+        )
+        for token in span.tokens
+    ))  # fmt: skip
+    normal = _NORMAL_FORMS.get(key)
+    if normal is None:
+        span.normalize(morph_vocab)
+        normal = _NORMAL_FORMS[key] = span.normal
+        if len(_NORMAL_FORMS) > NORMAL_FORMS_KEPT:
+            _NORMAL_FORMS.pop(next(iter(_NORMAL_FORMS)))  # forget the oldest
+    return normal
+
+
 def ner_doc(text: str, models: NatashaModels) -> Doc:
     """Bare natasha: segmentation and NER, nothing else (the baseline quality is measured on)."""
     doc = Doc(text)
@@ -394,26 +416,33 @@ def tag_article(text: str, models: NatashaModels) -> list[dict]:
     doc = analyze([text], models)[0]
     if isinstance(doc, Exception):
         raise doc
+    failed = parse_syntax({"": repair_doc_spans(doc)}, models.syntax_parser)
+    if failed:
+        raise failed[""]
     return mentions_of(doc, models)
 
 
-def mentions_of(doc: Doc, models: NatashaModels) -> list[dict]:
-    """`tag_article` over a Doc that `transforms.analysis` segmented and tagged (morphology, NER)."""
+def repair_doc_spans(doc: Doc) -> list[tuple[int, DocSent]]:
+    """Put the repaired spans (`repair_spans`) in place of natasha's; return the sentences normalization needs parsed.
+
+    Those are (index, sentence) pairs of the sentences holding a multi-word organisation in an oblique case.
+    """
     text = doc.text
     spans = repair_spans(text, [Span(s.start, s.stop, s.type) for s in doc.spans])
     doc.spans = [DocSpan(s.start, s.stop, s.type, text[s.start : s.stop]) for s in spans]
     doc.envelop_span_tokens()
     doc.envelop_sent_spans()
-    org_sents = [sent for sent in doc.sents if any(_needs_syntax(span) for span in sent.spans)]
-    if org_sents:
-        _parse_syntax(org_sents, models.syntax_parser)
+    return [(n, sent) for n, sent in enumerate(doc.sents) if any(_needs_syntax(span) for span in sent.spans)]
+
+
+def mentions_of(doc: Doc, models: NatashaModels) -> list[dict]:
+    """Mentions of a Doc whose spans `repair_doc_spans` repaired, once the sentences it named are parsed."""
     sentence_starts = [sent.start for sent in doc.sents]
     mentions = []
     for span in doc.spans:
         normal = span.text
         if span.tokens:
-            span.normalize(models.morph_vocab)
-            normal = _keep_capitals(span.text, span.normal or span.text)
+            normal = _keep_capitals(span.text, _normal_form(span, models.morph_vocab) or span.text)
         mentions.append(
             {
                 "start": span.start,
@@ -424,7 +453,7 @@ def mentions_of(doc: Doc, models: NatashaModels) -> list[dict]:
                 "normal": normal,
             }
         )
-    names = resolve_article(mentions, bracket_pairs(text, spans), models)
+    names = resolve_article(mentions, bracket_pairs(doc.text, doc.spans), models)
     for mention, name in zip(mentions, names):
         mention["entity_name"] = name
     return mentions
@@ -436,23 +465,36 @@ def tag_entities(
     """Tag a batch. Returns (mentions, entities, quarantine, tagged_articles).
 
     `docs` is the batch's analysis (`transforms.analysis.analyze_articles`), made here when not given.
+    The sentences the batch needs parsed are parsed together.
     """
     docs = analyze_articles(articles, models) if docs is None else docs
+    columns = articles.select(["article_id", "text", "language", "source", "record_key", "payload"]).to_pylist()
+    failed: dict[str, Exception] = {}  # articles the tagger failed on, and why
+    to_parse: dict[str, list] = {}
+    for article in columns:
+        if article["language"] not in TAGGED_LANGUAGES:
+            continue
+        doc = docs[article["article_id"]]
+        try:
+            if isinstance(doc, Exception):  # natasha's models failed on this text
+                raise doc
+            to_parse[article["article_id"]] = repair_doc_spans(doc)
+        except Exception as exc:  # one article that breaks the tagger must not take its batch down
+            failed[article["article_id"]] = exc
+    failed.update(parse_syntax(to_parse, models.syntax_parser))
     mention_rows: list[dict] = []
     entity_rows: dict[str, dict] = {}
     rejected: list[dict] = []
     keep: list[bool] = []
-    columns = articles.select(["article_id", "text", "language", "source", "record_key", "payload"]).to_pylist()
     for article in columns:
         if article["language"] not in TAGGED_LANGUAGES:
             keep.append(True)
             continue
         try:
-            doc = docs[article["article_id"]]
-            if isinstance(doc, Exception):  # natasha's models failed on this text
-                raise doc
-            mentions = mentions_of(doc, models)
-        except Exception as exc:  # one article that breaks the tagger must not take its batch down
+            if article["article_id"] in failed:
+                raise failed[article["article_id"]]
+            mentions = mentions_of(docs[article["article_id"]], models)
+        except Exception as exc:
             key = article["record_key"]
             reason = f"{key}: entity tagger failed ({type(exc).__name__}: {exc})"
             rejected.append(quarantine_row(STAGE, article["source"], key, reason, article["payload"]))

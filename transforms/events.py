@@ -21,7 +21,8 @@ How (rules, in the order they apply):
    every word up in the set of the triggers' dictionary forms (pymorphy's
    paradigms); only the sentences with a possible trigger get natasha's
    dependency parse, the costly step (morphology comes from the batch's
-   analysis, shared with entity tagging). A trigger is then a VERB/NOUN/PROPN
+   analysis, shared with entity tagging, and a sentence entity tagging
+   parsed already is not parsed again). A trigger is then a VERB/NOUN/PROPN
    token whose contextual lemma is in the lexicon.
 2. Participants come from the parse. For a verb: `nsubj` → actor, `obj`,
    `iobj`, `nsubj:pass` and «с»/«против»/«к» phrases → target. For a noun: a
@@ -69,7 +70,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from natasha.doc import Doc
 
-from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, by_length
+from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax
 from transforms.entities import NatashaModels, load_models
 from transforms.ids import stable_id
 from transforms.quarantine import quarantine_row, quarantine_table
@@ -213,25 +214,14 @@ class EventTagger:
         """(sentence index, sentence) of the doc's sentences holding a possible trigger."""
         return [(n, sent) for n, sent in enumerate(doc.sents) if any(self.may_be_trigger(t.text) for t in sent.tokens)]
 
-    def parse_sentences(self, sents) -> list[list[Token]]:
-        """Dependency parse of natasha sentences whose tokens carry morphology (`transforms.analysis`).
-
-        Sentences go to the parser shortest first, so a model call pads little.
-        """
-        words = [[t.text for t in sent.tokens] for sent in sents]
-        order = by_length(words)
-        syntax: list = [None] * len(words)
-        for i, markup in zip(order, self.syntax_parser.map([words[i] for i in order])):
-            syntax[i] = markup
-        parsed = []
-        for sent, syntax_markup in zip(sents, syntax):
-            tokens = []
-            for i, (tok, s) in enumerate(zip(sent.tokens, syntax_markup.tokens)):
-                head = int(s.head_id) - 1
-                lemma = self.models.morph_vocab.lemmatize(tok.text, tok.pos, tok.feats)
-                tokens.append(Token(i, tok.text, tok.start, tok.stop, tok.pos, tok.feats, lemma_key(lemma), head, s.rel))
-            parsed.append(tokens)
-        return parsed
+    def sentence_tokens(self, sent) -> list[Token]:
+        """The tokens of a natasha sentence that `transforms.analysis.parse_syntax` parsed, with their lemmas."""
+        tokens = []
+        for i, tok in enumerate(sent.tokens):
+            head = int(tok.head_id.rsplit("_", 1)[1]) - 1  # natasha's ids read «sentence_token», counted from 1
+            lemma = self.models.morph_vocab.lemmatize(tok.text, tok.pos, tok.feats)
+            tokens.append(Token(i, tok.text, tok.start, tok.stop, tok.pos, tok.feats, lemma_key(lemma), head, tok.rel))
+        return tokens
 
     def article_events(self, text: str, mentions: list[dict], dates: list[dict], sentences) -> list[dict]:
         """Events of one article as dicts (EVENTS_SCHEMA columns plus `participants`).
@@ -553,8 +543,8 @@ def tag_events(
     `docs` is the batch's analysis (`transforms.analysis.analyze_articles`, as
     entity tagging made it); without it the articles are segmented and tagged
     for morphology here. The candidate sentences of the whole batch are parsed
-    together; if that fails, article by article, and an article whose parse
-    fails goes to quarantine.
+    together (`transforms.analysis.parse_syntax`); if that fails, article by
+    article, and an article whose parse fails goes to quarantine.
     """
     if docs is None:
         docs = analyze_articles(articles, tagger.models, ner=False)
@@ -570,7 +560,7 @@ def tag_events(
                 failures[article["article_id"]] = doc
             else:
                 candidates[article["article_id"]] = tagger.candidates(doc)
-    parsed = _parse_candidates(tagger, candidates, failures)
+    failures.update(parse_syntax(candidates, tagger.syntax_parser))
     event_rows, participant_rows, rejected, keep = [], [], [], []
     for article in rows:
         article_id = article["article_id"]
@@ -580,11 +570,9 @@ def tag_events(
         try:
             if article_id in failures:
                 raise failures[article_id]
+            sentences = [(n, sent, tagger.sentence_tokens(sent)) for n, sent in candidates.get(article_id, [])]
             events = tagger.article_events(
-                article["text"],
-                mentions_by_article.get(article_id, []),
-                dates_by_article.get(article_id, []),
-                parsed.get(article_id, []),
+                article["text"], mentions_by_article.get(article_id, []), dates_by_article.get(article_id, []), sentences
             )
         except Exception as exc:  # one article that breaks the parser must not take its batch down
             key = article["record_key"]
@@ -608,30 +596,6 @@ def tag_events(
         quarantine_table(rejected),
         tagged,
     )
-
-
-def _parse_candidates(
-    tagger: EventTagger, candidates: dict[str, list], failures: dict[str, Exception]
-) -> dict[str, list[tuple[int, object, list[Token]]]]:
-    """(sentence index, sentence, parsed tokens) per article: the batch at once, else article by article.
-
-    An article whose parse fails gets its exception in `failures`.
-    """
-    sents = [sent for found in candidates.values() for _, sent in found]
-    try:
-        tokens = iter(tagger.parse_sentences(sents))
-        return {article_id: [(n, sent, next(tokens)) for n, sent in found] for article_id, found in candidates.items()}
-    except Exception:
-        pass
-    parsed = {}
-    for article_id, found in candidates.items():
-        try:
-            tokens = tagger.parse_sentences([sent for _, sent in found])
-        except Exception as exc:
-            failures[article_id] = exc
-            continue
-        parsed[article_id] = [(n, sent, sentence_tokens) for (n, sent), sentence_tokens in zip(found, tokens)]
-    return parsed
 
 
 def events_of(events: pa.Table, participants: pa.Table, articles: pa.Table, mentions: pa.Table) -> tuple[pa.Table, pa.Table]:

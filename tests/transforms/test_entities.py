@@ -1,6 +1,9 @@
+import dataclasses
+
 import pyarrow as pa
 import pytest
 
+from transforms import entities
 from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA, Span, entity_id, repair_spans, tag_article, tag_entities
 from transforms.normalize import ARTICLE_BATCH_SCHEMA
 
@@ -155,3 +158,60 @@ def test_a_name_parse_that_misses_words_is_not_used(models):
 def test_an_abbreviation_with_a_case_ending_keeps_its_capitals(models):
     mentions = tag_article("Глава МИДа Японии прилетел в Москву.", models)
     assert [m["normal"] for m in mentions if m["type"] == "ORG"] == ["МИД"]
+
+
+class CountingParser:
+    """natasha's syntax parser, counting the sentences it is given; breaks on a sentence holding `breaks_on`."""
+
+    def __init__(self, parser, breaks_on=None):
+        self.parser, self.breaks_on, self.sentences, self.calls = parser, breaks_on, 0, 0
+
+    def map(self, chunk):
+        if self.breaks_on and any(self.breaks_on in words for words in chunk):
+            raise RuntimeError("parser broke")
+        self.sentences += len(chunk)
+        self.calls += 1
+        return self.parser.map(chunk)
+
+
+ORG_TEXTS = (
+    "Он был членом Организации украинских националистов.",
+    "Представители Министерства иностранных дел России прибыли в Женеву.",
+    "Вчера шёл дождь.",
+)
+
+
+def test_a_batch_parses_the_sentences_with_an_inflected_organisation_once_and_together(models):
+    counting = CountingParser(models.syntax_parser)
+    mentions, _, rejected, _ = tag_entities(batch(*ORG_TEXTS), dataclasses.replace(models, syntax_parser=counting))
+    assert counting.sentences == 2 and rejected.num_rows == 0  # the third has no organisation
+    assert counting.calls == 1
+    normals = {row["text"]: row["normal"] for row in mentions.to_pylist()}
+    assert normals["Организации украинских националистов"] == "Организация украинских националистов"
+    assert normals["Министерства иностранных дел"] == "Министерство иностранных дел"
+
+
+def test_an_article_whose_syntax_parse_fails_is_quarantined_alone(models):
+    breaking = CountingParser(models.syntax_parser, breaks_on="сломает")
+    texts = (*ORG_TEXTS[:2], "Это сломает представителей Министерства иностранных дел.")
+    mentions, _, rejected, tagged = tag_entities(batch(*texts), dataclasses.replace(models, syntax_parser=breaking))
+    assert tagged.column("article_id").to_pylist() == ["a0", "a1"]
+    assert rejected.column("record_key").to_pylist() == ["k2"]
+    assert rejected.column("reason")[0].as_py() == "k2: entity tagger failed (RuntimeError: parser broke)"
+    assert set(mentions.column("article_id").to_pylist()) == {"a0", "a1"}
+
+
+def test_remembered_normal_forms_equal_fresh_ones(models, monkeypatch):
+    texts = [
+        "Он встретился с представителями Министерства обороны России в Москве.",
+        "Министерство обороны России сообщило об учениях. Министру обороны России доложили.",
+        "Сергею Иванову и Сергея Иванова поздравили в Государственной думе. Государственная дума приняла закон.",
+        *ORG_TEXTS,
+    ]
+    warm = [[m["normal"] for m in tag_article(text, models)] for text in texts * 2]
+    fresh = []
+    for text in texts * 2:
+        monkeypatch.setattr(entities, "_NORMAL_FORMS", {})
+        fresh.append([m["normal"] for m in tag_article(text, models)])
+    assert warm == fresh
+    assert "Министерство обороны" in warm[0] and "Государственная дума" in warm[2]

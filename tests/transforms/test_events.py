@@ -5,6 +5,7 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
+from transforms.analysis import analyze_articles
 from transforms.entities import tag_entities
 from transforms.events import DATE_MENTIONS_INPUT_SCHEMA, EventTagger, load_event_tagger, parse_lexicon, tag_events
 
@@ -171,3 +172,23 @@ def test_lexicon_refuses_an_unknown_code():
 def test_bundled_lexicon_covers_every_root(tagger):
     roots = {code[:2] for code in tagger.lexicon.triggers.values()}
     assert roots == {f"{n:02d}" for n in range(1, 21)}
+
+
+def test_a_sentence_entity_tagging_parsed_is_not_parsed_again(tagger):
+    class CountingParser:
+        def __init__(self, parser):
+            self.parser, self.sentences = parser, 0
+
+        def map(self, chunk):
+            self.sentences += len(chunk)
+            return self.parser.map(chunk)
+
+    text = "Делегация Министерства иностранных дел встретилась с послом Франции. Вечером министр встретился с журналистами."
+    articles = articles_table([text])
+    docs = analyze_articles(articles, tagger.models)
+    mentions, _, _, tagged = tag_entities(articles, tagger.models, docs)  # parses the first sentence (an ORG)
+    counting = CountingParser(tagger.syntax_parser)
+    local = EventTagger(tagger.models, counting, tagger.lexicon)
+    events = tag_events(tagged, mentions, DATE_MENTIONS_INPUT_SCHEMA.empty_table(), local, docs)[0]
+    assert events.column("trigger").to_pylist() == ["встретилась", "встретился"]
+    assert counting.sentences == 1  # only the second
