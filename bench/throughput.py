@@ -83,7 +83,7 @@ def is_prefect_server(process: psutil.Process) -> bool:
 
 
 class PeakMemory(threading.Thread):
-    """Samples the resident memory of a process tree: pipeline processes summed, server apart."""
+    """Samples a process tree: resident memory (pipeline processes summed, server apart) and CPU seconds by role."""
 
     def __init__(self, pid: int, every: float = 0.2):
         super().__init__(daemon=True)
@@ -92,7 +92,13 @@ class PeakMemory(threading.Thread):
         self.peak_pipeline = 0
         self.peak_server = 0
         self.peak_processes = 0
+        self.cpu_seconds: dict[int, tuple[str, float]] = {}  # pid -> (role, last CPU seconds seen)
         self.done = threading.Event()
+
+    def role(self, process: psutil.Process) -> str:
+        if process.pid == self.root.pid:
+            return "flow"
+        return "Prefect server" if is_prefect_server(process) else "workers"
 
     def run(self) -> None:
         while not self.done.is_set():
@@ -104,6 +110,8 @@ class PeakMemory(threading.Thread):
             for process in tree:
                 try:
                     rss = process.memory_info().rss
+                    cpu = process.cpu_times()
+                    self.cpu_seconds[process.pid] = (self.role(process), cpu.user + cpu.system)
                 except psutil.Error:
                     continue
                 if is_prefect_server(process):
@@ -115,6 +123,13 @@ class PeakMemory(threading.Thread):
             self.peak_server = max(self.peak_server, server)
             self.peak_processes = max(self.peak_processes, processes)
             self.done.wait(self.every)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds per role (as last sampled: a process's last 0.2 s before it exits is missed)."""
+        totals: dict[str, float] = {}
+        for role, seconds in self.cpu_seconds.values():
+            totals[role] = totals.get(role, 0.0) + seconds
+        return totals
 
 
 def pipeline(jsonl: Path, workdir: Path, workers: int | None, batch_size: int) -> dict:
@@ -153,6 +168,7 @@ def pipeline(jsonl: Path, workdir: Path, workers: int | None, batch_size: int) -
         "peak_pipeline": sampler.peak_pipeline,
         "peak_server": sampler.peak_server,
         "processes": sampler.peak_processes,
+        "cpu_by_role": sampler.cpu_by_role(),
     }
 
 
@@ -200,6 +216,12 @@ def main() -> None:
         print(
             f"pipeline peak memory:        {mib(result['peak_pipeline'])} over {result['processes']} processes "
             f"(flow + tagging workers); Prefect server {mib(result['peak_server'])}"
+        )
+        cpu = result["cpu_by_role"]
+        print(
+            f"pipeline CPU seconds:        {sum(cpu.values()):.1f} on {cores} cores over {result['seconds']:.1f} s of wall time ("
+            + ", ".join(f"{role} {seconds:.1f}" for role, seconds in sorted(cpu.items()))
+            + "; process start included)"
         )
         for line in result["stages"]:
             print(f"  {line}")

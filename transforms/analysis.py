@@ -1,24 +1,24 @@
-"""natasha's analysis of a whole batch at once: segmentation, morphology and named entities.
+"""natasha's analysis of a whole batch at once: segmentation, named entities, and morphology and syntax where needed.
 
-`analyze(texts, models)` (or `analyze_articles` over a batch's table) returns, per text, what natasha's per-document calls
-give (`Doc.segment`, `Doc.tag_morph`, `Doc.tag_ner`: tokens with `pos` and
-`feats`, sentences, spans) — equal to them, which a test checks — at about two
-thirds of their cost, because:
-- slovnet's models see the sentences (morphology) and texts (NER) of the whole
-  batch together, sorted by length, so a model call pads little, and NER's
-  per-step decoding loop runs once for several texts instead of once per text;
+`analyze(texts, models)` (or `analyze_articles` over a batch's table) segments
+each text and tags its named entities; `tag_morph` then adds morphology (`pos`,
+`feats`) and `parse_syntax` the dependency parse to the sentences a stage needs
+them on. What they set equals natasha's per-document calls (`Doc.segment`,
+`Doc.tag_ner`, `Doc.tag_morph`, `Doc.parse_syntax`), which a test checks, at a
+fraction of their cost, because:
+- slovnet's models see the sentences (morphology, syntax) and texts (NER) of
+  the whole batch together, sorted by length, so a model call pads little, and
+  NER's per-step decoding loop runs once for several texts instead of once per text;
 - NER reads the segmenter's tokens: natasha's NER tagger tokenizes every text
-  a second time with the same tokenizer (razdel).
+  a second time with the same tokenizer (razdel);
+- only the sentences that need it get morphology (those holding an entity
+  mention, or an event trigger word) or syntax (those holding an inflected
+  organisation name, or a trigger word): each is as costly as NER. A sentence
+  is tagged or parsed once however many stages need it.
 
-A text that breaks a model must not take the batch down: when a batched call
-raises, its texts are analysed one by one, and the one that fails gets the
-exception in place of its Doc.
-
-`parse_syntax` adds the dependency parse to chosen sentences only (syntax costs
-as much as NER): entity tagging parses the sentences holding an inflected
-organisation name, event tagging the sentences holding a trigger word. It too
-parses a whole batch's sentences at once, shortest first, and a sentence is
-parsed once however many stages need it.
+A text or an article that breaks a model must not take the batch down: when a
+batched call raises, its texts (or articles) go one by one, and the one that
+fails gets the exception in place of its Doc (or in the failures returned).
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ def _segment(text: str, models) -> Doc:
     return doc
 
 
-def _tag_morph(docs: list[Doc], models) -> None:
-    """Set `pos` and `feats` on every token of `docs` (each sentence is tagged on its own, as in natasha)."""
-    sents = [sent for doc in docs for sent in doc.sents]
+def _tag_morph(sents: list[DocSent], models) -> None:
+    """Set `pos` and `feats` on the tokens of `sents` not tagged yet (each sentence is tagged on its own, as in natasha)."""
+    sents = [sent for sent in sents if sent.tokens and sent.tokens[0].pos is None]
     words = [[token.text for token in sent.tokens] for sent in sents]
     order = by_length(words)
     infer = _with_batch_size(models.morph_tagger.infer, MORPH_BATCH_SENTENCES)
@@ -86,14 +86,13 @@ def _tag_ner(docs: list[Doc], models) -> None:
 
 def _analyze_together(texts: list[str], models, ner: bool) -> list[Doc]:
     docs = [_segment(text, models) for text in texts]
-    _tag_morph(docs, models)
     if ner:
         _tag_ner(docs, models)
     return docs
 
 
 def analyze(texts: list[str], models, ner: bool = True) -> list[Doc | Exception]:
-    """natasha Docs of `texts` (segmented, morphology and, if `ner`, NER tagged); an Exception for a text that failed."""
+    """natasha Docs of `texts` (segmented and, if `ner`, NER tagged); an Exception for a text that failed."""
     try:
         return _analyze_together(texts, models, ner)
     except Exception as exc:
@@ -102,35 +101,52 @@ def analyze(texts: list[str], models, ner: bool = True) -> list[Doc | Exception]
     return [analyze([text], models, ner)[0] for text in texts]  # find the text that broke the batch
 
 
-def _parse_together(sents: list[tuple[int, DocSent]], syntax_parser) -> None:
-    todo = [(n, sent) for n, sent in sents if sent.tokens and sent.tokens[0].rel is None]
-    words = [[token.text for token in sent.tokens] for _, sent in todo]
+def _parse_syntax(sents: list[tuple[int, DocSent]], syntax_parser) -> None:
+    """Set the parse on the sentences of `sents` not parsed yet; ids read «sentence_token», as natasha's."""
+    sents = [(n, sent) for n, sent in sents if sent.tokens and sent.tokens[0].rel is None]
+    words = [[token.text for token in sent.tokens] for _, sent in sents]
     order = by_length(words)
     for i, markup in zip(order, syntax_parser.map([words[i] for i in order])):
-        sentence_no, sent = todo[i]
+        sentence_no, sent = sents[i]
         inject_syntax(sent.tokens, markup.tokens)
         offset_syntax(sentence_no + 1, sent.tokens)
+
+
+def _by_article(step, sentences: dict[str, list]) -> dict[str, Exception]:
+    """Run `step` over the sentences of all articles at once; if that raises, article by article.
+
+    Returns the articles `step` failed on, with the exception.
+    """
+    try:
+        step([sent for sents in sentences.values() for sent in sents])
+        return {}
+    except Exception:
+        pass
+    failures = {}
+    for article_id, sents in sentences.items():
+        try:
+            step(sents)
+        except Exception as exc:
+            failures[article_id] = exc
+    return failures
+
+
+def tag_morph(sentences: dict[str, list[DocSent]], models) -> dict[str, Exception]:
+    """Set morphology on the given sentences of each article, as natasha's `Doc.tag_morph` would.
+
+    Returns the articles whose tagging failed (see `_by_article`).
+    """
+    return _by_article(lambda sents: _tag_morph(sents, models), sentences)
 
 
 def parse_syntax(sentences: dict[str, list[tuple[int, DocSent]]], syntax_parser) -> dict[str, Exception]:
     """Set the dependency parse on the given sentences of each article, as natasha's `Doc.parse_syntax` would.
 
-    `sentences` maps an article to (index in its Doc, sentence) pairs; a
-    sentence already parsed is not parsed again. The batch is parsed at once;
-    if that raises, article by article. Returns the articles whose parse failed.
+    `sentences` maps an article to (index in its Doc, sentence) pairs; the
+    sentences need morphology first (`tag_morph`). Returns the articles whose
+    parse failed (see `_by_article`).
     """
-    try:
-        _parse_together([pair for pairs in sentences.values() for pair in pairs], syntax_parser)
-        return {}
-    except Exception:
-        pass
-    failures = {}
-    for article_id, pairs in sentences.items():
-        try:
-            _parse_together(pairs, syntax_parser)
-        except Exception as exc:
-            failures[article_id] = exc
-    return failures
+    return _by_article(lambda sents: _parse_syntax(sents, syntax_parser), sentences)
 
 
 def analyze_articles(articles: pa.Table, models, ner: bool = True) -> dict[str, Doc | Exception]:

@@ -45,8 +45,9 @@ from natasha import (
     Segmenter,
 )
 from natasha.doc import DocSent, DocSpan
+from pymorphy2.analyzer import MorphAnalyzer as PymorphyAnalyzer
 
-from transforms.analysis import TAGGED_LANGUAGES, analyze, analyze_articles, parse_syntax
+from transforms.analysis import TAGGED_LANGUAGES, analyze, analyze_articles, parse_syntax, tag_morph
 from transforms.ids import stable_id
 from transforms.quarantine import quarantine_row, quarantine_table
 
@@ -110,11 +111,25 @@ class NatashaModels:
     names_extractor: object
 
 
+# Word parses kept per process. natasha keeps 10,000, which news churns through within a batch
+# (Russian words have many forms), and every stage reads them: date and name grammars,
+# lemmas, normal forms.
+# 2,000 bulk articles hold about 48,000 distinct words; a parse list is a few KB.
+WORD_PARSES_KEPT = 50_000
+
+
+class CachedMorphVocab(MorphVocab):
+    """natasha's MorphVocab (pymorphy's analyzer) that keeps WORD_PARSES_KEPT word parses."""
+
+    parse = functools.lru_cache(WORD_PARSES_KEPT)(PymorphyAnalyzer.parse)
+    __call__ = parse
+
+
 @functools.cache
 def load_models() -> NatashaModels:
     """Load natasha's models (shipped inside the package, no download) once per process."""
     embedding = NewsEmbedding()
-    morph_vocab = MorphVocab()
+    morph_vocab = CachedMorphVocab()
     return NatashaModels(
         segmenter=Segmenter(),
         morph_vocab=morph_vocab,
@@ -416,27 +431,58 @@ def tag_article(text: str, models: NatashaModels) -> list[dict]:
     doc = analyze([text], models)[0]
     if isinstance(doc, Exception):
         raise doc
-    failed = parse_syntax({"": repair_doc_spans(doc)}, models.syntax_parser)
+    failed = prepare_docs({"": doc}, models)
     if failed:
         raise failed[""]
     return mentions_of(doc, models)
 
 
-def repair_doc_spans(doc: Doc) -> list[tuple[int, DocSent]]:
-    """Put the repaired spans (`repair_spans`) in place of natasha's; return the sentences normalization needs parsed.
-
-    Those are (index, sentence) pairs of the sentences holding a multi-word organisation in an oblique case.
-    """
+def repair_doc_spans(doc: Doc) -> None:
+    """Put the repaired spans (`repair_spans`) in place of natasha's."""
     text = doc.text
     spans = repair_spans(text, [Span(s.start, s.stop, s.type) for s in doc.spans])
     doc.spans = [DocSpan(s.start, s.stop, s.type, text[s.start : s.stop]) for s in spans]
     doc.envelop_span_tokens()
     doc.envelop_sent_spans()
-    return [(n, sent) for n, sent in enumerate(doc.sents) if any(_needs_syntax(span) for span in sent.spans)]
+
+
+def _sentences_with_spans(doc: Doc) -> list[DocSent]:
+    """The sentences that hold a token of a span (spans are sorted and do not overlap)."""
+    starts, stops = [span.start for span in doc.spans], [span.stop for span in doc.spans]
+    found = []
+    for sent in doc.sents:
+        first_after = bisect.bisect_right(stops, sent.start)  # the first span ending after the sentence starts
+        if first_after < len(starts) and starts[first_after] < sent.stop:
+            found.append(sent)
+    return found
+
+
+def prepare_docs(docs: dict[str, Doc], models: NatashaModels) -> dict[str, Exception]:
+    """Repair the spans of a batch's Docs (from `analyze`) and add what their normalization reads.
+
+    That is morphology on the sentences holding a span, and the syntax of those
+    holding a multi-word organisation in an oblique case, the batch's together.
+    Returns the articles that failed, with the exception.
+    """
+    failed: dict[str, Exception] = {}
+    for article_id, doc in docs.items():
+        try:
+            repair_doc_spans(doc)
+        except Exception as exc:
+            failed[article_id] = exc
+    ready = {article_id: doc for article_id, doc in docs.items() if article_id not in failed}
+    failed.update(tag_morph({article_id: _sentences_with_spans(doc) for article_id, doc in ready.items()}, models))
+    to_parse = {
+        article_id: [(n, sent) for n, sent in enumerate(doc.sents) if any(_needs_syntax(span) for span in sent.spans)]
+        for article_id, doc in ready.items()
+        if article_id not in failed
+    }
+    failed.update(parse_syntax(to_parse, models.syntax_parser))
+    return failed
 
 
 def mentions_of(doc: Doc, models: NatashaModels) -> list[dict]:
-    """Mentions of a Doc whose spans `repair_doc_spans` repaired, once the sentences it named are parsed."""
+    """Mentions of a Doc that `prepare_docs` prepared."""
     sentence_starts = [sent.start for sent in doc.sents]
     mentions = []
     for span in doc.spans:
@@ -469,19 +515,8 @@ def tag_entities(
     """
     docs = analyze_articles(articles, models) if docs is None else docs
     columns = articles.select(["article_id", "text", "language", "source", "record_key", "payload"]).to_pylist()
-    failed: dict[str, Exception] = {}  # articles the tagger failed on, and why
-    to_parse: dict[str, list] = {}
-    for article in columns:
-        if article["language"] not in TAGGED_LANGUAGES:
-            continue
-        doc = docs[article["article_id"]]
-        try:
-            if isinstance(doc, Exception):  # natasha's models failed on this text
-                raise doc
-            to_parse[article["article_id"]] = repair_doc_spans(doc)
-        except Exception as exc:  # one article that breaks the tagger must not take its batch down
-            failed[article["article_id"]] = exc
-    failed.update(parse_syntax(to_parse, models.syntax_parser))
+    failed = {article_id: doc for article_id, doc in docs.items() if isinstance(doc, Exception)}  # natasha's models failed
+    failed.update(prepare_docs({article_id: doc for article_id, doc in docs.items() if article_id not in failed}, models))
     mention_rows: list[dict] = []
     entity_rows: dict[str, dict] = {}
     rejected: list[dict] = []

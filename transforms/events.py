@@ -20,10 +20,9 @@ How (rules, in the order they apply):
 1. Triggers are the lemmas of transforms/event_lexicon.toml. A cheap pass looks
    every word up in the set of the triggers' dictionary forms (pymorphy's
    paradigms); only the sentences with a possible trigger get natasha's
-   dependency parse, the costly step (morphology comes from the batch's
-   analysis, shared with entity tagging, and a sentence entity tagging
-   parsed already is not parsed again). A trigger is then a VERB/NOUN/PROPN
-   token whose contextual lemma is in the lexicon.
+   morphology and dependency parse, the costly steps (`transforms.analysis`:
+   a sentence entity tagging tagged or parsed already is not done again). A
+   trigger is then a VERB/NOUN/PROPN token whose contextual lemma is in the lexicon.
 2. Participants come from the parse. For a verb: `nsubj` → actor, `obj`,
    `iobj`, `nsubj:pass` and «с»/«против»/«к» phrases → target. For a noun: a
    genitive `nmod` → actor, «с»/«против»/«к» phrases → target. With no actor of
@@ -70,7 +69,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from natasha.doc import Doc
 
-from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax
+from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax, tag_morph
 from transforms.entities import NatashaModels, load_models
 from transforms.ids import stable_id
 from transforms.quarantine import quarantine_row, quarantine_table
@@ -196,6 +195,12 @@ class Token:
     rel: str = ""
 
 
+@functools.lru_cache(maxsize=100_000)  # every word of a candidate sentence needs one; words recur
+def _lemma(morph_vocab, word: str, pos: str, feats: tuple) -> str:
+    """natasha's contextual lemma of a word (its form that best matches `pos` and `feats`), as lemma_key."""
+    return lemma_key(morph_vocab.lemmatize(word, pos, dict(feats)))
+
+
 class EventTagger:
     """Finds events in the sentences of analysed articles; holds the models and the trigger word forms."""
 
@@ -219,8 +224,8 @@ class EventTagger:
         tokens = []
         for i, tok in enumerate(sent.tokens):
             head = int(tok.head_id.rsplit("_", 1)[1]) - 1  # natasha's ids read «sentence_token», counted from 1
-            lemma = self.models.morph_vocab.lemmatize(tok.text, tok.pos, tok.feats)
-            tokens.append(Token(i, tok.text, tok.start, tok.stop, tok.pos, tok.feats, lemma_key(lemma), head, tok.rel))
+            lemma = _lemma(self.models.morph_vocab, tok.text, tok.pos, tuple(tok.feats.items()))
+            tokens.append(Token(i, tok.text, tok.start, tok.stop, tok.pos, tok.feats, lemma, head, tok.rel))
         return tokens
 
     def article_events(self, text: str, mentions: list[dict], dates: list[dict], sentences) -> list[dict]:
@@ -541,10 +546,10 @@ def tag_events(
     """Tag a batch. Returns (events, event_participants, quarantine, tagged_articles).
 
     `docs` is the batch's analysis (`transforms.analysis.analyze_articles`, as
-    entity tagging made it); without it the articles are segmented and tagged
-    for morphology here. The candidate sentences of the whole batch are parsed
-    together (`transforms.analysis.parse_syntax`); if that fails, article by
-    article, and an article whose parse fails goes to quarantine.
+    entity tagging used it); without it the articles are segmented here. The
+    candidate sentences of the whole batch are tagged for morphology and parsed
+    together (`transforms.analysis`); if that fails, article by article, and an
+    article whose analysis fails goes to quarantine.
     """
     if docs is None:
         docs = analyze_articles(articles, tagger.models, ner=False)
@@ -560,6 +565,8 @@ def tag_events(
                 failures[article["article_id"]] = doc
             else:
                 candidates[article["article_id"]] = tagger.candidates(doc)
+    failures.update(tag_morph({article_id: [sent for _, sent in found] for article_id, found in candidates.items()}, tagger.models))
+    candidates = {article_id: found for article_id, found in candidates.items() if article_id not in failures}
     failures.update(parse_syntax(candidates, tagger.syntax_parser))
     event_rows, participant_rows, rejected, keep = [], [], [], []
     for article in rows:

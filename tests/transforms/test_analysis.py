@@ -19,18 +19,51 @@ def natasha_doc(text, models):
     doc.segment(models.segmenter)
     doc.tag_morph(models.morph_tagger)
     doc.tag_ner(models.ner_tagger)
+    if doc.tokens:  # natasha's parser fails on a blank text
+        doc.parse_syntax(models.syntax_parser)
     return doc
 
 
 def test_batched_analysis_equals_natashas_per_document_calls(models):
     texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.txt"))] + ["", "   "]
     docs = analysis.analyze(texts, models)
+    every_sentence = {str(i): list(enumerate(doc.sents)) for i, doc in enumerate(docs)}
+    assert analysis.tag_morph({key: [sent for _, sent in pairs] for key, pairs in every_sentence.items()}, models) == {}
+    assert analysis.parse_syntax(every_sentence, models.syntax_parser) == {}
     for text, doc in zip(texts, docs):
         expected = natasha_doc(text, models)
-        assert [(t.start, t.stop, t.pos, t.feats) for t in doc.tokens] == [(t.start, t.stop, t.pos, t.feats) for t in expected.tokens]
+        fields = lambda t: (t.start, t.stop, t.pos, t.feats, t.id, t.head_id, t.rel)  # noqa: E731
+        assert [fields(t) for t in doc.tokens] == [fields(t) for t in expected.tokens]
         assert [(s.start, s.stop) for s in doc.sents] == [(s.start, s.stop) for s in expected.sents]
         assert [(s.start, s.stop, s.type, s.text) for s in doc.spans] == [(s.start, s.stop, s.type, s.text) for s in expected.spans]
     assert sum(len(doc.spans) for doc in docs) > 50  # the examples do name people, places and organisations
+
+
+def test_morphology_is_tagged_once_per_sentence_and_a_failing_article_fails_alone(models, monkeypatch):
+    texts = {"a": "Мэр Парижа выступил. Погода была хорошей.", "b": "Это сломает теггер.", "c": "Дождь шёл весь день."}
+    docs = dict(zip(texts, analysis.analyze(list(texts.values()), models)))
+    tagged = []
+    with_batch_size = analysis._with_batch_size
+
+    def counting(infer, batch_size):  # the morphology model, counting what it tags; it breaks on «сломает»
+        model = with_batch_size(infer, batch_size)
+
+        def tag(items):
+            if any("сломает" in words for words in items):
+                raise RuntimeError("tagger broke")
+            tagged.extend(items)
+            return model(items)
+
+        return tag
+
+    monkeypatch.setattr(analysis, "_with_batch_size", counting)
+    failures = analysis.tag_morph({key: list(doc.sents) for key, doc in docs.items()}, models)
+    assert list(failures) == ["b"] and str(failures["b"]) == "tagger broke"
+    assert all(token.pos for key in ("a", "c") for token in docs[key].tokens)
+    assert all(token.pos is None for token in docs["b"].tokens)
+    tagged.clear()
+    assert analysis.tag_morph({"a": list(docs["a"].sents)}, models) == {}
+    assert tagged == []  # tagged already
 
 
 def test_a_text_that_breaks_a_model_fails_alone(models, monkeypatch):
