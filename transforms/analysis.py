@@ -10,7 +10,8 @@ fraction of their cost, because:
   the whole batch together, sorted by length, so a model call pads little, and
   NER's per-step decoding loop runs once for several texts instead of once per text;
 - NER reads the segmenter's tokens: natasha's NER tagger tokenizes every text
-  a second time with the same tokenizer (razdel);
+  a second time with the same tokenizer (razdel); and razdel's tokens become
+  natasha's records directly, not through an interim record each;
 - only the sentences that need it get morphology (those holding an entity
   mention, or an event trigger word) or syntax (those holding an inflected
   organisation name, or a trigger word): each is as costly as NER. A sentence
@@ -24,7 +25,8 @@ fails gets the exception in place of its Doc (or in the failures returned).
 from __future__ import annotations
 
 import pyarrow as pa
-from natasha.doc import Doc, DocSent, DocSpan, inject_syntax, offset_syntax
+import razdel
+from natasha.doc import Doc, DocSent, DocSpan, DocToken, inject_syntax, offset_syntax
 from slovnet.bio import bio_spans
 
 # The languages natasha's models are for: other articles get no mentions, dates or events.
@@ -47,9 +49,12 @@ def _with_batch_size(infer, batch_size: int):
     return type(infer)(infer.model, type(encoder)(encoder.words_vocab, encoder.shapes_vocab, batch_size), infer.decoder)
 
 
-def _segment(text: str, models) -> Doc:
+def _segment(text: str) -> Doc:
+    """natasha's `Doc.segment`: razdel's tokens and sentences, made natasha's records without an interim record each."""
     doc = Doc(text)
-    doc.segment(models.segmenter)
+    doc.tokens = [DocToken(token.start, token.stop, token.text) for token in razdel.tokenize(text)]
+    doc.sents = [DocSent(sent.start, sent.stop, sent.text) for sent in razdel.sentenize(text)] if text else []
+    doc.envelop_sent_tokens()
     return doc
 
 
@@ -79,13 +84,11 @@ def _tag_ner(docs: list[Doc], models) -> None:
         doc.spans = [
             DocSpan(span.start, span.stop, span.type, doc.text[span.start : span.stop])
             for span in bio_spans(doc.tokens, doc_tags)
-        ]
-        doc.envelop_span_tokens()
-        doc.envelop_sent_spans()
+        ]  # not yet assigned to tokens and sentences: entity tagging repairs them first
 
 
 def _analyze_together(texts: list[str], models, ner: bool) -> list[Doc]:
-    docs = [_segment(text, models) for text in texts]
+    docs = [_segment(text) for text in texts]
     if ner:
         _tag_ner(docs, models)
     return docs

@@ -69,10 +69,10 @@ def test_morphology_is_tagged_once_per_sentence_and_a_failing_article_fails_alon
 def test_a_text_that_breaks_a_model_fails_alone(models, monkeypatch):
     segment = analysis._segment
 
-    def failing_segment(text, models):
+    def failing_segment(text):
         if "сломает" in text:
             raise RuntimeError("segmenter broke")
-        return segment(text, models)
+        return segment(text)
 
     monkeypatch.setattr(analysis, "_segment", failing_segment)
     texts = ["Президент Франции Эмманюэль Макрон прилетел в Москву.", "Это сломает сегментатор.", "Мэр Парижа Анн Идальго."]
