@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import trafilatura
@@ -49,7 +50,7 @@ def gold_of(entry: dict) -> dict:
 def utc_day(published: str | None) -> str | None:
     """The day the warehouse stores (`published_date`, UTC), or None when the value does not parse."""
     try:
-        parsed = parse_published(published)
+        parsed = parse_published(published, fetched_at=datetime.now(UTC))
     except ValueError:
         return None
     return parsed.date().isoformat() if parsed else None
