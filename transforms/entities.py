@@ -12,14 +12,15 @@ returns:
 
 Only Russian articles are tagged; others pass through with no mentions.
 
-natasha segments, tags morphology and NER over the whole batch at once
+natasha segments and tags NER over the whole batch at once
 (`transforms.analysis`); then, per article, `repair_spans` fixes
 span boundaries natasha gets wrong (brackets, quotes, legal forms, split names);
-sentences holding a multi-word organisation in an oblique case are parsed for syntax, so that
+the sentences holding a span get morphology, and those holding a multi-word
+organisation in an oblique case are parsed for syntax, so that
 «Организации украинских националистов» normalizes to «Организация украинских
-националистов» (syntax is as costly as NER, so only those sentences are parsed,
-the batch's together: `transforms.analysis.parse_syntax`); span normalization
-is remembered per process (`_normal_form`), as names recur across articles;
+националистов» (each is as costly as NER, so only those sentences, the batch's
+together: `prepare_docs`); span normalization is remembered per process
+(`_normal_form`), as names recur across articles;
 then `resolve_article` maps each mention to the fullest name of its entity in
 the article. Linking across articles (a bare surname to the corpus's dominant
 full name) happens in the warehouse, see `warehouse/sql/link_entities_find.sql`.

@@ -413,11 +413,12 @@ class Sentence:
         does («посещали Москву и встречались», «пообещал встретиться»,
         «посетить Москву для встречи»).
         """
-        current = trigger
+        current, seen = trigger, {trigger.index}
         while current.rel in INHERIT_RELS:
             head = self.head(current)
-            if head is None:
+            if head is None or head.index in seen:  # slovnet's heads may form a cycle: it picks each head alone
                 break
+            seen.add(head.index)
             is_content = current.rel == "obj" or (current.rel == "obl" and not self.case_of(current))
             if head.lemma in self.trigger_lemmas and is_content:
                 return []

@@ -1,5 +1,6 @@
 """Events: triggers, roles, place, date and modality on sentences written for these tests."""
 
+import signal
 from datetime import date
 
 import pyarrow as pa
@@ -7,7 +8,15 @@ import pytest
 
 from transforms.analysis import analyze_articles
 from transforms.entities import tag_entities
-from transforms.events import DATE_MENTIONS_INPUT_SCHEMA, EventTagger, load_event_tagger, parse_lexicon, tag_events
+from transforms.events import (
+    DATE_MENTIONS_INPUT_SCHEMA,
+    EventTagger,
+    Sentence,
+    Token,
+    load_event_tagger,
+    parse_lexicon,
+    tag_events,
+)
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +201,23 @@ def test_a_sentence_entity_tagging_parsed_is_not_parsed_again(tagger):
     events = tag_events(tagged, mentions, DATE_MENTIONS_INPUT_SCHEMA.empty_table(), local, docs)[0]
     assert events.column("trigger").to_pylist() == ["встретилась", "встретился"]
     assert counting.sentences == 1  # only the second
+
+
+def test_a_cyclic_parse_does_not_hang_the_tagger(tagger):
+    # slovnet picks each word's head on its own, so on real text two words can be each other's head
+    tokens = [
+        Token(0, "встретился", 0, 10, "VERB", {}, "встретиться", 1, "conj"),
+        Token(1, "посетил", 11, 18, "VERB", {}, "посетить", 0, "xcomp"),
+    ]
+    sentence = Sentence(tokens, "встретился посетил", [], [], tagger)
+
+    def hung(signum, frame):
+        raise TimeoutError("inherited_actors loops on a cycle")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(5)
+    try:
+        assert sentence.inherited_actors(tokens[0]) == []
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
