@@ -93,6 +93,7 @@ class PeakMemory(threading.Thread):
         self.peak_server = 0
         self.peak_processes = 0
         self.cpu_seconds: dict[int, tuple[str, float]] = {}  # pid -> (role, last CPU seconds seen)
+        self.peak_by_role: dict[str, int] = {}  # role -> peak resident memory, its processes summed
         self.done = threading.Event()
 
     def role(self, process: psutil.Process) -> str:
@@ -103,6 +104,7 @@ class PeakMemory(threading.Thread):
     def run(self) -> None:
         while not self.done.is_set():
             pipeline = server = processes = 0
+            by_role: dict[str, int] = {}
             try:
                 tree = [self.root, *self.root.children(recursive=True)]
             except psutil.Error:
@@ -111,9 +113,11 @@ class PeakMemory(threading.Thread):
                 try:
                     rss = process.memory_info().rss
                     cpu = process.cpu_times()
-                    self.cpu_seconds[process.pid] = (self.role(process), cpu.user + cpu.system)
+                    role = self.role(process)
+                    self.cpu_seconds[process.pid] = (role, cpu.user + cpu.system)
                 except psutil.Error:
                     continue
+                by_role[role] = by_role.get(role, 0) + rss
                 if is_prefect_server(process):
                     server += rss
                 else:
@@ -122,6 +126,8 @@ class PeakMemory(threading.Thread):
             self.peak_pipeline = max(self.peak_pipeline, pipeline)
             self.peak_server = max(self.peak_server, server)
             self.peak_processes = max(self.peak_processes, processes)
+            for role, rss in by_role.items():
+                self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
             self.done.wait(self.every)
 
     def cpu_by_role(self) -> dict[str, float]:
@@ -169,6 +175,7 @@ def pipeline(jsonl: Path, workdir: Path, workers: int | None, batch_size: int) -
         "peak_server": sampler.peak_server,
         "processes": sampler.peak_processes,
         "cpu_by_role": sampler.cpu_by_role(),
+        "peak_by_role": sampler.peak_by_role,
     }
 
 
@@ -217,6 +224,8 @@ def main() -> None:
             f"pipeline peak memory:        {mib(result['peak_pipeline'])} over {result['processes']} processes "
             f"(flow + tagging workers); Prefect server {mib(result['peak_server'])}"
         )
+        peaks = result["peak_by_role"]
+        print("  peak by role: " + ", ".join(f"{role} {mib(peak)}" for role, peak in sorted(peaks.items())))
         cpu = result["cpu_by_role"]
         print(
             f"pipeline CPU seconds:        {sum(cpu.values()):.1f} on {cores} cores over {result['seconds']:.1f} s of wall time ("

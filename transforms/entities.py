@@ -46,7 +46,6 @@ from natasha import (
     Segmenter,
 )
 from natasha.doc import DocSent, DocSpan
-from pymorphy2.analyzer import MorphAnalyzer as PymorphyAnalyzer
 
 from transforms.analysis import TAGGED_LANGUAGES, analyze, analyze_articles, parse_syntax, tag_morph
 from transforms.ids import stable_id
@@ -112,25 +111,11 @@ class NatashaModels:
     names_extractor: object
 
 
-# Word parses kept per process. natasha keeps 10,000, which news churns through within a batch
-# (Russian words have many forms), and every stage reads them: date and name grammars,
-# lemmas, normal forms.
-# 2,000 bulk articles hold about 48,000 distinct words; a parse list is a few KB.
-WORD_PARSES_KEPT = 50_000
-
-
-class CachedMorphVocab(MorphVocab):
-    """natasha's MorphVocab (pymorphy's analyzer) that keeps WORD_PARSES_KEPT word parses."""
-
-    parse = functools.lru_cache(WORD_PARSES_KEPT)(PymorphyAnalyzer.parse)
-    __call__ = parse
-
-
 @functools.cache
 def load_models() -> NatashaModels:
     """Load natasha's models (shipped inside the package, no download) once per process."""
     embedding = NewsEmbedding()
-    morph_vocab = CachedMorphVocab()
+    morph_vocab = MorphVocab()
     return NatashaModels(
         segmenter=Segmenter(),
         morph_vocab=morph_vocab,
@@ -374,7 +359,7 @@ def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: 
 
 # Normal forms of spans seen in this process, by what natasha's normalization reads (see `_normal_form`).
 _NORMAL_FORMS: dict[tuple, str] = {}
-NORMAL_FORMS_KEPT = 200_000
+NORMAL_FORMS_KEPT = 20_000  # about 20 MB; the names that recur are few
 
 
 def _keep_capitals(surface: str, normal: str) -> str:

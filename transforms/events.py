@@ -195,7 +195,7 @@ class Token:
     rel: str = ""
 
 
-@functools.lru_cache(maxsize=100_000)  # every word of a candidate sentence needs one; words recur
+@functools.lru_cache(maxsize=20_000)  # every word of a candidate sentence needs one; common words recur
 def _lemma(morph_vocab, word: str, pos: str, feats: tuple) -> str:
     """natasha's contextual lemma of a word (its form that best matches `pos` and `feats`), as lemma_key."""
     return lemma_key(morph_vocab.lemmatize(word, pos, dict(feats)))
