@@ -515,7 +515,7 @@ def tag_entities(
             if article["article_id"] in failed:
                 raise failed[article["article_id"]]
             mentions = mentions_of(docs[article["article_id"]], models)
-        except Exception as exc:
+        except Exception as exc:  # one article that breaks the tagger must not take its batch down
             key = article["record_key"]
             reason = f"{key}: entity tagger failed ({type(exc).__name__}: {exc})"
             rejected.append(quarantine_row(STAGE, article["source"], key, reason, article["payload"]))

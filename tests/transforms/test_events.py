@@ -132,15 +132,18 @@ def test_every_inflection_counts_and_people_words_are_not_events(tagger):
     assert [e["cameo_code"] for e in events] == ["141", "173", "141"]
 
 
+class CountingParser:
+    """natasha's syntax parser, counting the sentences it parses."""
+
+    def __init__(self, parser):
+        self.parser, self.sentences = parser, 0
+
+    def map(self, chunk):
+        self.sentences += len(chunk)
+        return self.parser.map(chunk)
+
+
 def test_sentences_without_a_trigger_are_not_parsed(tagger):
-    class CountingParser:
-        def __init__(self, parser):
-            self.parser, self.sentences = parser, 0
-
-        def map(self, chunk):
-            self.sentences += len(chunk)
-            return self.parser.map(chunk)
-
     counting = CountingParser(tagger.syntax_parser)
     local = EventTagger(tagger.models, counting, tagger.lexicon)
     text = "В Москве выпал снег. Дороги расчищают. Мэр встретился с жителями. Метро работает."
@@ -184,14 +187,6 @@ def test_bundled_lexicon_covers_every_root(tagger):
 
 
 def test_a_sentence_entity_tagging_parsed_is_not_parsed_again(tagger):
-    class CountingParser:
-        def __init__(self, parser):
-            self.parser, self.sentences = parser, 0
-
-        def map(self, chunk):
-            self.sentences += len(chunk)
-            return self.parser.map(chunk)
-
     text = "Делегация Министерства иностранных дел встретилась с послом Франции. Вечером министр встретился с журналистами."
     articles = articles_table([text])
     docs = analyze_articles(articles, tagger.models)
