@@ -23,7 +23,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.futures import PrefectFuture
 
 from flows import reports, tasks
-from flows.runners import machine_cores, tagging_runner, workers_report_to_this_server
+from flows.runners import machine_cores, release_free_memory, tagging_runner, workers_report_to_this_server
 from flows.settings import Settings, code_version
 from transforms.entities import entities_of
 from transforms.events import events_of
@@ -338,6 +338,7 @@ def run_batches(
             counts["n_read"],
             counts["n_read"] / elapsed if elapsed else 0.0,
         )
+        release_free_memory()  # the batch's tables are gone: a long run must not hold every batch's peak
 
     with workers_report_to_this_server(), tagging_runner(settings.workers, settings.dask_address) as runner:
         in_flight: deque[BatchInFlight] = deque()

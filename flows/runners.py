@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pyarrow as pa
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from threadpoolctl import threadpool_limits
@@ -48,6 +49,18 @@ def die_with_parent() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     if os.getppid() != parent:  # the parent died before the signal was asked for
         os._exit(1)
+
+
+def release_free_memory() -> None:
+    """Hand memory freed by the last batch back to the OS (Arrow's pool, then glibc's heap).
+
+    Both allocators keep freed memory for reuse, and a batch's working set
+    varies with its texts, so without this a long run's processes hold the
+    peak of every batch they ever saw.
+    """
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def prepare_worker() -> None:

@@ -34,6 +34,7 @@ from transforms import extract as extract_transform
 from transforms import language as language_transform
 from transforms import neardup as neardup_transform
 from transforms import normalize as normalize_transform
+from flows.runners import release_free_memory
 from warehouse import db, lake
 
 BATCH_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -205,6 +206,7 @@ def tag(articles: pa.Table) -> TaggedBatch:
     they share natasha's analysis of the batch, which never leaves the process.
     An article one of them quarantines leaves the batch with its mentions and date mentions.
     """
+    release_free_memory()  # what the previous batch's analysis left behind
     with stage_seconds_here() as seconds:  # the run's counter lives in the flow's process: report back
         mentions, entities, rejected_entities, tagged, docs = tag_entities(articles)
         date_mentions, date_failures = tag_dates(tagged)
