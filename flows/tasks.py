@@ -25,6 +25,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.tasks import exponential_backoff
 
+from flows.runners import release_free_memory
 from transforms import analysis as analysis_transform
 from transforms import dates as dates_transform
 from transforms import dedupe as dedupe_transform
@@ -34,7 +35,6 @@ from transforms import extract as extract_transform
 from transforms import language as language_transform
 from transforms import neardup as neardup_transform
 from transforms import normalize as normalize_transform
-from flows.runners import release_free_memory
 from warehouse import db, lake
 
 BATCH_TASK = {"cache_policy": NO_CACHE, "persist_result": False}

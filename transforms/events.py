@@ -204,9 +204,8 @@ def _lemma(morph_vocab, word: str, pos: str, feats: tuple) -> str:
 class EventTagger:
     """Finds events in the sentences of analysed articles; holds the models and the trigger word forms."""
 
-    def __init__(self, models: NatashaModels, syntax_parser, lexicon: Lexicon):
+    def __init__(self, models: NatashaModels, lexicon: Lexicon):
         self.models = models
-        self.syntax_parser = syntax_parser
         self.lexicon = lexicon
         self.trigger_forms = trigger_forms(lexicon, models.morph_vocab)
         self.visit_lemmas = {lemma for lemma, code in lexicon.triggers.items() if code in VISIT_CODES}
@@ -568,7 +567,7 @@ def tag_events(
                 candidates[article["article_id"]] = tagger.candidates(doc)
     failures.update(tag_morph({article_id: [sent for _, sent in found] for article_id, found in candidates.items()}, tagger.models))
     candidates = {article_id: found for article_id, found in candidates.items() if article_id not in failures}
-    failures.update(parse_syntax(candidates, tagger.syntax_parser))
+    failures.update(parse_syntax(candidates, tagger.models.syntax_parser))
     event_rows, participant_rows, rejected, keep = [], [], [], []
     for article in rows:
         article_id = article["article_id"]
@@ -621,5 +620,4 @@ def events_of(events: pa.Table, participants: pa.Table, articles: pa.Table, ment
 @functools.cache
 def load_event_tagger() -> EventTagger:
     """The event tagger with natasha's models, the parser and the bundled lexicon, once per process."""
-    models = load_models()
-    return EventTagger(models, models.syntax_parser, load_lexicon())
+    return EventTagger(load_models(), load_lexicon())

@@ -1,5 +1,6 @@
 """Events: triggers, roles, place, date and modality on sentences written for these tests."""
 
+import dataclasses
 import signal
 from datetime import date
 
@@ -144,8 +145,8 @@ class CountingParser:
 
 
 def test_sentences_without_a_trigger_are_not_parsed(tagger):
-    counting = CountingParser(tagger.syntax_parser)
-    local = EventTagger(tagger.models, counting, tagger.lexicon)
+    counting = CountingParser(tagger.models.syntax_parser)
+    local = EventTagger(dataclasses.replace(tagger.models, syntax_parser=counting), tagger.lexicon)
     text = "В Москве выпал снег. Дороги расчищают. Мэр встретился с жителями. Метро работает."
     events = tag_events(articles_table([text]), pa.table({"article_id": pa.array([], pa.string()), "start": pa.array([], pa.int32()), "stop": pa.array([], pa.int32()), "type": pa.array([], pa.string()), "entity_id": pa.array([], pa.string())}), DATE_MENTIONS_INPUT_SCHEMA.empty_table(), local)[0]
     assert events.column("trigger").to_pylist() == ["встретился"]
@@ -165,7 +166,7 @@ def test_an_article_that_breaks_the_parser_is_quarantined_and_the_batch_goes_on(
                 raise RuntimeError("parser broke")
             return self.parser.map(chunk)
 
-    local = EventTagger(tagger.models, FailingOnce(tagger.syntax_parser), tagger.lexicon)
+    local = EventTagger(dataclasses.replace(tagger.models, syntax_parser=FailingOnce(tagger.models.syntax_parser)), tagger.lexicon)
     articles = articles_table(["Это сломает парсер на встрече.", "Министр встретился с послом."])
     mentions, _, _, tagged = tag_entities(articles, tagger.models)
     events, _, quarantine, kept = tag_events(tagged, mentions, DATE_MENTIONS_INPUT_SCHEMA.empty_table(), local)
@@ -191,8 +192,8 @@ def test_a_sentence_entity_tagging_parsed_is_not_parsed_again(tagger):
     articles = articles_table([text])
     docs = analyze_articles(articles, tagger.models)
     mentions, _, _, tagged = tag_entities(articles, tagger.models, docs)  # parses the first sentence (an ORG)
-    counting = CountingParser(tagger.syntax_parser)
-    local = EventTagger(tagger.models, counting, tagger.lexicon)
+    counting = CountingParser(tagger.models.syntax_parser)
+    local = EventTagger(dataclasses.replace(tagger.models, syntax_parser=counting), tagger.lexicon)
     events = tag_events(tagged, mentions, DATE_MENTIONS_INPUT_SCHEMA.empty_table(), local, docs)[0]
     assert events.column("trigger").to_pylist() == ["встретилась", "встретился"]
     assert counting.sentences == 1  # only the second
