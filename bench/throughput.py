@@ -75,10 +75,8 @@ def bare_natasha(jsonl: Path, blas_threads: int | None) -> tuple[int, float]:
 
 
 def is_prefect_server(process: psutil.Process) -> bool:
-    try:
-        command = " ".join(process.cmdline())
-    except psutil.Error:
-        return False
+    """Whether the process is Prefect's server (psutil.Error when its command line cannot be read)."""
+    command = " ".join(process.cmdline())
     return "uvicorn" in command or "prefect.server" in command or " server start" in command
 
 
@@ -97,6 +95,7 @@ class PeakMemory(threading.Thread):
         self.done = threading.Event()
 
     def role(self, process: psutil.Process) -> str:
+        """flow, workers or Prefect server; asked at every sample (a process's command line changes at exec)."""
         if process.pid == self.root.pid:
             return "flow"
         return "Prefect server" if is_prefect_server(process) else "workers"
@@ -118,7 +117,7 @@ class PeakMemory(threading.Thread):
                 except psutil.Error:
                     continue
                 by_role[role] = by_role.get(role, 0) + rss
-                if is_prefect_server(process):
+                if role == "Prefect server":
                     server += rss
                 else:
                     pipeline += rss
