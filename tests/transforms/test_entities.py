@@ -206,6 +206,8 @@ def test_remembered_normal_forms_equal_fresh_ones(models, monkeypatch):
         "Он встретился с представителями Министерства обороны России в Москве.",
         "Министерство обороны России сообщило об учениях. Министру обороны России доложили.",
         "Сергею Иванову и Сергея Иванова поздравили в Государственной думе. Государственная дума приняла закон.",
+        "Вчера в Москву приехала Иванова.",  # the same word, another case and gender: another normal form
+        "Мы встретили Иванова в Москве.",
         *ORG_TEXTS,
     ]
     warm = [[m["normal"] for m in tag_article(text, models)] for text in texts * 2]
@@ -215,3 +217,4 @@ def test_remembered_normal_forms_equal_fresh_ones(models, monkeypatch):
         fresh.append([m["normal"] for m in tag_article(text, models)])
     assert warm == fresh
     assert "Министерство обороны" in warm[0] and "Государственная дума" in warm[2]
+    assert "Иванова" in warm[3] and "Иванов" in warm[4]
