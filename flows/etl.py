@@ -89,7 +89,7 @@ def start_batch(
         context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
     articles, rejected_normalize = tasks.normalize(raw, settings.default_timezone, settings.source_timezones)
     unique, duplicates = tasks.dedupe(articles, warehouse, in_flight)
-    unique, signatures = tasks.find_near_duplicates(unique, near_index)
+    unique, signatures = tasks.find_near_duplicates(unique, near_index, warehouse)
     unique = tasks.detect_language(unique)
     tagging = runner.submit(tasks.tag, {"articles": unique})
     hashes = frozenset(unique.column("content_hash").to_pylist())
@@ -107,9 +107,10 @@ def process_batch(
     """Wait for a batch's tagging (entities, dates, events), then validate and load it.
 
     Returns its counts and quarantine rows. `near_index` forgets the batch's
-    articles that did not load. Counts named `language:<code>` are articles
-    loaded per language. A batch that breaks an invariant raises BatchInvalid
-    before anything of it is loaded.
+    articles: those loaded are in the warehouse now, the others must not be
+    found. Counts named `language:<code>` are articles loaded per language. A
+    batch that breaks an invariant raises BatchInvalid before anything of it is
+    loaded.
     """
     validation = validation if validation is not None else ValidationLog()
     chunk, unique, duplicates, signatures = batch.chunk, batch.unique, batch.duplicates, batch.signatures
@@ -139,8 +140,6 @@ def process_batch(
         [rejected_extract, rejected_normalize, rejected_tag, rejected_events, *checked.rejected.values()]
     )
     loaded = checked.tables["articles"]
-    for article_id in set(unique.column("article_id").to_pylist()) - set(loaded.column("article_id").to_pylist()):
-        near_index.remove(article_id)  # quarantined after dedupe: no later article may point to it
     loaded_ids = loaded.column("article_id")
     counts.update(f"language:{code}" for code in loaded.column("language").to_pylist())
     counts.update(
@@ -183,7 +182,11 @@ def process_batch(
         replayed_quarantine_ids=[item.replay_of for item in chunk if item.replay_of],
         date_mentions=date_mentions,
         signatures=signatures,
+        banding=near_index.banding,
     )
+    # Loaded articles are now found in the warehouse; quarantined ones must not be found at all.
+    for article_id in unique.column("article_id").to_pylist():
+        near_index.remove(article_id)
     return counts, quarantine
 
 
@@ -259,7 +262,7 @@ def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSe
             )
         db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
         known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
-        near_index = tasks.load_near_duplicate_index(con, settings.near_duplicate_threshold)
+        near_index = tasks.prepare_near_duplicate_index(con, settings.near_duplicate_threshold)
     counts: Counter = Counter()
     validation = ValidationLog()
     stage_seconds: Counter = Counter()

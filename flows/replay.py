@@ -50,7 +50,7 @@ def quarantine_replay(
         with warehouse.connection() as con:
             db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
             records = db.replayable_quarantine(con, stage, child_tables)
-            near_index = tasks.load_near_duplicate_index(con, settings.near_duplicate_threshold)
+            near_index = tasks.prepare_near_duplicate_index(con, settings.near_duplicate_threshold)
         counts: Counter = Counter()
         validation = ValidationLog()
         try:

@@ -161,18 +161,24 @@ def dedupe(
     return dedupe_transform.exact_dedupe(articles, known)
 
 
-@batch_task("load-near-duplicate-index")
-def load_near_duplicate_index(con: duckdb.DuckDBPyConnection, threshold: float) -> neardup_transform.NearDuplicateIndex:
-    """Rebuild the LSH index of every stored article's signature."""
-    return neardup_transform.NearDuplicateIndex.from_signatures(db.stored_signatures(con), threshold)
+@batch_task("index-signatures")
+def prepare_near_duplicate_index(con: duckdb.DuckDBPyConnection, threshold: float) -> neardup_transform.NearDuplicateIndex:
+    """Give stored signatures their LSH band hashes for `threshold` (only those still without: new
+    after a rebuild, all after a change of threshold); return the run's in-memory index, empty."""
+    index = neardup_transform.NearDuplicateIndex(threshold)
+    db.add_signature_bands(con, *index.banding)
+    return index
 
 
 @batch_task("find-near-duplicates")
 def find_near_duplicates(
-    articles: pa.Table, index: neardup_transform.NearDuplicateIndex
+    articles: pa.Table, index: neardup_transform.NearDuplicateIndex, warehouse: db.Warehouse
 ) -> tuple[pa.Table, pa.Table]:
     """Set `duplicate_of` on near copies of stored or earlier articles; return their signatures too."""
-    return neardup_transform.find_near_duplicates(articles, index)
+    with warehouse.connection() as con:
+        return neardup_transform.find_near_duplicates(
+            articles, index, lambda signatures: db.near_duplicate_candidates(con, signatures, *index.banding)
+        )
 
 
 @batch_task("detect-language")
@@ -305,6 +311,7 @@ def load(
     date_mentions: pa.Table | None = None,
     signatures: pa.Table | None = None,
     replayed_quarantine_ids: list[str] = (),
+    banding: tuple[int, int] | None = None,
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction, then its lake manifest.
 
@@ -315,5 +322,5 @@ def load(
     tables.update(events=events, event_participants=event_participants, date_mentions=date_mentions, signatures=signatures)
     lake.write_batch(lake_dir, batch, **tables)
     with warehouse.connection() as con:
-        db.load_batch(con, batch, **tables, replayed_quarantine_ids=replayed_quarantine_ids)
+        db.load_batch(con, batch, **tables, replayed_quarantine_ids=replayed_quarantine_ids, banding=banding)
     lake.write_manifest(lake_dir, batch)

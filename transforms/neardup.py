@@ -7,15 +7,19 @@ already in the index or earlier in the batch, and returns the batch with the
 SIGNATURES_SCHEMA rows to store. The kept article is the one seen first; a
 copy of a copy points to the kept article, never to another copy.
 
-The index lives in memory for one run and is rebuilt at the start of the next
-from the stored signatures (`NearDuplicateIndex.from_signatures`): one LSH
-lookup costs the same whatever the size of the warehouse, and no article is
-ever compared with all the others.
+Stored articles are looked up in the warehouse: `stored_candidates` is given
+the batch's signatures and returns the stored articles sharing an LSH band with
+them (the warehouse keeps every signature's band hashes), so one lookup costs
+one join whatever the size of the warehouse, no article is compared with all
+the others, and the flow holds no index of the warehouse. The in-memory
+`NearDuplicateIndex` holds only the articles of this run not stored yet (the
+batches in flight).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -57,25 +61,25 @@ def stored_signature(values: list[int]) -> LeanMinHash:
     return LeanMinHash(seed=SEED, hashvalues=np.asarray(values, dtype=np.uint32), scheme=SCHEME)
 
 
+# A candidate for a lookup: its article id, signature and the kept article it copies (itself if none).
+Candidate = tuple[str, LeanMinHash, str]
+
+
 class NearDuplicateIndex:
-    """An LSH index of signatures, with for each article the kept article it copies (or itself)."""
+    """An in-memory LSH index of signatures, with for each article the kept article it copies (or itself).
+
+    A run holds in it only its articles not stored yet; stored ones come from
+    the warehouse as candidates to `find`.
+    """
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD):
         if not 0.0 < threshold < 1.0:
             raise ValueError(f"the near-duplicate threshold must be between 0 and 1, got {threshold}")
         self.threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.banding = (self._lsh.b, self._lsh.r)  # (bands, values per band): the warehouse's lookups use it too
         self._signatures: dict[str, LeanMinHash] = {}
         self._kept: dict[str, str] = {}
-
-    @classmethod
-    def from_signatures(cls, stored: pa.Table, threshold: float = DEFAULT_THRESHOLD) -> NearDuplicateIndex:
-        """Rebuild from stored rows of (article_id, signature, duplicate_of)."""
-        index = cls(threshold)
-        columns = stored.select(["article_id", "signature", "duplicate_of"]).to_pydict()
-        for ident, values, duplicate_of in zip(columns["article_id"], columns["signature"], columns["duplicate_of"]):
-            index.add(ident, stored_signature(values), duplicate_of or ident)
-        return index
 
     def __len__(self) -> int:
         return len(self._signatures)
@@ -93,40 +97,62 @@ class NearDuplicateIndex:
             del self._signatures[article_id]
             del self._kept[article_id]
 
-    def find(self, article_id: str, minhash: LeanMinHash) -> str | None:
+    def find(self, article_id: str, minhash: LeanMinHash, stored: list[Candidate] = ()) -> str | None:
         """The kept article that `minhash` nearly copies, or None.
 
-        LSH candidates are checked against the threshold with their estimated
-        Jaccard similarity; the most similar wins.
+        Candidates are the LSH candidates held here and `stored` ones (the
+        warehouse's; an article held here is newer than its stored version).
+        Each is checked against the threshold with its estimated Jaccard
+        similarity; the most similar wins, the smallest id on a tie.
         """
+        candidates = [(c, self._signatures[c], self._kept[c]) for c in self._lsh.query(minhash)]
+        candidates += [c for c in stored if c[0] not in self._signatures]
         best, best_score = None, self.threshold
-        for candidate in self._lsh.query(minhash):
+        for candidate, other, kept in candidates:
             if candidate == article_id:
                 continue
-            score = minhash.jaccard(self._signatures[candidate])
-            if score >= best_score:
-                best, best_score = candidate, score
+            score = minhash.jaccard(other)
+            if score > best_score or (score == best_score and (best is None or candidate < best[0])):
+                best, best_score = (candidate, kept), score
         if best is None:
             return None
-        kept = self._kept[best]
-        return None if kept == article_id else kept
+        return None if best[1] == article_id else best[1]
 
 
-def find_near_duplicates(articles: pa.Table, index: NearDuplicateIndex) -> tuple[pa.Table, pa.Table]:
+def find_near_duplicates(
+    articles: pa.Table,
+    index: NearDuplicateIndex,
+    stored_candidates: Callable[[pa.Table], pa.Table] | None = None,
+) -> tuple[pa.Table, pa.Table]:
     """Mark near copies in a batch and add the batch to `index`.
 
+    `stored_candidates(signatures)` returns, for the batch's SIGNATURES_SCHEMA
+    rows, the stored candidates as rows of (query_id, article_id, signature,
+    kept); without it only `index` is searched.
     Returns (articles with `duplicate_of` set, signatures as SIGNATURES_SCHEMA rows).
     """
     ids = articles.column("article_id").to_pylist()
+    minhashes = [signature(text) for text in articles.column("text").to_pylist()]
+    signatures = pa.table(
+        {
+            "article_id": pa.array(ids, type=pa.string()),
+            "signature": pa.array([m.hashvalues.tolist() for m in minhashes], type=pa.list_(pa.uint32())),
+            "run_id": pa.nulls(len(ids), type=pa.string()),
+        },
+        schema=SIGNATURES_SCHEMA,
+    )
+    stored: dict[str, list[Candidate]] = {}
+    if stored_candidates is not None and ids:
+        for row in stored_candidates(signatures).to_pylist():
+            stored.setdefault(row["query_id"], []).append(
+                (row["article_id"], stored_signature(row["signature"]), row["kept"])
+            )
     duplicate_of: list[str | None] = []
-    signature_rows: list[dict] = []
-    for ident, text in zip(ids, articles.column("text").to_pylist()):
-        minhash = signature(text)
-        kept = index.find(ident, minhash)
+    for ident, minhash in zip(ids, minhashes, strict=True):
+        kept = index.find(ident, minhash, stored.get(ident, []))
         index.add(ident, minhash, kept or ident)
         duplicate_of.append(kept)
-        signature_rows.append({"article_id": ident, "signature": minhash.hashvalues.tolist(), "run_id": None})
     marked = articles.set_column(
         articles.schema.get_field_index("duplicate_of"), "duplicate_of", pa.array(duplicate_of, type=pa.string())
     )
-    return marked, pa.Table.from_pylist(signature_rows, schema=SIGNATURES_SCHEMA)
+    return marked, signatures

@@ -222,6 +222,7 @@ def load_batch(
     events: pa.Table | None = None,
     event_participants: pa.Table | None = None,
     replayed_quarantine_ids: Iterable[str] = (),
+    banding: tuple[int, int] | None = None,
 ) -> None:
     """Write one batch to every table, and its `batches` row, in a single transaction.
 
@@ -232,7 +233,8 @@ def load_batch(
     quarantined records, those that did not fail again leave quarantine in the
     same transaction. Apart from those replayed deletions the result depends only
     on the tables and `batch`, so replaying the lake's batches in key order
-    rebuilds the same warehouse.
+    rebuilds the same warehouse. `banding` (bands, band_rows) adds the signatures'
+    LSH band hashes (a rebuild adds them once at the end, see `add_signature_bands`).
     """
     relations = {
         "batch_articles": articles,
@@ -262,6 +264,8 @@ def load_batch(
             con.execute(sql("insert_quarantine"), params)
             con.execute(sql("insert_date_mentions"), params)
             con.execute(sql("insert_signatures"), params)
+            if banding is not None:
+                con.execute(sql("insert_signature_bands"), {"bands": banding[0], "band_rows": banding[1]})
             if events is not None:
                 con.execute(sql("insert_events"), params)
                 con.execute(sql("insert_event_participants"), params)
@@ -309,9 +313,28 @@ def finish_run(
     )
 
 
-def stored_signatures(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """(article_id, signature, duplicate_of) of every article, to rebuild the near-duplicate index."""
-    return con.sql(sql("stored_signatures")).to_arrow_table()
+def add_signature_bands(con: duckdb.DuckDBPyConnection, bands: int, band_rows: int) -> None:
+    """Give every stored signature its LSH band hashes for this banding, replacing those of any other."""
+    params = {"bands": bands, "band_rows": band_rows}
+    con.execute(sql("delete_other_signature_bands"), params)
+    con.execute(sql("add_signature_bands"), params)
+
+
+def signature_banding(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
+    """(bands, band_rows) of the stored band hashes: one pair, or none before the first run."""
+    return [(int(bands), int(rows)) for bands, rows in con.execute(sql("signature_banding")).fetchall()]
+
+
+def near_duplicate_candidates(
+    con: duckdb.DuckDBPyConnection, signatures: pa.Table, bands: int, band_rows: int
+) -> pa.Table:
+    """Stored articles sharing a band with one of `signatures` (article_id, signature):
+    query_id, article_id, signature, kept (the article it copies, or itself)."""
+    con.register("query_signatures", signatures.select(["article_id", "signature"]))
+    try:
+        return con.sql(sql("near_duplicate_candidates"), params={"bands": bands, "band_rows": band_rows}).to_arrow_table()
+    finally:
+        con.unregister("query_signatures")
 
 
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:

@@ -123,16 +123,19 @@ def rebuild(
 
     `source_state` is not in the lake: it is copied from the old file when there is one (without it,
     the next run reads every source again, and what is already loaded counts as duplicates).
+    The signatures' LSH band hashes are derived rows: made again for the old file's banding, or by the next run.
     """
     path = Path(db_path)
     with writer_lock(path, "rebuild", lock_timeout, on_wait):
         kept = {}
+        banding = []  # the old file's near-duplicate banding: its band hashes are made again from the signatures
         if path.exists():  # a crash may have left the lake one step behind the warehouse
             con = db.connect(path)
             try:
                 reconcile(con, lake_root)
                 for name, insert in KEPT_FROM_OLD_FILE.items():
                     kept[insert] = con.sql(db.sql("whole_table"), params={"table_name": name}).to_arrow_table()
+                banding = db.signature_banding(con)
             finally:
                 con.close()
         fresh = path.with_name(path.name + ".rebuild")
@@ -145,6 +148,8 @@ def rebuild(
                 con.register("kept_rows", rows)
                 con.execute(db.sql(insert))
                 con.unregister("kept_rows")
+            for bands, band_rows in banding:
+                db.add_signature_bands(con, bands, band_rows)
             checksums = db.table_checksums(con)
             con.execute("CHECKPOINT")
         finally:

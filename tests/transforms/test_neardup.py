@@ -48,14 +48,35 @@ def test_later_copy_points_to_the_kept_article_even_in_a_later_batch():
     assert len(signatures.column("signature")[0]) == 128
 
 
-def test_index_rebuilt_from_stored_signatures_finds_the_same_copies():
+def stored(*rows):
+    """A stand-in for the warehouse's lookup: every stored (article_id, text, kept) is a candidate of every query."""
+
+    def lookup(signatures):
+        return pa.Table.from_pylist(
+            [
+                {"query_id": query, "article_id": ident, "signature": signature(text).hashvalues.tolist(), "kept": kept}
+                for query in signatures.column("article_id").to_pylist()
+                for ident, text, kept in rows
+            ]
+        )
+
+    return lookup
+
+
+def test_stored_candidates_are_checked_and_give_their_kept_article():
     index = NearDuplicateIndex(threshold=0.5)
-    marked, signatures = find_near_duplicates(batch(("a", STORY), ("b", OTHER), ("c", REPOST)), index)
-    stored = signatures.append_column("duplicate_of", marked.column("duplicate_of"))
-    rebuilt = NearDuplicateIndex.from_signatures(stored, threshold=0.5)
-    assert len(rebuilt) == 3
-    again, _ = find_near_duplicates(batch(("e", REPOST)), rebuilt)
-    assert again.column("duplicate_of").to_pylist() == ["a"]
+    lookup = stored(("a", STORY, "a"), ("b", OTHER, "b"), ("c", REPOST, "a"))
+    marked, signatures = find_near_duplicates(batch(("e", REPOST), ("f", OTHER + " Новости спорта.")), index, lookup)
+    assert marked.column("duplicate_of").to_pylist() == ["a", "b"]
+    assert signatures.column("article_id").to_pylist() == ["e", "f"]
+    assert len(index) == 2  # stored articles stay in the warehouse, not in memory
+
+
+def test_an_article_held_in_memory_is_newer_than_its_stored_version():
+    index = NearDuplicateIndex(threshold=0.5)
+    find_near_duplicates(batch(("a", OTHER)), index)  # "a" changed in this run; its stored text was STORY
+    again, _ = find_near_duplicates(batch(("e", REPOST)), index, stored(("a", STORY, "a")))
+    assert again.column("duplicate_of").to_pylist() == [None]
 
 
 def test_a_changed_article_is_not_its_own_duplicate():

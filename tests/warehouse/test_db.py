@@ -133,7 +133,60 @@ def test_changed_article_replaces_its_date_mentions_and_signature(con):
     assert con.execute("SELECT article_id, text, value, precision, run_id FROM date_mentions").fetchall() == [
         ("a1", "8 января", date(2026, 1, 8), "day", "r2")
     ]
-    assert db.stored_signatures(con).to_pylist() == [{"article_id": "a1", "signature": [4, 5, 6], "duplicate_of": None}]
+    assert con.execute("SELECT article_id, signature FROM article_signatures").fetchall() == [("a1", [4, 5, 6])]
+
+
+def load_signatures(con, run_id, rows, banding=None, duplicate_of=None):
+    """Load articles with the given signatures (article_id -> values); `duplicate_of` marks copies."""
+    duplicate_of = duplicate_of or {}
+    articles = [{**article(ident, content_hash=ident), "duplicate_of": duplicate_of.get(ident)} for ident in rows]
+    db.load_batch(
+        con,
+        db.Batch.now(run_id, 1, {}),
+        articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA),
+        mentions=MENTIONS_SCHEMA.empty_table(),
+        entities=ENTITIES_SCHEMA.empty_table(),
+        quarantine=quarantine_table([]),
+        signatures=pa.Table.from_pylist([signature_row(i, v) for i, v in rows.items()], schema=SIGNATURES_SCHEMA),
+        banding=banding,
+    )
+
+
+def candidates(con, query, banding):
+    table = pa.Table.from_pylist([signature_row(i, v) for i, v in query.items()], schema=SIGNATURES_SCHEMA)
+    return [(r["query_id"], r["article_id"], r["kept"]) for r in db.near_duplicate_candidates(con, table, *banding).to_pylist()]
+
+
+def test_near_duplicate_candidates_share_a_band_and_carry_the_kept_article(con):
+    # 3 bands of 2 values: a2 shares band 1 with the query, a3 only shares values across band borders
+    load_signatures(
+        con,
+        "r1",
+        {"a1": [1, 2, 3, 4, 5, 6], "a2": [9, 9, 3, 4, 9, 9], "a3": [9, 1, 2, 9, 9, 9]},
+        banding=(3, 2),
+        duplicate_of={"a2": "a1"},
+    )
+    assert candidates(con, {"q": [0, 0, 3, 4, 0, 0]}, (3, 2)) == [("q", "a1", "a1"), ("q", "a2", "a1")]
+    assert candidates(con, {"q": [0, 1, 2, 0, 0, 0]}, (3, 2)) == []
+    # another banding finds nothing until the stored signatures get its band hashes
+    assert candidates(con, {"q": [1, 2, 3, 0, 0, 0]}, (2, 3)) == []
+    db.add_signature_bands(con, 2, 3)
+    assert candidates(con, {"q": [1, 2, 3, 0, 0, 0]}, (2, 3)) == [("q", "a1", "a1")]
+    assert db.signature_banding(con) == [(2, 3)]
+
+
+def test_signature_bands_follow_their_article(con):
+    load_signatures(con, "r1", {"a1": [1, 2, 3, 4]}, banding=(2, 2))
+    assert candidates(con, {"q": [1, 2, 0, 0]}, (2, 2)) == [("q", "a1", "a1")]
+    load_signatures(con, "r2", {"a1": [5, 6, 7, 8]}, banding=(2, 2))  # the article changed
+    assert candidates(con, {"q": [1, 2, 0, 0]}, (2, 2)) == []
+    assert candidates(con, {"q": [0, 0, 7, 8]}, (2, 2)) == [("q", "a1", "a1")]
+    assert con.execute("SELECT count(*) FROM signature_bands").fetchall() == [(2,)]
+    # a load without banding (a rebuild) leaves the band hashes to add_signature_bands
+    load_signatures(con, "r3", {"a2": [1, 2, 3, 4]})
+    assert candidates(con, {"q": [1, 2, 0, 0]}, (2, 2)) == []
+    db.add_signature_bands(con, 2, 2)
+    assert candidates(con, {"q": [1, 2, 0, 0]}, (2, 2)) == [("q", "a2", "a2")]
 
 
 def test_stories_view_counts_a_story_once(con):
