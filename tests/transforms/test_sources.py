@@ -318,3 +318,32 @@ def test_a_feed_that_follows_links_saves_no_state_for_what_failed(tmp_path):
     assert rejected.column("record_key").to_pylist() == [f"{path}#a-2"]
     # the feed item that loaded is remembered; the one that failed and the feed itself are not, so both are read again
     assert [entry.key for entry in context.to_save()] == [f"{path}#a-1"]
+
+
+def jsonl_dump(rows, encoding="utf-8", newline="\n"):
+    return newline.join(json.dumps(r, ensure_ascii=False) for r in rows).encode(encoding)
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_utf8_jsonl_dump_is_streamed_never_read_whole(tmp_path, monkeypatch, compress):
+    # a raw U+2028 inside a JSON string must not split its record; CRLF, blank lines and line numbers as a whole read gives them
+    rows = [{"text": "Первая\u2028новость.", "published": "2026-01-01"}, {"text": "Вторая новость."}]
+    data = jsonl_dump(rows[:1]) + b"\r\n\n" + jsonl_dump(rows[1:])
+    path = tmp_path / ("dump.jsonl.gz" if compress else "dump.jsonl")
+    path.write_bytes(gzip.compress(data) if compress else data)
+    whole, whole_rejected = read(str(path))
+
+    def refuse(self):
+        raise AssertionError(f"{self} read whole")
+
+    monkeypatch.setattr(type(path), "read_bytes", refuse)
+    streamed, streamed_rejected = read(str(path))
+    assert streamed == whole and streamed_rejected == whole_rejected == []
+    assert [(r["record_key"], r["raw_text"]) for r in streamed] == [(f"{path}:1", "Первая\u2028новость."), (f"{path}:3", "Вторая новость.")]
+
+
+@pytest.mark.parametrize("data", [jsonl_dump([{"text": "Новость в кодировке Windows."}], "cp1251"), b"\xef\xbb\xbf" + jsonl_dump([{"text": "С меткой порядка байтов."}])])
+def test_a_jsonl_dump_not_in_plain_utf8_is_read_whole_and_decoded(tmp_path, data):
+    (tmp_path / "dump.jsonl").write_bytes(data)
+    raws, rejected = read(str(tmp_path / "dump.jsonl"))
+    assert rejected == [] and raws[0]["raw_text"] == json.loads(data.decode("cp1251" if data[:1] != b"\xef" else "utf-8-sig"))["text"]

@@ -16,6 +16,7 @@ run completes, so a failed run never advances the state.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
@@ -30,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from transforms.sources.config import Source
-from transforms.sources.decode import UndecodableError, decode_bytes
+from transforms.sources.decode import BOMS, CONTROL_SAMPLE, UndecodableError, decode_bytes
 from transforms.sources.feeds import FeedError, parse_feed
 from transforms.sources.http import HttpClient
 
@@ -184,13 +185,19 @@ def items_from_bytes(
     `state` is what to record for the file or body: now, or, for a source that
     follows links, deferred on its items (see ReadContext.settle).
     """
+    items = _split(source, key, data, name=name, charset=charset, url=url, context=context, kind=kind)
+    yield from _with_state(items, source, context, state)
+
+
+def _with_state(items: Iterator[RawItem], source: Source, context: ReadContext, state: StateEntry | None) -> Iterator[RawItem]:
+    """`items`, with `state` recorded now, or deferred on them for a source that follows links."""
     if state is None or not source.follow_links:
         if state is not None:
             context.updates.append(state)
-        yield from _split(source, key, data, name=name, charset=charset, url=url, context=context, kind=kind)
+        yield from items
         return
     deferred = False
-    for item in _split(source, key, data, name=name, charset=charset, url=url, context=context, kind=kind):
+    for item in items:
         deferred = True
         yield replace(item, deferred=(*item.deferred, state))
     if not deferred:
@@ -289,16 +296,72 @@ def _read_file(source: Source, path: Path, context: ReadContext) -> Iterator[Raw
         stat = path.stat()
         if seen is not None and (seen.size, seen.mtime) == (stat.st_size, stat.st_mtime):
             return  # unchanged since the last successful run: not even opened
-        data = path.read_bytes()
+        digest, streamable = _scan_file(source, path)
     except OSError as exc:
         yield _error(source, key, f"cannot read file: {exc.strerror or exc}")
         return
-    digest = content_hash(data)
     state = StateEntry(source.name, state_key, size=stat.st_size, mtime=stat.st_mtime, content_hash=digest)
     if seen is not None and seen.content_hash == digest:
         context.updates.append(state)
         return  # touched but not changed
+    if streamable:
+        yield from _with_state(_jsonl_file_records(source, key, path), source, context, state)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield _error(source, key, f"cannot read file: {exc.strerror or exc}")
+        return
     yield from items_from_bytes(source, key, data, name=path.name, context=context, state=state)
+
+
+STREAM_BLOCK = 1 << 20
+
+
+def _open_decompressed(path: Path):
+    with path.open("rb") as f:
+        compressed = f.read(2) == GZIP_MAGIC
+    return gzip.open(path, "rb") if compressed else path.open("rb")
+
+
+def _scan_file(source: Source, path: Path) -> tuple[str, bool]:
+    """(content hash of the file's bytes, whether its records can be read line by line), block by block.
+
+    A JSON Lines dump in plain UTF-8 (no byte-order mark, no NUL byte, text
+    that `decode_bytes` would take as UTF-8) is streamed, so a dump of any size
+    is never held whole in memory; any other file is read whole, as before.
+    """
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(STREAM_BLOCK), b""):
+            digest.update(block)
+    try:
+        with _open_decompressed(path) as f:
+            head = f.read(STREAM_BLOCK)
+            kind = source.kind or detect_kind(path.name, head)
+            if kind != "jsonl" or not head.strip() or any(head.startswith(bom) for bom, _ in BOMS) or b"\x00" in head:
+                return digest.hexdigest(), False
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            sample = decoder.decode(head)
+            decode_bytes(sample[:CONTROL_SAMPLE].encode("utf-8"))  # refuses binary as a whole read would: same sample
+            for block in iter(lambda: f.read(STREAM_BLOCK), b""):
+                if b"\x00" in block:
+                    return digest.hexdigest(), False
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, UndecodableError):
+        return digest.hexdigest(), False  # read whole: the usual path says what is wrong, or guesses the encoding
+    return digest.hexdigest(), True
+
+
+def _jsonl_file_records(source: Source, key: str, path: Path) -> Iterator[RawItem]:
+    """The records of a JSON Lines file `_scan_file` found streamable, as `_split` gives them."""
+    with _open_decompressed(path) as f:
+        # binary lines end at b"\n" only: JSON strings may hold raw U+2028 or U+0085
+        for line_no, line in enumerate(f, start=1):
+            text = line.decode("utf-8").removesuffix("\n")
+            if text.strip():
+                yield RawItem("record", f"{key}:{line_no}", text, source=source)
 
 
 def _read_url(source: Source, url: str, context: ReadContext) -> Iterator[RawItem]:
