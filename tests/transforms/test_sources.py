@@ -347,3 +347,21 @@ def test_a_jsonl_dump_not_in_plain_utf8_is_read_whole_and_decoded(tmp_path, data
     (tmp_path / "dump.jsonl").write_bytes(data)
     raws, rejected = read(str(tmp_path / "dump.jsonl"))
     assert rejected == [] and raws[0]["raw_text"] == json.loads(data.decode("cp1251" if data[:1] != b"\xef" else "utf-8-sig"))["text"]
+
+
+def test_a_dump_cut_after_it_was_scanned_quarantines_the_rest_and_keeps_what_was_read(tmp_path, monkeypatch):
+    from transforms.sources import read as read_module
+
+    path = tmp_path / "dump.jsonl.gz"
+    path.write_bytes(gzip.compress(jsonl_dump([{"text": "Первая новость."}, {"text": "Вторая новость."}])))
+    scan = read_module._scan_file
+
+    def scan_then_cut(source, scanned):
+        result = scan(source, scanned)
+        scanned.write_bytes(scanned.read_bytes()[:-12])  # the gzip trailer and some data gone
+        return result
+
+    monkeypatch.setattr(read_module, "_scan_file", scan_then_cut)
+    raws, rejected = read(str(path))
+    assert [r["reason"] for r in rejected] and "cannot read file after line" in rejected[-1]["reason"]
+    assert all(r["raw_text"] in ("Первая новость.", "Вторая новость.") for r in raws)

@@ -356,12 +356,20 @@ def _scan_file(source: Source, path: Path) -> tuple[str, bool]:
 
 def _jsonl_file_records(source: Source, key: str, path: Path) -> Iterator[RawItem]:
     """The records of a JSON Lines file `_scan_file` found streamable, as `_split` gives them."""
-    with _open_decompressed(path) as f:
-        # binary lines end at b"\n" only: JSON strings may hold raw U+2028 or U+0085
-        for line_no, line in enumerate(f, start=1):
-            text = line.decode("utf-8").removesuffix("\n")
-            if text.strip():
-                yield RawItem("record", f"{key}:{line_no}", text, source=source)
+    line_no = 0
+    try:
+        with _open_decompressed(path) as f:
+            # binary lines end at b"\n" only: JSON strings may hold raw U+2028 or U+0085
+            for line_no, line in enumerate(f, start=1):
+                try:
+                    text = line.decode("utf-8").removesuffix("\n")
+                except UnicodeDecodeError as exc:  # the file changed since it was scanned
+                    yield _error(source, f"{key}:{line_no}", f"cannot decode: {exc.reason}", _lossless(line))
+                    continue
+                if text.strip():
+                    yield RawItem("record", f"{key}:{line_no}", text, source=source)
+    except (OSError, EOFError, zlib.error) as exc:  # changed or cut since it was scanned
+        yield _error(source, key, f"cannot read file after line {line_no}: {exc}")
 
 
 def _read_url(source: Source, url: str, context: ReadContext) -> Iterator[RawItem]:
