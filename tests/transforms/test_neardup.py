@@ -99,3 +99,9 @@ def test_removed_article_is_no_longer_found():
 def test_threshold_must_be_a_fraction(threshold):
     with pytest.raises(ValueError, match="between 0 and 1"):
         NearDuplicateIndex(threshold)
+
+
+def test_equally_similar_candidates_give_the_smallest_id():
+    # stored in this order, a "last one wins" rule would pick "b"
+    again, _ = find_near_duplicates(batch(("e", REPOST)), NearDuplicateIndex(threshold=0.5), stored(("a", STORY, "a"), ("b", STORY, "b")))
+    assert again.column("duplicate_of").to_pylist() == ["a"]

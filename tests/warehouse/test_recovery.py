@@ -148,3 +148,21 @@ def test_the_lake_may_be_an_fsspec_url(warehouse):
     recovery.rebuild(warehouse.path, lake_root, lock_timeout=5)
     after = checksums(warehouse.path)
     assert {k: v for k, v in after.items() if k != "runs"} == {k: v for k, v in before.items() if k != "runs"}
+
+
+def test_rebuild_makes_the_band_hashes_again_for_the_old_files_banding(warehouse, tmp_path):
+    from transforms.neardup import SIGNATURES_SCHEMA
+
+    lake_root = str(tmp_path / "lake")
+    tables = batch_tables([article("a1", "Путин в Москве."), article("a2", "Кушнер.")], [], [])
+    signatures = pa.Table.from_pylist(
+        [{"article_id": "a1", "signature": [1, 2, 3, 4], "run_id": None}, {"article_id": "a2", "signature": [5, 6, 7, 8], "run_id": None}],
+        schema=SIGNATURES_SCHEMA,
+    )
+    tasks.load.fn(warehouse, lake_root, "r1", 1, Counter(n_read=2), **tables, signatures=signatures, banding=(2, 2))
+    before = checksums(warehouse.path)
+    assert before["signature_bands"][0] == 4  # 2 articles × 2 bands
+    recovery.rebuild(warehouse.path, lake_root, lock_timeout=5)
+    after = checksums(warehouse.path)
+    # the fixture's runs never finished, so the lake has no row of theirs to rebuild `runs` from
+    assert {k: v for k, v in after.items() if k != "runs"} == {k: v for k, v in before.items() if k != "runs"}
