@@ -175,10 +175,12 @@ def find_near_duplicates(
     articles: pa.Table, index: neardup_transform.NearDuplicateIndex, warehouse: db.Warehouse
 ) -> tuple[pa.Table, pa.Table]:
     """Set `duplicate_of` on near copies of stored or earlier articles; return their signatures too."""
-    with warehouse.connection() as con:
-        return neardup_transform.find_near_duplicates(
-            articles, index, lambda signatures: db.near_duplicate_candidates(con, signatures, *index.banding)
-        )
+
+    def stored_candidates(signatures: pa.Table) -> pa.Table:
+        with warehouse.connection() as con:  # open for the lookup only, not while signatures are computed
+            return db.near_duplicate_candidates(con, signatures, *index.banding)
+
+    return neardup_transform.find_near_duplicates(articles, index, stored_candidates)
 
 
 @batch_task("detect-language")
