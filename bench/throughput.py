@@ -137,7 +137,7 @@ class PeakMemory(threading.Thread):
         return totals
 
 
-def pipeline(jsonl: Path, workdir: Path, workers: int | None, batch_size: int) -> dict:
+def pipeline(jsonl: Path, workdir: Path, workers: int | None, batch_size: int, batch_chars: int | None) -> dict:
     """Run `newsetl run` on the file; return its counts, seconds (from the runs row) and peak memory."""
     db_path = workdir / "bench.duckdb"
     command = [
@@ -146,6 +146,8 @@ def pipeline(jsonl: Path, workdir: Path, workers: int | None, batch_size: int) -
     ]  # fmt: skip
     if workers:
         command += ["--workers", str(workers)]
+    if batch_chars:
+        command += ["--batch-chars", str(batch_chars)]
     log = (workdir / "run.log").open("w")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
     sampler = PeakMemory(process.pid)
@@ -191,6 +193,9 @@ def main() -> None:
         "--batch-size", type=int, default=200,
         help="articles per batch (as `newsetl run`); keep N / batch size well above the workers, or they idle",
     )  # fmt: skip
+    parser.add_argument(
+        "--batch-chars", type=int, default=None, help="characters per batch at most (as `newsetl run`; default: its default)"
+    )
     parser.add_argument("--pipeline-only", action="store_true", help="skip bare natasha (memory checks at large N)")
     args = parser.parse_args()
     if not args.jsonl.exists():
@@ -213,7 +218,7 @@ def main() -> None:
                 f"  same, OpenBLAS threads on:  {bare_rate_all_threads:7.1f} articles/s  ({n_bare} in {bare_seconds:.1f} s; "
                 "its matrix products then use every core)"
             )
-        result = pipeline(subset, workdir, args.workers, args.batch_size)
+        result = pipeline(subset, workdir, args.workers, args.batch_size, args.batch_chars)
         rate = result["n_read"] / result["seconds"]
         print(
             f"pipeline, end to end:        {rate:7.1f} articles/s  ({result['n_read']} read, {result['n_loaded']} loaded "

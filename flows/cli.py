@@ -17,11 +17,12 @@ import typer
 from rich.table import Table
 
 from flows import cli_serve, cli_warehouse
-from flows.cli_common import DbOption, console, errors, fail
+from flows.cli_common import BatchCharsOption, DbOption, console, errors, fail
 from flows.cli_sources import sources_app
 from flows.cli_quarantine import docs, quarantine_app
 from flows.cli_eval import eval_app
 from flows.settings import (
+    DEFAULT_BATCH_CHARS,
     DEFAULT_BATCH_SIZE,
     DEFAULT_DB,
     DEFAULT_LAKE,
@@ -48,6 +49,7 @@ def run(
     db: DbOption = DEFAULT_DB,
     lake: Annotated[str, typer.Option("--lake", help="Directory or fsspec URL of the Parquet lake.")] = str(DEFAULT_LAKE),
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per batch.")] = DEFAULT_BATCH_SIZE,
+    batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, help="Tagging processes (default: one per core).")
     ] = None,
@@ -94,6 +96,7 @@ def run(
             db_path=str(db),
             lake_dir=str(lake),
             batch_size=batch_size,
+            batch_chars=batch_chars,
             workers=workers,
             dask_address=dask_address,
             sources_file=str(sources) if sources else None,

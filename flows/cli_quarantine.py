@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli_common import DbOption, console, fail
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, Settings, configure_environment
+from flows.cli_common import BatchCharsOption, DbOption, console, fail
+from flows.settings import DEFAULT_BATCH_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, Settings, configure_environment
 
 quarantine_app = typer.Typer(
     help="Read quarantined records and replay them.\n\nExample: newsetl quarantine list --stage validate",
@@ -86,6 +86,7 @@ def replay_quarantine(
     stage: StageOption = None,
     lake: Annotated[Path, typer.Option("--lake", help="Directory of the Parquet lake.")] = DEFAULT_LAKE,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Records per batch.")] = DEFAULT_BATCH_SIZE,
+    batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
 ) -> None:
     """Run quarantined records through the pipeline again (after a fix).
 
@@ -100,7 +101,9 @@ def replay_quarantine(
     from flows.replay import quarantine_replay  # imports Prefect
 
     try:
-        summary = quarantine_replay(stage=stage, db_path=str(db_path), lake_dir=str(lake), batch_size=batch_size)
+        summary = quarantine_replay(
+            stage=stage, db_path=str(db_path), lake_dir=str(lake), batch_size=batch_size, batch_chars=batch_chars
+        )
     except Exception as exc:
         raise fail(f"the replay failed: {type(exc).__name__}: {exc}") from None
     print_summary(summary)

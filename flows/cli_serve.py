@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, EXAMPLES_DIR, configure_environment
+from flows.cli_common import BatchCharsOption
+from flows.settings import DEFAULT_BATCH_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, EXAMPLES_DIR, configure_environment
 
 DEFAULT_PREFECT_HOME = Path("data/prefect")
 DEFAULT_UI_HOST = "127.0.0.1"
@@ -93,6 +94,7 @@ def serve(
     db: Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.")] = DEFAULT_DB,
     lake: Annotated[Path, typer.Option("--lake", help="Directory of the Parquet lake.")] = DEFAULT_LAKE,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per batch.")] = DEFAULT_BATCH_SIZE,
+    batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, help="Tagging processes (default: one per core).")
     ] = None,
@@ -131,6 +133,7 @@ def serve(
         "db_path": str(db.resolve()),
         "lake_dir": str(lake.resolve()),
         "batch_size": batch_size,
+        "batch_chars": batch_chars,
         "workers": workers,
     }
     print(f"serving deployment {news_etl.name}/{name} on {cron!r} against {url}", flush=True)

@@ -201,6 +201,7 @@ def news_etl(
     db_path: str = Settings.db_path,
     lake_dir: str = Settings.lake_dir,
     batch_size: int = Settings.batch_size,
+    batch_chars: int = Settings.batch_chars,
     default_timezone: str = Settings.default_timezone,
     source_timezones: dict[str, str] | None = None,
     near_duplicate_threshold: float = Settings.near_duplicate_threshold,
@@ -222,6 +223,7 @@ def news_etl(
         db_path=db_path,
         lake_dir=lake_dir,
         batch_size=batch_size,
+        batch_chars=batch_chars,
         default_timezone=default_timezone,
         source_timezones=dict(source_timezones or {}),
         near_duplicate_threshold=near_duplicate_threshold,
@@ -272,7 +274,7 @@ def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSe
     started = time.perf_counter()
     try:
         context = ReadContext(known=known, http=http)
-        chunks = iter_chunks(sources, settings.batch_size, context)
+        chunks = iter_chunks(sources, settings.batch_size, context, settings.batch_chars)
         run_batches(warehouse, settings, run_id, chunks, counts, validation, near_index, context, quarantine_sample)
         with warehouse.connection() as con:
             tasks.link_entities(con)

@@ -18,17 +18,16 @@ from prefect import flow, get_run_logger, runtime
 from flows import tasks
 from flows.etl import ValidationLog, languages_of, publish_validation, run_batches, run_summary
 from flows.settings import Settings, code_version
-from transforms.extract import RawItem, replay_item
+from transforms.extract import RawItem, chunked, replay_item
 from warehouse import db, recovery
 from warehouse.lock import writer_lock
 
 FLOW_NAME = "quarantine_replay"
 
 
-def replay_chunks(records: list[dict], batch_size: int) -> Iterator[list[RawItem]]:
-    items = [replay_item(r["quarantine_id"], r["record_key"], r["payload"] or "") for r in records]
-    for start in range(0, len(items), batch_size):
-        yield items[start : start + batch_size]
+def replay_chunks(records: list[dict], batch_size: int, batch_chars: int | None = None) -> Iterator[list[RawItem]]:
+    items = (replay_item(r["quarantine_id"], r["record_key"], r["payload"] or "") for r in records)
+    return chunked(items, batch_size, batch_chars)
 
 
 @flow(name=FLOW_NAME)
@@ -37,11 +36,18 @@ def quarantine_replay(
     db_path: str = Settings.db_path,
     lake_dir: str = Settings.lake_dir,
     batch_size: int = Settings.batch_size,
+    batch_chars: int = Settings.batch_chars,
 ) -> dict:
     """Replay the quarantined records of `stage` (every replayable stage when None)."""
     from expectations.validate import SUITE_MODULES  # Great Expectations is slow to import
 
-    settings = Settings(inputs=[f"quarantine:{stage or 'all'}"], db_path=db_path, lake_dir=lake_dir, batch_size=batch_size)
+    settings = Settings(
+        inputs=[f"quarantine:{stage or 'all'}"],
+        db_path=db_path,
+        lake_dir=lake_dir,
+        batch_size=batch_size,
+        batch_chars=batch_chars,
+    )
     child_tables = [module.TABLE for module in SUITE_MODULES if module.TABLE != "articles"]
     run_id = str(runtime.flow_run.id)
     logger = get_run_logger()
@@ -54,7 +60,8 @@ def quarantine_replay(
         counts: Counter = Counter()
         validation = ValidationLog()
         try:
-            run_batches(warehouse, settings, run_id, replay_chunks(records, settings.batch_size), counts, validation, near_index)
+            chunks = replay_chunks(records, settings.batch_size, settings.batch_chars)
+            run_batches(warehouse, settings, run_id, chunks, counts, validation, near_index)
             with warehouse.connection() as con:
                 tasks.link_entities(con)
                 counts["n_entities"] = db.count_run_entities(con, run_id)

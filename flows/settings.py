@@ -14,6 +14,9 @@ EXAMPLES_DIR = PROJECT_ROOT / "examples" / "articles"
 DEFAULT_DB = Path("data/news.duckdb")
 DEFAULT_LAKE = Path("data/lake")
 DEFAULT_BATCH_SIZE = 200
+# A batch also ends at this many characters of raw records: about 2.5 times an average batch of
+# news_bulk_dev (200 articles, 0.3-0.4 million), a third of a batch of its long articles (1.2-1.4 million).
+DEFAULT_BATCH_CHARS = 500_000
 DEFAULT_LOCK_TIMEOUT = 3600.0
 # Where Great Expectations' file context puts the Data Docs front page, under Settings.gx_dir.
 DATA_DOCS_INDEX = Path("gx", "uncommitted", "data_docs", "local_site", "index.html")
@@ -44,6 +47,7 @@ class Settings:
     db_path: str = str(DEFAULT_DB)
     lake_dir: str = str(DEFAULT_LAKE)
     batch_size: int = DEFAULT_BATCH_SIZE
+    batch_chars: int = DEFAULT_BATCH_CHARS  # a batch ends at batch_size articles or this many characters
     workers: int | None = None  # tagging processes; None: one per core of the machine running the flow
     dask_address: str | None = None  # tcp://HOST:PORT of an existing Dask scheduler, instead of local processes
     # Publication dates without a zone are in their source's zone (IANA name), else the default.
@@ -59,6 +63,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise ValueError(f"batch size must be at least 1, got {self.batch_size}")
+        if self.batch_chars < 1:
+            raise ValueError(f"batch characters must be at least 1, got {self.batch_chars}")
         if self.workers is not None and self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if not self.inputs:

@@ -31,7 +31,7 @@ from transforms.sources.html import NoMainText, extract_page
 from transforms.sources.http import HttpClient, HttpResult
 from transforms.sources.read import RawItem, ReadContext, find_files, read_source
 
-__all__ = ["RAW_SCHEMA", "RawItem", "ReadContext", "find_input_files", "iter_chunks", "parse_items", "replay_item"]
+__all__ = ["RAW_SCHEMA", "RawItem", "ReadContext", "chunked", "find_input_files", "iter_chunks", "parse_items", "replay_item"]
 
 STAGE = "extract"
 TXT_SOURCE = "files"
@@ -78,19 +78,40 @@ def replay_item(quarantine_id: str, record_key: str, payload: str) -> RawItem:
 
 
 def iter_chunks(
-    inputs: Iterable[Source | str | Path], batch_size: int, context: ReadContext | None = None
+    inputs: Iterable[Source | str | Path],
+    batch_size: int,
+    context: ReadContext | None = None,
+    batch_chars: int | None = None,
 ) -> Iterator[list[RawItem]]:
-    """Group the records of all sources (or bare paths and URLs) into chunks of `batch_size` items."""
+    """Group the records of all sources (or bare paths and URLs) into chunks (see `chunked`)."""
+    context = context or ReadContext()
+    items = (item for source in as_sources(inputs) for item in read_source(source, context))
+    return chunked(items, batch_size, batch_chars)
+
+
+def chunked(items: Iterable[RawItem], batch_size: int, batch_chars: int | None = None) -> Iterator[list[RawItem]]:
+    """Chunks of at most `batch_size` items and, when set, `batch_chars` characters of raw data.
+
+    A batch's memory and tagging time grow with its text, not its count: a
+    stretch of long articles must not make batches several times the usual
+    size. An item longer than `batch_chars` is a chunk of its own.
+    """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    context = context or ReadContext()
+    if batch_chars is not None and batch_chars < 1:
+        raise ValueError("batch_chars must be at least 1")
     chunk: list[RawItem] = []
-    for source in as_sources(inputs):
-        for item in read_source(source, context):
-            chunk.append(item)
-            if len(chunk) == batch_size:
-                yield chunk
-                chunk = []
+    chars = 0
+    for item in items:
+        size = len(item.data or "")
+        if chunk and batch_chars is not None and chars + size > batch_chars:
+            yield chunk
+            chunk, chars = [], 0
+        chunk.append(item)
+        chars += size
+        if len(chunk) == batch_size:
+            yield chunk
+            chunk, chars = [], 0
     if chunk:
         yield chunk
 

@@ -44,7 +44,7 @@ def query(db_path, sql, params=None):
 
 @pytest.fixture(scope="module")
 def examples_run(prefect_server, tmp_path_factory):
-    """Two runs over a copy of the examples (in batches of 4, so the duplicate spans batches)."""
+    """Two runs over a copy of the examples (in batches of 4, so the duplicate spans batches), then a full one."""
     import shutil
 
     from flows.settings import EXAMPLES_DIR
@@ -54,7 +54,7 @@ def examples_run(prefect_server, tmp_path_factory):
     first = run_flow([tmp_path / "articles"], tmp_path)
     after_first = snapshot(tmp_path / "w.duckdb")
     second = run_flow([tmp_path / "articles"], tmp_path)
-    full = run_flow([tmp_path / "articles"], tmp_path, full=True)
+    full = run_flow([tmp_path / "articles"], tmp_path, full=True, batch_chars=1)  # every record a batch of its own
     return {"dir": tmp_path, "db": tmp_path / "w.duckdb", "first": first, "second": second, "full": full, "after_first": after_first}
 
 
@@ -124,6 +124,8 @@ def test_second_run_reads_nothing_new_and_full_changes_nothing(examples_run):
     assert (second["n_read"], second["n_loaded"], second["n_duplicates"], second["n_quarantined"]) == (0, 0, 0, 0)
     assert (full["n_read"], full["n_loaded"], full["n_duplicates"], full["n_quarantined"]) == (11, 0, 10, 1)
     assert snapshot(examples_run["db"]) == examples_run["after_first"]
+    # the full run's batches ended at batch_chars=1, not at batch_size=4
+    assert query(examples_run["db"], "SELECT count(*) FROM batches WHERE run_id = $r", {"r": full["run_id"]}) == [(11,)]
 
 
 def test_lake_holds_the_loaded_articles(examples_run):

@@ -109,6 +109,18 @@ def test_chunks_have_batch_size_items(tmp_path):
     assert sizes == [3, 3, 1]
 
 
+def test_chunks_also_stop_at_batch_chars(tmp_path):
+    # record lengths: 29, 29, 129 (longer than the limit: a chunk of its own), 29, 29, 29
+    texts = ["a" * 17, "b" * 17, "c" * 117, "d" * 17, "e" * 17, "f" * 17]
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(json.dumps({"text": text}) for text in texts))
+    chunks = list(iter_chunks([path], 3, batch_chars=70))
+    assert [[len(item.data) for item in chunk] for chunk in chunks] == [[29, 29], [129], [29, 29], [29]]
+    assert [len(chunk) for chunk in iter_chunks([path], 3, batch_chars=1_000)] == [3, 3]
+    with pytest.raises(ValueError, match="batch_chars"):
+        next(iter_chunks([path], 3, batch_chars=0))
+
+
 def test_empty_chunk_gives_empty_tables_with_schema():
     raw, rejected = parse_items([])
     assert raw.schema == RAW_SCHEMA and raw.num_rows == 0 and rejected.num_rows == 0
