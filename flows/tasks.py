@@ -292,7 +292,7 @@ def build_data_docs(gx_dir: str, identifiers: list) -> str:
 
 @batch_task("link-entities")
 def link_entities(con: duckdb.DuckDBPyConnection) -> None:
-    """Link bare surnames and abbreviations to the corpus's dominant fuller entity; rebuild entity_aliases."""
+    """Link bare surnames and abbreviations to the corpus's dominant fuller entity."""
     db.link_entities(con)
 
 

@@ -388,13 +388,12 @@ LINK_MIN_SHARE = 0.9
 
 
 def link_entities(con: duckdb.DuckDBPyConnection, min_share: float = LINK_MIN_SHARE) -> None:
-    """Recompute the corpus-level links (bare surname → dominant full name) and the alias table, in one transaction."""
+    """Recompute the corpus-level links (bare surname → dominant full name), in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(sql("link_entities_reset"))
         con.execute(sql("link_entities_find"), {"min_share": min_share})
         con.execute(sql("link_entities_apply"))
-        con.execute(sql("refresh_entity_aliases"))
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
