@@ -324,6 +324,7 @@ def run_batches(
     logger = get_run_logger()
     started = time.perf_counter()
     window = (settings.workers or machine_cores()) + 1
+    tasks.prepare_flow_process()
 
     def finish(batch: BatchInFlight) -> None:
         batch_counts, quarantine = process_batch(warehouse, settings, run_id, batch, near_index, validation)

@@ -1,0 +1,45 @@
+"""What a long run relies on to keep its memory: cycles freed after each batch, long-lived objects left unscanned."""
+
+import gc
+import weakref
+
+import pytest
+
+from flows.runners import exempt_long_lived_objects, release_free_memory
+
+
+class Node:
+    def __init__(self):
+        self.me = self  # a reference cycle: only the collector frees it
+
+
+@pytest.fixture
+def collector_off():
+    """No automatic collection during the test (it would free cycles on its own), nothing frozen after it."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_release_free_memory_frees_a_batchs_reference_cycles(collector_off):
+    node = Node()
+    left = weakref.ref(node)
+    del node
+    assert left() is not None  # garbage, but not freed yet
+    release_free_memory()
+    assert left() is None
+
+
+def test_long_lived_objects_are_frozen_and_cycles_made_later_still_freed(collector_off):
+    kept = Node()
+    exempt_long_lived_objects()
+    assert gc.get_freeze_count() > 0
+    assert all(obj is not kept for obj in gc.get_objects())  # frozen: full collections no longer walk it
+    later = Node()
+    left = weakref.ref(later)
+    del later
+    release_free_memory()
+    assert left() is None
