@@ -265,7 +265,7 @@ def _terminals(parser: Parser) -> tuple:
     return tuple(terms.values())
 
 
-@functools.lru_cache(maxsize=50_000)  # about 7 MB
+@functools.lru_cache(maxsize=8_192)  # about 1 MB; 1,600 articles have about 8,800 distinct tokens: 79 % hits, as with 50,000
 def _in_grammar(parser: Parser, value: str) -> bool:
     """Whether some terminal accepts the token `value` (a token's tests see only its own text)."""
     (token,) = parser.tokenizer(value)
@@ -287,7 +287,7 @@ def _pieces(window: str, parser: Parser) -> list[tuple[int, int]]:
     return pieces
 
 
-@functools.lru_cache(maxsize=4_096)  # about 8 MB; 1,000 articles have about 3,000 distinct pieces
+@functools.lru_cache(maxsize=1_024)  # about 2 MB; 1,600 articles: 68 % hits, against 72 % with 4,096
 def _parse_piece(parser: Parser, piece: str) -> tuple:
     """(start, stop, DateExpression) of the matches in `piece`; unresolved, so safe to share between articles."""
     return tuple((m.span.start, m.span.stop, m.fact) for m in parser.findall(piece))
