@@ -59,7 +59,7 @@ def release_free_memory() -> None:
 
     A batch leaves reference cycles (Prefect's states and futures, exceptions
     with their tracebacks), which Python's collector frees only at its rare
-    full collections: without one per batch, the flow's memory climbed by about
+    full collections: without one per batch, the flow's memory climbed by 2 to
     5 MiB a batch between them. Both allocators keep freed memory for reuse,
     and a batch's working set varies with its texts, so without the release a
     long run's processes hold the peak of every batch they ever saw.
