@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli_common import BatchCharsOption
+from flows.cli_common import BatchCharsOption, DbOption
 from flows.settings import DEFAULT_BATCH_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, EXAMPLES_DIR, configure_environment
 
 DEFAULT_PREFECT_HOME = Path("data/prefect")
@@ -91,7 +91,7 @@ def serve(
         Path | None, typer.Option("--sources", help="Read the named sources of this sources.toml instead of PATHS.")
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Name of the deployment.")] = DEFAULT_DEPLOYMENT,
-    db: Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.")] = DEFAULT_DB,
+    db: DbOption = DEFAULT_DB,
     lake: Annotated[Path, typer.Option("--lake", help="Directory of the Parquet lake.")] = DEFAULT_LAKE,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per batch.")] = DEFAULT_BATCH_SIZE,
     batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
