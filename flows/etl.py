@@ -324,7 +324,6 @@ def run_batches(
     logger = get_run_logger()
     started = time.perf_counter()
     window = (settings.workers or machine_cores()) + 1
-    tasks.prepare_flow_process()
 
     def finish(batch: BatchInFlight) -> None:
         batch_counts, quarantine = process_batch(warehouse, settings, run_id, batch, near_index, validation)
@@ -347,6 +346,7 @@ def run_batches(
         release_free_memory()  # the batch's tables are gone: a long run must not hold every batch's peak
 
     with workers_report_to_this_server(), tagging_runner(settings.workers, settings.dask_address) as runner:
+        tasks.prepare_flow_process()  # while the workers start and load their models
         in_flight: deque[BatchInFlight] = deque()
         for batch_no, chunk in enumerate(chunks, start=1):
             hashes = frozenset().union(*(b.content_hashes for b in in_flight))

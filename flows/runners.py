@@ -96,6 +96,23 @@ def prepare_worker() -> None:
     exempt_long_lived_objects()
 
 
+class WarmProcessPoolTaskRunner(ProcessPoolTaskRunner):
+    """A process pool whose workers all start, and load their models, as soon as it is entered.
+
+    A plain pool starts a worker at a submission: the first batches would wait
+    for a worker to load natasha (several seconds) while the flow, which has
+    its own models to load, had nothing to hand them. Started up front, the
+    workers load while the flow prepares, on the other cores.
+    """
+
+    def __enter__(self) -> WarmProcessPoolTaskRunner:
+        super().__enter__()
+        # Each submission finding no idle worker starts one: one no-op per worker starts them all.
+        for _ in range(self._max_workers):
+            self._executor.submit(os.getpid)
+        return self
+
+
 def tagging_runner(workers: int | None, dask_address: str | None) -> TaskRunner:
     """A task runner for the tagging tasks; use it as a context manager around the run."""
     if dask_address:
@@ -103,7 +120,7 @@ def tagging_runner(workers: int | None, dask_address: str | None) -> TaskRunner:
 
         # Dask workers are long-lived processes: load_models()'s cache keeps the models per worker.
         return DaskTaskRunner(address=dask_address)
-    return ProcessPoolTaskRunner(max_workers=workers or machine_cores(), initializer=prepare_worker)
+    return WarmProcessPoolTaskRunner(max_workers=workers or machine_cores(), initializer=prepare_worker)
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""A pool worker started by the tagging runner does not outlive a killed flow process."""
+"""The tagging runner's pool workers: all started up front, and none outliving a killed flow process."""
 
 import subprocess
 import sys
@@ -35,3 +35,14 @@ def test_a_pool_worker_dies_when_its_parent_is_killed():
         assert not worker.is_running() or worker.status() == psutil.STATUS_ZOMBIE
     finally:
         parent.kill()
+
+
+def test_every_worker_starts_when_the_pool_is_entered_not_at_a_submission():
+    import multiprocessing
+
+    from flows.runners import WarmProcessPoolTaskRunner
+
+    with WarmProcessPoolTaskRunner(max_workers=2) as runner:
+        workers = multiprocessing.active_children()  # before any task is submitted
+        assert sorted(worker.pid for worker in workers) == sorted(runner._executor._processes)
+        assert len(workers) == 2
