@@ -36,17 +36,21 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSONL = PROJECT_ROOT.parent / "shared" / "corpora" / "news_bulk_dev.jsonl.gz"
 
 
-def first_lines(path: Path, n: int, target: Path) -> int:
-    """Copy the first `n` non-blank lines of a (possibly gzipped) JSONL file; return how many."""
+def copy_lines(path: Path, n: int, target: Path, skip: int = 0) -> int:
+    """Copy `n` non-blank lines of a (possibly gzipped) JSONL file, after the first `skip`; return how many."""
     opener = gzip.open if path.read_bytes()[:2] == b"\x1f\x8b" else open
-    count = 0
+    count = skipped = 0
     with opener(path, "rt", encoding="utf-8") as source, target.open("w", encoding="utf-8") as out:
         for line in source:
             if count == n:
                 break
-            if line.strip():
-                out.write(line if line.endswith("\n") else line + "\n")
-                count += 1
+            if not line.strip():
+                continue
+            if skipped < skip:
+                skipped += 1
+                continue
+            out.write(line if line.endswith("\n") else line + "\n")
+            count += 1
     return count
 
 
@@ -188,6 +192,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jsonl", type=Path, default=DEFAULT_JSONL, help="JSON Lines articles (gzip allowed)")
     parser.add_argument("--n", type=int, default=2000, help="articles to read from the start of the file")
+    parser.add_argument(
+        "--skip", type=int, default=0,
+        help="articles to pass over first (compare memory over as many articles taken from elsewhere in the file)",
+    )  # fmt: skip
     parser.add_argument("--workers", type=int, default=None, help="tagging processes (default: one per core)")
     parser.add_argument(
         "--batch-size", type=int, default=200,
@@ -203,9 +211,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
         workdir = Path(tmp)
         subset = workdir / "articles.jsonl"
-        n = first_lines(args.jsonl, args.n, subset)
+        n = copy_lines(args.jsonl, args.n, subset, args.skip)
         cores = len(os.sched_getaffinity(0))
-        print(f"{n} articles from {args.jsonl}; {cores} cores; load average {os.getloadavg()[0]:.2f} at start")
+        where = f"articles {args.skip + 1} to {args.skip + n}" if args.skip else f"{n} articles"
+        print(f"{where} from {args.jsonl}; {cores} cores; load average {os.getloadavg()[0]:.2f} at start")
         bare_rate = bare_rate_all_threads = None
         if not args.pipeline_only:
             n_bare, bare_seconds = bare_natasha(subset, blas_threads=1)
