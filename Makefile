@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test bench ui clean
+.PHONY: install demo test bench bench-memory ui clean
 
 install: $(STAMP)
 
@@ -44,6 +44,12 @@ bench: install
 	@if [ -e $(BENCH_DB) ]; then $(BIN)/python bench/warehouse_bench.py --db $(BENCH_DB) --lake $(BENCH_LAKE); \
 	else echo "warehouse benchmark skipped: no $(BENCH_DB) (run newsetl first, or set BENCH_DB and BENCH_LAKE)"; fi
 	$(BIN)/python bench/validation.py $(CORPORA)/news_bulk_dev.jsonl.gz --articles 500
+
+# Peak memory against the articles read: the first 1,000, the last 1,000 (long ones), all 6,000 (about 7 minutes).
+bench-memory: install
+	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000
+	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000 --skip 5000
+	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 6000
 
 # A local Prefect server with its UI on http://127.0.0.1:4200 (database under data/prefect/).
 ui: install
