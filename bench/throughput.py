@@ -191,7 +191,7 @@ def mib(n_bytes: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jsonl", type=Path, default=DEFAULT_JSONL, help="JSON Lines articles (gzip allowed)")
-    parser.add_argument("--n", type=int, default=2000, help="articles to read from the start of the file")
+    parser.add_argument("--n", type=int, default=2000, help="articles to read (from the start of the file, or after --skip)")
     parser.add_argument(
         "--skip", type=int, default=0,
         help="articles to pass over first (compare memory over as many articles taken from elsewhere in the file)",
