@@ -1,4 +1,4 @@
-"""Tagging on worker processes and on a Dask cluster gives the same tables as a single process."""
+"""Tagging on worker processes and on a Dask cluster gives the same tables (entities, dates, events) as a single process."""
 
 import duckdb
 import pytest
@@ -11,6 +11,9 @@ TABLES = {
     "mentions": "article_id, start, stop, sentence, type, text, normal, entity_id",
     "entities": "entity_id, type, name",
     "quarantine": "quarantine_id, stage, source, record_key, reason, payload",
+    "date_mentions": "article_id, start, stop, text, value, precision",
+    "events": "event_id, article_id, type, cameo_code, trigger, start, stop, sentence, modality, event_date, date_precision, place_entity_id",
+    "event_participants": "event_id, article_id, entity_id, role",
 }
 
 
@@ -54,6 +57,7 @@ def test_two_worker_processes_give_the_same_tables(single_process, examples, tmp
         k: v for k, v in single_process[1].items() if k != "quarantine"
     }
     assert len(found["mentions"]) > 50
+    assert len(found["events"]) > 10 and len(found["event_participants"]) > 0 and len(found["date_mentions"]) > 0
 
 
 def test_a_dask_cluster_gives_the_same_tables(single_process, examples, tmp_path):
