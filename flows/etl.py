@@ -345,8 +345,12 @@ def run_batches(
         )
         release_free_memory()  # the batch's tables are gone: a long run must not hold every batch's peak
 
-    with workers_report_to_this_server(), tagging_runner(settings.workers, settings.dask_address) as runner:
-        tasks.prepare_flow_process()  # while the workers start and load their models
+    # The flow loads its own models while the workers start and load theirs.
+    with (
+        workers_report_to_this_server(),
+        tagging_runner(settings.workers, settings.dask_address) as runner,
+        tasks.flow_process_prepared(),
+    ):
         in_flight: deque[BatchInFlight] = deque()
         for batch_no, chunk in enumerate(chunks, start=1):
             hashes = frozenset().union(*(b.content_hashes for b in in_flight))

@@ -82,6 +82,20 @@ def exempt_long_lived_objects() -> None:
     gc.freeze()
 
 
+@contextmanager
+def long_lived_objects_exempt() -> Iterator[None]:
+    """`exempt_long_lived_objects` for the length of a block (a run), then everything back in the scans.
+
+    A process may run the flow again (tests, a program that embeds it): what a
+    run leaves behind must not stay frozen, where no collection would free it.
+    """
+    exempt_long_lived_objects()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def prepare_worker() -> None:
     """Process-pool initializer: die with the flow, one BLAS thread, the models loaded (and frozen) before the first batch.
 

@@ -25,7 +25,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.tasks import exponential_backoff
 
-from flows.runners import exempt_long_lived_objects, release_free_memory
+from flows.runners import long_lived_objects_exempt, release_free_memory
 from transforms import analysis as analysis_transform
 from transforms import dates as dates_transform
 from transforms import dedupe as dedupe_transform
@@ -161,12 +161,14 @@ def dedupe(
     return dedupe_transform.exact_dedupe(articles, known)
 
 
-def prepare_flow_process() -> None:
-    """Load what the flow's own stages keep for the whole run, then exempt it from the collector's scans."""
+@contextmanager
+def flow_process_prepared():
+    """Load what the flow's own stages keep for the whole run; exempt it from the collector's scans while the block lasts."""
     import expectations.validate  # noqa: F401 (Great Expectations: slow to import, so only when a run starts)
 
     language_transform.load_detector()
-    exempt_long_lived_objects()
+    with long_lived_objects_exempt():
+        yield
 
 
 @batch_task("index-signatures")

@@ -5,7 +5,7 @@ import weakref
 
 import pytest
 
-from flows.runners import exempt_long_lived_objects, release_free_memory
+from flows.runners import exempt_long_lived_objects, long_lived_objects_exempt, release_free_memory
 
 
 class Node:
@@ -41,5 +41,18 @@ def test_long_lived_objects_are_frozen_and_cycles_made_later_still_freed(collect
     later = Node()
     left = weakref.ref(later)
     del later
+    release_free_memory()
+    assert left() is None
+
+
+def test_objects_frozen_for_a_run_are_back_in_the_scans_after_it(collector_off):
+    kept = Node()
+    left = weakref.ref(kept)
+    with long_lived_objects_exempt():
+        assert gc.get_freeze_count() > 0
+        del kept  # garbage now, but frozen: no collection frees it during the run
+        release_free_memory()
+        assert left() is not None
+    assert gc.get_freeze_count() == 0
     release_free_memory()
     assert left() is None
