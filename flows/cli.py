@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 
 from flows import cli_serve, cli_warehouse
-from flows.cli_common import BatchCharsOption, DbOption, console, errors, fail
+from flows.cli_common import BatchCharsOption, BatchSizeOption, DbOption, LakeOption, WorkersOption, console, errors, fail
 from flows.cli_sources import sources_app
 from flows.cli_quarantine import docs, quarantine_app
 from flows.cli_eval import eval_app
@@ -47,12 +47,10 @@ def run(
         typer.Argument(help="Files, directories or http(s) URLs to read (default: the bundled examples)."),
     ] = None,
     db: DbOption = DEFAULT_DB,
-    lake: Annotated[str, typer.Option("--lake", help="Directory or fsspec URL of the Parquet lake.")] = str(DEFAULT_LAKE),
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per batch.")] = DEFAULT_BATCH_SIZE,
+    lake: LakeOption = str(DEFAULT_LAKE),
+    batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
     batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
-    workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Tagging processes (default: one per core).")
-    ] = None,
+    workers: WorkersOption = None,
     dask_address: Annotated[
         str | None, typer.Option("--dask-address", help="Tag on an existing Dask cluster: tcp://HOST:PORT.")
     ] = None,

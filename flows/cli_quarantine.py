@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli_common import BatchCharsOption, DbOption, console, fail
+from flows.cli_common import BatchCharsOption, BatchSizeOption, DbOption, console, fail
 from flows.settings import DEFAULT_BATCH_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, Settings, configure_environment
 
 quarantine_app = typer.Typer(
@@ -85,7 +85,7 @@ def replay_quarantine(
     db_path: DbOption = DEFAULT_DB,
     stage: StageOption = None,
     lake: Annotated[Path, typer.Option("--lake", help="Directory of the Parquet lake.")] = DEFAULT_LAKE,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Records per batch.")] = DEFAULT_BATCH_SIZE,
+    batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
     batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
 ) -> None:
     """Run quarantined records through the pipeline again (after a fix).

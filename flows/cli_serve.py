@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli_common import BatchCharsOption, DbOption
+from flows.cli_common import BatchCharsOption, BatchSizeOption, DbOption, WorkersOption
 from flows.settings import DEFAULT_BATCH_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, EXAMPLES_DIR, configure_environment
 
 DEFAULT_PREFECT_HOME = Path("data/prefect")
@@ -93,11 +93,9 @@ def serve(
     name: Annotated[str, typer.Option("--name", help="Name of the deployment.")] = DEFAULT_DEPLOYMENT,
     db: DbOption = DEFAULT_DB,
     lake: Annotated[Path, typer.Option("--lake", help="Directory of the Parquet lake.")] = DEFAULT_LAKE,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per batch.")] = DEFAULT_BATCH_SIZE,
+    batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
     batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
-    workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Tagging processes (default: one per core).")
-    ] = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Serve the news_etl deployment on a cron schedule until stopped (Ctrl-C).
 

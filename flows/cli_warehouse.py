@@ -13,10 +13,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from flows.cli_common import DbOption, console, errors, fail
+from flows.cli_common import DbOption, LakeOption, console, errors, fail
 from flows.settings import DEFAULT_DB, DEFAULT_LAKE, DEFAULT_LOCK_TIMEOUT
 
-LakeOption = Annotated[str, typer.Option("--lake", help="Directory or fsspec URL of the Parquet lake.")]
 WaitOption = Annotated[
     float, typer.Option("--wait", min=0, help="Seconds to wait while another run writes to the warehouse.")
 ]
