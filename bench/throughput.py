@@ -1,6 +1,7 @@
 """Throughput benchmark: bare natasha in one process vs the whole pipeline on every core.
 
-Measured in the same run, over the first N articles of a JSON Lines file:
+Measured in the same run, over N articles of a JSON Lines file (the first N, or
+those after the first K with --skip K):
 - bare natasha: segment + morphology + NER + span normalization, one process,
   a plain loop (the linguistic work the pipeline needs, nothing else), on one
   core: OpenBLAS limited to one thread (printed too with its default of one
@@ -13,6 +14,7 @@ Measured in the same run, over the first N articles of a JSON Lines file:
   process is reported apart).
 
 Example: .venv/bin/python bench/throughput.py --n 2000
+         .venv/bin/python bench/throughput.py --pipeline-only --n 1000 --skip 5000
 """
 
 from __future__ import annotations
