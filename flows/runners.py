@@ -122,6 +122,7 @@ class WarmProcessPoolTaskRunner(ProcessPoolTaskRunner):
     def __enter__(self) -> WarmProcessPoolTaskRunner:
         super().__enter__()
         # Each submission finding no idle worker starts one: one no-op per worker starts them all.
+        # (`_executor` and `_max_workers` are the pool's own attributes in the pinned Prefect.)
         for _ in range(self._max_workers):
             self._executor.submit(os.getpid)
         return self
