@@ -39,6 +39,15 @@ def test_sql_writes_csv_to_a_file(small_warehouse, tmp_path):
     assert "PER,Джаред Кушнер,LOC,Москва,2,2" in lines or "LOC,Москва,PER,Джаред Кушнер,2,2" in lines
 
 
+def test_sql_writes_its_table_to_a_file(small_warehouse, tmp_path):
+    db_path, _ = small_warehouse
+    out = tmp_path / "pairs.txt"
+    result = invoke("sql", QUERIES / "co_occurrence.sql", "--db", db_path, "--output", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "name_a" in text and "Джаред Кушнер" in text and "rows" in text.splitlines()[-1]
+
+
 # Queries with bound parameters ($name) are for programs, not for `newsetl sql`.
 @pytest.mark.parametrize("query", sorted(p.name for p in QUERIES.glob("*.sql") if "$" not in p.read_text(encoding="utf-8")))
 def test_every_example_query_runs(small_warehouse, query):

@@ -3,7 +3,6 @@
 import inspect
 from collections import Counter
 
-import pytest
 import yaml
 from typer.testing import CliRunner
 
