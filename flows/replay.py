@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from prefect import flow, get_run_logger, runtime
 
 from flows import tasks
-from flows.etl import ValidationLog, languages_of, publish_validation, run_batches, run_summary
+from flows.pipeline import ValidationLog, languages_of, publish_validation, run_batches, run_summary
 from flows.settings import Settings, code_version
 from transforms.extract import RawItem, chunked, replay_item
 from warehouse import db, recovery

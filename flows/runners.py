@@ -35,6 +35,8 @@ def machine_cores() -> int:
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# A threshold for full collections that young collections never reach (the count is of middle-generation collections).
+NEVER = 2**31 - 1
 
 
 def die_with_parent() -> None:
@@ -70,29 +72,45 @@ def release_free_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
-def exempt_long_lived_objects() -> None:
+def full_collections_between_batches() -> tuple[int, int, int]:
+    """Leave full collections to `release_free_memory`, once per batch; return the collector's thresholds as they were.
+
+    Python starts a full collection on its own whenever the objects that
+    survived the young collections grow by a quarter: while models load, and in
+    a worker two or three times a batch, each walking the batch's analysis and
+    the caches of natasha, the date grammar and the event lexicon (0.15 to
+    0.3 s each). Young collections still run as usual.
+    """
+    thresholds = gc.get_threshold()
+    young, middle, _ = thresholds
+    gc.set_threshold(young, middle, NEVER)
+    return thresholds
+
+
+def freeze_long_lived_objects() -> None:
     """Leave the objects that live as long as the process (modules, models) out of the collector's scans.
 
-    `release_free_memory` runs a full collection after every batch: without
-    this, each one would walk the hundreds of thousands of objects that Prefect,
-    Great Expectations and the models are made of (0.36 s for 370,000).
-    Call it once, when those are loaded and no batch is under way.
+    Without this, each full collection would walk the hundreds of thousands of
+    objects that Prefect, Great Expectations and the models are made of (0.36 s
+    for 370,000). Call it when those are loaded and no batch is under way.
     """
     gc.collect()
     gc.freeze()
 
 
 @contextmanager
-def long_lived_objects_exempt() -> Iterator[None]:
-    """`exempt_long_lived_objects` for the length of a block (a run), then everything back in the scans.
+def collecting_between_batches() -> Iterator[None]:
+    """`full_collections_between_batches` for the length of a block (a run); what it froze is unfrozen after.
 
     A process may run the flow again (tests, a program that embeds it): what a
-    run leaves behind must not stay frozen, where no collection would free it.
+    run leaves behind must not stay frozen, where no collection would free it,
+    and the process's own code gets Python's full collections back.
     """
-    exempt_long_lived_objects()
+    thresholds = full_collections_between_batches()
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
@@ -103,11 +121,14 @@ def prepare_worker() -> None:
     threads (one per core by default) would only make them compete.
     """
     die_with_parent()
+    full_collections_between_batches()  # for the worker's life, and none while the models load
     models = load_models()  # imports numpy, and with it OpenBLAS, whose threads can then be limited
     threadpool_limits(limits=1, user_api="blas")
     load_parser(models.morph_vocab)  # the date grammar
     load_event_tagger()  # the event lexicon's trigger forms
-    exempt_long_lived_objects()
+    import flows.tagging  # noqa: F401 (what the worker runs: imported now, so it is frozen too, not at the first batch)
+
+    freeze_long_lived_objects()
 
 
 class WarmProcessPoolTaskRunner(ProcessPoolTaskRunner):

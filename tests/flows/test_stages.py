@@ -6,7 +6,8 @@ import urllib.error
 import duckdb
 import pytest
 
-from flows.tasks import EXTRACT_RETRIES, StageFailed, batch_task, is_transient
+from flows.stages import StageFailed, batch_task, is_transient
+from flows.tasks import EXTRACT_RETRIES
 
 
 @pytest.mark.parametrize(

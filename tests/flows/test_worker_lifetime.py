@@ -46,3 +46,24 @@ def test_every_worker_starts_when_the_pool_is_entered_not_at_a_submission():
         workers = multiprocessing.active_children()  # before any task is submitted
         assert sorted(worker.pid for worker in workers) == sorted(runner._executor._processes)
         assert len(workers) == 2
+
+
+# What a worker unpickles with each task: the task, and (in Prefect's context) the flow, with whatever they import.
+PICKLE_TASK_AND_FLOW = """
+import sys, cloudpickle
+from flows.etl import news_etl
+from flows.tagging import tag
+sys.stdout.buffer.write(cloudpickle.dumps((tag, news_etl)))
+"""
+UNPICKLE = """
+import sys, cloudpickle
+cloudpickle.loads(sys.stdin.buffer.read())
+flow_stages = ("great_expectations", "duckdb", "datasketch", "trafilatura", "lingua", "feedparser", "flows.tasks")
+print(" ".join(name for name in flow_stages if name in sys.modules))
+"""
+
+
+def test_a_worker_imports_neither_the_flows_stages_nor_their_libraries():
+    payload = subprocess.run([sys.executable, "-c", PICKLE_TASK_AND_FLOW], cwd=ROOT, capture_output=True, check=True).stdout
+    imported = subprocess.run([sys.executable, "-c", UNPICKLE], cwd=ROOT, input=payload, capture_output=True, check=True)
+    assert imported.stdout.decode().split() == []  # else each worker carries them: about 90 MiB
