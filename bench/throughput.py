@@ -13,6 +13,11 @@ those after the first K with --skip K):
   plus its tagging workers, summed, sampled every 0.2 s; Prefect's own server
   process is reported apart).
 
+Bare natasha (one BLAS thread) runs right before the pipeline and again right
+after it, and the ratio is against the mean of the two: a machine whose speed
+drifts over the minutes of the bench slows or speeds both sides alike, and the
+two figures show by how much it drifted.
+
 Example: .venv/bin/python bench/throughput.py --n 2000
          .venv/bin/python bench/throughput.py --pipeline-only --n 1000 --skip 5000
 """
@@ -217,18 +222,16 @@ def main() -> None:
         cores = len(os.sched_getaffinity(0))
         where = f"articles {args.skip + 1} to {args.skip + n}" if args.skip else f"{n} articles"
         print(f"{where} from {args.jsonl}; {cores} cores; load average {os.getloadavg()[0]:.2f} at start")
-        bare_rate = bare_rate_all_threads = None
-        if not args.pipeline_only:
+        bare_rates: list[float] = []
+
+        def measure_bare(when: str) -> None:
             n_bare, bare_seconds = bare_natasha(subset, blas_threads=1)
-            bare_rate = n_bare / bare_seconds
-            bare_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-            print(f"bare natasha, 1 process:    {bare_rate:7.1f} articles/s  ({n_bare} in {bare_seconds:.1f} s, peak {mib(bare_peak)})")
-            n_bare, bare_seconds = bare_natasha(subset, blas_threads=None)
-            bare_rate_all_threads = n_bare / bare_seconds
-            print(
-                f"  same, OpenBLAS threads on:  {bare_rate_all_threads:7.1f} articles/s  ({n_bare} in {bare_seconds:.1f} s; "
-                "its matrix products then use every core)"
-            )
+            bare_rates.append(n_bare / bare_seconds)
+            label = f"bare natasha, {when}:"
+            print(f"{label:<29}{bare_rates[-1]:7.1f} articles/s  ({n_bare} in {bare_seconds:.1f} s, 1 process, 1 BLAS thread)")
+
+        if not args.pipeline_only:
+            measure_bare("before")
         result = pipeline(subset, workdir, args.workers, args.batch_size, args.batch_chars)
         rate = result["n_read"] / result["seconds"]
         print(
@@ -249,7 +252,20 @@ def main() -> None:
         )
         for line in result["stages"]:
             print(f"  {line}")
-        if bare_rate:
+        if not args.pipeline_only:
+            measure_bare("after")
+            bare_rate = sum(bare_rates) / len(bare_rates)
+            bare_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            print(
+                f"bare natasha, 1 process:     {bare_rate:7.1f} articles/s  (mean of before and after, "
+                f"which differ by {abs(bare_rates[1] - bare_rates[0]) / bare_rate:.0%}; peak {mib(bare_peak)})"
+            )
+            n_bare, bare_seconds = bare_natasha(subset, blas_threads=None)
+            bare_rate_all_threads = n_bare / bare_seconds
+            print(
+                f"  same, OpenBLAS threads on:  {bare_rate_all_threads:7.1f} articles/s  ({n_bare} in {bare_seconds:.1f} s; "
+                "its matrix products then use every core)"
+            )
             print(f"ratio pipeline / bare:       {rate / bare_rate:7.2f}  (target on 2 cores: >= 1.5)")
             print(f"  against bare with OpenBLAS threads on: {rate / bare_rate_all_threads:.2f}")
         print(f"load average at the end {os.getloadavg()[0]:.2f} (other work on the machine slows both sides)")
