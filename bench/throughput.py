@@ -223,8 +223,9 @@ def main() -> None:
         where = f"articles {args.skip + 1} to {args.skip + n}" if args.skip else f"{n} articles"
         print(f"{where} from {args.jsonl}; {cores} cores; load average {os.getloadavg()[0]:.2f} at start")
         bare_rates: list[float] = []
+        bare_peak = 0
 
-        def measure_bare(when: str) -> None:
+        def measure_bare(when: str) -> None:  # each run loads the models afresh, so both start alike
             n_bare, bare_seconds = bare_natasha(subset, blas_threads=1)
             bare_rates.append(n_bare / bare_seconds)
             label = f"bare natasha, {when}:"
@@ -232,6 +233,7 @@ def main() -> None:
 
         if not args.pipeline_only:
             measure_bare("before")
+            bare_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # one copy of the models
         result = pipeline(subset, workdir, args.workers, args.batch_size, args.batch_chars)
         rate = result["n_read"] / result["seconds"]
         print(
@@ -255,7 +257,6 @@ def main() -> None:
         if not args.pipeline_only:
             measure_bare("after")
             bare_rate = sum(bare_rates) / len(bare_rates)
-            bare_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
             print(
                 f"bare natasha, 1 process:     {bare_rate:7.1f} articles/s  (mean of before and after, "
                 f"which differ by {abs(bare_rates[1] - bare_rates[0]) / bare_rate:.0%}; peak {mib(bare_peak)})"

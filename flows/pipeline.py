@@ -23,8 +23,8 @@ from prefect.artifacts import create_table_artifact
 from prefect.futures import PrefectFuture
 
 from flows import reports, stages, tasks
-from flows.runners import machine_cores, release_free_memory, tagging_runner, workers_report_to_this_server
 from flows.etl import FLOW_NAME
+from flows.runners import machine_cores, release_free_memory, tagging_runner, workers_report_to_this_server
 from flows.settings import Settings, code_version
 from flows.tagging import TaggedBatch, tag
 from transforms.entities import entities_of
