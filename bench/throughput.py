@@ -1,7 +1,7 @@
 """Throughput benchmark: bare natasha in one process vs the whole pipeline on every core.
 
-Measured in the same run, over N articles of a JSON Lines file (the first N, or
-those after the first K with --skip K):
+Measured in the same run, over N articles of a JSON Lines file (the first N,
+those after the first K with --skip K, or one in every E with --every E):
 - bare natasha: segment + morphology + NER + span normalization, one process,
   a plain loop (the linguistic work the pipeline needs, nothing else), on one
   core: OpenBLAS limited to one thread (printed too with its default of one
@@ -20,6 +20,7 @@ two figures show by how much it drifted.
 
 Example: .venv/bin/python bench/throughput.py --n 2000
          .venv/bin/python bench/throughput.py --pipeline-only --n 1000 --skip 5000
+         .venv/bin/python bench/throughput.py --pipeline-only --n 1000 --every 6
 """
 
 from __future__ import annotations
@@ -43,18 +44,19 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSONL = PROJECT_ROOT.parent / "shared" / "corpora" / "news_bulk_dev.jsonl.gz"
 
 
-def copy_lines(path: Path, n: int, target: Path, skip: int = 0) -> int:
-    """Copy `n` non-blank lines of a (possibly gzipped) JSONL file, after the first `skip`; return how many."""
+def copy_lines(path: Path, n: int, target: Path, skip: int = 0, every: int = 1) -> int:
+    """Copy `n` non-blank lines of a (possibly gzipped) JSONL file, after the first `skip`, one in every `every`;
+    return how many."""
     opener = gzip.open if path.read_bytes()[:2] == b"\x1f\x8b" else open
-    count = skipped = 0
+    count = seen = 0
     with opener(path, "rt", encoding="utf-8") as source, target.open("w", encoding="utf-8") as out:
         for line in source:
             if count == n:
                 break
             if not line.strip():
                 continue
-            if skipped < skip:
-                skipped += 1
+            seen += 1
+            if seen <= skip or (seen - skip - 1) % every:
                 continue
             out.write(line if line.endswith("\n") else line + "\n")
             count += 1
@@ -203,6 +205,10 @@ def main() -> None:
         "--skip", type=int, default=0,
         help="articles to pass over first (compare memory over as many articles taken from elsewhere in the file)",
     )  # fmt: skip
+    parser.add_argument(
+        "--every", type=int, default=1,
+        help="take one article in every E (compare memory over fewer articles of the same mix as the whole file)",
+    )  # fmt: skip
     parser.add_argument("--workers", type=int, default=None, help="tagging processes (default: one per core)")
     parser.add_argument(
         "--batch-size", type=int, default=200,
@@ -218,9 +224,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
         workdir = Path(tmp)
         subset = workdir / "articles.jsonl"
-        n = copy_lines(args.jsonl, args.n, subset, args.skip)
+        if args.every < 1:
+            raise SystemExit("--every takes a positive number")
+        n = copy_lines(args.jsonl, args.n, subset, args.skip, args.every)
         cores = len(os.sched_getaffinity(0))
         where = f"articles {args.skip + 1} to {args.skip + n}" if args.skip else f"{n} articles"
+        if args.every > 1:
+            where = f"{n} articles, one in every {args.every} after the first {args.skip}"
         print(f"{where} from {args.jsonl}; {cores} cores; load average {os.getloadavg()[0]:.2f} at start")
         bare_rates: list[float] = []
         bare_peak = 0
