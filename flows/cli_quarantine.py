@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli_common import BatchCharsOption, BatchSizeOption, DbOption, console, fail
+from flows.cli_common import BatchCharsOption, BatchSizeOption, DbOption, LakeOption, console, fail
 from flows.settings import DEFAULT_BATCH_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, Settings, configure_environment
 
 quarantine_app = typer.Typer(
@@ -84,7 +84,7 @@ def show_quarantine(
 def replay_quarantine(
     db_path: DbOption = DEFAULT_DB,
     stage: StageOption = None,
-    lake: Annotated[Path, typer.Option("--lake", help="Directory of the Parquet lake.")] = DEFAULT_LAKE,
+    lake: LakeOption = str(DEFAULT_LAKE),
     batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
     batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
 ) -> None:
@@ -102,7 +102,7 @@ def replay_quarantine(
 
     try:
         summary = quarantine_replay(
-            stage=stage, db_path=str(db_path), lake_dir=str(lake), batch_size=batch_size, batch_chars=batch_chars
+            stage=stage, db_path=str(db_path), lake_dir=lake, batch_size=batch_size, batch_chars=batch_chars
         )
     except Exception as exc:
         raise fail(f"the replay failed: {type(exc).__name__}: {exc}") from None

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli_common import BatchCharsOption, BatchSizeOption, DbOption, WorkersOption
+from flows.cli_common import BatchCharsOption, BatchSizeOption, DbOption, LakeOption, WorkersOption
 from flows.settings import DEFAULT_BATCH_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, EXAMPLES_DIR, configure_environment
 
 DEFAULT_PREFECT_HOME = Path("data/prefect")
@@ -92,7 +92,7 @@ def serve(
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Name of the deployment.")] = DEFAULT_DEPLOYMENT,
     db: DbOption = DEFAULT_DB,
-    lake: Annotated[Path, typer.Option("--lake", help="Directory of the Parquet lake.")] = DEFAULT_LAKE,
+    lake: LakeOption = str(DEFAULT_LAKE),
     batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
     batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
     workers: WorkersOption = None,
@@ -125,11 +125,12 @@ def serve(
     except RuntimeError as exc:
         raise _fail(str(exc)) from None
     from flows.etl import news_etl
+    from warehouse.lake import absolute_root
 
     parameters = {
         **({"sources_file": str(sources.resolve())} if sources else {"inputs": inputs}),
         "db_path": str(db.resolve()),
-        "lake_dir": str(lake.resolve()),
+        "lake_dir": absolute_root(lake),
         "batch_size": batch_size,
         "batch_chars": batch_chars,
         "workers": workers,

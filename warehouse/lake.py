@@ -34,6 +34,7 @@ from collections import defaultdict
 from datetime import date
 
 import fsspec
+from fsspec.implementations.local import LocalFileSystem
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
@@ -84,6 +85,13 @@ def filesystem(lake_root: str) -> tuple[fsspec.AbstractFileSystem, str]:
     """The fsspec filesystem of `lake_root` and the root path inside it."""
     fs, root = fsspec.core.url_to_fs(str(lake_root))
     return fs, root.rstrip("/") or "/"
+
+
+def absolute_root(lake_root: str) -> str:
+    """A local lake as an absolute path (what a deployment stores, so a run does not depend on where it
+    starts); an fsspec URL of another filesystem as it is."""
+    fs, root = filesystem(lake_root)
+    return root if isinstance(fs, LocalFileSystem) else str(lake_root)
 
 
 def _set_column(table: pa.Table, name: str, value: str) -> pa.Table:

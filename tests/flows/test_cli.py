@@ -152,6 +152,22 @@ def test_quarantine_list_and_show(tmp_path, monkeypatch):
     assert missing.exit_code == 1 and "no quarantined record with id nope" in missing.output
 
 
+def test_quarantine_replay_hands_a_lake_url_to_the_flow_as_it_is(tmp_path, monkeypatch):
+    import flows.replay
+
+    handed = {}
+
+    def replay(**parameters):
+        handed.update(parameters)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(flows.replay, "quarantine_replay", replay)
+    (tmp_path / "w.duckdb").touch()
+    result = runner.invoke(app, ["quarantine", "replay", "--db", str(tmp_path / "w.duckdb"), "--lake", "memory://newsetl/lake"])
+    assert result.exit_code == 1 and "stop here" in result.output
+    assert handed["lake_dir"] == "memory://newsetl/lake"
+
+
 @pytest.mark.parametrize("sub", ["list", "show", "replay"])
 def test_quarantine_commands_have_help_with_an_example(sub):
     result = runner.invoke(app, ["quarantine", sub, "--help"])

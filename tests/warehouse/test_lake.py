@@ -7,7 +7,7 @@ from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.normalize import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_table
 from warehouse.db import Batch
-from warehouse.lake import write_batch
+from warehouse.lake import absolute_root, write_batch
 
 
 BY_DATE = ds.partitioning(pa.schema([("published_date", pa.date32())]), flavor="hive")
@@ -40,3 +40,10 @@ def test_lake_is_hive_partitioned_by_publication_date(tmp_path):
     assert lake_mentions.column("published_date").to_pylist() == [None]  # a2 has no publication date
     assert not (tmp_path / "quarantine").exists()  # empty tables write no files
     assert ds.dataset(tmp_path / "entities").to_table().column("name").to_pylist() == ["Москва"]
+
+
+def test_a_local_lake_root_becomes_absolute_and_a_url_stays_as_it_is(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert absolute_root("data/lake") == str(tmp_path / "data" / "lake")
+    assert absolute_root(f"file://{tmp_path}/lake") == str(tmp_path / "lake")
+    assert absolute_root("memory://newsetl/lake") == "memory://newsetl/lake"
