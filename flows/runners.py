@@ -100,7 +100,8 @@ def freeze_long_lived_objects() -> None:
 
 @contextmanager
 def collecting_between_batches() -> Iterator[None]:
-    """`full_collections_between_batches` for the length of a block (a run); what it froze is unfrozen after.
+    """`full_collections_between_batches` for the length of a block (a run); after it, the thresholds as they
+    were and nothing frozen.
 
     A process may run the flow again (tests, a program that embeds it): what a
     run leaves behind must not stay frozen, where no collection would free it,
