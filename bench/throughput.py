@@ -200,7 +200,7 @@ def mib(n_bytes: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jsonl", type=Path, default=DEFAULT_JSONL, help="JSON Lines articles (gzip allowed)")
-    parser.add_argument("--n", type=int, default=2000, help="articles to read (from the start of the file, or after --skip)")
+    parser.add_argument("--n", type=int, default=2000, help="articles to read (from the start of the file, after --skip, one in every --every)")
     parser.add_argument(
         "--skip", type=int, default=0,
         help="articles to pass over first (compare memory over as many articles taken from elsewhere in the file)",
@@ -221,11 +221,11 @@ def main() -> None:
     args = parser.parse_args()
     if not args.jsonl.exists():
         raise SystemExit(f"no articles at {args.jsonl}: pass --jsonl FILE")
+    if args.every < 1:
+        raise SystemExit("--every takes a positive number")
     with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
         workdir = Path(tmp)
         subset = workdir / "articles.jsonl"
-        if args.every < 1:
-            raise SystemExit("--every takes a positive number")
         n = copy_lines(args.jsonl, args.n, subset, args.skip, args.every)
         cores = len(os.sched_getaffinity(0))
         where = f"articles {args.skip + 1} to {args.skip + n}" if args.skip else f"{n} articles"

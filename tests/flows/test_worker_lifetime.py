@@ -48,6 +48,16 @@ def test_every_worker_starts_when_the_pool_is_entered_not_at_a_submission():
         assert len(workers) == 2
 
 
+def test_a_worker_freezes_its_models_and_leaves_full_collections_to_the_batches():
+    import gc
+
+    from flows.runners import NEVER, WarmProcessPoolTaskRunner, prepare_worker
+
+    with WarmProcessPoolTaskRunner(max_workers=1, initializer=prepare_worker) as runner:
+        assert runner._executor.submit(gc.get_threshold).result()[2] == NEVER  # only release_free_memory's, once a batch
+        assert runner._executor.submit(gc.get_freeze_count).result() > 100_000  # the models, natasha's and ours
+
+
 # What a worker unpickles with each task: the task, and (in Prefect's context) the flow, with whatever they import.
 PICKLE_TASK_AND_FLOW = """
 import sys, cloudpickle
