@@ -23,7 +23,7 @@ import pyarrow as pa
 from bench.corpus import DEFAULT_CORPUS, read_articles
 from flows.settings import DEFAULT_NEAR_DUPLICATE_THRESHOLD
 from transforms.dedupe import exact_dedupe
-from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.neardup import NearDuplicateIndex, find_near_duplicates, signature
 from transforms.quarantine import quarantine_table
 from warehouse import db

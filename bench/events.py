@@ -18,7 +18,8 @@ import time
 import pyarrow as pa
 
 from transforms.entities import load_models, tag_entities
-from transforms.events import DATE_MENTIONS_INPUT_SCHEMA, load_event_tagger, tag_events
+from transforms.events import load_event_tagger, tag_events
+from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
 
 BATCH = 100
 

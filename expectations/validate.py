@@ -29,8 +29,9 @@ import pyarrow.compute as pc
 from expectations import articles, date_mentions, entities, mentions
 from expectations.suite import BATCH, Batch
 from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.stages import Stage
 
-STAGE = "validate"
+
 # Parents before children: a child's suite sees its parents' passing rows only.
 SUITE_MODULES = (articles, date_mentions, entities, mentions)
 # Columns carried in flight that validation never looks at; left out of the payload built for a
@@ -152,7 +153,7 @@ def _quarantine_rows(module, table: pa.Table, failures: dict[int, list[tuple[str
         payload = row.get("payload") or json.dumps(
             {k: _jsonable(v) for k, v in row.items() if k not in NOT_VALIDATED}, ensure_ascii=False
         )
-        rows.append(quarantine_row(STAGE, row.get("source") or module.TABLE, record_key, reason, payload))
+        rows.append(quarantine_row(Stage.VALIDATE, row.get("source") or module.TABLE, record_key, reason, payload))
     return rows
 
 

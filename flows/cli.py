@@ -22,15 +22,8 @@ from flows.cli_common import BatchCharsOption, BatchSizeOption, DbOption, LakeOp
 from flows.cli_sources import sources_app
 from flows.cli_quarantine import docs, quarantine_app
 from flows.cli_eval import eval_app
-from flows.settings import (
-    DEFAULT_BATCH_CHARS,
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_DB,
-    DEFAULT_LAKE,
-    DEFAULT_LOCK_TIMEOUT,
-    EXAMPLES_DIR,
-    configure_environment,
-)
+from flows.cli_common import DEFAULTS
+from flows.settings import EXAMPLES_DIR, RunSettings, configure_environment
 
 app = typer.Typer(
     help="newsetl: news articles in, a validated warehouse of articles and entities out.",
@@ -47,10 +40,10 @@ def run(
         list[str] | None,
         typer.Argument(help="Files, directories or http(s) URLs to read (default: the bundled examples)."),
     ] = None,
-    db: DbOption = DEFAULT_DB,
-    lake: LakeOption = str(DEFAULT_LAKE),
-    batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
-    batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
+    db: DbOption = Path(DEFAULTS.db_path),
+    lake: LakeOption = DEFAULTS.lake_dir,
+    batch_size: BatchSizeOption = DEFAULTS.batch_size,
+    batch_chars: BatchCharsOption = DEFAULTS.batch_chars,
     workers: WorkersOption = None,
     dask_address: Annotated[
         str | None, typer.Option("--dask-address", help="Tag on an existing Dask cluster: tcp://HOST:PORT.")
@@ -60,7 +53,7 @@ def run(
     full: Annotated[bool, typer.Option("--full", help="Re-read everything, not only what is new since the last run.")] = False,
     wait: Annotated[
         float, typer.Option("--wait", min=0, help="Seconds to wait while another run writes to the warehouse.")
-    ] = DEFAULT_LOCK_TIMEOUT,
+    ] = DEFAULTS.lock_timeout,
 ) -> None:
     """Run the news_etl flow over PATHS (or --sources) and print a summary.
 
@@ -90,7 +83,7 @@ def run(
     from flows.etl import news_etl  # imports Prefect
 
     try:
-        summary = news_etl(
+        settings = RunSettings(
             inputs=inputs,
             db_path=str(db),
             lake_dir=str(lake),
@@ -99,10 +92,11 @@ def run(
             workers=workers,
             dask_address=dask_address,
             sources_file=str(sources) if sources else None,
-            only=only,
+            only=only or [],
             full=full,
             lock_timeout=wait,
         )
+        summary = news_etl(settings)
     except Exception as exc:
         raise fail(f"the run failed: {type(exc).__name__}: {exc}") from None
     print_summary(summary)
@@ -145,7 +139,7 @@ SQL_FORMATS = ("table", "csv", "json", "parquet")
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="One read-only SQL statement, or the path of a .sql file holding one.")],
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = Path(DEFAULTS.db_path),
     output_format: Annotated[
         str, typer.Option("--format", help="table, csv, json (one JSON object per row) or parquet (needs --output).")
     ] = "table",

@@ -8,6 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from flows.settings import RunSettings
+
+DEFAULTS = RunSettings()  # each option's default is its setting's
 console = Console()
 errors = Console(stderr=True)
 

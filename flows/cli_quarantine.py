@@ -14,7 +14,8 @@ import typer
 from rich.table import Table
 
 from flows.cli_common import BatchCharsOption, BatchSizeOption, DbOption, LakeOption, console, fail
-from flows.settings import DEFAULT_BATCH_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, Settings, configure_environment
+from flows.cli_common import DEFAULTS
+from flows.settings import LoadSettings, ReplaySettings, configure_environment
 
 quarantine_app = typer.Typer(
     help="Read quarantined records and replay them.\n\nExample: newsetl quarantine list --stage validate",
@@ -34,16 +35,14 @@ def _rows(db_path: Path, query: str, params: dict) -> list[dict]:
     except FileNotFoundError as exc:
         raise fail(str(exc)) from None
     try:
-        cursor = con.execute(db.sql(query), params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return db.rows(con.execute(db.statements("quarantine")[query], params))
     finally:
         con.close()
 
 
 @quarantine_app.command("list")
 def list_quarantine(
-    db_path: DbOption = DEFAULT_DB,
+    db_path: DbOption = Path(DEFAULTS.db_path),
     stage: StageOption = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many rows.")] = 100,
 ) -> None:
@@ -64,7 +63,7 @@ def list_quarantine(
 @quarantine_app.command("show")
 def show_quarantine(
     quarantine_id: Annotated[str, typer.Argument(help="The quarantine_id, as `quarantine list` shows it.")],
-    db_path: DbOption = DEFAULT_DB,
+    db_path: DbOption = Path(DEFAULTS.db_path),
 ) -> None:
     """Show one quarantined record: where it came from, why it failed, and its raw payload.
 
@@ -82,11 +81,11 @@ def show_quarantine(
 
 @quarantine_app.command("replay")
 def replay_quarantine(
-    db_path: DbOption = DEFAULT_DB,
+    db_path: DbOption = Path(DEFAULTS.db_path),
     stage: StageOption = None,
-    lake: LakeOption = str(DEFAULT_LAKE),
-    batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
-    batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
+    lake: LakeOption = DEFAULTS.lake_dir,
+    batch_size: BatchSizeOption = DEFAULTS.batch_size,
+    batch_chars: BatchCharsOption = DEFAULTS.batch_chars,
 ) -> None:
     """Run quarantined records through the pipeline again (after a fix).
 
@@ -101,23 +100,22 @@ def replay_quarantine(
     from flows.replay import quarantine_replay  # imports Prefect
 
     try:
-        summary = quarantine_replay(
-            stage=stage, db_path=str(db_path), lake_dir=lake, batch_size=batch_size, batch_chars=batch_chars
-        )
+        settings = ReplaySettings(stage=stage, db_path=str(db_path), lake_dir=lake, batch_size=batch_size, batch_chars=batch_chars)
+        summary = quarantine_replay(settings)
     except Exception as exc:
         raise fail(f"the replay failed: {type(exc).__name__}: {exc}") from None
     print_summary(summary)
 
 
 def docs(
-    db_path: DbOption = DEFAULT_DB,
+    db_path: DbOption = Path(DEFAULTS.db_path),
     open_browser: Annotated[bool, typer.Option("--open", help="Open it in the web browser too.")] = False,
 ) -> None:
     """Print where the Great Expectations Data Docs of the warehouse's runs are (HTML).
 
     Example: newsetl docs --db data/news.duckdb --open
     """
-    index = Settings(db_path=str(db_path)).data_docs_index.resolve()
+    index = LoadSettings(db_path=str(db_path)).data_docs_index.resolve()
     if not index.exists():
         raise fail(f"no Data Docs at {index}: run `newsetl run --db {db_path}` first")
     console.print(str(index), highlight=False, soft_wrap=True)

@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from flows.cli_common import BatchCharsOption, BatchSizeOption, DbOption, LakeOption, WorkersOption
-from flows.settings import DEFAULT_BATCH_CHARS, DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LAKE, EXAMPLES_DIR, configure_environment
+from flows.cli_common import DEFAULTS
+from flows.settings import EXAMPLES_DIR, RunSettings, configure_environment
 
 DEFAULT_PREFECT_HOME = Path("data/prefect")
 DEFAULT_UI_HOST = "127.0.0.1"
@@ -91,10 +92,10 @@ def serve(
         Path | None, typer.Option("--sources", help="Read the named sources of this sources.toml instead of PATHS.")
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Name of the deployment.")] = DEFAULT_DEPLOYMENT,
-    db: DbOption = DEFAULT_DB,
-    lake: LakeOption = str(DEFAULT_LAKE),
-    batch_size: BatchSizeOption = DEFAULT_BATCH_SIZE,
-    batch_chars: BatchCharsOption = DEFAULT_BATCH_CHARS,
+    db: DbOption = Path(DEFAULTS.db_path),
+    lake: LakeOption = DEFAULTS.lake_dir,
+    batch_size: BatchSizeOption = DEFAULTS.batch_size,
+    batch_chars: BatchCharsOption = DEFAULTS.batch_chars,
     workers: WorkersOption = None,
 ) -> None:
     """Serve the news_etl deployment on a cron schedule until stopped (Ctrl-C).
@@ -127,14 +128,15 @@ def serve(
     from flows.etl import news_etl
     from warehouse.lake import absolute_root
 
-    parameters = {
+    settings = RunSettings(
         **({"sources_file": str(sources.resolve())} if sources else {"inputs": inputs}),
-        "db_path": str(db.resolve()),
-        "lake_dir": absolute_root(lake),
-        "batch_size": batch_size,
-        "batch_chars": batch_chars,
-        "workers": workers,
-    }
+        db_path=str(db.resolve()),
+        lake_dir=absolute_root(lake),
+        batch_size=batch_size,
+        batch_chars=batch_chars,
+        workers=workers,
+    )
+    parameters = {"settings": settings.as_parameters()}
     print(f"serving deployment {news_etl.name}/{name} on {cron!r} against {url}", flush=True)
     news_etl.serve(name=name, cron=cron, parameters=parameters)
 

@@ -14,7 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from flows.cli_common import DbOption, LakeOption, console, errors, fail
-from flows.settings import DEFAULT_DB, DEFAULT_LAKE, DEFAULT_LOCK_TIMEOUT
+from flows.cli_common import DEFAULTS
+
 
 WaitOption = Annotated[
     float, typer.Option("--wait", min=0, help="Seconds to wait while another run writes to the warehouse.")
@@ -39,7 +40,7 @@ def _read(db: Path, queries: dict[str, dict], optional: frozenset[str] = frozens
 
 
 def runs(
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = Path(DEFAULTS.db_path),
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs to show.")] = 20,
 ) -> None:
     """List recent runs, newest first: status, duration, counts and code version.
@@ -76,7 +77,7 @@ def _slowest_stages(stage_seconds: str | None, shown: int = 3) -> str:
 
 def explain(
     article_id: Annotated[str, typer.Argument(help="The article's article_id.")],
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = Path(DEFAULTS.db_path),
 ) -> None:
     """Print an article with what the warehouse found in it highlighted.
 
@@ -115,9 +116,9 @@ def explain(
 
 
 def rebuild(
-    db: DbOption = DEFAULT_DB,
-    lake: LakeOption = str(DEFAULT_LAKE),
-    wait: WaitOption = DEFAULT_LOCK_TIMEOUT,
+    db: DbOption = Path(DEFAULTS.db_path),
+    lake: LakeOption = DEFAULTS.lake_dir,
+    wait: WaitOption = DEFAULTS.lock_timeout,
 ) -> None:
     """Recreate the DuckDB warehouse from the Parquet lake.
 
@@ -145,10 +146,10 @@ def rebuild(
 
 @lake_app.command("compact")
 def lake_compact(
-    lake: LakeOption = str(DEFAULT_LAKE),
-    db: DbOption = DEFAULT_DB,
+    lake: LakeOption = DEFAULTS.lake_dir,
+    db: DbOption = Path(DEFAULTS.db_path),
     target_mb: Annotated[int, typer.Option("--target-mb", min=1, help="Largest merged file, in MiB.")] = 128,
-    wait: WaitOption = DEFAULT_LOCK_TIMEOUT,
+    wait: WaitOption = DEFAULTS.lock_timeout,
 ) -> None:
     """Merge the lake's small per-batch files into files of up to --target-mb.
 

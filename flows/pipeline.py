@@ -1,20 +1,25 @@
-"""The run behind the `news_etl` flow (flows/etl.py): extract → normalize → dedupe → tag → validate → load, batch by batch.
+"""The runs behind the flows (flows/etl.py, flows/replay.py): one lifecycle, and batches through the stages.
 
-Dedupe drops exact copies and marks near copies (`duplicate_of`), which are
-still loaded; then the language is detected.
+A run (`run_flow`) holds the warehouse's writer lock from start to end. It
+brings the schema up to date, repairs what an interrupted run left, records its
+start, has its flow's `work` read records into batches, links entities across
+the corpus, and records its end with its counts, whatever happened; then it
+publishes what it did (artifacts, Data Docs).
 
-Tagging (entities, dates, events), the CPU-bound work, runs in worker
-processes (or on a Dask cluster), a batch per task: while the workers tag the
-next batches, the flow validates and loads the batches already tagged, in
-order, as the single writer of the warehouse.
+A batch goes extract → normalize → dedupe → find-near-duplicates →
+detect-language in the flow's process, then tag-batch (entities, dates, events:
+the CPU-bound work) in worker processes or on a Dask cluster, then validate and
+load in the flow's process again. While the workers tag the next batches, the
+flow validates and loads the batches already tagged, in order, as the single
+writer of the warehouse.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter, deque
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,18 +28,22 @@ from prefect.artifacts import create_table_artifact
 from prefect.futures import PrefectFuture
 
 from flows import reports, stages, tasks
-from flows.etl import FLOW_NAME
-from flows.runners import machine_cores, release_free_memory, tagging_runner, workers_report_to_this_server
-from flows.settings import Settings, code_version
-from flows.tagging import TaggedBatch, tag
+from flows.counts import QUARANTINED_BY_STAGE, RUN_COUNTS, languages_of
+from flows.memory import release_free_memory
+from flows.runners import machine_cores, tagging_runner, workers_report_to_this_server
+from flows.settings import REPLAYABLE_STAGES, LoadSettings, ReplaySettings, RunSettings, code_version
+from flows.tagging import TaggedBatch, tag_batch
 from transforms.entities import entities_of
 from transforms.events import events_of
-from transforms.extract import as_sources, iter_chunks
+from transforms.extract import as_sources, chunked, iter_chunks, replay_item
+from transforms.neardup import NearDuplicateIndex
 from transforms.quarantine import quarantine_table
 from transforms.sources.config import load_sources, select_sources
 from transforms.sources.http import HttpClient, HttpSettings
 from transforms.sources.read import ReadContext, StateEntry
+from transforms.stages import Stage
 from warehouse import db, recovery
+from warehouse.batches import BatchTables
 from warehouse.lock import writer_lock
 
 VALIDATION_ARTIFACT_KEY = "newsetl-validation"
@@ -61,292 +70,122 @@ class ValidationLog:
 
 
 @dataclass
-class BatchInFlight:
-    """A batch whose tagging was handed to a worker; validation and loading wait for the flow."""
+class Run:
+    """One run in progress: where it writes, and what it has counted so far."""
 
-    batch_no: int
-    chunk: list
-    unique: pa.Table
-    duplicates: pa.Table
-    signatures: pa.Table
-    quarantine: list[pa.Table]
-    content_hashes: frozenset[str]
-    tagging: PrefectFuture
+    run_id: str
+    settings: LoadSettings
+    warehouse: db.Warehouse
+    near_index: NearDuplicateIndex
+    counts: Counter = field(default_factory=Counter)
+    stage_seconds: Counter = field(default_factory=Counter)
+    validation: ValidationLog = field(default_factory=ValidationLog)
+    quarantine_sample: list[pa.Table] = field(default_factory=list)
 
-
-def start_batch(
-    warehouse: db.Warehouse,
-    settings: Settings,
-    runner,
-    batch_no: int,
-    chunk: list,
-    near_index,
-    in_flight: frozenset[str] = frozenset(),
-    context: ReadContext | None = None,
-) -> BatchInFlight:
-    """Extract, normalize, dedupe and detect the language of a chunk here, then submit its tagging."""
-    raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
-    if context is not None:
-        context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
-    articles, rejected_normalize = tasks.normalize(raw, settings.default_timezone, settings.source_timezones)
-    unique, duplicates = tasks.dedupe(articles, warehouse, in_flight)
-    unique, signatures = tasks.find_near_duplicates(unique, near_index, warehouse)
-    unique = tasks.detect_language(unique)
-    tagging = runner.submit(tag, {"articles": unique})
-    hashes = frozenset(unique.column("content_hash").to_pylist())
-    return BatchInFlight(batch_no, chunk, unique, duplicates, signatures, [rejected_extract, rejected_normalize], hashes, tagging)
-
-
-def process_batch(
-    warehouse: db.Warehouse,
-    settings: Settings,
-    run_id: str,
-    batch: BatchInFlight,
-    near_index,
-    validation: ValidationLog | None = None,
-) -> tuple[Counter, pa.Table]:
-    """Wait for a batch's tagging (entities, dates, events), then validate and load it.
-
-    Returns its counts and quarantine rows. `near_index` forgets the batch's
-    articles: those loaded are in the warehouse now, the others must not be
-    found. Counts named `language:<code>` are articles loaded per language. A
-    batch that breaks an invariant raises BatchInvalid before anything of it is
-    loaded.
-    """
-    validation = validation if validation is not None else ValidationLog()
-    chunk, unique, duplicates, signatures = batch.chunk, batch.unique, batch.duplicates, batch.signatures
-    rejected_extract, rejected_normalize = batch.quarantine
-    counts: Counter = Counter(n_read=len(chunk))
-    with stages.stage_timer("wait-for-tagging"):  # the flow's wait for the worker
-        tagging: TaggedBatch = batch.tagging.result()
-    stage_seconds = stages.STAGE_SECONDS.get()
-    if stage_seconds is not None:
-        stage_seconds.update(tagging.stage_seconds)  # seconds of work in the worker, per tagging stage
-    tagged, mentions, entities, date_mentions = tagging.tagged, tagging.mentions, tagging.entities, tagging.date_mentions
-    rejected_tag, rejected_events = tagging.rejected_entities, tagging.rejected_events
-    checked = tasks.validate(
-        {"articles": tagged, "date_mentions": date_mentions, "mentions": mentions, "entities": entities}
-    )
-    validation.report.extend(checked.report)
-    validation.docs_pages.extend(tasks.record_validation(settings.gx_dir, run_id, batch.batch_no, checked))
-    checked.raise_for_batch_failures()
-    date_mentions = checked.tables["date_mentions"]
-    rejected_dates = checked.rejected["date_mentions"]
-    loaded_mentions = checked.tables["mentions"]
-    loaded_entities = entities_of(loaded_mentions, checked.tables["entities"])
-    loaded_events, loaded_participants = events_of(
-        tagging.events, tagging.event_participants, checked.tables["articles"], loaded_mentions
-    )
-    quarantine = pa.concat_tables(
-        [rejected_extract, rejected_normalize, rejected_tag, rejected_events, *checked.rejected.values()]
-    )
-    loaded = checked.tables["articles"]
-    loaded_ids = loaded.column("article_id")
-    counts.update(f"language:{code}" for code in loaded.column("language").to_pylist())
-    counts.update(
-        n_no_date=loaded.column("published_at").null_count,
-        n_near_duplicates=loaded.num_rows - loaded.column("duplicate_of").null_count,
-        n_date_mentions=pc.sum(pc.is_in(date_mentions.column("article_id"), value_set=loaded_ids)).as_py() or 0,
-        n_date_failures=tagging.date_failures,
-        n_date_mentions_quarantined=rejected_dates.num_rows,
-    )
-    counts.update(
-        n_loaded=checked.tables["articles"].num_rows,
-        n_duplicates=duplicates.num_rows,
-        n_quarantined_extract=rejected_extract.num_rows,
-        n_quarantined_normalize=rejected_normalize.num_rows,
-        n_quarantined_tag=rejected_tag.num_rows,
-        n_quarantined_validate=checked.rejected["articles"].num_rows,
-        n_mentions=loaded_mentions.num_rows,
-        n_mentions_quarantined=checked.rejected["mentions"].num_rows,
-        n_mentions_tagged=tagging.n_mentions_tagged,
-        n_quarantined_events=rejected_events.num_rows,
-        n_events=loaded_events.num_rows,
-        n_event_participants=loaded_participants.num_rows,
-    )
-    counts["n_quarantined"] = sum(
-        counts[k] for k in ("n_quarantined_extract", "n_quarantined_normalize", "n_quarantined_tag", "n_quarantined_validate", "n_quarantined_events")
-    )
-    # The counts go in with the rows: a run killed later still accounts for every batch it loaded.
-    tasks.load(
-        warehouse,
-        settings.lake_dir,
-        run_id,
-        batch.batch_no,
-        counts,
-        articles=checked.tables["articles"],
-        mentions=loaded_mentions,
-        entities=loaded_entities,
-        quarantine=quarantine,
-        events=loaded_events,
-        event_participants=loaded_participants,
-        replayed_quarantine_ids=[item.replay_of for item in chunk if item.replay_of],
-        date_mentions=date_mentions,
-        signatures=signatures,
-        banding=near_index.banding,
-    )
-    # Loaded articles are now found in the warehouse; quarantined ones must not be found at all.
-    for article_id in unique.column("article_id").to_pylist():
-        near_index.remove(article_id)
-    return counts, quarantine
-
-
-def languages_of(counts: Counter) -> dict[str, int]:
-    """Articles loaded per language, from the `language:<code>` counts."""
-    return {key.split(":", 1)[1]: n for key, n in sorted(counts.items()) if key.startswith("language:")}
-
-
-def run(settings: Settings) -> dict:
-    """Read the run's sources into the lake and the warehouse, under the writer lock; return the run's summary."""
-    if settings.sources_file:
-        sources, http_settings = load_sources(settings.sources_file)
-        sources = select_sources(sources, settings.only)
-    else:
-        sources, http_settings = as_sources(settings.inputs), HttpSettings()
-    # a zone declared in sources.toml applies unless the flow's parameters name one for that source
-    declared_zones = {source.name: source.timezone for source in sources if source.named and source.timezone}
-    settings = replace(settings, source_timezones={**declared_zones, **settings.source_timezones})
-    run_id = str(runtime.flow_run.id)
-    logger = get_run_logger()
-    with writer_lock(settings.db_path, f"run {run_id}", settings.lock_timeout, on_wait=logger.warning):
-        return _run(settings, run_id, logger, sources, http_settings)
-
-
-def _run(settings: Settings, run_id: str, logger, sources, http_settings: HttpSettings) -> dict:
-    """The run proper, under the writer lock. The DuckDB file is open only while a step uses it."""
-    # A reader's query can keep the file open for a while: the writer waits for it as long as for another writer.
-    warehouse = db.Warehouse(settings.db_path, wait_seconds=settings.lock_timeout)
-    with warehouse.connection() as con:
-        repaired = recovery.reconcile(con, settings.lake_dir)
-        if any(repaired.values()):
-            logger.warning(
-                "repaired after an interrupted run: %d run(s) marked interrupted, %d uncommitted lake file(s) removed, "
-                "%d lake manifest(s) written",
-                len(repaired["closed_runs"]),
-                len(repaired["removed_files"]),
-                len(repaired["manifests_written"]),
-            )
-        db.start_run(con, run_id, FLOW_NAME, settings.as_parameters(), code_version())
-        known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
-        near_index = tasks.prepare_near_duplicate_index(con, settings.near_duplicate_threshold)
-    counts: Counter = Counter()
-    validation = ValidationLog()
-    stage_seconds: Counter = Counter()
-    timing = stages.STAGE_SECONDS.set(stage_seconds)
-    http = HttpClient(http_settings)
-    quarantine_sample: list[pa.Table] = []
-    started = time.perf_counter()
-    try:
-        context = ReadContext(known=known, http=http)
-        chunks = iter_chunks(sources, settings.batch_size, context, settings.batch_chars)
-        run_batches(warehouse, settings, run_id, chunks, counts, validation, near_index, context, quarantine_sample)
-        with warehouse.connection() as con:
-            tasks.link_entities(con)
-            # only now: a run that failed above leaves the state as it was, so its input is read again
-            db.save_source_state(con, run_id, [asdict(entry) for entry in context.to_save()])
-            counts["n_entities"] = db.count_run_entities(con, run_id)
-            db.finish_run(con, run_id, "completed", counts, stage_seconds=stage_seconds, languages=languages_of(counts))
-            recovery.write_run(con, settings.lake_dir, run_id)
-            top_entities = db.top_run_entities(con, run_id, reports.TOP_ENTITIES)
-        rows = reports.stage_rows(counts, stage_seconds)
-        reports.log_stages(logger, rows)
-        sample = pa.concat_tables([quarantine_table([]), *quarantine_sample])
-        elapsed = time.perf_counter() - started
-        reports.publish_artifacts(run_id, rows, counts, elapsed, sample.slice(0, reports.QUARANTINE_SAMPLE_SIZE), top_entities)
-    except BaseException as exc:
-        with warehouse.connection() as con:
-            error = f"{type(exc).__name__}: {exc}"
-            db.finish_run(con, run_id, "failed", counts, error=error, stage_seconds=stage_seconds, languages=languages_of(counts))
-            try:
-                recovery.write_run(con, settings.lake_dir, run_id)
-            except Exception as lake_error:  # the run's own failure is the one to report
-                logger.warning("could not record the failed run in the lake: %s: %s", type(lake_error).__name__, lake_error)
-        raise
-    finally:
-        http.close()
-        stages.STAGE_SECONDS.reset(timing)
-        docs_index = publish_validation(settings, run_id, validation)
-    return run_summary(settings, run_id, counts, docs_index)
-
-
-def run_batches(
-    warehouse: db.Warehouse,
-    settings: Settings,
-    run_id: str,
-    chunks: Iterable[list],
-    counts: Counter,
-    validation: ValidationLog,
-    near_index,
-    context: ReadContext | None = None,
-    quarantine_sample: list[pa.Table] | None = None,
-) -> None:
-    """Process `chunks` batch by batch, adding to `counts`; log a line per batch.
-
-    Up to workers + 1 batches are tagged ahead of the loader: enough to keep
-    every worker busy, few enough to bound memory. Batches load in order.
-    """
-    logger = get_run_logger()
-    started = time.perf_counter()
-    window = (settings.workers or machine_cores()) + 1
-
-    def finish(batch: BatchInFlight) -> None:
-        batch_counts, quarantine = process_batch(warehouse, settings, run_id, batch, near_index, validation)
-        counts.update(batch_counts)
-        if quarantine_sample is not None and sum(t.num_rows for t in quarantine_sample) < reports.QUARANTINE_SAMPLE_SIZE:
-            quarantine_sample.append(quarantine.slice(0, reports.QUARANTINE_SAMPLE_SIZE))
-        elapsed = time.perf_counter() - started
-        logger.info(
-            "batch %d: %d read, %d loaded, %d duplicates, %d quarantined, %d mentions "
-            "(run so far: %d read, %.1f articles/s)",
-            batch.batch_no,
-            batch_counts["n_read"],
-            batch_counts["n_loaded"],
-            batch_counts["n_duplicates"],
-            batch_counts["n_quarantined"],
-            batch_counts["n_mentions"],
-            counts["n_read"],
-            counts["n_read"] / elapsed if elapsed else 0.0,
+    def record_end(self, con, status: str, error: str | None = None) -> None:
+        """The run's `runs` row with its status and counts, in the warehouse and in the lake."""
+        counts = {name: self.counts[name] for name in RUN_COUNTS}
+        db.finish_run(
+            con, self.run_id, status, counts, error=error, stage_seconds=self.stage_seconds, languages=languages_of(self.counts)
         )
-        release_free_memory()  # the batch's tables are gone: a long run must not hold every batch's peak
-
-    # The flow loads its own models while the workers start and load theirs.
-    with (
-        workers_report_to_this_server(),
-        tagging_runner(settings.workers, settings.dask_address) as runner,
-        tasks.flow_process_prepared(),
-    ):
-        in_flight: deque[BatchInFlight] = deque()
-        for batch_no, chunk in enumerate(chunks, start=1):
-            hashes = frozenset().union(*(b.content_hashes for b in in_flight))
-            in_flight.append(start_batch(warehouse, settings, runner, batch_no, chunk, near_index, hashes, context))
-            if len(in_flight) >= window:
-                finish(in_flight.popleft())
-        while in_flight:
-            finish(in_flight.popleft())
+        recovery.write_run(con, self.settings.lake_dir, self.run_id)
 
 
-def run_summary(settings: Settings, run_id: str, counts: Counter, docs_index: str | None) -> dict:
+# ---------------------------------------------------------------- the lifecycle
+
+
+def run_flow(settings: LoadSettings, work: Callable[[Run], None]) -> dict:
+    """Run `work` (which reads records and runs them through `run_batches`) as one recorded run; return its summary.
+
+    Every flow's run goes through here. Its `runs` row ends `completed` or
+    `failed` (with the error), with the counts of the batches it loaded either
+    way; a run killed before is closed as `interrupted` by the next one.
+    """
+    run_id = str(runtime.flow_run.id)
+    flow_name = runtime.flow_run.flow_name
+    logger = get_run_logger()
+    with writer_lock(settings.db_path, f"{flow_name} {run_id}", settings.lock_timeout, on_wait=logger.warning):
+        # A reader's query can keep the file open for a while: the writer waits for it as long as for another writer.
+        warehouse = db.Warehouse(settings.db_path, wait_seconds=settings.lock_timeout)
+        with warehouse.connection() as con:
+            applied = db.upgrade(con)
+            if applied:
+                logger.info("warehouse %s upgraded: %s", settings.db_path, ", ".join(applied))
+            log_repairs(logger, recovery.reconcile(con, settings.lake_dir))
+            db.start_run(con, run_id, flow_name, settings.as_parameters(), code_version())
+            near_index = tasks.prepare_near_duplicate_index(con, settings.near_duplicate_threshold)
+        run = Run(run_id, settings, warehouse, near_index)
+        started = time.perf_counter()
+        with stages.stage_seconds_here() as run.stage_seconds:
+            try:
+                work(run)
+                with warehouse.connection() as con:
+                    tasks.link_entities(con)
+                    run.counts["n_entities"] = db.count_run_entities(con, run_id)
+                    run.record_end(con, "completed")
+                    top_entities = db.top_run_entities(con, run_id, reports.TOP_ENTITIES)
+            except BaseException as exc:
+                record_failure(run, exc, logger)
+                raise
+            finally:
+                docs_index = publish_validation(settings, run_id, run.validation)
+    publish_reports(run, time.perf_counter() - started, top_entities, logger)
+    return run_summary(run, docs_index)
+
+
+def log_repairs(logger, repaired: dict[str, list[str]]) -> None:
+    if any(repaired.values()):
+        logger.warning(
+            "repaired after an interrupted run: %d run(s) marked interrupted, %d uncommitted lake file(s) removed, "
+            "%d lake manifest(s) written",
+            len(repaired["closed_runs"]),
+            len(repaired["removed_files"]),
+            len(repaired["manifests_written"]),
+        )
+
+
+def record_failure(run: Run, exc: BaseException, logger) -> None:
+    """Record the run as failed with `exc`; a failure to record it is logged, so that `exc` is what the run reports."""
+    try:
+        with run.warehouse.connection() as con:
+            run.record_end(con, "failed", error=f"{type(exc).__name__}: {exc}")
+    except Exception as record_error:
+        logger.warning("could not record the failed run: %s: %s", type(record_error).__name__, record_error)
+
+
+def publish_reports(run: Run, elapsed: float, top_entities: list[dict], logger) -> None:
+    """Log the stages and publish the run's artifacts; a failure here is logged, not raised (the run is recorded)."""
+    try:
+        rows = reports.stage_rows(run.counts, run.stage_seconds)
+        reports.log_stages(logger, rows)
+        sample = pa.concat_tables([quarantine_table([]), *run.quarantine_sample])
+        reports.publish_artifacts(run.run_id, rows, run.counts, elapsed, sample.slice(0, reports.QUARANTINE_SAMPLE_SIZE), top_entities)
+    except Exception as exc:
+        logger.warning("could not publish the run's reports: %s: %s", type(exc).__name__, exc)
+
+
+def run_summary(run: Run, docs_index: str | None) -> dict:
     """Log that the run completed and return its summary (what the CLI prints)."""
-    summary = {name: int(counts.get(name, 0)) for name in db.RUN_COUNTS}
+    summary = {name: int(run.counts[name]) for name in RUN_COUNTS}
     get_run_logger().info(
         "run %s completed: %d read = %d loaded + %d duplicates + %d quarantined",
-        run_id,
+        run.run_id,
         summary["n_read"],
         summary["n_loaded"],
         summary["n_duplicates"],
         summary["n_quarantined"],
     )
     return {
-        "run_id": run_id,
+        "run_id": run.run_id,
         "status": "completed",
-        "db_path": settings.db_path,
+        "db_path": run.settings.db_path,
         "data_docs": docs_index,
         **summary,
-        "languages": languages_of(counts),
+        "languages": languages_of(run.counts),
     }
 
 
-def publish_validation(settings: Settings, run_id: str, validation: ValidationLog) -> str | None:
+def publish_validation(settings: LoadSettings, run_id: str, validation: ValidationLog) -> str | None:
     """Build the run's Data Docs pages and the validation artifact; return the Data Docs index.
 
     Reporting must not hide the run's own outcome: a failure here is logged, not raised.
@@ -369,3 +208,196 @@ def publish_validation(settings: Settings, run_id: str, validation: ValidationLo
         return None
     logger.info("validation results: Data Docs at %s", index)
     return index
+
+
+# ---------------------------------------------------------------- what each flow's run does
+
+
+def run(settings: RunSettings) -> dict:
+    """`news_etl`: read the run's sources into the lake and the warehouse; only what is new unless `settings.full`."""
+    if settings.sources_file:
+        sources, http_settings = load_sources(settings.sources_file)
+        sources = select_sources(sources, settings.only)
+    else:
+        sources, http_settings = as_sources(settings.inputs), HttpSettings()
+    # a zone declared in sources.toml applies unless the flow's parameters name one for that source
+    declared_zones = {source.name: source.timezone for source in sources if source.named and source.timezone}
+    settings = settings.model_copy(update={"source_timezones": {**declared_zones, **settings.source_timezones}})
+
+    def read_sources(run: Run) -> None:
+        with run.warehouse.connection() as con:
+            known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
+        with HttpClient(http_settings) as http:
+            context = ReadContext(known=known, http=http)
+            run_batches(run, iter_chunks(sources, settings.batch_size, context, settings.batch_chars), context)
+        with run.warehouse.connection() as con:
+            # only now: a run that failed above leaves the state as it was, so its input is read again
+            db.save_source_state(con, run.run_id, [asdict(entry) for entry in context.to_save()])
+
+    return run_flow(settings, read_sources)
+
+
+def replay(settings: ReplaySettings) -> dict:
+    """`quarantine_replay`: run the quarantined raw records of `settings.stage` (every replayable stage when None) again."""
+    from expectations.validate import SUITE_MODULES  # Great Expectations is slow to import
+
+    child_tables = [module.TABLE for module in SUITE_MODULES if module.TABLE != "articles"]
+    stages_replayed = [settings.stage] if settings.stage else list(REPLAYABLE_STAGES)
+
+    def read_quarantine(run: Run) -> None:
+        with run.warehouse.connection() as con:
+            records = db.replayable_quarantine(con, stages_replayed, child_tables)
+        items = (replay_item(r["quarantine_id"], r["record_key"], r["payload"] or "") for r in records)
+        run_batches(run, chunked(items, settings.batch_size, settings.batch_chars))
+
+    return run_flow(settings, read_quarantine)
+
+
+# ---------------------------------------------------------------- batches
+
+
+@dataclass
+class BatchInFlight:
+    """A batch whose tagging was handed to a worker; validation and loading wait for the flow."""
+
+    batch_no: int
+    chunk: list
+    unique: pa.Table
+    duplicates: pa.Table
+    signatures: pa.Table
+    rejected: dict[Stage, pa.Table]  # quarantine rows of the stages before tagging
+    content_hashes: frozenset[str]
+    tagging: PrefectFuture
+
+
+def run_batches(run: Run, chunks: Iterable[list], context: ReadContext | None = None) -> None:
+    """Process `chunks` batch by batch, adding to the run's counts; log a line per batch.
+
+    Up to workers + 1 batches are tagged ahead of the loader: enough to keep
+    every worker busy, few enough to bound memory. Batches load in order.
+    """
+    logger = get_run_logger()
+    started = time.perf_counter()
+    window = (run.settings.workers or machine_cores()) + 1
+
+    def finish(batch: BatchInFlight) -> None:
+        batch_counts, quarantine = process_batch(run, batch)
+        run.counts.update(batch_counts)
+        if sum(t.num_rows for t in run.quarantine_sample) < reports.QUARANTINE_SAMPLE_SIZE:
+            run.quarantine_sample.append(quarantine.slice(0, reports.QUARANTINE_SAMPLE_SIZE))
+        elapsed = time.perf_counter() - started
+        logger.info(
+            "batch %d: %d read, %d loaded, %d duplicates, %d quarantined, %d mentions "
+            "(run so far: %d read, %.1f articles/s)",
+            batch.batch_no,
+            batch_counts["n_read"],
+            batch_counts["n_loaded"],
+            batch_counts["n_duplicates"],
+            batch_counts["n_quarantined"],
+            batch_counts["n_mentions"],
+            run.counts["n_read"],
+            run.counts["n_read"] / elapsed if elapsed else 0.0,
+        )
+        release_free_memory()  # the batch's tables are gone: a long run must not hold every batch's peak
+
+    # The flow loads its own models while the workers start and load theirs.
+    with (
+        workers_report_to_this_server(),
+        tagging_runner(run.settings.workers, run.settings.dask_address) as runner,
+        tasks.flow_process_prepared(),
+    ):
+        in_flight: deque[BatchInFlight] = deque()
+        for batch_no, chunk in enumerate(chunks, start=1):
+            hashes = frozenset().union(*(b.content_hashes for b in in_flight))
+            in_flight.append(start_batch(run, runner, batch_no, chunk, hashes, context))
+            if len(in_flight) >= window:
+                finish(in_flight.popleft())
+        while in_flight:
+            finish(in_flight.popleft())
+
+
+def start_batch(
+    run: Run, runner, batch_no: int, chunk: list, in_flight: frozenset[str] = frozenset(), context: ReadContext | None = None
+) -> BatchInFlight:
+    """Extract, normalize, dedupe and detect the language of a chunk here, then submit its tagging."""
+    settings = run.settings
+    raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
+    if context is not None:
+        context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
+    articles, rejected_normalize = tasks.normalize(raw, settings.default_timezone, settings.source_timezones)
+    unique, duplicates = tasks.dedupe(articles, run.warehouse, in_flight)
+    unique, signatures = tasks.find_near_duplicates(unique, run.near_index, run.warehouse)
+    unique = tasks.detect_language(unique)
+    tagging = runner.submit(tag_batch, {"articles": unique})
+    hashes = frozenset(unique.column("content_hash").to_pylist())
+    rejected = {Stage.EXTRACT: rejected_extract, Stage.NORMALIZE: rejected_normalize}
+    return BatchInFlight(batch_no, chunk, unique, duplicates, signatures, rejected, hashes, tagging)
+
+
+def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
+    """Wait for a batch's tagging (entities, dates, events), then validate and load it.
+
+    Returns its counts and quarantine rows. The near-duplicate index forgets
+    the batch's articles: those loaded are in the warehouse now, the others
+    must not be found. Counts named `language:<code>` are articles loaded per
+    language. A batch that breaks an invariant raises BatchInvalid before
+    anything of it is loaded.
+    """
+    with stages.stage_timer(Stage.WAIT_FOR_TAGGING):  # the flow's wait for the worker
+        tagging: TaggedBatch = batch.tagging.result()
+    stage_seconds = stages.STAGE_SECONDS.get()
+    if stage_seconds is not None:
+        stage_seconds.update(tagging.stage_seconds)  # seconds of work in the worker, per tagging stage
+    checked = tasks.validate(
+        {"articles": tagging.tagged, "date_mentions": tagging.date_mentions, "mentions": tagging.mentions, "entities": tagging.entities}
+    )
+    run.validation.report.extend(checked.report)
+    run.validation.docs_pages.extend(tasks.record_validation(run.settings.gx_dir, run.run_id, batch.batch_no, checked))
+    checked.raise_for_batch_failures()
+    loaded = checked.tables["articles"]
+    date_mentions = checked.tables["date_mentions"]
+    mentions = checked.tables["mentions"]
+    events, participants = events_of(tagging.events, tagging.event_participants, loaded, mentions)
+    rejected = {
+        **batch.rejected,
+        Stage.TAG_ENTITIES: tagging.rejected_entities,
+        Stage.TAG_EVENTS: tagging.rejected_events,
+        Stage.VALIDATE: checked.rejected["articles"],
+    }
+    quarantine = pa.concat_tables([*rejected.values(), *(t for name, t in checked.rejected.items() if name != "articles")])
+
+    counts: Counter = Counter(n_read=len(batch.chunk))
+    counts.update({QUARANTINED_BY_STAGE[stage]: table.num_rows for stage, table in rejected.items()})
+    counts.update(f"language:{code}" for code in loaded.column("language").to_pylist())
+    counts.update(
+        n_loaded=loaded.num_rows,
+        n_duplicates=batch.duplicates.num_rows,
+        n_quarantined=sum(table.num_rows for table in rejected.values()),
+        n_no_date=loaded.column("published_at").null_count,
+        n_near_duplicates=loaded.num_rows - loaded.column("duplicate_of").null_count,
+        n_mentions=mentions.num_rows,
+        n_mentions_quarantined=checked.rejected["mentions"].num_rows,
+        n_mentions_tagged=tagging.n_mentions_tagged,
+        n_date_mentions=pc.sum(pc.is_in(date_mentions.column("article_id"), value_set=loaded.column("article_id"))).as_py() or 0,
+        n_date_failures=tagging.date_failures,
+        n_date_mentions_quarantined=checked.rejected["date_mentions"].num_rows,
+        n_events=events.num_rows,
+        n_event_participants=participants.num_rows,
+    )
+    tables = BatchTables(
+        articles=loaded,
+        mentions=mentions,
+        entities=entities_of(mentions, checked.tables["entities"]),
+        quarantine=quarantine,
+        date_mentions=date_mentions,
+        article_signatures=batch.signatures,
+        events=events,
+        event_participants=participants,
+    )
+    # The counts go in with the rows: a run killed later still accounts for every batch it loaded.
+    replayed = [item.replay_of for item in batch.chunk if item.replay_of]
+    tasks.load(run.warehouse, run.settings.lake_dir, run.run_id, batch.batch_no, counts, tables, replayed, run.near_index.banding)
+    # Loaded articles are now found in the warehouse; quarantined ones must not be found at all.
+    for article_id in batch.unique.column("article_id").to_pylist():
+        run.near_index.remove(article_id)
+    return counts, quarantine

@@ -9,18 +9,18 @@ natasha's models once and keeps them for every batch it tags.
 from __future__ import annotations
 
 import ctypes
-import gc
 import os
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pyarrow as pa
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from threadpoolctl import threadpool_limits
 
+import flows.tagging  # noqa: F401 (what a worker runs: imported before its models are frozen, so it is frozen too)
+from flows.memory import freeze_long_lived_objects, full_collections_between_batches
 from transforms.dates import load_parser
 from transforms.entities import load_models
 from transforms.events import load_event_tagger
@@ -35,8 +35,6 @@ def machine_cores() -> int:
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-# A threshold for full collections that young collections never reach (the count is of middle-generation collections).
-NEVER = 2**31 - 1
 
 
 def die_with_parent() -> None:
@@ -56,65 +54,6 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
-def release_free_memory() -> None:
-    """Free what the last batch left (its reference cycles) and hand it back to the OS (Arrow's pool, glibc's heap).
-
-    A batch leaves reference cycles (Prefect's states and futures, exceptions
-    with their tracebacks), which Python's collector frees only at its rare
-    full collections: without one per batch, the flow's memory climbed by 2 to
-    5 MiB a batch between them. Both allocators keep freed memory for reuse,
-    and a batch's working set varies with its texts, so without the release a
-    long run's processes hold the peak of every batch they ever saw.
-    """
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).malloc_trim(0)
-
-
-def full_collections_between_batches() -> tuple[int, int, int]:
-    """Leave full collections to `release_free_memory`, once per batch; return the collector's thresholds as they were.
-
-    Python starts a full collection on its own whenever the objects that
-    survived the young collections grow by a quarter: while models load, and in
-    a worker two or three times a batch, each walking the batch's analysis and
-    the caches of natasha, the date grammar and the event lexicon (0.15 to
-    0.3 s each). Young collections still run as usual.
-    """
-    thresholds = gc.get_threshold()
-    young, middle, _ = thresholds
-    gc.set_threshold(young, middle, NEVER)
-    return thresholds
-
-
-def freeze_long_lived_objects() -> None:
-    """Leave the objects that live as long as the process (modules, models) out of the collector's scans.
-
-    Without this, each full collection would walk the hundreds of thousands of
-    objects that Prefect, Great Expectations and the models are made of (0.36 s
-    for 370,000). Call it when those are loaded and no batch is under way.
-    """
-    gc.collect()
-    gc.freeze()
-
-
-@contextmanager
-def collecting_between_batches() -> Iterator[None]:
-    """`full_collections_between_batches` for the length of a block (a run); after it, the thresholds as they
-    were and nothing frozen.
-
-    A process may run the flow again (tests, a program that embeds it): what a
-    run leaves behind must not stay frozen, where no collection would free it,
-    and the process's own code gets Python's full collections back.
-    """
-    thresholds = full_collections_between_batches()
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-
-
 def prepare_worker() -> None:
     """Process-pool initializer: die with the flow, one BLAS thread, the models loaded (and frozen) before the first batch.
 
@@ -127,8 +66,6 @@ def prepare_worker() -> None:
     threadpool_limits(limits=1, user_api="blas")
     load_parser(models.morph_vocab)  # the date grammar
     load_event_tagger()  # the event lexicon's trigger forms
-    import flows.tagging  # noqa: F401 (what the worker runs: imported now, so it is frozen too, not at the first batch)
-
     freeze_long_lived_objects()
 
 

@@ -1,28 +1,33 @@
-"""Settings: built once at the entry point (CLI or flow parameters) and passed down."""
+"""The parameters of a run, each declared once: a pydantic model the flow takes whole.
+
+`RunSettings` is what `news_etl` takes, `ReplaySettings` what `quarantine_replay`
+takes; both share `LoadSettings`, what any run that loads batches needs. The
+command line's options (flows/cli/), `newsetl serve` and `prefect.yaml` take
+their names, defaults, limits and help from these fields (a test checks each).
+Settings are built once at the entry point and passed down; nothing deeper
+reads the environment.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 from importlib import metadata
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from transforms.stages import Stage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = PROJECT_ROOT / "examples" / "articles"
-DEFAULT_DB = Path("data/news.duckdb")
-DEFAULT_LAKE = Path("data/lake")
-DEFAULT_BATCH_SIZE = 200
-# A batch also ends at this many characters of raw records: about 2.5 times an average batch of
-# news_bulk_dev (200 articles, 0.3-0.4 million), a third of a batch of its long articles (1.2-1.4 million).
-DEFAULT_BATCH_CHARS = 500_000
-DEFAULT_LOCK_TIMEOUT = 3600.0
-# Where Great Expectations' file context puts the Data Docs front page, under Settings.gx_dir.
+# Where Great Expectations' file context puts the Data Docs front page, under LoadSettings.gx_dir.
 DATA_DOCS_INDEX = Path("gx", "uncommitted", "data_docs", "local_site", "index.html")
-# Estimated Jaccard similarity of word 5-gram shingles above which an article is a near copy;
-# chosen on news_bulk_dev (README, "Near-duplicates").
-DEFAULT_NEAR_DUPLICATE_THRESHOLD = 0.5
+# Stages whose quarantined records a replay can run again: extract failures are unreadable input
+# (read the fixed input again), and a child row that validation quarantined comes back with its article.
+REPLAYABLE_STAGES = (Stage.NORMALIZE, Stage.TAG_ENTITIES, Stage.TAG_EVENTS, Stage.VALIDATE)
 
 # Telemetry off and no hub downloads, set before Prefect or Great Expectations are imported.
 OFFLINE_ENVIRONMENT = {
@@ -41,41 +46,41 @@ def configure_environment() -> None:
         os.environ.setdefault(name, value)
 
 
-@dataclass(frozen=True)
-class Settings:
-    inputs: list[str] = field(default_factory=lambda: [str(EXAMPLES_DIR)])
-    db_path: str = str(DEFAULT_DB)
-    lake_dir: str = str(DEFAULT_LAKE)
-    batch_size: int = DEFAULT_BATCH_SIZE
-    batch_chars: int = DEFAULT_BATCH_CHARS  # a batch ends at batch_size articles or this many characters
-    workers: int | None = None  # tagging processes; None: one per core of the machine running the flow
-    dask_address: str | None = None  # tcp://HOST:PORT of an existing Dask scheduler, instead of local processes
-    # Publication dates without a zone are in their source's zone (IANA name), else the default.
-    default_timezone: str = "UTC"
-    source_timezones: dict[str, str] = field(default_factory=dict)
-    near_duplicate_threshold: float = DEFAULT_NEAR_DUPLICATE_THRESHOLD
-    sources_file: str | None = None  # a sources.toml; when set, `inputs` is not read
-    only: list[str] = field(default_factory=list)  # names of sources in `sources_file` to read (all when empty)
-    full: bool = False  # re-read everything, ignoring what earlier runs saw
-    # Seconds a run waits for another writer (run, rebuild, compaction) to finish with the warehouse.
-    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/Moscow)") from None
+    return name
 
-    def __post_init__(self) -> None:
-        if self.batch_size < 1:
-            raise ValueError(f"batch size must be at least 1, got {self.batch_size}")
-        if self.batch_chars < 1:
-            raise ValueError(f"batch characters must be at least 1, got {self.batch_chars}")
-        if self.workers is not None and self.workers < 1:
-            raise ValueError(f"workers must be at least 1, got {self.workers}")
-        if not self.inputs:
-            raise ValueError("no input paths given")
-        for zone in (self.default_timezone, *self.source_timezones.values()):
-            try:
-                ZoneInfo(zone)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {zone!r} (use an IANA name such as Europe/Moscow)") from None
-        if not 0.0 < self.near_duplicate_threshold < 1.0:
-            raise ValueError(f"the near-duplicate threshold must be between 0 and 1, got {self.near_duplicate_threshold}")
+
+TimeZone = Annotated[str, AfterValidator(_time_zone)]
+
+
+class LoadSettings(BaseModel):
+    """What any run that reads records into the warehouse needs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    db_path: str = Field("data/news.duckdb", description="DuckDB warehouse file.")
+    lake_dir: str = Field("data/lake", description="Directory or fsspec URL of the Parquet lake.")
+    batch_size: int = Field(200, ge=1, description="Articles per batch.")
+    # About 2.5 times an average batch of news_bulk_dev (200 articles, 0.3-0.4 million characters),
+    # a third of a batch of its long articles (1.2-1.4 million).
+    batch_chars: int = Field(500_000, ge=1, description="A batch also ends at this many characters of raw records.")
+    workers: int | None = Field(None, ge=1, description="Tagging processes (default: one per core).")
+    dask_address: str | None = Field(None, description="Tag on an existing Dask cluster: tcp://HOST:PORT.")
+    lock_timeout: float = Field(3600.0, ge=0, description="Seconds to wait while another run writes to the warehouse.")
+    default_timezone: TimeZone = Field(
+        "UTC", description="Time zone of publication dates that carry none (IANA name), unless their source has its own."
+    )
+    source_timezones: dict[str, TimeZone] = Field(
+        default_factory=dict, description="Time zone per source name, for dates that carry none (sources.toml can say it too)."
+    )
+    # Estimated Jaccard similarity of word 5-gram shingles; chosen on news_bulk_dev (docs/near-duplicates.md).
+    near_duplicate_threshold: float = Field(
+        0.5, gt=0, lt=1, description="Similarity (0 to 1) above which an article is a near copy of an earlier one."
+    )
 
     @property
     def gx_dir(self) -> str:
@@ -87,7 +92,34 @@ class Settings:
         return Path(self.gx_dir) / DATA_DOCS_INDEX
 
     def as_parameters(self) -> dict:
-        return asdict(self)
+        """The settings as the `runs` table records them (JSON)."""
+        return self.model_dump(mode="json")
+
+
+class RunSettings(LoadSettings):
+    """The parameters of `news_etl`: what to read, and how."""
+
+    inputs: list[str] = Field(
+        default_factory=lambda: [str(EXAMPLES_DIR)],
+        min_length=1,
+        description="Files, directories or http(s) URLs to read (default: the bundled examples).",
+    )
+    sources_file: str | None = Field(None, description="Read the named sources of this sources.toml instead of the inputs.")
+    only: list[str] = Field(default_factory=list, description="With a sources file: read only these sources (all when empty).")
+    full: bool = Field(False, description="Re-read everything, not only what is new since the last run.")
+
+
+class ReplaySettings(LoadSettings):
+    """The parameters of `quarantine_replay`."""
+
+    stage: str | None = Field(None, description=f"Replay only what this stage quarantined: {', '.join(REPLAYABLE_STAGES)}.")
+
+    @field_validator("stage")
+    @classmethod
+    def _replayable(cls, stage: str | None) -> str | None:
+        if stage is not None and stage not in REPLAYABLE_STAGES:
+            raise ValueError(f"cannot replay stage {stage!r}: use one of {', '.join(REPLAYABLE_STAGES)}")
+        return stage
 
 
 def code_version() -> str:

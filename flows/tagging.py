@@ -13,12 +13,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import get_run_logger
 
-from flows.runners import release_free_memory
+from flows.memory import release_free_memory
 from flows.stages import batch_task, stage_seconds_here
 from transforms import analysis as analysis_transform
 from transforms import dates as dates_transform
 from transforms import entities as entities_transform
 from transforms import events as events_transform
+from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
+from transforms.stages import Stage
 
 
 @dataclass
@@ -38,8 +40,8 @@ class TaggedBatch:
     stage_seconds: Counter
 
 
-@batch_task("tag")
-def tag(articles: pa.Table) -> TaggedBatch:
+@batch_task(Stage.TAG_BATCH)
+def tag_batch(articles: pa.Table) -> TaggedBatch:
     """Tag a batch's entities, dates and events, in one process (a worker, or a Dask worker).
 
     The three stages are nested task runs, so each shows under its name in the UI;
@@ -50,7 +52,7 @@ def tag(articles: pa.Table) -> TaggedBatch:
     with stage_seconds_here() as seconds:  # the run's counter lives in the flow's process: report back
         mentions, entities, rejected_entities, tagged, docs = tag_entities(articles)
         date_mentions, date_failures = tag_dates(tagged)
-        date_input = date_mentions.select(events_transform.DATE_MENTIONS_INPUT_SCHEMA.names)
+        date_input = date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names)
         events, participants, rejected_events, tagged = tag_events(tagged, mentions, date_input, docs)
     kept_ids = tagged.column("article_id")
     return TaggedBatch(
@@ -68,7 +70,7 @@ def tag(articles: pa.Table) -> TaggedBatch:
     )
 
 
-@batch_task("tag-entities")
+@batch_task(Stage.TAG_ENTITIES)
 def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table, dict]:
     """Analyse the batch with natasha (models loaded once per process) and tag PER/LOC/ORG mentions.
 
@@ -79,7 +81,7 @@ def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.T
     return (*entities_transform.tag_entities(articles, models, docs), docs)
 
 
-@batch_task("tag-dates")
+@batch_task(Stage.TAG_DATES)
 def tag_dates(articles: pa.Table) -> tuple[pa.Table, int]:
     """Find and resolve date expressions; log each window the parser failed on and count them."""
     parser = dates_transform.load_parser(entities_transform.load_models().morph_vocab)
@@ -89,7 +91,7 @@ def tag_dates(articles: pa.Table) -> tuple[pa.Table, int]:
     return date_mentions, len(errors)
 
 
-@batch_task("tag-events")
+@batch_task(Stage.TAG_EVENTS)
 def tag_events(
     articles: pa.Table, mentions: pa.Table, date_mentions: pa.Table, docs: dict
 ) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:

@@ -13,14 +13,16 @@ import duckdb
 import pyarrow as pa
 from prefect.tasks import exponential_backoff
 
-from flows.runners import collecting_between_batches, freeze_long_lived_objects
+from flows.memory import collecting_between_batches, freeze_long_lived_objects
 from flows.stages import batch_task, retry_on_transient
 from transforms import dedupe as dedupe_transform
 from transforms import extract as extract_transform
 from transforms import language as language_transform
 from transforms import neardup as neardup_transform
 from transforms import normalize as normalize_transform
+from transforms.stages import Stage
 from warehouse import db, lake
+from warehouse.batches import Batch, BatchTables
 
 # Network extraction may hit a passing outage: retry with backoff (2, 4, 8 s plus jitter).
 EXTRACT_RETRIES = {
@@ -31,13 +33,13 @@ EXTRACT_RETRIES = {
 }
 
 
-@batch_task("extract", **EXTRACT_RETRIES)
+@batch_task(Stage.EXTRACT, **EXTRACT_RETRIES)
 def extract(chunk: list[extract_transform.RawItem], http=None) -> tuple[pa.Table, pa.Table]:
     """Parse a chunk of raw records (fetching the pages feed items link to) into raw articles and quarantine rows."""
     return extract_transform.parse_items(chunk, http)
 
 
-@batch_task("normalize")
+@batch_task(Stage.NORMALIZE)
 def normalize(raw: pa.Table, default_timezone: str, source_timezones: dict[str, str]) -> tuple[pa.Table, pa.Table]:
     """Clean text, parse publication dates (relative ones against now, the fetch time), assign ids."""
     return normalize_transform.normalize(
@@ -45,7 +47,7 @@ def normalize(raw: pa.Table, default_timezone: str, source_timezones: dict[str, 
     )
 
 
-@batch_task("dedupe")
+@batch_task(Stage.DEDUPE)
 def dedupe(
     articles: pa.Table, warehouse: db.Warehouse, in_flight: frozenset[str] = frozenset()
 ) -> tuple[pa.Table, pa.Table]:
@@ -66,7 +68,7 @@ def flow_process_prepared():
         yield
 
 
-@batch_task("index-signatures")
+@batch_task(Stage.INDEX_SIGNATURES)
 def prepare_near_duplicate_index(con: duckdb.DuckDBPyConnection, threshold: float) -> neardup_transform.NearDuplicateIndex:
     """Give stored signatures their LSH band hashes for `threshold` (only those still without: new
     after a rebuild, all after a change of threshold); return the run's in-memory index, empty."""
@@ -75,7 +77,7 @@ def prepare_near_duplicate_index(con: duckdb.DuckDBPyConnection, threshold: floa
     return index
 
 
-@batch_task("find-near-duplicates")
+@batch_task(Stage.FIND_NEAR_DUPLICATES)
 def find_near_duplicates(
     articles: pa.Table, index: neardup_transform.NearDuplicateIndex, warehouse: db.Warehouse
 ) -> tuple[pa.Table, pa.Table]:
@@ -88,13 +90,13 @@ def find_near_duplicates(
     return neardup_transform.find_near_duplicates(articles, index, stored_candidates)
 
 
-@batch_task("detect-language")
+@batch_task(Stage.DETECT_LANGUAGE)
 def detect_language(articles: pa.Table) -> pa.Table:
     """Set each article's language with lingua (models loaded once per process)."""
     return language_transform.detect_language(articles, language_transform.load_detector())
 
 
-@batch_task("validate")
+@batch_task(Stage.VALIDATE)
 def validate(tables: dict[str, pa.Table]):
     """Run every table's suite; failing rows leave the batch for quarantine (see expectations/validate.py)."""
     from expectations.validate import validate_batch  # Great Expectations is slow to import
@@ -102,7 +104,7 @@ def validate(tables: dict[str, pa.Table]):
     return validate_batch(tables, datetime.now(UTC))
 
 
-@batch_task("record-validation")
+@batch_task(Stage.RECORD_VALIDATION)
 def record_validation(gx_dir: str, run_id: str, batch_no: int, checked) -> list:
     """Store the batch's suites and results in the Data Docs context."""
     from expectations import docs
@@ -110,7 +112,7 @@ def record_validation(gx_dir: str, run_id: str, batch_no: int, checked) -> list:
     return docs.record(gx_dir, run_id, batch_no, checked.suites, checked.results)
 
 
-@batch_task("build-data-docs")
+@batch_task(Stage.BUILD_DATA_DOCS)
 def build_data_docs(gx_dir: str, identifiers: list) -> str:
     """Render the run's validation results as HTML; return the index page's file URL."""
     from expectations import docs
@@ -118,28 +120,20 @@ def build_data_docs(gx_dir: str, identifiers: list) -> str:
     return docs.build(gx_dir, identifiers)
 
 
-@batch_task("link-entities")
+@batch_task(Stage.LINK_ENTITIES)
 def link_entities(con: duckdb.DuckDBPyConnection) -> None:
     """Link bare surnames and abbreviations to the corpus's dominant fuller entity."""
     db.link_entities(con)
 
 
-@batch_task("load")
+@batch_task(Stage.LOAD)
 def load(
     warehouse: db.Warehouse,
     lake_dir: str,
     run_id: str,
     batch_no: int,
     counts: Counter,
-    *,
-    articles: pa.Table,
-    mentions: pa.Table,
-    entities: pa.Table,
-    quarantine: pa.Table,
-    events: pa.Table | None = None,
-    event_participants: pa.Table | None = None,
-    date_mentions: pa.Table | None = None,
-    signatures: pa.Table | None = None,
+    tables: BatchTables,
     replayed_quarantine_ids: list[str] = (),
     banding: tuple[int, int] | None = None,
 ) -> None:
@@ -147,10 +141,8 @@ def load(
 
     A crash between two of these steps is repaired by `warehouse.recovery.reconcile` at the next run.
     """
-    batch = db.Batch.now(run_id, batch_no, counts)
-    tables = {"articles": articles, "mentions": mentions, "entities": entities, "quarantine": quarantine}
-    tables.update(events=events, event_participants=event_participants, date_mentions=date_mentions, signatures=signatures)
-    lake.write_batch(lake_dir, batch, **tables)
+    batch = Batch.now(run_id, batch_no, counts)
+    lake.write_batch(lake_dir, batch, tables)
     with warehouse.connection() as con:
-        db.load_batch(con, batch, **tables, replayed_quarantine_ids=replayed_quarantine_ids, banding=banding)
+        db.load_batch(con, batch, tables, replayed_quarantine_ids, banding)
     lake.write_manifest(lake_dir, batch)

@@ -43,8 +43,9 @@ def small_warehouse(tmp_path) -> tuple[Path, str]:
     import pyarrow as pa
 
     from flows import tasks
-    from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA, entity_id
-    from transforms.normalize import ARTICLE_BATCH_SCHEMA
+    from transforms.entities import entity_id
+    from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+    from transforms.schemas import ARTICLE_BATCH_SCHEMA
     from transforms.quarantine import quarantine_table
     from warehouse import db, recovery
 

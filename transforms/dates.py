@@ -50,18 +50,8 @@ from yargy.predicates import caseless, dictionary, eq, gte, in_, in_caseless, le
 from yargy.rule.bnf import is_rule
 
 from transforms.analysis import TAGGED_LANGUAGES
+from transforms.schemas import DATE_MENTIONS_SCHEMA
 
-DATE_MENTIONS_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("start", pa.int32()),
-        ("stop", pa.int32()),
-        ("text", pa.string()),
-        ("value", pa.date32()),
-        ("precision", pa.string()),
-        ("run_id", pa.string()),
-    ]
-)
 PRECISIONS = ("day", "week", "month", "season", "year")
 
 # ---- the grammar -------------------------------------------------------------

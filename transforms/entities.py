@@ -50,32 +50,10 @@ from natasha.doc import DocSent, DocSpan
 from transforms.analysis import TAGGED_LANGUAGES, analyze, analyze_articles, parse_syntax, tag_morph
 from transforms.ids import stable_id
 from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+from transforms.stages import Stage
 
-STAGE = "tag"
 ENTITY_TYPES = ("PER", "LOC", "ORG")
-
-MENTIONS_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("start", pa.int32()),
-        ("stop", pa.int32()),
-        ("sentence", pa.int32()),
-        ("type", pa.string()),
-        ("text", pa.string()),
-        ("normal", pa.string()),
-        ("entity_id", pa.string()),
-        ("run_id", pa.string()),
-    ]
-)
-
-ENTITIES_SCHEMA = pa.schema(
-    [
-        ("entity_id", pa.string()),
-        ("type", pa.string()),
-        ("name", pa.string()),
-        ("run_id", pa.string()),
-    ]
-)
 
 OPENING_QUOTES = "«„“\""
 CLOSING_QUOTES = "»“”\""
@@ -518,7 +496,7 @@ def tag_entities(
         except Exception as exc:  # one article that breaks the tagger must not take its batch down
             key = article["record_key"]
             reason = f"{key}: entity tagger failed ({type(exc).__name__}: {exc})"
-            rejected.append(quarantine_row(STAGE, article["source"], key, reason, article["payload"]))
+            rejected.append(quarantine_row(Stage.TAG_ENTITIES, article["source"], key, reason, article["payload"]))
             keep.append(False)
             continue
         keep.append(True)

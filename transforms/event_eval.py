@@ -27,7 +27,8 @@ import pyarrow as pa
 
 from transforms.dates import load_parser, tag_dates
 from transforms.entities import entity_key, tag_entities
-from transforms.events import DATE_MENTIONS_INPUT_SCHEMA, EventTagger, tag_events
+from transforms.events import EventTagger, tag_events
+from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
 
 FIGURES = ("detection", "participants", "place", "date", "modality")
 

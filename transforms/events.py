@@ -73,52 +73,11 @@ from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax
 from transforms.entities import NatashaModels, load_models
 from transforms.ids import stable_id
 from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.schemas import EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA
+from transforms.stages import Stage
 
-STAGE = "events"
 MODALITIES = ("occurred", "planned", "negated", "uncertain")
 ROLES = ("actor", "target", "participant")
-
-EVENTS_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("article_id", pa.string()),
-        ("type", pa.string()),
-        ("cameo_code", pa.string()),
-        ("cameo_name", pa.string()),
-        ("trigger", pa.string()),
-        ("start", pa.int32()),
-        ("stop", pa.int32()),
-        ("sentence", pa.int32()),
-        ("sentence_start", pa.int32()),
-        ("sentence_stop", pa.int32()),
-        ("modality", pa.string()),
-        ("event_date", pa.date32()),
-        ("date_precision", pa.string()),
-        ("place_entity_id", pa.string()),
-        ("run_id", pa.string()),
-    ]
-)
-
-EVENT_PARTICIPANTS_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("article_id", pa.string()),
-        ("entity_id", pa.string()),
-        ("role", pa.string()),
-        ("run_id", pa.string()),
-    ]
-)
-
-# The columns read from a date-mentions table (transforms/dates.py, issue 4, produces a superset).
-DATE_MENTIONS_INPUT_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("start", pa.int32()),
-        ("stop", pa.int32()),
-        ("value", pa.date32()),
-        ("precision", pa.string()),
-    ]
-)
 
 TRIGGER_POS = {"VERB", "NOUN", "PROPN"}
 # Relations that start a new clause: climbing stops at a word attached by one of them.
@@ -584,7 +543,7 @@ def tag_events(
         except Exception as exc:  # one article that breaks the parser must not take its batch down
             key = article["record_key"]
             reason = f"{key}: event tagger failed ({type(exc).__name__}: {exc})"
-            rejected.append(quarantine_row(STAGE, article["source"], key, reason, article["payload"]))
+            rejected.append(quarantine_row(Stage.TAG_EVENTS, article["source"], key, reason, article["payload"]))
             keep.append(False)
             continue
         keep.append(True)

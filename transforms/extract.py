@@ -25,29 +25,17 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 
 from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.schemas import RAW_SCHEMA
 from transforms.sources.config import Source, source_for_location
 from transforms.sources.decode import UndecodableError, decode_bytes
 from transforms.sources.html import NoMainText, extract_page
 from transforms.sources.http import HttpClient, HttpResult
 from transforms.sources.read import RawItem, ReadContext, find_files, read_source
+from transforms.stages import Stage
 
-__all__ = ["RAW_SCHEMA", "RawItem", "ReadContext", "chunked", "find_input_files", "iter_chunks", "parse_items", "replay_item"]
+__all__ = ["RawItem", "ReadContext", "chunked", "find_input_files", "iter_chunks", "parse_items", "replay_item"]
 
-STAGE = "extract"
 TXT_SOURCE = "files"
-
-RAW_SCHEMA = pa.schema(
-    [
-        ("source", pa.string()),
-        ("record_key", pa.string()),  # where the record came from: a file path, path:line, URL, feed#item
-        ("url", pa.string()),
-        ("title", pa.string()),
-        ("published_raw", pa.string()),  # the publication date as the source gave it (ISO 8601 for feeds and pages)
-        ("raw_text", pa.string()),
-        ("payload", pa.string()),  # the whole raw record, for quarantine and replay
-        ("language", pa.string()),  # the language its source declares (sources.toml), else null
-    ]
-)
 
 SEED_HEADER = re.compile(r"\A\s*date\s+(\S+)[ \t]*")
 
@@ -276,7 +264,7 @@ def parse_items(items: list[RawItem], http: HttpClient | None = None) -> tuple[p
             row = PARSERS[item.kind](item, pages.get(item.record_key))
         except ValueError as exc:
             reason = " ".join(f"{item.record_key}: {exc}".split())  # one line
-            rejected.append(quarantine_row(STAGE, source, item.record_key, reason, item.data))
+            rejected.append(quarantine_row(Stage.EXTRACT, source, item.record_key, reason, item.data))
             continue
         row["published_raw"] = _with_timezone(row["published_raw"], item.source.timezone if item.source else None)
         row["record_key"] = item.record_key

@@ -4,7 +4,7 @@
 `duplicate_of` of each article whose text is a near copy (estimated Jaccard
 similarity of word shingles at least the index's threshold) of an article
 already in the index or earlier in the batch, and returns the batch with the
-SIGNATURES_SCHEMA rows to store. The kept article is the one seen first; a
+ARTICLE_SIGNATURES_SCHEMA rows to store. The kept article is the one seen first; a
 copy of a copy points to the kept article, never to another copy.
 
 Stored articles are looked up in the warehouse: `stored_candidates` is given
@@ -25,6 +25,8 @@ import numpy as np
 import pyarrow as pa
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from transforms.schemas import ARTICLE_SIGNATURES_SCHEMA
+
 NUM_PERM = 128
 SEED = 1  # every signature ever stored must use the same permutations and hashing scheme
 SCHEME = "affine32"  # 32-bit hash values: stored as UINTEGER[]
@@ -33,14 +35,6 @@ SHINGLE_WORDS = 5
 # different articles on one story stay below 0.2.
 DEFAULT_THRESHOLD = 0.5
 WORD = re.compile(r"\w+")
-
-SIGNATURES_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("signature", pa.list_(pa.uint32())),
-        ("run_id", pa.string()),
-    ]
-)
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
@@ -126,10 +120,10 @@ def find_near_duplicates(
 ) -> tuple[pa.Table, pa.Table]:
     """Mark near copies in a batch and add the batch to `index`.
 
-    `stored_candidates(signatures)` returns, for the batch's SIGNATURES_SCHEMA
+    `stored_candidates(signatures)` returns, for the batch's ARTICLE_SIGNATURES_SCHEMA
     rows, the stored candidates as rows of (query_id, article_id, signature,
     kept); without it only `index` is searched.
-    Returns (articles with `duplicate_of` set, signatures as SIGNATURES_SCHEMA rows).
+    Returns (articles with `duplicate_of` set, signatures as ARTICLE_SIGNATURES_SCHEMA rows).
     """
     ids = articles.column("article_id").to_pylist()
     minhashes = [signature(text) for text in articles.column("text").to_pylist()]
@@ -139,7 +133,7 @@ def find_near_duplicates(
             "signature": pa.array([m.hashvalues.tolist() for m in minhashes], type=pa.list_(pa.uint32())),
             "run_id": pa.nulls(len(ids), type=pa.string()),
         },
-        schema=SIGNATURES_SCHEMA,
+        schema=ARTICLE_SIGNATURES_SCHEMA,
     )
     stored: dict[str, list[Candidate]] = {}
     if stored_candidates is not None and ids:

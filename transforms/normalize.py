@@ -25,29 +25,8 @@ import pyarrow as pa
 
 from transforms.ids import stable_id
 from transforms.quarantine import quarantine_row, quarantine_table
-
-STAGE = "normalize"
-
-ARTICLES_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("source", pa.string()),
-        ("url", pa.string()),
-        ("title", pa.string()),
-        ("published_at", pa.timestamp("us", tz="UTC")),
-        ("published_date", pa.date32()),
-        ("language", pa.string()),
-        ("text", pa.string()),
-        ("content_hash", pa.string()),
-        ("duplicate_of", pa.string()),
-        ("run_id", pa.string()),
-    ]
-)
-
-# In flight between steps an article also carries where it came from and what it was.
-ARTICLE_BATCH_SCHEMA = ARTICLES_SCHEMA.append(pa.field("record_key", pa.string()))
-for _name in ("published_raw", "raw_text", "payload"):
-    ARTICLE_BATCH_SCHEMA = ARTICLE_BATCH_SCHEMA.append(pa.field(_name, pa.string()))
+from transforms.schemas import ARTICLE_BATCH_SCHEMA
+from transforms.stages import Stage
 
 # Characters that carry no text: soft hyphen, zero-width marks, word joiner, BOM.
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -210,7 +189,7 @@ def normalize(
             zone = source_timezones.get(record["source"], default_timezone)
             published_at = parse_published(record["published_raw"], fetched_at=fetched_at, timezone=zone)
         except ValueError as exc:
-            rejected.append(quarantine_row(STAGE, record["source"], key, f"{key}: {exc}", record["payload"]))
+            rejected.append(quarantine_row(Stage.NORMALIZE, record["source"], key, f"{key}: {exc}", record["payload"]))
             continue
         title = normalize_text(record["title"]) if record["title"] else None
         published_date: date | None = published_at.date() if published_at else None

@@ -11,7 +11,7 @@ publication date where a table has one:
     quarantine/<batch_key>.parquet
     events/published_date=YYYY-MM-DD/<batch_key>.parquet   (the article's date)
     event_participants/<batch_key>.parquet
-    signatures/<batch_key>.parquet   near-duplicate MinHash signatures (article_signatures)
+    article_signatures/<batch_key>.parquet   near-duplicate MinHash signatures
     batches/<batch_key>.parquet      the manifest: written once the warehouse has committed the batch
     runs/<run_id>.parquet            the run's `runs` row, written when it ends (or is found interrupted)
 
@@ -41,31 +41,17 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 
-from warehouse.db import Batch
+from transforms.schemas import ARTICLES_SCHEMA
+from warehouse.batches import BATCH_TABLES, Batch, BatchTables
 
 PARTITION = "published_date"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 BY_DATE = ds.HivePartitioning(pa.schema([(PARTITION, pa.date32())]), null_fallback=NULL_PARTITION)
-# The tables a batch writes, in the order load_batch takes them; a rebuild replays exactly these.
-BATCH_TABLES = ("articles", "mentions", "entities", "quarantine", "date_mentions", "signatures", "events", "event_participants")
 PARTITIONED = {"articles", "mentions", "date_mentions", "events"}
-# Where a lake table's name (load_batch's argument) differs from its warehouse table's.
-WAREHOUSE_TABLE = {"signatures": "article_signatures"}
-LAKE_ARTICLE_COLUMNS = (
-    "article_id",
-    "source",
-    "url",
-    "title",
-    "published_at",
-    "published_date",
-    "language",
-    "text",
-    "content_hash",
-    "duplicate_of",
-    "run_id",
-    "published_raw",
-    "raw_text",
-)
+# The lake's articles keep the raw text and date beside the normalized ones, so normalization can be audited.
+LAKE_ARTICLE_COLUMNS = (*ARTICLES_SCHEMA.names, "published_raw", "raw_text")
+# Directories an older version named otherwise (`upgrade_layout` moves them): {old: table}.
+RENAMED_DIRECTORIES = {"signatures": "article_signatures"}
 # The manifest: one row per batch the warehouse committed, as in its `batches` table.
 BATCHES_SCHEMA = pa.schema(
     [
@@ -133,37 +119,42 @@ def _article_dates(rows: pa.Table, articles: pa.Table) -> pa.Array:
     return pc.take(articles.column(PARTITION), positions)
 
 
-def write_batch(
-    lake_root: str,
-    batch: Batch,
-    *,
-    articles: pa.Table,
-    mentions: pa.Table,
-    entities: pa.Table,
-    quarantine: pa.Table,
-    date_mentions: pa.Table | None = None,
-    signatures: pa.Table | None = None,
-    events: pa.Table | None = None,
-    event_participants: pa.Table | None = None,
-) -> None:
+def write_batch(lake_root: str, batch: Batch, tables: BatchTables) -> None:
     """Write one batch's rows (before the warehouse commits it), exactly as load_batch gets them.
 
     Mentions, date mentions and events get their article's date as partition.
     """
     fs, root = filesystem(lake_root)
-    lake_articles = articles.select(list(LAKE_ARTICLE_COLUMNS))
-    lake_mentions = mentions.append_column(PARTITION, _article_dates(mentions, articles))
-    tables = {"articles": lake_articles, "mentions": lake_mentions, "entities": entities, "quarantine": batch.stamp(quarantine)}
-    if date_mentions is not None:
-        tables["date_mentions"] = date_mentions.append_column(PARTITION, _article_dates(date_mentions, articles))
-    if signatures is not None:
-        tables["signatures"] = signatures
-    if events is not None:
-        tables["events"] = events.append_column(PARTITION, _article_dates(events, articles))
-        tables["event_participants"] = event_participants
+    articles = tables.articles
     for name, table in tables.items():
+        if name == "articles":
+            table = articles.select(list(LAKE_ARTICLE_COLUMNS))
+        elif name == "quarantine":
+            table = batch.stamp(table)
+        elif name in PARTITIONED:  # rows of an article: partitioned by its date
+            table = table.append_column(PARTITION, _article_dates(table, articles))
         stamped = _set_column(_set_column(table, "run_id", batch.run_id), "batch_key", batch.key)
         _write(fs, root, name, stamped, f"{batch.key}.parquet")
+
+
+def upgrade_layout(lake_root: str) -> list[str]:
+    """Move the directories an older version named otherwise (RENAMED_DIRECTORIES); return what moved.
+
+    Call under the writer lock, before reading or writing batches.
+    """
+    fs, root = filesystem(lake_root)
+    moved = []
+    for old, new in RENAMED_DIRECTORIES.items():
+        source = posixpath.join(root, old)
+        if not fs.exists(source):
+            continue
+        for path in fs.find(source):
+            target = posixpath.join(root, new, posixpath.relpath(path, source))
+            fs.makedirs(posixpath.dirname(target), exist_ok=True)
+            fs.mv(path, target)
+            moved.append(path)
+        fs.rm(source, recursive=True)
+    return moved
 
 
 def write_manifest(lake_root: str, batch: Batch) -> None:

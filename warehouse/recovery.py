@@ -10,7 +10,6 @@ Both functions run under the writer lock, so no run is in progress.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,17 +18,20 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from transforms.quarantine import with_current_stage_names
 from warehouse import db, lake
+from warehouse.batches import BATCH_TABLES, EMPTY, Batch, BatchTables
 from warehouse.lock import writer_lock
 
 
 # Tables the lake does not hold (what the sources looked like when last read, not data), with the
-# statement that puts their rows back: a rebuild keeps them from the old file when there is one.
+# statement of sql/source_state.sql that puts their rows back: a rebuild keeps them from the old file when there is one.
 KEPT_FROM_OLD_FILE = {"source_state": "insert_source_state_rows"}
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, lake_root: str) -> dict[str, list[str]]:
     """Close runs a killed process left `running`, and make the lake hold exactly the committed batches."""
+    lake.upgrade_layout(lake_root)
     closed = db.close_unfinished_runs(con)
     if closed:  # a killed run never linked its entities across the corpus
         db.link_entities(con)
@@ -37,16 +39,16 @@ def reconcile(con: duckdb.DuckDBPyConnection, lake_root: str) -> dict[str, list[
     removed = lake.remove_uncommitted(lake_root, committed)
     missing = committed - lake.manifest_keys(lake_root)
     if missing:
-        batches = con.sql(db.sql("all_batches")).to_arrow_table()
+        batches = con.sql(db.statements(db.RUNS)["all_batches"]).to_arrow_table()
         for row in batches.filter(pc.is_in(batches.column("batch_key"), pa.array(sorted(missing)))).to_pylist():
-            lake.write_manifest(lake_root, _batch(row))
+            lake.write_manifest(lake_root, Batch.from_row(row))
     synced = sync_runs(con, lake_root)
     return {"closed_runs": closed, "removed_files": removed, "manifests_written": sorted(missing), "runs_synced": synced}
 
 
 def sync_runs(con: duckdb.DuckDBPyConnection, lake_root: str) -> list[str]:
     """Rewrite the lake's copy of every run whose `runs` row differs from the warehouse's."""
-    runs = con.sql(db.sql("all_runs")).to_arrow_table()
+    runs = con.sql(db.statements(db.RUNS)["all_runs"]).to_arrow_table()
     stored = lake.read_table(lake_root, "runs")
     stored_rows = {} if stored is None else {row["run_id"]: row for row in _latest_runs(stored).to_pylist()}
     synced = []
@@ -59,7 +61,7 @@ def sync_runs(con: duckdb.DuckDBPyConnection, lake_root: str) -> list[str]:
 
 def write_run(con: duckdb.DuckDBPyConnection, lake_root: str, run_id: str) -> None:
     """Copy one run's current `runs` row to the lake."""
-    lake.write_run(lake_root, con.sql(db.sql("run_row"), params={"run_id": run_id}).to_arrow_table())
+    lake.write_run(lake_root, con.sql(db.statements(db.RUNS)["run_row"], params={"run_id": run_id}).to_arrow_table())
 
 
 def _latest_runs(runs: pa.Table) -> pa.Table:
@@ -71,10 +73,6 @@ def _latest_runs(runs: pa.Table) -> pa.Table:
         if current is None or (rows[current]["finished_at"] is None and row["finished_at"] is not None):
             best[row["run_id"]] = index
     return runs.take(sorted(best.values()))
-
-
-def _batch(row: dict) -> db.Batch:
-    return db.Batch(row["run_id"], row["batch_no"], row["loaded_at"], json.loads(row["counts"]))
 
 
 def _slices(table: pa.Table) -> dict[str, pa.Table]:
@@ -93,23 +91,21 @@ def replay(con: duckdb.DuckDBPyConnection, lake_root: str) -> int:
     if manifest is None:
         return 0
     per_table = {}
-    for name in lake.BATCH_TABLES:
+    for name in BATCH_TABLES:
         table = lake.read_table(lake_root, name)
-        empty = con.sql(db.sql("empty_table"), params={"table_name": lake.WAREHOUSE_TABLE.get(name, name)}).to_arrow_table()
-        per_table[name] = (_slices(table) if table is not None and table.num_rows else {}, empty)
+        if name == "quarantine" and table is not None:
+            table = with_current_stage_names(table)  # a lake written before the stages were renamed
+        per_table[name] = _slices(table) if table is not None and table.num_rows else {}
     rows = manifest.sort_by("batch_key").to_pylist()
     for row in rows:
-        batch = _batch(row)
-        tables = {name: slices.get(batch.key, empty) for name, (slices, empty) in per_table.items()}
-        db.load_batch(con, batch, **tables)
+        batch = Batch.from_row(row)
+        tables = {name: slices.get(batch.key, EMPTY[name].empty_table()) for name, slices in per_table.items()}
+        db.load_batch(con, batch, BatchTables(**tables))
     db.link_entities(con)  # as each run does once it has loaded its batches
     runs = lake.read_table(lake_root, "runs")
     if runs is not None:
-        con.register("lake_runs", _latest_runs(runs))
-        try:
-            con.execute(db.sql("insert_runs"))
-        finally:
-            con.unregister("lake_runs")
+        with db.registered(con, lake_runs=_latest_runs(runs)):
+            con.execute(db.statements(db.RUNS)["insert_runs"])
     return len(rows)
 
 
@@ -132,22 +128,24 @@ def rebuild(
         if path.exists():  # a crash may have left the lake one step behind the warehouse
             con = db.connect(path)
             try:
+                db.upgrade(con)
                 reconcile(con, lake_root)
                 for name, insert in KEPT_FROM_OLD_FILE.items():
-                    kept[insert] = con.sql(db.sql("whole_table"), params={"table_name": name}).to_arrow_table()
+                    kept[insert] = db.whole_table(con, name)
                 banding = db.signature_banding(con)
             finally:
                 con.close()
         fresh = path.with_name(path.name + ".rebuild")
         for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
             leftover.unlink(missing_ok=True)
+        lake.upgrade_layout(lake_root)  # a lake with no warehouse yet was not upgraded by reconcile
         con = db.connect(fresh)
         try:
+            db.upgrade(con)
             n_batches = replay(con, lake_root)
             for insert, rows in kept.items():
-                con.register("kept_rows", rows)
-                con.execute(db.sql(insert))
-                con.unregister("kept_rows")
+                with db.registered(con, kept_rows=rows):
+                    con.execute(db.statements(db.SOURCE_STATE)[insert])
             for bands, band_rows in banding:
                 db.add_signature_bands(con, bands, band_rows)
             checksums = db.table_checksums(con)

@@ -6,9 +6,9 @@ import pyarrow as pa
 import pytest
 
 from expectations.validate import BatchInvalid, validate_batch
-from transforms.dates import DATE_MENTIONS_SCHEMA
-from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-from transforms.normalize import ARTICLE_BATCH_SCHEMA
+from transforms.schemas import DATE_MENTIONS_SCHEMA
+from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+from transforms.schemas import ARTICLE_BATCH_SCHEMA
 
 NOW = datetime(2026, 1, 20, tzinfo=UTC)
 TEXT = "Путин прилетел в Москву."

@@ -113,8 +113,8 @@ def test_the_cli_does_not_import_great_expectations_or_prefect():
 
 def quarantined_warehouse(tmp_path):
     """A warehouse whose quarantine holds a normalize failure and a validate failure."""
-    from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-    from transforms.normalize import ARTICLE_BATCH_SCHEMA
+    from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+    from transforms.schemas import ARTICLE_BATCH_SCHEMA
     from transforms.quarantine import quarantine_row, quarantine_table
     from warehouse import db
 

@@ -5,7 +5,7 @@ import weakref
 
 import pytest
 
-from flows.runners import collecting_between_batches, freeze_long_lived_objects, release_free_memory
+from flows.memory import collecting_between_batches, freeze_long_lived_objects, release_free_memory
 
 
 class Node:

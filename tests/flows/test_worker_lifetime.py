@@ -51,7 +51,8 @@ def test_every_worker_starts_when_the_pool_is_entered_not_at_a_submission():
 def test_a_worker_freezes_its_models_and_leaves_full_collections_to_the_batches():
     import gc
 
-    from flows.runners import NEVER, WarmProcessPoolTaskRunner, prepare_worker
+    from flows.memory import NEVER
+    from flows.runners import WarmProcessPoolTaskRunner, prepare_worker
 
     with WarmProcessPoolTaskRunner(max_workers=1, initializer=prepare_worker) as runner:
         assert runner._executor.submit(gc.get_threshold).result()[2] == NEVER  # only release_free_memory's, once a batch

@@ -5,7 +5,8 @@ import pytest
 
 from natasha.extractors import Parser
 
-from transforms.dates import DATE_EXPRESSION, DATE_MENTIONS_SCHEMA, PRECISIONS, _matches, find_dates, load_parser, tag_dates
+from transforms.dates import DATE_EXPRESSION, PRECISIONS, _matches, find_dates, load_parser, tag_dates
+from transforms.schemas import DATE_MENTIONS_SCHEMA
 
 PUBLISHED = date(2026, 1, 14)  # a Wednesday
 

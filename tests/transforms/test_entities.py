@@ -4,8 +4,9 @@ import pyarrow as pa
 import pytest
 
 from transforms import entities
-from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA, Span, entity_id, repair_spans, tag_article, tag_entities
-from transforms.normalize import ARTICLE_BATCH_SCHEMA
+from transforms.entities import Span, entity_id, repair_spans, tag_article, tag_entities
+from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+from transforms.schemas import ARTICLE_BATCH_SCHEMA
 
 
 def batch(*texts, language="ru"):

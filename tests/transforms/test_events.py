@@ -10,7 +10,6 @@ import pytest
 from transforms.analysis import analyze_articles
 from transforms.entities import tag_entities
 from transforms.events import (
-    DATE_MENTIONS_INPUT_SCHEMA,
     EventTagger,
     Sentence,
     Token,
@@ -18,6 +17,7 @@ from transforms.events import (
     parse_lexicon,
     tag_events,
 )
+from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +173,7 @@ def test_an_article_that_breaks_the_parser_is_quarantined_and_the_batch_goes_on(
     assert kept.column("article_id").to_pylist() == ["a1"]
     assert events.column("article_id").to_pylist() == ["a1"]
     row = quarantine.to_pylist()[0]
-    assert (row["stage"], row["record_key"], row["payload"]) == ("events", "t:0", "Это сломает парсер на встрече.")
+    assert (row["stage"], row["record_key"], row["payload"]) == ("tag-events", "t:0", "Это сломает парсер на встрече.")
     assert row["reason"] == "t:0: event tagger failed (RuntimeError: parser broke)"
 
 

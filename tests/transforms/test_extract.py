@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from transforms.extract import RAW_SCHEMA, find_input_files, iter_chunks, parse_items
+from transforms.extract import find_input_files, iter_chunks, parse_items
+from transforms.schemas import RAW_SCHEMA
 
 
 def write(path, text, encoding="utf-8"):

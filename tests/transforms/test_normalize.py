@@ -4,8 +4,9 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pytest
 
-from transforms.extract import RAW_SCHEMA
-from transforms.normalize import ARTICLE_BATCH_SCHEMA, normalize, normalize_text, parse_published
+from transforms.schemas import RAW_SCHEMA
+from transforms.normalize import normalize, normalize_text, parse_published
+from transforms.schemas import ARTICLE_BATCH_SCHEMA
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,10 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pytest
 
-from transforms.dates import DATE_MENTIONS_SCHEMA
-from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-from transforms.neardup import SIGNATURES_SCHEMA
-from transforms.normalize import ARTICLE_BATCH_SCHEMA
+from transforms.schemas import DATE_MENTIONS_SCHEMA
+from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+from transforms.schemas import ARTICLE_SIGNATURES_SCHEMA
+from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_row, quarantine_table
 from warehouse import db
 from warehouse.query import WriteRefused, check_read_only, run_query
@@ -125,7 +125,7 @@ def test_changed_article_replaces_its_date_mentions_and_signature(con):
             quarantine=quarantine_table([]),
             # rows of an article the batch does not load are not stored
             date_mentions=pa.Table.from_pylist(dates + [date_mention(article_id="gone")], schema=DATE_MENTIONS_SCHEMA),
-            signatures=pa.Table.from_pylist([signature_row(values=values), signature_row("gone")], schema=SIGNATURES_SCHEMA),
+            signatures=pa.Table.from_pylist([signature_row(values=values), signature_row("gone")], schema=ARTICLE_SIGNATURES_SCHEMA),
         )
 
     load_with("6 января и 7 января.", "h1", [date_mention(), date_mention(start=11, stop=19, text="7 января", value=date(2026, 1, 7))], (1, 2, 3), "r1")
@@ -147,13 +147,13 @@ def load_signatures(con, run_id, rows, banding=None, duplicate_of=None):
         mentions=MENTIONS_SCHEMA.empty_table(),
         entities=ENTITIES_SCHEMA.empty_table(),
         quarantine=quarantine_table([]),
-        signatures=pa.Table.from_pylist([signature_row(i, v) for i, v in rows.items()], schema=SIGNATURES_SCHEMA),
+        signatures=pa.Table.from_pylist([signature_row(i, v) for i, v in rows.items()], schema=ARTICLE_SIGNATURES_SCHEMA),
         banding=banding,
     )
 
 
 def candidates(con, query, banding):
-    table = pa.Table.from_pylist([signature_row(i, v) for i, v in query.items()], schema=SIGNATURES_SCHEMA)
+    table = pa.Table.from_pylist([signature_row(i, v) for i, v in query.items()], schema=ARTICLE_SIGNATURES_SCHEMA)
     return [(r["query_id"], r["article_id"], r["kept"]) for r in db.near_duplicate_candidates(con, table, *banding).to_pylist()]
 
 
@@ -210,7 +210,7 @@ def test_runs_row_records_languages_and_new_counts(con):
 
 
 def test_events_load_and_are_replaced_with_their_article(con):
-    from transforms.events import EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA
+    from transforms.schemas import EVENTS_SCHEMA, EVENT_PARTICIPANTS_SCHEMA
 
     event = {
         "event_id": "ev1", "article_id": "a1", "type": "04 CONSULT", "cameo_code": "040", "cameo_name": "Consult, not specified below",

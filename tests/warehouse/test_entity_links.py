@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from transforms.entities import entity_id, entities_of, tag_entities
-from transforms.normalize import ARTICLE_BATCH_SCHEMA
+from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_table
 from warehouse import db
 

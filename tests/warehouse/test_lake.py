@@ -3,8 +3,8 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-from transforms.normalize import ARTICLE_BATCH_SCHEMA
+from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_table
 from warehouse.db import Batch
 from warehouse.lake import absolute_root, write_batch

@@ -7,8 +7,8 @@ import pyarrow as pa
 import pytest
 
 from flows import tasks
-from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-from transforms.normalize import ARTICLE_BATCH_SCHEMA
+from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_row, quarantine_table
 from warehouse import db, lake, recovery
 
@@ -151,13 +151,13 @@ def test_the_lake_may_be_an_fsspec_url(warehouse):
 
 
 def test_rebuild_makes_the_band_hashes_again_for_the_old_files_banding(warehouse, tmp_path):
-    from transforms.neardup import SIGNATURES_SCHEMA
+    from transforms.schemas import ARTICLE_SIGNATURES_SCHEMA
 
     lake_root = str(tmp_path / "lake")
     tables = batch_tables([article("a1", "Путин в Москве."), article("a2", "Кушнер.")], [], [])
     signatures = pa.Table.from_pylist(
         [{"article_id": "a1", "signature": [1, 2, 3, 4], "run_id": None}, {"article_id": "a2", "signature": [5, 6, 7, 8], "run_id": None}],
-        schema=SIGNATURES_SCHEMA,
+        schema=ARTICLE_SIGNATURES_SCHEMA,
     )
     tasks.load.fn(warehouse, lake_root, "r1", 1, Counter(n_read=2), **tables, signatures=signatures, banding=(2, 2))
     before = checksums(warehouse.path)

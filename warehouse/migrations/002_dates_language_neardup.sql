@@ -19,10 +19,6 @@ CREATE TABLE article_signatures (
     run_id     VARCHAR NOT NULL
 );
 
--- Analytics count a story once: near copies (duplicate_of set) are left out.
-CREATE VIEW stories AS
-SELECT * FROM articles WHERE duplicate_of IS NULL;
-
 ALTER TABLE runs ADD COLUMN n_no_date BIGINT;
 ALTER TABLE runs ADD COLUMN n_near_duplicates BIGINT;
 ALTER TABLE runs ADD COLUMN n_date_mentions BIGINT;

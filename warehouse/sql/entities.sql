@@ -1,3 +1,11 @@
+-- Entities across the corpus: a bare surname or abbreviation linked to the fuller entity the corpus names with it,
+-- recomputed from everything the warehouse holds, in this order, in one transaction.
+
+-- name: reset_links
+-- Links are recomputed from scratch: a surname that became ambiguous loses its link.
+UPDATE entities SET same_as = NULL WHERE same_as IS NOT NULL;
+
+-- name: find_links
 -- Link each one-word person or organisation (a bare surname, an abbreviation) to the fuller entity that the
 -- corpus names with that word, when one entity holds at least $min_share of the evidence.
 -- Evidence, counted in distinct articles: inside an article the word resolved to the fuller
@@ -35,3 +43,10 @@ FROM (
       AND r.target <> e.entity_id
 ) AS links
 WHERE entities.entity_id = links.source;
+
+-- name: apply_links
+-- Each mention carries the corpus-level entity: its article-level entity, or what that links to.
+UPDATE mentions SET entity_id = coalesce(e.same_as, e.entity_id)
+FROM entities e
+WHERE e.entity_id = mentions.article_entity_id
+  AND mentions.entity_id IS DISTINCT FROM coalesce(e.same_as, e.entity_id);

@@ -1,1 +1,0 @@
-SELECT * FROM batches ORDER BY batch_key;

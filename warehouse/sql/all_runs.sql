@@ -1,1 +1,0 @@
-SELECT * FROM runs ORDER BY started_at, run_id;

@@ -1,1 +1,0 @@
-SELECT batch_key FROM batches ORDER BY batch_key;

@@ -1,1 +1,0 @@
-SELECT count(DISTINCT entity_id) FROM mentions WHERE run_id = $run_id;

@@ -1,1 +1,0 @@
-SELECT article_id, source, url, title, published_at, language, text, run_id FROM articles WHERE article_id = $article_id;

@@ -1,1 +1,0 @@
-INSERT INTO batches VALUES ($batch_key, $run_id, $batch_no, $loaded_at, $counts);

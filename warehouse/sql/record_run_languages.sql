@@ -1,1 +1,0 @@
-UPDATE runs SET languages = $languages WHERE run_id = $run_id;

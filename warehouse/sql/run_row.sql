@@ -1,1 +1,0 @@
-SELECT * FROM runs WHERE run_id = $run_id;

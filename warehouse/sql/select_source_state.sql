@@ -1,2 +1,0 @@
-SELECT source, key, size, mtime, content_hash, etag, last_modified
-FROM source_state;
