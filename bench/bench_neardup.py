@@ -27,20 +27,13 @@ from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.neardup import NearDuplicateIndex, find_near_duplicates, signature
 from transforms.quarantine import quarantine_table
 from warehouse import db
+from warehouse.batches import BatchTables
 
 
 def stored_warehouse(path: Path, articles: pa.Table, signatures: pa.Table) -> None:
     con = db.connect(path)
     try:
-        db.load_batch(
-            con,
-            db.Batch.now("bench", 1, Counter()),
-            articles=articles,
-            mentions=MENTIONS_SCHEMA.empty_table(),
-            entities=ENTITIES_SCHEMA.empty_table(),
-            quarantine=quarantine_table([]),
-            signatures=signatures,
-        )
+        db.load_batch(con, db.Batch.now("bench", 1, Counter()), BatchTables.of(articles=articles, mentions=MENTIONS_SCHEMA.empty_table(), entities=ENTITIES_SCHEMA.empty_table(), quarantine=quarantine_table([]), article_signatures=signatures))
     finally:
         con.close()
 

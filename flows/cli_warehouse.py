@@ -30,11 +30,11 @@ lake_app = typer.Typer(
 )
 
 
-def _read(db: Path, queries: dict[str, dict], optional: frozenset[str] = frozenset()) -> dict:
+def _read(db: Path, concern: str, queries: dict[str, dict], optional: frozenset[str] = frozenset()) -> dict:
     from warehouse.query import read_named
 
     try:
-        return read_named(db, queries, optional)
+        return read_named(db, concern, queries, optional)
     except FileNotFoundError as exc:
         raise fail(str(exc)) from None
 
@@ -51,7 +51,7 @@ def runs(
 
     Example: newsetl runs --limit 5
     """
-    result = _read(db, {"recent_runs": {"limit": limit}})["recent_runs"]
+    result = _read(db, "runs", {"recent_runs": {"limit": limit}})["recent_runs"]
     status_style = {"completed": "green", "running": "yellow", "failed": "red", "interrupted": "red"}
     for row in result.to_pylist():
         line = Text(f"{row['run_id'][:8]}  ")
@@ -88,7 +88,7 @@ def explain(
     """
     params = {"article_id": article_id}
     queries = {"explain_article": params, "explain_mentions": params, "explain_dates": params, "explain_events": params}
-    found = _read(db, queries, optional=frozenset({"explain_dates", "explain_events"}))
+    found = _read(db, "explain", queries, optional=frozenset({"explain_dates", "explain_events"}))
     articles = found["explain_article"].to_pylist()
     if not articles:
         raise fail(f"no article {article_id!r} in {db}")

@@ -12,50 +12,39 @@ from collections import Counter
 import pyarrow as pa
 from prefect.artifacts import create_table_artifact
 
+from flows.counts import QUARANTINED_BY_STAGE
+from transforms.stages import ARTICLE_STAGES, Stage
+
 SUMMARY_KEY = "newsetl-run-summary"
 QUARANTINE_KEY = "newsetl-quarantine-sample"
 TOP_ENTITIES_KEY = "newsetl-top-entities"
-# The validation results table (suite, expectation, success, unexpected count)
-# is published by the validation work (issue 7) under its own stable key,
-# from the `report` that tasks.validate returns for each batch.
 
 QUARANTINE_SAMPLE_SIZE = 20
 TOP_ENTITIES = 20
 
 
 def stage_rows(counts: Counter, seconds: Counter) -> list[dict]:
-    """Per stage: articles in and out, what left the batch there, and the seconds it took."""
-    n_extracted = counts["n_read"] - counts["n_quarantined_extract"]
-    n_normalized = n_extracted - counts["n_quarantined_normalize"]
-    n_unique = n_normalized - counts["n_duplicates"]
-    n_tagged = n_unique - counts["n_quarantined_tag"]
-    n_events_tagged = n_tagged - counts["n_quarantined_events"]
-    rows = [
-        ("extract", counts["n_read"], n_extracted, f"{counts['n_quarantined_extract']} quarantined"),
-        ("normalize", n_extracted, n_normalized, f"{counts['n_quarantined_normalize']} quarantined"),
-        ("dedupe", n_normalized, n_unique, f"{counts['n_duplicates']} duplicates"),
-        ("find-near-duplicates", n_unique, n_unique, f"{counts['n_near_duplicates']} near copies marked (still loaded)"),
-        ("detect-language", n_unique, n_unique, "language set"),
-        (
-            "tag-entities",
-            n_unique,
-            n_tagged,
-            f"{counts['n_quarantined_tag']} quarantined, {counts['n_mentions_tagged']} mentions",
-        ),
-        ("tag-dates", n_tagged, n_tagged, f"{counts['n_date_mentions']} date mentions loaded, {counts['n_date_failures']} parser failures"),
-        ("tag-events", n_tagged, n_events_tagged, f"{counts['n_quarantined_events']} quarantined, {counts['n_events']} events loaded"),
-        (
-            "validate",
-            n_events_tagged,
-            counts["n_loaded"],
-            f"{counts['n_quarantined_validate']} quarantined, {counts['n_mentions_quarantined']} mentions quarantined",
-        ),
-        ("load", counts["n_loaded"], counts["n_loaded"], f"{counts['n_mentions']} mentions"),
-    ]
-    return [
-        {"stage": stage, "articles_in": n_in, "articles_out": n_out, "left_or_added": note, "seconds": round(seconds[stage], 2)}
-        for stage, n_in, n_out, note in rows
-    ]
+    """Per stage an article goes through: articles in and out, what left the batch there or was added, and the seconds it took."""
+    left = {stage: counts[name] for stage, name in QUARANTINED_BY_STAGE.items()}
+    left[Stage.DEDUPE] = counts["n_duplicates"]
+    notes = {
+        Stage.EXTRACT: f"{left[Stage.EXTRACT]} quarantined",
+        Stage.NORMALIZE: f"{left[Stage.NORMALIZE]} quarantined",
+        Stage.DEDUPE: f"{left[Stage.DEDUPE]} duplicates",
+        Stage.FIND_NEAR_DUPLICATES: f"{counts['n_near_duplicates']} near copies marked (still loaded)",
+        Stage.DETECT_LANGUAGE: "language set",
+        Stage.TAG_ENTITIES: f"{left[Stage.TAG_ENTITIES]} quarantined, {counts['n_mentions_tagged']} mentions",
+        Stage.TAG_DATES: f"{counts['n_date_mentions']} date mentions loaded, {counts['n_date_failures']} parser failures",
+        Stage.TAG_EVENTS: f"{left[Stage.TAG_EVENTS]} quarantined, {counts['n_events']} events loaded",
+        Stage.VALIDATE: f"{left[Stage.VALIDATE]} quarantined, {counts['n_mentions_quarantined']} mentions quarantined",
+        Stage.LOAD: f"{counts['n_mentions']} mentions",
+    }
+    rows, articles = [], counts["n_read"]
+    for stage in ARTICLE_STAGES:
+        n_out = articles - left.get(stage, 0)
+        rows.append({"stage": str(stage), "articles_in": articles, "articles_out": n_out, "left_or_added": notes[stage], "seconds": round(seconds[stage], 2)})
+        articles = n_out
+    return rows
 
 
 def log_stages(logger: logging.Logger | logging.LoggerAdapter, rows: list[dict]) -> None:
@@ -81,8 +70,8 @@ def publish_artifacts(
     create_table_artifact(
         key=SUMMARY_KEY,
         table=[*rows, total],
-        description=f"Run {run_id}: articles per stage, seconds per stage (tag-entities: seconds the flow waited "
-        f"for the tagging workers), {rate:.1f} articles/s end to end.",
+        description=f"Run {run_id}: articles per stage, seconds per stage (the tagging stages: seconds of work in the "
+        f"tagging workers, summed over workers), {rate:.1f} articles/s end to end.",
     )
     sample = quarantine_sample.select(["stage", "record_key", "reason"]).to_pylist()
     create_table_artifact(

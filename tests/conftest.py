@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import EXAMPLES_DIR, configure_environment
+from flows.settings import EXAMPLES_DIR, RunSettings, configure_environment
+from warehouse.batches import BatchTables
 
 configure_environment()
 
@@ -24,6 +25,22 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+
+
+@pytest.fixture(scope="session")
+def run_settings():
+    """`run_settings(directory, inputs, **fields)`: the settings of a test's run, with its warehouse and lake in
+    `directory`, tagging on one worker process (not one per core: a large CI machine would start dozens)."""
+
+    def make(directory: Path, inputs=(), **fields) -> RunSettings:
+        fields.setdefault("db_path", str(directory / "w.duckdb"))
+        fields.setdefault("lake_dir", str(directory / "lake"))
+        fields.setdefault("workers", 1)
+        if inputs:
+            fields["inputs"] = [str(path) for path in inputs]
+        return RunSettings(**fields)
+
+    return make
 
 
 @pytest.fixture
@@ -67,14 +84,9 @@ def small_warehouse(tmp_path) -> tuple[Path, str]:
     db_path, lake_root = tmp_path / "w.duckdb", str(tmp_path / "lake")
     warehouse = db.Warehouse(str(db_path))
     with warehouse.connection() as con:
+        db.upgrade(con)
         db.start_run(con, "r1", "news_etl", {"batch_size": 2}, "test")
-    tasks.load.fn(
-        warehouse, lake_root, "r1", 1, Counter(n_read=2, n_loaded=2, n_mentions=len(mentions)),
-        articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA),
-        mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA),
-        entities=pa.Table.from_pylist([{"entity_id": i, "type": t, "name": n} for i, t, n in sorted(entities)], schema=ENTITIES_SCHEMA),
-        quarantine=quarantine_table([]),
-    )  # fmt: skip
+    tasks.load.fn(warehouse, lake_root, "r1", 1, Counter(n_read=2, n_loaded=2, n_mentions=len(mentions)), BatchTables.of(articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA), mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA), entities=pa.Table.from_pylist([{"entity_id": i, "type": t, "name": n} for i, t, n in sorted(entities)], schema=ENTITIES_SCHEMA), quarantine=quarantine_table([])))  # fmt: skip
     with warehouse.connection() as con:
         db.link_entities(con)
         db.finish_run(con, "r1", "completed", {"n_read": 2, "n_loaded": 2, "n_mentions": len(mentions), "n_entities": len(entities)}, stage_seconds={"load": 0.25, "tag_entities": 1.5})

@@ -94,17 +94,21 @@ def _sql_files(folder: str) -> list:
     return sorted((f for f in PACKAGE.joinpath(folder).iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
 
 
+def migrations() -> list[tuple[str, str]]:
+    """(name, sql) of every migration, in the order of their NNN_ prefixes."""
+    return [(file.name.removesuffix(".sql"), file.read_text(encoding="utf-8")) for file in _sql_files("migrations")]
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations not yet recorded in `schema_migrations`, in the order of their NNN_ prefixes; return their names."""
+    """Apply the migrations not yet recorded in `schema_migrations`, in order; return their names."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)")
     done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
     applied = []
-    for file in _sql_files("migrations"):
-        name = file.name.removesuffix(".sql")
+    for name, sql in migrations():
         if name in done:
             continue
         with transaction(con):
-            con.execute(file.read_text(encoding="utf-8"))
+            con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES ($name, now())", {"name": name})
         applied.append(name)
     return applied
@@ -283,7 +287,8 @@ def finish_run(
 
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     """Distinct entities mentioned by the articles that run `run_id` loaded."""
-    return con.execute(statements(RUNS)["count_run_entities"], {"run_id": run_id}).fetchone()[0]
+    (count,) = con.execute(statements(RUNS)["count_run_entities"], {"run_id": run_id}).fetchall()[0]
+    return count
 
 
 def top_run_entities(con: duckdb.DuckDBPyConnection, run_id: str, limit: int) -> list[dict]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from warehouse.db import connect, sql
+from warehouse.db import connect, statements
 
 # Statement kinds that cannot change the warehouse (DESCRIBE, SHOW and SUMMARIZE parse as SELECT).
 READ_ONLY_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
@@ -39,8 +39,10 @@ def run_query(db_path: str | Path, query: str) -> pa.Table:
         con.close()
 
 
-def read_named(db_path: str | Path, queries: dict[str, dict], optional: frozenset[str] = frozenset()) -> dict[str, pa.Table | None]:
-    """Run the named `warehouse/sql/` queries {name: params} on one read-only connection.
+def read_named(
+    db_path: str | Path, concern: str, queries: dict[str, dict], optional: frozenset[str] = frozenset()
+) -> dict[str, pa.Table | None]:
+    """Run the named statements {name: params} of `warehouse/sql/<concern>.sql` on one read-only connection.
 
     An `optional` query over a table the warehouse does not have (yet), or
     whose columns differ, gives None: a reader shows what exists (e.g. events
@@ -51,7 +53,7 @@ def read_named(db_path: str | Path, queries: dict[str, dict], optional: frozense
         results = {}
         for name, params in queries.items():
             try:
-                results[name] = con.sql(sql(name), params=params).to_arrow_table()
+                results[name] = con.sql(statements(concern)[name], params=params).to_arrow_table()
             except (duckdb.CatalogException, duckdb.BinderException):
                 if name not in optional:
                     raise

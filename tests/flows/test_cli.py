@@ -4,6 +4,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
+from warehouse.batches import BatchTables
 
 runner = CliRunner()
 
@@ -24,7 +25,7 @@ def test_every_command_has_help_with_an_example(name):
 def test_sql_refuses_a_write(tmp_path):
     from warehouse import db
 
-    db.connect(tmp_path / "w.duckdb").close()
+    db.upgrade(db.connect(tmp_path / "w.duckdb"))
     result = runner.invoke(app, ["sql", "DELETE FROM articles", "--db", str(tmp_path / "w.duckdb")])
     assert result.exit_code == 2
     assert "refused: DELETE statements change the warehouse" in result.output
@@ -33,7 +34,7 @@ def test_sql_refuses_a_write(tmp_path):
 def test_sql_formats(tmp_path):
     from warehouse import db
 
-    db.connect(tmp_path / "w.duckdb").close()
+    db.upgrade(db.connect(tmp_path / "w.duckdb"))
     query = "select 1 as n, 'Москва' as name"
     as_json = runner.invoke(app, ["sql", query, "--db", str(tmp_path / "w.duckdb"), "--format", "json"])
     assert as_json.exit_code == 0 and json.loads(as_json.output) == {"n": 1, "name": "Москва"}
@@ -123,14 +124,8 @@ def quarantined_warehouse(tmp_path):
         quarantine_row("validate", "test", "d.jsonl:2", "articles d.jsonl:2: failed expect_column_values_to_be_between(published_at)", '{"text": "x"}'),
     ]
     con = db.connect(tmp_path / "w.duckdb")
-    db.load_batch(
-        con,
-        db.Batch.now("r1", 1, {}),
-        articles=ARTICLE_BATCH_SCHEMA.empty_table(),
-        mentions=MENTIONS_SCHEMA.empty_table(),
-        entities=ENTITIES_SCHEMA.empty_table(),
-        quarantine=quarantine_table(rows),
-    )
+    db.upgrade(con)
+    db.load_batch(con, db.Batch.now("r1", 1, {}), BatchTables.of(articles=ARTICLE_BATCH_SCHEMA.empty_table(), mentions=MENTIONS_SCHEMA.empty_table(), entities=ENTITIES_SCHEMA.empty_table(), quarantine=quarantine_table(rows)))
     con.close()
     return tmp_path / "w.duckdb", rows
 
@@ -157,15 +152,15 @@ def test_quarantine_replay_hands_a_lake_url_to_the_flow_as_it_is(tmp_path, monke
 
     handed = {}
 
-    def replay(**parameters):
-        handed.update(parameters)
+    def replay(settings):
+        handed["settings"] = settings
         raise RuntimeError("stop here")
 
     monkeypatch.setattr(flows.replay, "quarantine_replay", replay)
     (tmp_path / "w.duckdb").touch()
     result = runner.invoke(app, ["quarantine", "replay", "--db", str(tmp_path / "w.duckdb"), "--lake", "memory://newsetl/lake"])
     assert result.exit_code == 1 and "stop here" in result.output
-    assert handed["lake_dir"] == "memory://newsetl/lake"
+    assert handed["settings"].lake_dir == "memory://newsetl/lake"
 
 
 @pytest.mark.parametrize("sub", ["list", "show", "replay"])

@@ -38,7 +38,7 @@ class Run:
 
     def __init__(self, inputs, db_path, lake, env):
         command = [sys.executable, "-c", "from flows.cli import main; main()", "run", *map(str, inputs),
-                   "--db", str(db_path), "--lake", str(lake), "--batch-size", "1"]  # fmt: skip
+                   "--db", str(db_path), "--lake", str(lake), "--batch-size", "1", "--workers", "1"]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -157,7 +157,7 @@ def test_two_runs_at_once_both_finish_and_readers_read_during_them(run_env, tmp_
         for f in part:
             shutil.copy(f, half / f.name)
     db_path, lake = tmp_path / "w.duckdb", tmp_path / "lake"
-    db.connect(db_path).close()
+    db.upgrade(db.connect(db_path))
 
     # Hold the writer lock until both runs say they wait for it, so they surely meet; then they take turns.
     with writer_lock(db_path, "the test"):

@@ -14,16 +14,16 @@ SEED_START = "Посланники президента США Стив Уитк
 TABLES = ("articles", "mentions", "entities", "quarantine", "date_mentions", "article_signatures", "events", "event_participants")
 
 
-def run_flow(inputs, tmp_path, batch_size=4, **options):
+@pytest.fixture(scope="session")
+def run_flow(run_settings):
+    """`run_flow(inputs, directory, **settings)`: news_etl in batches of 4, its warehouse and lake in `directory`."""
     from flows.etl import news_etl
 
-    return news_etl(
-        inputs=[str(p) for p in inputs],
-        db_path=str(tmp_path / "w.duckdb"),
-        lake_dir=str(options.pop("lake_dir", tmp_path / "lake")),
-        batch_size=batch_size,
-        **options,
-    )
+    def run(inputs, directory, **fields):
+        fields.setdefault("batch_size", 4)
+        return news_etl(run_settings(directory, inputs, **fields))
+
+    return run
 
 
 def snapshot(db_path):
@@ -43,7 +43,7 @@ def query(db_path, sql, params=None):
 
 
 @pytest.fixture(scope="module")
-def examples_run(prefect_server, tmp_path_factory):
+def examples_run(prefect_server, tmp_path_factory, run_flow):
     """Two runs over a copy of the examples (in batches of 4, so the duplicate spans batches), then a full one."""
     import shutil
 
@@ -169,7 +169,7 @@ def test_repost_is_marked_as_a_near_duplicate_and_counted_once(examples_run):
     assert query(db, "SELECT count(*) FROM stories WHERE text LIKE 'Банк России на заседании%'") == [(1,)]
 
 
-def test_near_copy_in_a_later_run_is_marked(prefect_server, tmp_path):
+def test_near_copy_in_a_later_run_is_marked(prefect_server, tmp_path, run_flow):
     text = (
         "Городской совет утвердил план строительства новой линии трамвая от вокзала до университета. "
         "Работы начнутся весной и займут около двух лет, сообщили в мэрии. Стоимость проекта оценивают "
@@ -189,7 +189,7 @@ def test_near_copy_in_a_later_run_is_marked(prefect_server, tmp_path):
     assert rows == [("https://a.test/1", None, "2026-01-13 06:00:00+00"), ("https://b.test/9", kept_id, "2026-01-14 10:15:00+00")]
 
 
-def test_changed_article_replaces_its_row_and_mentions(prefect_server, tmp_path):
+def test_changed_article_replaces_its_row_and_mentions(prefect_server, tmp_path, run_flow):
     dump = tmp_path / "dump.jsonl"
 
     def write(second_text):
@@ -256,7 +256,7 @@ def test_seed_events(examples_run):
     assert lake_events == [(counts[0],)]
 
 
-def test_named_sources_incrementally_and_a_failed_run_keeps_the_state(prefect_server, tmp_path):
+def test_named_sources_incrementally_and_a_failed_run_keeps_the_state(prefect_server, tmp_path, run_flow):
     import shutil
 
     from flows.settings import PROJECT_ROOT
@@ -266,7 +266,7 @@ def test_named_sources_incrementally_and_a_failed_run_keeps_the_state(prefect_se
     not_a_dir = tmp_path / "lake-is-a-file"
     not_a_dir.write_text("")
     with pytest.raises(Exception):  # noqa: B017 - the lake cannot be written: the run fails
-        run_flow([], tmp_path, sources_file=sources, lake_dir=not_a_dir)
+        run_flow([], tmp_path, sources_file=sources, lake_dir=str(not_a_dir))
     db = tmp_path / "w.duckdb"
     assert query(db, "SELECT status, count(*) FROM runs GROUP BY ALL") == [("failed", 1)]
     assert query(db, "SELECT count(*) FROM source_state") == [(0,)]
@@ -292,7 +292,7 @@ def test_named_sources_incrementally_and_a_failed_run_keeps_the_state(prefect_se
     assert (second["n_read"], second["n_loaded"], second["n_duplicates"], second["n_quarantined"]) == (4, 1, 2, 1)
 
 
-def test_a_feed_whose_items_link_to_pages_over_http(prefect_server, tmp_path):
+def test_a_feed_whose_items_link_to_pages_over_http(prefect_server, tmp_path, run_flow):
     from tests.transforms.test_http import Server
     from tests.transforms.test_sources import PAGE
 

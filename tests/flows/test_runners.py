@@ -25,32 +25,26 @@ def tables(db_path):
         con.close()
 
 
-def run(examples, tmp_path, name, **options):
+def run(run_settings, examples, directory, **options):
     from flows.etl import news_etl
 
-    summary = news_etl(
-        inputs=[str(examples)],
-        db_path=str(tmp_path / f"{name}.duckdb"),
-        lake_dir=str(tmp_path / f"{name}-lake"),
-        batch_size=3,  # several batches in flight at once
-        **options,
-    )
-    return summary, tables(tmp_path / f"{name}.duckdb")
+    summary = news_etl(run_settings(directory, [examples], batch_size=3, **options))  # several batches in flight at once
+    return summary, tables(directory / "w.duckdb")
 
 
 @pytest.fixture(scope="module")
-def single_process(prefect_server, tmp_path_factory):
+def single_process(prefect_server, tmp_path_factory, run_settings):
     import shutil
 
     from flows.settings import EXAMPLES_DIR
 
     tmp_path = tmp_path_factory.mktemp("single")
     shutil.copytree(EXAMPLES_DIR, tmp_path / "articles")
-    return run(tmp_path / "articles", tmp_path, "single", workers=1)
+    return run(run_settings, tmp_path / "articles", tmp_path, workers=1)
 
 
-def test_two_worker_processes_give_the_same_tables(single_process, examples, tmp_path):
-    summary, found = run(examples, tmp_path, "two", workers=2)
+def test_two_worker_processes_give_the_same_tables(single_process, examples, tmp_path, run_settings):
+    summary, found = run(run_settings, examples, tmp_path, workers=2)
     assert (summary["n_read"], summary["n_loaded"], summary["n_duplicates"], summary["n_quarantined"]) == (11, 9, 1, 1)
     # record keys name the file the record came from, which differs between the two copies
     assert {k: v for k, v in found.items() if k != "quarantine"} == {
@@ -60,11 +54,11 @@ def test_two_worker_processes_give_the_same_tables(single_process, examples, tmp
     assert len(found["events"]) > 10 and len(found["event_participants"]) > 0 and len(found["date_mentions"]) > 0
 
 
-def test_a_dask_cluster_gives_the_same_tables(single_process, examples, tmp_path):
+def test_a_dask_cluster_gives_the_same_tables(single_process, examples, tmp_path, run_settings):
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        summary, found = run(examples, tmp_path, "dask", dask_address=cluster.scheduler_address, workers=2)
+        summary, found = run(run_settings, examples, tmp_path, dask_address=cluster.scheduler_address, workers=2)
     assert summary["n_loaded"] == 9
     assert {k: v for k, v in found.items() if k != "quarantine"} == {
         k: v for k, v in single_process[1].items() if k != "quarantine"

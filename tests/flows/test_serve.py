@@ -36,12 +36,15 @@ def test_serve_takes_paths_or_sources_not_both(tmp_path):
 
 def test_prefect_yaml_declares_the_flow_with_valid_parameters():
     from flows.etl import news_etl
+    from flows.settings import RunSettings
 
     config = yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text(encoding="utf-8"))
     (deployment,) = config["deployments"]
     path, name = deployment["entrypoint"].split(":")
     assert (PROJECT_ROOT / path).is_file() and name == news_etl.fn.__name__
-    assert set(deployment["parameters"]) <= set(inspect.signature(news_etl.fn).parameters)
+    assert list(deployment["parameters"]) == list(inspect.signature(news_etl.fn).parameters) == ["settings"]
+    settings = RunSettings(**deployment["parameters"]["settings"])  # a field that does not exist is refused
+    assert (settings.db_path, settings.lake_dir) == (RunSettings().db_path, RunSettings().lake_dir)
     assert deployment["schedules"][0]["cron"] == "*/15 * * * *"
     assert deployment["work_pool"]["name"] == "newsetl-process"
 

@@ -1,15 +1,44 @@
 import pytest
+from pydantic import ValidationError
 
-from flows.settings import DEFAULT_BATCH_CHARS, Settings
+from flows.settings import LoadSettings, ReplaySettings, RunSettings
 
 
 def test_batches_end_at_a_count_and_at_characters_by_default():
-    settings = Settings()
-    assert (settings.batch_size, settings.batch_chars) == (200, DEFAULT_BATCH_CHARS)
-    assert settings.as_parameters()["batch_chars"] == DEFAULT_BATCH_CHARS  # recorded with each run
+    settings = RunSettings()
+    assert (settings.batch_size, settings.batch_chars) == (200, 500_000)
+    assert settings.as_parameters()["batch_chars"] == 500_000  # recorded with each run
 
 
-@pytest.mark.parametrize(("option", "message"), [("batch_size", "batch size"), ("batch_chars", "batch characters")])
-def test_a_batch_limit_below_one_is_refused(option, message):
-    with pytest.raises(ValueError, match=f"{message} must be at least 1, got 0"):
-        Settings(**{option: 0})
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("batch_size", 0, "greater than or equal to 1"),
+        ("batch_chars", 0, "greater than or equal to 1"),
+        ("workers", 0, "greater than or equal to 1"),
+        ("near_duplicate_threshold", 1.0, "less than 1"),
+        ("default_timezone", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+        ("inputs", [], "at least 1 item"),
+        ("no_such_setting", 1, "Extra inputs are not permitted"),
+    ],
+)
+def test_a_bad_setting_is_refused_naming_it(field, value, message):
+    with pytest.raises(ValidationError, match=message) as refused:
+        RunSettings(**{field: value})
+    assert refused.value.errors()[0]["loc"][0] == field
+
+
+def test_a_source_time_zone_is_checked_too():
+    with pytest.raises(ValidationError, match="unknown time zone 'Europe/Nowhere'"):
+        LoadSettings(source_timezones={"wire": "Europe/Nowhere"})
+
+
+def test_replay_takes_only_stages_it_can_replay():
+    assert ReplaySettings(stage="tag-entities").stage == "tag-entities"
+    with pytest.raises(ValidationError, match="cannot replay stage 'extract'"):
+        ReplaySettings(stage="extract")
+
+
+def test_settings_are_recorded_as_json_and_read_back_the_same():
+    settings = RunSettings(inputs=["a", "b"], source_timezones={"wire": "Europe/Moscow"}, workers=2)
+    assert RunSettings(**settings.as_parameters()) == settings

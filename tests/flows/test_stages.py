@@ -69,13 +69,13 @@ def test_extract_does_not_retry_a_parse_failure(prefect_server):
 
 
 @pytest.mark.e2e
-def test_a_failed_stage_fails_the_run_naming_the_stage(prefect_server, examples, tmp_path):
+def test_a_failed_stage_fails_the_run_naming_the_stage(prefect_server, examples, tmp_path, run_settings):
     from flows.etl import news_etl
 
     lake = tmp_path / "lake"
     lake.write_text("a file where the lake directory should be")
     with pytest.raises(StageFailed, match=r"^stage load failed: \w+Error"):
-        news_etl(inputs=[str(examples)], db_path=str(tmp_path / "w.duckdb"), lake_dir=str(lake), workers=1)
+        news_etl(run_settings(tmp_path, [examples], lake_dir=str(lake)))
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     status, error = con.execute("SELECT status, error FROM runs").fetchone()
     con.close()

@@ -26,10 +26,10 @@ def write_jsonl(path, records):
     return path
 
 
-def run_flow(inputs, tmp_path):
+def run_flow(run_settings, inputs, directory):
     from flows.etl import news_etl
 
-    return news_etl(inputs=[str(p) for p in inputs], db_path=str(tmp_path / "w.duckdb"), lake_dir=str(tmp_path / "lake"), batch_size=4)
+    return news_etl(run_settings(directory, inputs, batch_size=4))
 
 
 def query(db_path, sql, params=None):
@@ -51,7 +51,7 @@ def long_text(n, chars):
 
 
 @pytest.fixture(scope="module")
-def crafted_run(prefect_server, tmp_path_factory):
+def crafted_run(prefect_server, tmp_path_factory, run_settings):
     """The examples plus a dump with two articles longer than the articles suite allows.
 
     The suite's bound is lowered to 2,500 characters for this run (the examples are shorter),
@@ -71,7 +71,7 @@ def crafted_run(prefect_server, tmp_path_factory):
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(articles, "MAX_TEXT_CHARS", 2500)
-        summary = run_flow([tmp_path / "articles", dump], tmp_path)
+        summary = run_flow(run_settings, [tmp_path / "articles", dump], tmp_path)
     return {"dir": tmp_path, "db": tmp_path / "w.duckdb", "dump": dump, "summary": summary}
 
 
@@ -126,10 +126,11 @@ def test_replay_moves_a_fixed_record_into_the_tables(crafted_run, monkeypatch):
     """After the bound is raised to 3,500 characters, replay loads the shorter article; the others stay."""
     from expectations import articles
     from flows.replay import quarantine_replay
+    from flows.settings import ReplaySettings
 
     monkeypatch.setattr(articles, "MAX_TEXT_CHARS", 3500)
     db_path = crafted_run["db"]
-    summary = quarantine_replay(db_path=str(db_path), lake_dir=str(crafted_run["dir"] / "lake"))
+    summary = quarantine_replay(ReplaySettings(db_path=str(db_path), lake_dir=str(crafted_run["dir"] / "lake"), workers=1))
     assert (summary["n_read"], summary["n_loaded"], summary["n_quarantined"]) == (3, 1, 2)
     assert query(db_path, "SELECT title, published_at::VARCHAR FROM articles WHERE title = '№1'") == [("№1", "2026-01-10 00:00:00+00")]
     assert query(db_path, "SELECT count(*) FROM mentions m JOIN articles a USING (article_id) WHERE a.title = '№1'")[0][0] >= 2
@@ -141,13 +142,13 @@ def test_replay_moves_a_fixed_record_into_the_tables(crafted_run, monkeypatch):
     assert (status, n_read, total) == ("completed", 3, 3)
 
 
-def test_a_broken_invariant_fails_the_run_and_loads_nothing_of_the_batch(prefect_server, tmp_path):
+def test_a_broken_invariant_fails_the_run_and_loads_nothing_of_the_batch(prefect_server, tmp_path, run_settings):
     """Two versions of one URL in one batch give two rows with one article_id: the batch must not load."""
     from flows.etl import news_etl
     from expectations.validate import BatchInvalid
 
     write_jsonl(tmp_path / "good.jsonl", [record(1, "2026-01-10")])
-    run_flow([tmp_path / "good.jsonl"], tmp_path)
+    run_flow(run_settings, [tmp_path / "good.jsonl"], tmp_path)
     before = snapshot(tmp_path / "w.duckdb")
     same_url = "https://example.test/twice"
     bad = write_jsonl(
@@ -155,7 +156,7 @@ def test_a_broken_invariant_fails_the_run_and_loads_nothing_of_the_batch(prefect
         [record(2, "2026-01-11", GOOD_TEXT + " Первая версия.", same_url), record(3, "2026-01-11", GOOD_TEXT + " Вторая версия.", same_url)],
     )
     with pytest.raises(BatchInvalid, match=r"articles: expect_column_values_to_be_unique\(article_id\) failed for 2 rows"):
-        news_etl(inputs=[str(bad)], db_path=str(tmp_path / "w.duckdb"), lake_dir=str(tmp_path / "lake"))
+        news_etl(run_settings(tmp_path, [bad]))
     assert snapshot(tmp_path / "w.duckdb") == before
     (status, error, n_read) = query(tmp_path / "w.duckdb", "SELECT status, error, n_read FROM runs ORDER BY started_at DESC LIMIT 1")[0]
     assert status == "failed" and "BatchInvalid" in error and "nothing of it was loaded" in error and n_read == 0

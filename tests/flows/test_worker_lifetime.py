@@ -63,8 +63,9 @@ def test_a_worker_freezes_its_models_and_leaves_full_collections_to_the_batches(
 PICKLE_TASK_AND_FLOW = """
 import sys, cloudpickle
 from flows.etl import news_etl
-from flows.tagging import tag
-sys.stdout.buffer.write(cloudpickle.dumps((tag, news_etl)))
+from flows.replay import quarantine_replay
+from flows.tagging import tag_batch
+sys.stdout.buffer.write(cloudpickle.dumps((tag_batch, news_etl, quarantine_replay)))
 """
 UNPICKLE = """
 import sys, cloudpickle

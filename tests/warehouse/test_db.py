@@ -10,6 +10,7 @@ from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_row, quarantine_table
 from warehouse import db
 from warehouse.query import WriteRefused, check_read_only, run_query
+from warehouse.batches import BatchTables
 
 
 def article(article_id="a1", text="Путин в Москве.", content_hash="h1"):
@@ -30,19 +31,13 @@ def mention(article_id="a1", start=0, stop=5, text="Путин"):
 
 
 def load(con, run_id, articles, mentions, quarantine=(), batch_no=1):
-    db.load_batch(
-        con,
-        db.Batch.now(run_id, batch_no, {"n_read": len(articles)}),
-        articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA),
-        mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA),
-        entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA),
-        quarantine=quarantine_table(list(quarantine)),
-    )
+    db.load_batch(con, db.Batch.now(run_id, batch_no, {"n_read": len(articles)}), BatchTables.of(articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA), mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA), entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA), quarantine=quarantine_table(list(quarantine))))
 
 
 @pytest.fixture
 def con(tmp_path):
     connection = db.connect(tmp_path / "w.duckdb")
+    db.upgrade(connection)
     yield connection
     connection.close()
 
@@ -116,17 +111,13 @@ def signature_row(article_id="a1", values=(1, 2, 3)):
 
 def test_changed_article_replaces_its_date_mentions_and_signature(con):
     def load_with(text, content_hash, dates, values, run_id):
-        db.load_batch(
-            con,
-            db.Batch.now(run_id, 1, {}),
+        tables = BatchTables.of(
             articles=pa.Table.from_pylist([article(text=text, content_hash=content_hash)], schema=ARTICLE_BATCH_SCHEMA),
-            mentions=MENTIONS_SCHEMA.empty_table(),
-            entities=ENTITIES_SCHEMA.empty_table(),
-            quarantine=quarantine_table([]),
             # rows of an article the batch does not load are not stored
             date_mentions=pa.Table.from_pylist(dates + [date_mention(article_id="gone")], schema=DATE_MENTIONS_SCHEMA),
-            signatures=pa.Table.from_pylist([signature_row(values=values), signature_row("gone")], schema=ARTICLE_SIGNATURES_SCHEMA),
+            article_signatures=pa.Table.from_pylist([signature_row(values=values), signature_row("gone")], schema=ARTICLE_SIGNATURES_SCHEMA),
         )
+        db.load_batch(con, db.Batch.now(run_id, 1, {}), tables)
 
     load_with("6 января и 7 января.", "h1", [date_mention(), date_mention(start=11, stop=19, text="7 января", value=date(2026, 1, 7))], (1, 2, 3), "r1")
     load_with("8 января.", "h2", [date_mention(text="8 января", value=date(2026, 1, 8))], (4, 5, 6), "r2")
@@ -140,16 +131,7 @@ def load_signatures(con, run_id, rows, banding=None, duplicate_of=None):
     """Load articles with the given signatures (article_id -> values); `duplicate_of` marks copies."""
     duplicate_of = duplicate_of or {}
     articles = [{**article(ident, content_hash=ident), "duplicate_of": duplicate_of.get(ident)} for ident in rows]
-    db.load_batch(
-        con,
-        db.Batch.now(run_id, 1, {}),
-        articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA),
-        mentions=MENTIONS_SCHEMA.empty_table(),
-        entities=ENTITIES_SCHEMA.empty_table(),
-        quarantine=quarantine_table([]),
-        signatures=pa.Table.from_pylist([signature_row(i, v) for i, v in rows.items()], schema=ARTICLE_SIGNATURES_SCHEMA),
-        banding=banding,
-    )
+    db.load_batch(con, db.Batch.now(run_id, 1, {}), BatchTables.of(articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA), mentions=MENTIONS_SCHEMA.empty_table(), entities=ENTITIES_SCHEMA.empty_table(), quarantine=quarantine_table([]), article_signatures=pa.Table.from_pylist([signature_row(i, v) for i, v in rows.items()], schema=ARTICLE_SIGNATURES_SCHEMA)), banding=banding)
 
 
 def candidates(con, query, banding):
@@ -191,14 +173,7 @@ def test_signature_bands_follow_their_article(con):
 
 def test_stories_view_counts_a_story_once(con):
     copy = {**article(article_id="a2", content_hash="h2"), "duplicate_of": "a1"}
-    db.load_batch(
-        con,
-        db.Batch.now("r1", 1, {}),
-        articles=pa.Table.from_pylist([article(), copy], schema=ARTICLE_BATCH_SCHEMA),
-        mentions=MENTIONS_SCHEMA.empty_table(),
-        entities=ENTITIES_SCHEMA.empty_table(),
-        quarantine=quarantine_table([]),
-    )
+    db.load_batch(con, db.Batch.now("r1", 1, {}), BatchTables.of(articles=pa.Table.from_pylist([article(), copy], schema=ARTICLE_BATCH_SCHEMA), mentions=MENTIONS_SCHEMA.empty_table(), entities=ENTITIES_SCHEMA.empty_table(), quarantine=quarantine_table([])))
     assert con.execute("SELECT article_id FROM stories").fetchall() == [("a1",)]
 
 
@@ -218,16 +193,7 @@ def test_events_load_and_are_replaced_with_their_article(con):
         "modality": "occurred", "event_date": None, "date_precision": None, "place_entity_id": None,
     }  # fmt: skip
     participant = {"event_id": "ev1", "article_id": "a1", "entity_id": "e1", "role": "actor"}
-    db.load_batch(
-        con,
-        db.Batch.now("r1", 1, {"n_read": 1}),
-        articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA),
-        mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA),
-        entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA),
-        quarantine=quarantine_table([]),
-        events=pa.Table.from_pylist([event], schema=EVENTS_SCHEMA),
-        event_participants=pa.Table.from_pylist([participant], schema=EVENT_PARTICIPANTS_SCHEMA),
-    )
+    db.load_batch(con, db.Batch.now("r1", 1, {"n_read": 1}), BatchTables.of(articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA), mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA), entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA), quarantine=quarantine_table([]), events=pa.Table.from_pylist([event], schema=EVENTS_SCHEMA), event_participants=pa.Table.from_pylist([participant], schema=EVENT_PARTICIPANTS_SCHEMA)))
     assert con.execute("SELECT actors, sentence_text, modality FROM event_timeline").fetchall() == [
         ("Владимир Путин", "Путин в Москве.", "occurred")
     ]
@@ -238,6 +204,7 @@ def test_events_load_and_are_replaced_with_their_article(con):
 
 def test_source_state_round_trip_last_entry_wins():
     con = db.connect(":memory:")
+    db.upgrade(con)
     entry = {"source": "s", "key": "/a.txt", "size": 10, "mtime": 1.5, "content_hash": "h1", "etag": None, "last_modified": None}
     db.save_source_state(con, "r1", [entry, {**entry, "size": 12, "content_hash": "h2"}])
     db.save_source_state(con, "r2", [{**entry, "key": "https://x.example/rss", "etag": '"v1"', "last_modified": "Wed, 14 Jan 2026 08:00:00 GMT"}])
@@ -254,21 +221,15 @@ def test_replayed_records_that_pass_leave_quarantine_and_failing_ones_stay(con):
     still_bad = quarantine_row("normalize", "test", "a.jsonl:2", "a.jsonl:2: bad date", "{raw 2}")
     untouched = quarantine_row("extract", "test", "b.txt", "b.txt: no header", "raw b")
     load(con, "r1", [], [], [fixed, still_bad, untouched])
-    db.load_batch(
-        con,
-        db.Batch.now("r2", 1, {}),
-        articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA),
-        mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA),
-        entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA),
-        quarantine=quarantine_table([still_bad]),
-        replayed_quarantine_ids=[fixed["quarantine_id"], still_bad["quarantine_id"]],
-    )
+    db.load_batch(con, db.Batch.now("r2", 1, {}), BatchTables.of(articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA), mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA), entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA), quarantine=quarantine_table([still_bad])), replayed_quarantine_ids=[fixed["quarantine_id"], still_bad["quarantine_id"]])
     left = {row[0] for row in con.execute("SELECT record_key FROM quarantine").fetchall()}
     assert left == {"a.jsonl:2", "b.txt"}
     assert con.execute("SELECT count(*) FROM articles").fetchone() == (1,)
 
 
-def test_replayable_quarantine_leaves_out_extract_failures_and_child_table_rows(con):
+def test_replayable_quarantine_is_of_the_stages_asked_for_without_child_table_rows(con):
+    from flows.settings import REPLAYABLE_STAGES
+
     rows = [
         quarantine_row("normalize", "test", "a.jsonl:1", "bad date", "{raw 1}"),
         quarantine_row("validate", "test", "a.jsonl:2", "articles a.jsonl:2: failed ...", "{raw 2}"),
@@ -276,9 +237,9 @@ def test_replayable_quarantine_leaves_out_extract_failures_and_child_table_rows(
         quarantine_row("extract", "test", "c.jsonl", "c.jsonl: cannot decode: ...", "\\xff"),
     ]
     load(con, "r1", [], [], rows)
-    everything = db.replayable_quarantine(con, None, ["mentions", "entities"])
+    everything = db.replayable_quarantine(con, REPLAYABLE_STAGES, ["mentions", "entities"])
     assert sorted(r["record_key"] for r in everything) == ["a.jsonl:1", "a.jsonl:2"]
-    (validate_only,) = db.replayable_quarantine(con, "validate", ["mentions", "entities"])
+    (validate_only,) = db.replayable_quarantine(con, ["validate"], ["mentions", "entities"])
     assert validate_only["payload"] == "{raw 2}" and validate_only["stage"] == "validate"
 
 

@@ -10,6 +10,7 @@ from transforms.entities import entity_id, entities_of, tag_entities
 from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_table
 from warehouse import db
+from warehouse.batches import BatchTables
 
 ARTICLES = {
     "full": "Министр транспорта Пётр Сидоренко приехал в Тверь. Сидоренко осмотрел новый мост.",
@@ -46,9 +47,7 @@ def load_tagged(con, models, run_id, names):
     articles = articles_table(names)
     mentions, entities, rejected, tagged = tag_entities(articles, models)
     assert rejected.num_rows == 0
-    db.load_batch(
-        con, db.Batch.now(run_id, next(BATCH_NUMBERS), {}), articles=tagged, mentions=mentions, entities=entities_of(mentions, entities), quarantine=quarantine_table([])
-    )
+    db.load_batch(con, db.Batch.now(run_id, next(BATCH_NUMBERS), {}), BatchTables.of(articles=tagged, mentions=mentions, entities=entities_of(mentions, entities), quarantine=quarantine_table([])))
 
 
 def ids_by_text(con, article_id):
@@ -61,6 +60,7 @@ def ids_by_text(con, article_id):
 @pytest.fixture
 def con(tmp_path):
     connection = db.connect(tmp_path / "w.duckdb")
+    db.upgrade(connection)
     yield connection
     connection.close()
 
@@ -78,6 +78,7 @@ def test_bare_surname_links_to_the_only_full_name_in_the_corpus_whatever_the_loa
     full = entity_id("PER", "Пётр Сидоренко")
     for order in (["bare", "full"], ["full", "bare"]):
         con = db.connect(tmp_path / f"{order[0]}.duckdb")
+        db.upgrade(con)
         for run_no, name in enumerate(order):
             load_tagged(con, models, f"r{run_no}", [name])
             db.link_entities(con)

@@ -8,6 +8,7 @@ from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_table
 from warehouse.db import Batch
 from warehouse.lake import absolute_root, write_batch
+from warehouse.batches import BatchTables
 
 
 BY_DATE = ds.partitioning(pa.schema([("published_date", pa.date32())]), flavor="hive")
@@ -28,7 +29,7 @@ def test_lake_is_hive_partitioned_by_publication_date(tmp_path):
     )
     entities = pa.Table.from_pylist([{"entity_id": "e", "type": "LOC", "name": "Москва"}], schema=ENTITIES_SCHEMA)
     batch = Batch(run_id="run1", batch_no=1, loaded_at=datetime(2026, 1, 15, 8, 30, tzinfo=UTC))
-    write_batch(str(tmp_path), batch, articles=articles, mentions=mentions, entities=entities, quarantine=quarantine_table([]))
+    write_batch(str(tmp_path), batch, BatchTables.of(articles=articles, mentions=mentions, entities=entities, quarantine=quarantine_table([])))
 
     assert batch.key == "20260115T083000000000Z-run1-00001"
     assert (tmp_path / "articles" / "published_date=2026-01-14" / f"{batch.key}.parquet").exists()

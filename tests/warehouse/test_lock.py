@@ -73,6 +73,7 @@ def test_a_killed_writer_leaves_no_lock_behind(tmp_path):
 def test_a_reader_waits_while_a_writer_has_the_file_open(tmp_path):
     path = tmp_path / "w.duckdb"
     con = db.connect(path)
+    db.upgrade(con)
     con.execute("INSERT INTO runs (run_id, flow, started_at, status) VALUES ('r1', 'news_etl', now(), 'running')")
     con.close()
     writer = hold(f"""
@@ -95,7 +96,8 @@ def test_a_reader_waits_while_a_writer_has_the_file_open(tmp_path):
 
 def test_a_writer_waits_while_a_reader_has_the_file_open(tmp_path):
     path = tmp_path / "w.duckdb"
-    db.connect(path).close()
+    with db.Warehouse(str(path)).connection() as con:
+        db.upgrade(con)
     reader = hold(f"""
         import time
         from warehouse import db

@@ -11,6 +11,7 @@ def columns(con, table):
 
 def test_an_empty_file_gets_every_migration(tmp_path):
     con = db.connect(tmp_path / "w.duckdb")
+    db.upgrade(con)
     assert [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()] == [n for n, _ in db.migrations()]
     assert "005_lineage" in [n for n, _ in db.migrations()]
     assert "stage_seconds" in columns(con, "runs") and columns(con, "batches")[0] == "batch_key"
@@ -31,6 +32,7 @@ def test_an_older_warehouse_is_upgraded_and_keeps_its_rows(tmp_path):
     old.close()
 
     con = db.connect(path)
+    db.upgrade(con)
     applied = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
     assert applied == [n for n, _ in db.migrations()]
     assert con.execute("SELECT run_id, status, n_read, stage_seconds FROM runs").fetchall() == [("r0", "completed", 2, None)]

@@ -11,6 +11,7 @@ from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_row, quarantine_table
 from warehouse import db, lake, recovery
+from warehouse.batches import BatchTables
 
 
 def article(article_id, text, day=14):
@@ -45,7 +46,7 @@ BATCHES = [
 
 def load_all(warehouse, lake_root, batches=BATCHES):
     for run_id, batch_no, tables in batches:
-        tasks.load.fn(warehouse, lake_root, run_id, batch_no, Counter(n_read=tables["articles"].num_rows), **tables)
+        tasks.load.fn(warehouse, lake_root, run_id, batch_no, Counter(n_read=tables["articles"].num_rows), BatchTables.of(**tables))
     with warehouse.connection() as con:
         db.link_entities(con)  # as a run does once it has loaded its batches
 
@@ -62,6 +63,7 @@ def checksums(path):
 def warehouse(tmp_path):
     target = db.Warehouse(str(tmp_path / "w.duckdb"))
     with target.connection() as con:
+        db.upgrade(con)
         for run_id in ("r1", "r2"):
             db.start_run(con, run_id, "news_etl", {}, "test")
     return target
@@ -115,13 +117,13 @@ def test_reconcile_after_a_crash_between_lake_and_warehouse(warehouse, tmp_path)
     # killed after writing batch 2 to the lake, before DuckDB committed it
     run_id, batch_no, tables = BATCHES[1]
     orphan = db.Batch.now(run_id, batch_no, {"n_read": 1})
-    lake.write_batch(lake_root, orphan, **tables)
+    lake.write_batch(lake_root, orphan, BatchTables.of(**tables))
     # killed after DuckDB committed batch 3, before its manifest reached the lake
     run_id, batch_no, tables = BATCHES[2]
     committed = db.Batch.now(run_id, batch_no, {"n_read": 1, "n_loaded": 1})
-    lake.write_batch(lake_root, committed, **tables)
+    lake.write_batch(lake_root, committed, BatchTables.of(**tables))
     with warehouse.connection() as con:
-        db.load_batch(con, committed, **tables)
+        db.load_batch(con, committed, BatchTables.of(**tables))
     (tmp_path / "lake" / "articles" / ".tmp-leftover.parquet").write_bytes(b"half a file")
 
     with warehouse.connection() as con:
@@ -159,7 +161,7 @@ def test_rebuild_makes_the_band_hashes_again_for_the_old_files_banding(warehouse
         [{"article_id": "a1", "signature": [1, 2, 3, 4], "run_id": None}, {"article_id": "a2", "signature": [5, 6, 7, 8], "run_id": None}],
         schema=ARTICLE_SIGNATURES_SCHEMA,
     )
-    tasks.load.fn(warehouse, lake_root, "r1", 1, Counter(n_read=2), **tables, signatures=signatures, banding=(2, 2))
+    tasks.load.fn(warehouse, lake_root, "r1", 1, Counter(n_read=2), BatchTables.of(**tables, article_signatures=signatures), banding=(2, 2))
     before = checksums(warehouse.path)
     assert before["signature_bands"][0] == 4  # 2 articles × 2 bands
     recovery.rebuild(warehouse.path, lake_root, lock_timeout=5)
