@@ -9,14 +9,14 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test bench bench-memory ui clean
+.PHONY: install demo test lint bench bench-memory ui clean
 
 install: $(STAMP)
 
 # Re-installs only when the declared or pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,lint]'
 	touch $(STAMP)
 
 demo: install
@@ -24,6 +24,12 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The layout's guard rails: ruff (lint and format, configured in pyproject.toml) and the import contracts (lint-imports).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Benchmarks read the shared corpora (not part of the repository); override CORPORA to point elsewhere.
 # Throughput: bare natasha vs the pipeline on every core over the first N articles of the bulk corpus;

@@ -94,8 +94,9 @@ def check_whole_batches(db_path):
 
 
 def test_runs_killed_at_random_moments_end_like_a_clean_run(run_env, tmp_path):
-    seed = random.randrange(1_000_000)
-    print(f"kill test seed {seed}")
+    # NEWSETL_KILL_SEED=<n> replays the kill moments of an earlier run (its seed is printed, and named by every assertion).
+    seed = int(os.environ.get("NEWSETL_KILL_SEED") or random.randrange(1_000_000))
+    print(f"kill test seed {seed} (set NEWSETL_KILL_SEED={seed} to run it again)")
     rng = random.Random(seed)
     inputs = tmp_path / "articles"
     shutil.copytree(EXAMPLES_DIR, inputs)

@@ -1,6 +1,7 @@
 """Migrations: an empty file gets every one; a warehouse made by older code is upgraded in place."""
 
 import duckdb
+import pyarrow as pa
 
 from warehouse import db
 
@@ -40,3 +41,62 @@ def test_an_older_warehouse_is_upgraded_and_keeps_its_rows(tmp_path):
     assert con.execute("SELECT count(*) FROM batches").fetchone() == (0,)
     assert db.migrate(con) == []  # nothing left to apply the second time
     con.close()
+
+
+def test_quarantine_stages_are_renamed_as_the_lake_reader_renames_them(tmp_path):
+    """Migration 010 and `with_current_stage_names` (a rebuild from an older lake) give the same rows."""
+    from transforms.quarantine import RENAMED_STAGES, quarantine_row, quarantine_table, with_current_stage_names
+
+    old_rows = [quarantine_row(stage, "files", f"{stage}.txt", "failed", f"payload of {stage}") for stage in (*RENAMED_STAGES, "normalize")]
+    old_rows.append(quarantine_row("tag", "files", "no-payload.txt", "failed", None))
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute("CREATE TABLE schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)")
+    for name, statements in db.migrations():
+        if name.startswith("010"):
+            break
+        con.execute(statements)
+        con.execute("INSERT INTO schema_migrations VALUES ($name, now())", {"name": name})
+    with db.registered(con, old=quarantine_table(old_rows)):
+        con.execute("INSERT INTO quarantine SELECT quarantine_id, 'r0', stage, source, record_key, reason, payload, now() FROM old")
+    assert db.upgrade(con)[0].startswith("010")
+    migrated = con.execute("SELECT quarantine_id, stage, source, record_key, reason, payload FROM quarantine ORDER BY record_key").fetchall()
+    renamed = with_current_stage_names(quarantine_table(old_rows)).sort_by("record_key").to_pylist()
+    assert migrated == [tuple(row.values()) for row in renamed]
+    assert {row[1] for row in migrated} == {"tag-entities", "tag-events", "normalize"}
+
+
+def test_the_run_counts_are_the_runs_tables_count_columns(tmp_path):
+    from flows.counts import QUARANTINED_BY_STAGE, RUN_COUNTS
+
+    con = db.connect(tmp_path / "w.duckdb")
+    db.upgrade(con)
+    count_columns = [name for name in columns(con, "runs") if name.startswith(db.COUNT_PREFIX)]
+    assert sorted(RUN_COUNTS) == sorted(count_columns)
+    assert set(QUARANTINED_BY_STAGE.values()) <= set(RUN_COUNTS)
+
+
+def test_each_tables_arrow_schema_matches_its_warehouse_table(tmp_path):
+    """The columns a transform produces are the warehouse table's (which may add its own, e.g. same_as)."""
+    from transforms import schemas
+    from warehouse.batches import EMPTY
+
+    con = db.connect(tmp_path / "w.duckdb")
+    db.upgrade(con)
+    produced = {**EMPTY, "articles": schemas.ARTICLES_SCHEMA}
+    for table, schema in produced.items():
+        stored = con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema  # noqa: S608 (the batch's table names)
+        for field in schema:
+            assert field.name in stored.names, f"{table}.{field.name} is no warehouse column"
+            kind = stored.field(field.name).type
+            if pa.types.is_timestamp(kind):  # DuckDB names the zone Etc/UTC
+                kind = pa.timestamp(kind.unit, tz="UTC")
+            assert kind == field.type, f"{table}.{field.name}: {kind} in the warehouse, {field.type} in transforms.schemas"
+
+
+def test_every_view_is_a_file_of_its_own_and_no_migration_makes_one(tmp_path):
+    con = db.connect(tmp_path / "w.duckdb")
+    db.upgrade(con)
+    views = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert views == set(db.create_views(con))
+    assert {"stories", "entity_aliases", "entity_mentions_per_day", "event_timeline"} <= views
+    assert not [name for name, sql in db.migrations() if "CREATE VIEW" in sql.upper() or "REPLACE VIEW" in sql.upper()]
