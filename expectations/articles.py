@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
-from expectations.suite import BATCH, ROW, Batch
+from expectations.suite import ROW, Batch, key_expectations
 
 TABLE = "articles"
 KEY_COLUMNS = ("article_id",)
@@ -21,8 +21,7 @@ def build_suite(batch: Batch) -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name=TABLE,
         expectations=[
-            gxe.ExpectColumnValuesToNotBeNull(column="article_id", severity=BATCH),
-            gxe.ExpectColumnValuesToBeUnique(column="article_id", severity=BATCH),
+            *key_expectations(KEY_COLUMNS[0]),
             gxe.ExpectColumnValuesToNotBeNull(column="source", severity=ROW),
             gxe.ExpectColumnValuesToNotBeNull(column="text", severity=ROW),
             gxe.ExpectColumnValueLengthsToBeBetween(

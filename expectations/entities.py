@@ -3,7 +3,7 @@
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
-from expectations.suite import BATCH, ROW, Batch
+from expectations.suite import ROW, Batch, key_expectations
 from transforms.entities import ENTITY_TYPES
 
 TABLE = "entities"
@@ -15,8 +15,7 @@ def build_suite(batch: Batch) -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name=TABLE,
         expectations=[
-            gxe.ExpectColumnValuesToNotBeNull(column="entity_id", severity=BATCH),
-            gxe.ExpectColumnValuesToBeUnique(column="entity_id", severity=BATCH),
+            *key_expectations(KEY_COLUMNS[0]),
             gxe.ExpectColumnValuesToBeInSet(column="type", value_set=list(ENTITY_TYPES), severity=ROW),
             gxe.ExpectColumnValueLengthsToBeBetween(column="name", min_value=1, max_value=MAX_NAME_CHARS, severity=ROW),
         ],

@@ -19,10 +19,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import great_expectations.expectations as gxe
 import pyarrow as pa
 
 ROW = "warning"
 BATCH = "critical"
+
+
+def key_expectations(column: str) -> list:
+    """The table's key column is present and unique in every row of the batch (a broken key fails the batch)."""
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column=column, severity=BATCH),
+        gxe.ExpectColumnValuesToBeUnique(column=column, severity=BATCH),
+    ]
 
 
 @dataclass(frozen=True)

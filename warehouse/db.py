@@ -285,6 +285,13 @@ def finish_run(
         con.execute(statements(RUNS)["replace_run"])
 
 
+def run_count_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The `runs` columns that hold counts."""
+    cursor = con.execute(statements(RUNS)["run_row"], {"run_id": None})
+    cursor.fetchall()  # no row; a result left open would block the connection's next statement
+    return [column[0] for column in cursor.description if column[0].startswith(COUNT_PREFIX)]
+
+
 def count_run_entities(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
     """Distinct entities mentioned by the articles that run `run_id` loaded."""
     (count,) = con.execute(statements(RUNS)["count_run_entities"], {"run_id": run_id}).fetchall()[0]
@@ -306,7 +313,7 @@ def close_unfinished_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
         counts: Counter = Counter()
         for (batch_counts,) in con.execute(statements(RUNS)["run_batch_counts"], {"run_id": run_id}).fetchall():
             counts.update(json.loads(batch_counts))
-        columns = {name: n for name, n in counts.items() if name.startswith(COUNT_PREFIX)}
+        columns = {name: counts[name] for name in run_count_columns(con)}  # a batch also counts what is no column
         columns["n_entities"] = count_run_entities(con, run_id)
         finish_run(con, run_id, "interrupted", columns, error="the run stopped before finishing (process killed?)")
         closed.append(run_id)

@@ -80,3 +80,19 @@ def test_a_failed_stage_fails_the_run_naming_the_stage(prefect_server, examples,
     status, error = con.execute("SELECT status, error FROM runs").fetchone()
     con.close()
     assert status == "failed" and error.startswith("StageFailed: stage load failed:")
+
+
+def test_every_task_is_named_after_a_stage_and_the_readme_shows_them_in_order():
+    """One set of stage names (transforms.stages.Stage): the tasks, the README's diagram and the summary rows."""
+    from collections import Counter
+
+    from flows import reports, tagging, tasks
+    from flows.settings import PROJECT_ROOT
+    from transforms.stages import ARTICLE_STAGES, Stage
+
+    task_names = {value.name for module in (tasks, tagging) for value in vars(module).values() if hasattr(value, "task_run_name")}
+    assert set(ARTICLE_STAGES) <= task_names <= set(Stage)
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    (diagram,) = [line for line in readme.splitlines() if line.startswith("sources ─►")]
+    assert diagram.split(" ─► ")[1:] == list(ARTICLE_STAGES)
+    assert [row["stage"] for row in reports.stage_rows(Counter(), Counter())] == list(ARTICLE_STAGES)

@@ -252,3 +252,26 @@ def test_reloading_an_article_clears_its_old_quarantined_mentions(con):
     load(con, "r2", [article(text="Путин в Москве!", content_hash="h2")], [mention()])
     left = sorted(row[0] for row in con.execute("SELECT record_key FROM quarantine").fetchall())
     assert left == ["a2/0/5", "b.txt", "d.jsonl:1"]
+
+
+def test_reading_the_warehouse_loads_no_models_and_no_prefect():
+    """`newsetl sql` and any reader import warehouse.query: the schemas it needs come without natasha (1.2 s)."""
+    import subprocess
+    import sys
+
+    heavy = ("natasha", "yargy", "slovnet", "great_expectations", "prefect")
+    code = f"import sys, warehouse.query, warehouse.lake, warehouse.recovery; print(*[m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == []
+
+
+def test_an_unfinished_run_is_closed_with_the_counts_of_its_batches(con):
+    db.start_run(con, "r1", "news_etl", {}, "test")
+    # a batch's counts also hold figures the runs table has no column for (mentions before validation)
+    batch = db.Batch.now("r1", 1, {"n_read": 2, "n_loaded": 1, "n_quarantined": 1, "n_mentions_tagged": 7})
+    db.load_batch(con, batch, BatchTables.of(articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA)))
+    assert db.close_unfinished_runs(con) == ["r1"]
+    (row,) = con.execute("SELECT status, n_read, n_loaded, n_duplicates, n_quarantined, n_events FROM runs").fetchall()
+    assert row == ("interrupted", 2, 1, 0, 1, 0)
+    with pytest.raises(ValueError, match="not a count of the runs table: n_mentions_tagged"):
+        db.finish_run(con, "r1", "completed", {"n_mentions_tagged": 7})
