@@ -21,7 +21,7 @@ app = typer.Typer(
 
 FORMATS = ("table", "json")
 TAGGERS = ("pipeline", "bare")
-FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
+FormatOption = Annotated[str, typer.Option("--format", metavar="|".join(FORMATS), help="table or json.")]
 
 
 def _check(output_format: str, *gold: Path | None) -> None:
@@ -34,10 +34,10 @@ def _check(output_format: str, *gold: Path | None) -> None:
 
 @app.command("ner")
 def ner(
-    gold: Annotated[Path, typer.Argument(help="Gold JSON Lines: doc_id, text, entities [{type, start, stop}].")],
+    gold: Annotated[Path, typer.Argument(metavar="GOLD.jsonl", help="Gold JSON Lines: doc_id, text, entities [{type, start, stop}].")],
     output_format: FormatOption = "table",
     tagger: Annotated[
-        str, typer.Option("--tagger", help="pipeline (the tagging path of `newsetl run`) or bare (natasha segment + NER).")
+        str, typer.Option("--tagger", metavar="|".join(TAGGERS), help="pipeline (the tagging path of `newsetl run`) or bare (natasha segment + NER).")
     ] = "pipeline",
 ) -> None:
     """Precision, recall and F1 of PER/LOC/ORG mentions, per type and micro-averaged.
@@ -79,9 +79,9 @@ def ner(
 
 @app.command("events")
 def events(
-    gold: Annotated[Path, typer.Argument(help="Gold events (TOML, as tests/gold/events.toml).")],
+    gold: Annotated[Path, typer.Argument(metavar="GOLD", help="Gold events (TOML, as tests/gold/events.toml).")],
     factru: Annotated[
-        Path | None, typer.Option("--factru", help="factRuEval-2016 JSON Lines: also score its Meeting facts.")
+        Path | None, typer.Option("--factru", metavar="FILE", help="factRuEval-2016 JSON Lines: also score its Meeting facts.")
     ] = None,
     output_format: FormatOption = "table",
 ) -> None:

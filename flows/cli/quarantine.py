@@ -53,7 +53,7 @@ def list_quarantine(
 
 @app.command("show")
 def show_quarantine(
-    quarantine_id: Annotated[str, typer.Argument(help="The quarantine_id, as `quarantine list` shows it.")],
+    quarantine_id: Annotated[str, typer.Argument(metavar="ID", help="The quarantine_id, as `quarantine list` shows it.")],
     db: Path = setting("db_path"),
 ) -> None:
     """Show one quarantined record: where it came from, why it failed, and its raw payload.

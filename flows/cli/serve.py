@@ -27,7 +27,7 @@ def serve(  # each settings parameter named after its field (see `build`)
     inputs: list[str] | None = inputs_argument(),
     sources_file: Path | None = setting("sources_file"),
     cron: Annotated[str, typer.Option("--cron", metavar="EXPR", help="When to run, as a cron expression (UTC).")] = DEFAULT_CRON,
-    name: Annotated[str, typer.Option("--name", help="Name of the deployment.")] = DEFAULT_DEPLOYMENT,
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="Name of the deployment.")] = DEFAULT_DEPLOYMENT,
     db_path: Path = setting("db_path"),
     lake_dir: str = setting("lake_dir"),
     batch_size: int = setting("batch_size"),
@@ -95,9 +95,9 @@ def check_server() -> str:
 @app.command()
 def ui(
     port: Annotated[int, typer.Option("--port", metavar="PORT", min=1, max=65535, help="Port of the server and its UI.")] = DEFAULT_UI_PORT,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = DEFAULT_UI_HOST,
+    host: Annotated[str, typer.Option("--host", metavar="HOST", help="Address to listen on.")] = DEFAULT_UI_HOST,
     home: Annotated[
-        Path, typer.Option("--home", help="PREFECT_HOME of the server: its SQLite database lives here.")
+        Path, typer.Option("--home", metavar="DIR", help="PREFECT_HOME of the server: its SQLite database lives here.")
     ] = DEFAULT_PREFECT_HOME,
 ) -> None:
     """Start a local Prefect server and its UI (stop it with Ctrl-C).

@@ -21,12 +21,12 @@ FORMATS = ("table", "csv", "json", "parquet")
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="One read-only SQL statement, or the path of a .sql file holding one.")],
+    query: Annotated[str, typer.Argument(metavar="QUERY|FILE.sql", help="One read-only SQL statement, or the path of a .sql file holding one.")],
     db: Path = setting("db_path"),
     output_format: Annotated[
-        str, typer.Option("--format", help="table, csv, json (one JSON object per row) or parquet (needs --output).")
+        str, typer.Option("--format", metavar="|".join(FORMATS), help="table, csv, json (one JSON object per row) or parquet (needs --output).")
     ] = "table",
-    output: Annotated[Path | None, typer.Option("--output", help="Write the result to this file instead of the screen.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", metavar="FILE", help="Write the result to this file instead of the screen.")] = None,
 ) -> None:
     """Run one read-only query against the warehouse and print the result.
 

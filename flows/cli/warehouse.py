@@ -66,7 +66,7 @@ def _slowest_stages(stage_seconds: str | None, shown: int = 3) -> str:
 
 @app.command()
 def explain(
-    article_id: Annotated[str, typer.Argument(help="The article's article_id.")],
+    article_id: Annotated[str, typer.Argument(metavar="ARTICLE_ID", help="The article's article_id.")],
     db: Path = setting("db_path"),
 ) -> None:
     """Print an article with what the warehouse found in it highlighted.

@@ -110,7 +110,7 @@ def test_every_command_and_option_in_the_readme_exists():
     assert not wrong, "\n".join(wrong)
 
 
-def test_every_option_in_a_commands_table_exists():
+def test_every_option_in_a_readme_table_exists():
     """The option tables under a `### newsetl ...` heading name options of that heading's commands."""
     wrong = []
     for section in re.split(r"^(?=#{1,3} )", README.read_text(encoding="utf-8"), flags=re.MULTILINE):
