@@ -1,174 +1,157 @@
+"""The `newsetl` command tree as a whole: help with an example everywhere, a README that names only what
+exists, and a start that loads no heavy library."""
+
 import json
+import re
+import subprocess
+import sys
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from flows.cli import app
-from warehouse.batches import BatchTables
+from flows.settings import PROJECT_ROOT
 
 runner = CliRunner()
+ROOT = typer.main.get_command(app)
+README = PROJECT_ROOT / "README.md"
 
 
-def command_names():
-    import typer.main
-
-    return sorted(typer.main.get_command(app).commands)
-
-
-@pytest.mark.parametrize("name", command_names())
-def test_every_command_has_help_with_an_example(name):
-    result = runner.invoke(app, [name, "--help"])
-    assert result.exit_code == 0
-    assert "Example:" in result.output
+def walk(command=ROOT, path: tuple[str, ...] = ()):
+    """(path, command) for the root and every command and group under it."""
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from walk(sub, (*path, name))
 
 
-def test_sql_refuses_a_write(tmp_path):
+def find(path: tuple[str, ...]):
+    command = ROOT
+    for name in path:
+        command = getattr(command, "commands", {}).get(name)
+        if command is None:
+            return None
+    return command
+
+
+def is_group(command) -> bool:
+    return hasattr(command, "commands")
+
+
+def flags(command) -> set[str]:
+    return {"--help", *(flag for param in command.params for flag in param.opts)}
+
+
+@pytest.mark.parametrize("path", [path for path, _ in walk()], ids=lambda path: " ".join(("newsetl", *path)))
+def test_every_command_has_help_with_an_example(path):
+    command = find(path)
+    assert command.help and command.help.strip(), "a command without help"
+    undocumented = [param.name for param in command.params if not getattr(param, "help", None)]
+    assert not undocumented, f"options or arguments without help: {undocumented}"
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example: newsetl" in result.output
+
+
+def test_the_walk_reaches_the_subcommands():
+    paths = {" ".join(path) for path, _ in walk()}
+    assert {"run", "sql", "serve", "quarantine replay", "lake compact", "sources check", "eval events"} <= paths
+
+
+# --- the README names only commands and options that exist ---------------------------------------------
+
+# `newsetl` where a command line starts (not `newsetl-run-summary`, not `news_etl/newsetl`), then its words
+# up to the end of the line or code span, a comment or a shell operator.
+USAGE = re.compile(r"(?:^|(?<=[\s(/]))newsetl(?=[ \t]|$)([^`#\n]*?)(?=$|`|\s#|\s(?:>>|>|&&|\|\||;)\s)", re.MULTILINE)
+WORD = re.compile(r"[a-z][a-z-]*(?:\|[a-z][a-z-]*)*$")
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
+
+
+def readme_command_lines(text: str) -> list[str]:
+    """The command lines of the README: in code blocks (a synopsis's indented lines joined to it) and in code spans."""
+    lines = []
+    for block in re.findall(r"^```[a-z]*\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL):
+        block = re.sub(r"\n[ \t]+(?=\[)", " ", block)  # a synopsis continued on the next, indented line
+        lines.extend(block.splitlines())
+    prose = re.sub(r"^```[a-z]*\n.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)
+    lines.extend(span.replace("\n", " ") for span in re.findall(r"`([^`]+)`", prose))
+    return lines
+
+
+def readme_uses() -> list[tuple[str, list[tuple[str, ...]], list[str]]]:
+    """(the line, its command paths, the --options after them) for every `newsetl ...` the README shows.
+
+    `newsetl sources list|check` is two paths; an option after them belongs to one of them at least.
+    """
+    uses = []
+    for line in readme_command_lines(README.read_text(encoding="utf-8")):
+        for match in USAGE.finditer(line):
+            words = match.group(1).split()
+            paths: list[tuple[str, ...]] = [()]
+            while words and is_group(find(paths[0])) and WORD.match(words[0]):
+                paths = [(*path, name) for path in paths for name in words.pop(0).split("|")]
+            uses.append((line, paths, FLAG.findall(" ".join(words))))
+    return uses
+
+
+def test_the_readme_is_read():
+    commands = {path for _, paths, _ in readme_uses() for path in paths}
+    assert {("run",), ("sql",), ("serve",), ("quarantine", "replay"), ("lake", "compact"), ("eval", "events")} <= commands
+
+
+def test_every_command_and_option_in_the_readme_exists():
+    wrong = []
+    for line, paths, options in readme_uses():
+        missing = [path for path in paths if find(path) is None]
+        wrong.extend(f"no command `newsetl {' '.join(path)}`: {line}" for path in missing)
+        if not missing:
+            known = set().union(*(flags(find(path)) for path in paths))
+            wrong.extend(f"`newsetl {'|'.join(' '.join(p) for p in paths)}` has no {flag}: {line}" for flag in options if flag not in known)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_option_in_a_readme_table_exists():
+    """The option tables under a `### newsetl ...` heading name options of that heading's commands."""
+    wrong = []
+    for section in re.split(r"^(?=#{1,3} )", README.read_text(encoding="utf-8"), flags=re.MULTILINE):
+        heading = section.partition("\n")[0]
+        if not heading.startswith("### "):
+            continue
+        uses = [paths for line, paths, _ in readme_uses() if line in heading]
+        known = set().union(*(flags(find(path)) for paths in uses for path in paths if find(path)))
+        for row in re.findall(r"^\| *(`--.*?)\|", section, flags=re.MULTILINE):
+            wrong.extend(f"{heading}: no {flag}" for flag in FLAG.findall(row) if flag not in known)
+    assert not wrong, "\n".join(wrong)
+
+
+# --- starting fast ---------------------------------------------------------------------------------------
+
+HEAVY = ("great_expectations", "prefect", "natasha", "duckdb")
+
+
+def loaded_by(code: str) -> list[str]:
+    """The heavy libraries a fresh interpreter has imported after running `code`."""
+    script = f"import json, sys\n{code}\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def newsetl(*args: str) -> str:
+    return f"from flows.cli import main\nsys.argv = ['newsetl', *{list(args)!r}]\ntry:\n    main()\nexcept SystemExit:\n    pass"
+
+
+def test_importing_the_cli_and_its_help_load_no_heavy_library():
+    """`newsetl --help` stays fast: Prefect, GX, natasha and DuckDB load only in the commands that run them."""
+    assert loaded_by("import flows.settings") == []
+    assert loaded_by("import flows.cli") == []
+    assert loaded_by(newsetl("--help")) == []
+    assert loaded_by(newsetl("run", "--help")) == []
+
+
+def test_sql_loads_duckdb_only(tmp_path):
     from warehouse import db
 
-    db.upgrade(db.connect(tmp_path / "w.duckdb"))
-    result = runner.invoke(app, ["sql", "DELETE FROM articles", "--db", str(tmp_path / "w.duckdb")])
-    assert result.exit_code == 2
-    assert "refused: DELETE statements change the warehouse" in result.output
-
-
-def test_sql_formats(tmp_path):
-    from warehouse import db
-
-    db.upgrade(db.connect(tmp_path / "w.duckdb"))
-    query = "select 1 as n, 'Москва' as name"
-    as_json = runner.invoke(app, ["sql", query, "--db", str(tmp_path / "w.duckdb"), "--format", "json"])
-    assert as_json.exit_code == 0 and json.loads(as_json.output) == {"n": 1, "name": "Москва"}
-    as_csv = runner.invoke(app, ["sql", query, "--db", str(tmp_path / "w.duckdb"), "--format", "csv"])
-    assert as_csv.output.splitlines() == ["n,name", "1,Москва"]
-    as_table = runner.invoke(app, ["sql", query, "--db", str(tmp_path / "w.duckdb")])
-    assert "Москва" in as_table.output and "1 row" in as_table.output
-
-
-def test_sql_without_a_warehouse_says_so(tmp_path):
-    result = runner.invoke(app, ["sql", "select 1", "--db", str(tmp_path / "none.duckdb")])
-    assert result.exit_code == 1 and "no warehouse at" in result.output
-
-
-def test_run_with_a_missing_path_fails_before_starting(tmp_path):
-    result = runner.invoke(app, ["run", str(tmp_path / "missing"), "--db", str(tmp_path / "w.duckdb")])
-    assert result.exit_code == 2 and "input path does not exist" in result.output
-    assert not (tmp_path / "w.duckdb").exists()
-
-
-@pytest.mark.parametrize("name", ["list", "check"])
-def test_sources_commands_have_help_with_an_example(name):
-    result = runner.invoke(app, ["sources", name, "--help"])
-    assert result.exit_code == 0 and "Example:" in result.output
-
-
-def test_sources_list_and_check_touch_no_table(tmp_path):
-    from flows.settings import PROJECT_ROOT
-
-    config = str(PROJECT_ROOT / "examples" / "sources.toml")
-    listed = runner.invoke(app, ["sources", "list", "--sources", config], terminal_width=200)
-    assert listed.exit_code == 0
-    assert all(name in listed.output for name in ("seed", "wire", "newsroom"))
-    checked = runner.invoke(app, ["sources", "check", "--sources", config, "--only", "wire"], terminal_width=200)
-    assert checked.exit_code == 0
-    assert "Банк России сохранил ставку" in checked.output and "the record has no 'body'" in checked.output
-    assert "seed" not in checked.output
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_sources_check_fails_on_a_source_that_cannot_be_read(tmp_path):
-    (tmp_path / "bad.rss").write_text("<rss><channel><item>", encoding="utf-8")
-    config = tmp_path / "sources.toml"
-    config.write_text('[sources.broken]\nlocation = "bad.rss"\n[sources.gone]\nlocation = "nowhere"\n', encoding="utf-8")
-    result = runner.invoke(app, ["sources", "check", "--sources", str(config)], terminal_width=200)
-    assert result.exit_code == 1
-    assert "invalid XML" in result.output and "the location does not exist" in result.output
-
-
-def test_run_with_a_bad_sources_file_is_a_usage_error(tmp_path):
-    config = tmp_path / "sources.toml"
-    config.write_text('[sources.a]\nlocation = "x"\nkind = "pdf"\n', encoding="utf-8")
-    result = runner.invoke(app, ["run", "--sources", str(config), "--db", str(tmp_path / "w.duckdb")])
-    assert result.exit_code == 2 and "kind 'pdf' is not one of" in result.output
-    result = runner.invoke(app, ["run", "--sources", str(config.with_name("none.toml")), "--db", str(tmp_path / "w.duckdb")])
-    assert result.exit_code == 2 and "cannot read" in result.output
-    assert not (tmp_path / "w.duckdb").exists()
-
-
-def test_run_options_that_do_not_go_together(tmp_path):
-    both = runner.invoke(app, ["run", "examples/articles", "--sources", "examples/sources.toml", "--db", str(tmp_path / "w.duckdb")])
-    assert both.exit_code == 2 and "not both" in both.output
-    only = runner.invoke(app, ["run", "--only", "wire", "--db", str(tmp_path / "w.duckdb")])
-    assert only.exit_code == 2 and "--only names sources of a --sources file" in only.output
-
-
-def test_the_cli_does_not_import_great_expectations_or_prefect():
-    """`newsetl --help` and `newsetl sql` stay fast: the heavy libraries load only in the commands that run them."""
-    import subprocess
-    import sys
-
-    heavy = ("great_expectations", "prefect", "natasha", "duckdb")
-    code = f"import sys, flows.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
-
-
-def quarantined_warehouse(tmp_path):
-    """A warehouse whose quarantine holds a normalize failure and a validate failure."""
-    from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-    from transforms.schemas import ARTICLE_BATCH_SCHEMA
-    from transforms.quarantine import quarantine_row, quarantine_table
-    from warehouse import db
-
-    rows = [
-        quarantine_row("normalize", "files", "a.txt", "a.txt: the date 2026-02-30 does not parse", " date 2026-02-30 Текст"),
-        quarantine_row("validate", "test", "d.jsonl:2", "articles d.jsonl:2: failed expect_column_values_to_be_between(published_at)", '{"text": "x"}'),
-    ]
     con = db.connect(tmp_path / "w.duckdb")
     db.upgrade(con)
-    db.load_batch(con, db.Batch.now("r1", 1, {}), BatchTables.of(articles=ARTICLE_BATCH_SCHEMA.empty_table(), mentions=MENTIONS_SCHEMA.empty_table(), entities=ENTITIES_SCHEMA.empty_table(), quarantine=quarantine_table(rows)))
     con.close()
-    return tmp_path / "w.duckdb", rows
-
-
-def test_quarantine_list_and_show(tmp_path, monkeypatch):
-    from flows import cli
-
-    monkeypatch.setattr(cli.console, "width", 300)  # whole reasons on one line
-    db_path, rows = quarantined_warehouse(tmp_path)
-    listed = runner.invoke(app, ["quarantine", "list", "--db", str(db_path)])
-    assert listed.exit_code == 0
-    assert "expect_column_values_to_be_between(published_at)" in listed.output and "2 rows" in listed.output
-    only_validate = runner.invoke(app, ["quarantine", "list", "--db", str(db_path), "--stage", "validate"])
-    assert "d.jsonl:2" in only_validate.output and "a.txt" not in only_validate.output
-    shown = runner.invoke(app, ["quarantine", "show", rows[0]["quarantine_id"], "--db", str(db_path)])
-    assert shown.exit_code == 0
-    assert "stage: normalize" in shown.output and " date 2026-02-30 Текст" in shown.output
-    missing = runner.invoke(app, ["quarantine", "show", "nope", "--db", str(db_path)])
-    assert missing.exit_code == 1 and "no quarantined record with id nope" in missing.output
-
-
-def test_quarantine_replay_hands_a_lake_url_to_the_flow_as_it_is(tmp_path, monkeypatch):
-    import flows.replay
-
-    handed = {}
-
-    def replay(settings):
-        handed["settings"] = settings
-        raise RuntimeError("stop here")
-
-    monkeypatch.setattr(flows.replay, "quarantine_replay", replay)
-    (tmp_path / "w.duckdb").touch()
-    result = runner.invoke(app, ["quarantine", "replay", "--db", str(tmp_path / "w.duckdb"), "--lake", "memory://newsetl/lake"])
-    assert result.exit_code == 1 and "stop here" in result.output
-    assert handed["settings"].lake_dir == "memory://newsetl/lake"
-
-
-@pytest.mark.parametrize("sub", ["list", "show", "replay"])
-def test_quarantine_commands_have_help_with_an_example(sub):
-    result = runner.invoke(app, ["quarantine", sub, "--help"])
-    assert result.exit_code == 0 and "Example:" in result.output
-
-
-def test_docs_without_a_run_says_so(tmp_path):
-    result = runner.invoke(app, ["docs", "--db", str(tmp_path / "w.duckdb")])
-    assert result.exit_code == 1 and "no Data Docs at" in result.output
+    assert loaded_by(newsetl("sql", "select count(*) from articles", "--db", str(tmp_path / "w.duckdb"))) == ["duckdb"]

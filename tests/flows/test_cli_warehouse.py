@@ -1,69 +1,18 @@
-"""The warehouse commands and `newsetl sql` over files, driven like a user would."""
+"""`newsetl runs`, `explain`, `rebuild`, `lake compact` and `docs` over a small warehouse, driven like a user would."""
 
-import json
 import subprocess
 import sys
-from pathlib import Path
 
-import pyarrow.parquet as pq
-import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
 from warehouse import db
 
 runner = CliRunner()
-QUERIES = Path(__file__).resolve().parents[2] / "warehouse" / "queries"
 
 
 def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
-
-
-def test_sql_reads_a_sql_file_and_writes_parquet(small_warehouse, tmp_path):
-    db_path, _ = small_warehouse
-    out = tmp_path / "top.parquet"
-    result = invoke("sql", QUERIES / "top_entities_per_day.sql", "--db", db_path, "--format", "parquet", "--output", out)
-    assert result.exit_code == 0, result.output
-    top = pq.read_table(out).to_pylist()
-    assert [(r["rank"], r["name"], r["n_mentions"], r["n_articles"]) for r in top[:2]] == [(1, "Джаред Кушнер", 2, 2), (2, "Москва", 2, 2)]
-
-
-def test_sql_writes_csv_to_a_file(small_warehouse, tmp_path):
-    db_path, _ = small_warehouse
-    out = tmp_path / "pairs.csv"
-    result = invoke("sql", QUERIES / "co_occurrence.sql", "--db", db_path, "--format", "csv", "--output", out)
-    assert result.exit_code == 0, result.output
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "type_a,name_a,type_b,name_b,n_articles,n_sentences"
-    assert "PER,Джаред Кушнер,LOC,Москва,2,2" in lines or "LOC,Москва,PER,Джаред Кушнер,2,2" in lines
-
-
-def test_sql_writes_its_table_to_a_file(small_warehouse, tmp_path):
-    db_path, _ = small_warehouse
-    out = tmp_path / "pairs.txt"
-    result = invoke("sql", QUERIES / "co_occurrence.sql", "--db", db_path, "--output", out)
-    assert result.exit_code == 0, result.output
-    text = out.read_text(encoding="utf-8")
-    assert "name_a" in text and "Джаред Кушнер" in text and "rows" in text.splitlines()[-1]
-
-
-# Queries with bound parameters ($name) are for programs, not for `newsetl sql`.
-@pytest.mark.parametrize("query", sorted(p.name for p in QUERIES.glob("*.sql") if "$" not in p.read_text(encoding="utf-8")))
-def test_every_example_query_runs(small_warehouse, query):
-    db_path, _ = small_warehouse
-    result = invoke("sql", QUERIES / query, "--db", db_path, "--format", "json")
-    assert result.exit_code == 0, result.output
-    assert [json.loads(line) for line in result.output.splitlines()]  # each returns rows on this warehouse
-
-
-def test_sql_refuses_writes_in_a_file_and_parquet_without_output(small_warehouse, tmp_path):
-    db_path, _ = small_warehouse
-    bad = tmp_path / "bad.sql"
-    bad.write_text("DELETE FROM articles;", encoding="utf-8")
-    assert invoke("sql", bad, "--db", db_path).exit_code == 2
-    assert "--output" in invoke("sql", "select 1", "--db", db_path, "--format", "parquet").output
-    assert "no such .sql file" in invoke("sql", tmp_path / "missing.sql", "--db", db_path).output
 
 
 def test_runs_lists_the_run(small_warehouse):
@@ -100,3 +49,8 @@ def test_rebuild_and_compact_commands(small_warehouse):
     con = db.connect(db_path, read_only=True)
     assert db.table_checksums(con) == before
     con.close()
+
+
+def test_docs_without_a_run_says_so(tmp_path):
+    result = invoke("docs", "--db", tmp_path / "w.duckdb")
+    assert result.exit_code == 1 and "no Data Docs at" in result.output

@@ -63,3 +63,10 @@ def test_summary_rows_follow_the_articles_through_the_stages():
     assert tagging["seconds"] == 2.5 and tagging["left_or_added"] == "1 quarantined, 30 mentions"
     # each stage's output is the next one's input
     assert all(a["articles_out"] == b["articles_in"] for a, b in zip(rows, rows[1:]))
+
+
+def test_serve_checks_its_inputs_before_asking_for_a_server(tmp_path):
+    missing = runner.invoke(app, ["serve", str(tmp_path / "missing")])
+    assert missing.exit_code == 2 and "input path does not exist" in missing.output
+    no_file = runner.invoke(app, ["serve", "--sources", str(tmp_path / "none.toml")])
+    assert no_file.exit_code == 2 and "cannot read" in no_file.output

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.cli_serve import server_environment
+from flows.cli.serve import server_environment
 from flows.reports import SUMMARY_KEY
 from flows.settings import EXAMPLES_DIR
 

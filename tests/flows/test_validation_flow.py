@@ -88,17 +88,17 @@ def test_bad_rows_are_quarantined_with_the_expectation_name(crafted_run):
 
 
 def test_quarantine_list_shows_them(crafted_run, monkeypatch):
-    from flows import cli
+    from flows.cli import app, common
 
-    monkeypatch.setattr(cli.console, "width", 400)
-    result = CliRunner().invoke(cli.app, ["quarantine", "list", "--db", str(crafted_run["db"])])
+    monkeypatch.setattr(common.console, "width", 400)
+    result = CliRunner().invoke(app, ["quarantine", "list", "--db", str(crafted_run["db"])])
     assert result.exit_code == 0
     assert result.output.count("expect_column_value_lengths_to_be_between(text)") == 2
     assert "008_broken_header.txt" in result.output and "3 rows" in result.output
 
 
 def test_data_docs_show_every_suite(crafted_run):
-    from flows import cli
+    from flows.cli import app
 
     index = crafted_run["dir"] / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     assert crafted_run["summary"]["data_docs"] == index.as_uri()
@@ -106,7 +106,7 @@ def test_data_docs_show_every_suite(crafted_run):
     for suite in ("articles", "date_mentions", "mentions", "entities"):
         assert (index.parent / "expectations" / f"{suite}.html").exists()
         assert re.search(rf"validations/{suite}/[^\"]+/batch-00003\.html", html), suite
-    printed = CliRunner().invoke(cli.app, ["docs", "--db", str(crafted_run["db"])])
+    printed = CliRunner().invoke(app, ["docs", "--db", str(crafted_run["db"])])
     assert printed.exit_code == 0 and "index.html" in printed.output
 
 

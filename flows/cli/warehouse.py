@@ -1,7 +1,4 @@
-"""Warehouse commands: `runs`, `explain`, `rebuild` and `lake compact`.
-
-Registered on the main `newsetl` app by `register(app)` in flows/cli.py.
-"""
+"""`newsetl runs`, `explain` and `rebuild`: read the warehouse's runs and articles, rebuild it from the lake."""
 
 from __future__ import annotations
 
@@ -13,21 +10,12 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from flows.cli_common import DbOption, LakeOption, console, errors, fail
-from flows.cli_common import DEFAULTS
+from flows.cli.common import console, fail, note, say, setting
 
+app = typer.Typer()
 
-WaitOption = Annotated[
-    float, typer.Option("--wait", min=0, help="Seconds to wait while another run writes to the warehouse.")
-]
 # Terminal colours of the highlighted spans in `newsetl explain`.
 SPAN_STYLES = {"PER": "bold cyan", "LOC": "bold green", "ORG": "bold magenta", "DATE": "bold yellow", "EVENT": "bold red underline"}
-
-lake_app = typer.Typer(
-    help="Maintain the Parquet lake.\n\nExample: newsetl lake compact --lake data/lake --db data/news.duckdb",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
 
 
 def _read(db: Path, concern: str, queries: dict[str, dict], optional: frozenset[str] = frozenset()) -> dict:
@@ -39,9 +27,10 @@ def _read(db: Path, concern: str, queries: dict[str, dict], optional: frozenset[
         raise fail(str(exc)) from None
 
 
+@app.command()
 def runs(
-    db: DbOption = Path(DEFAULTS.db_path),
-    limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs to show.")] = 20,
+    db: Path = setting("db_path"),
+    limit: Annotated[int, typer.Option("--limit", metavar="N", min=1, help="How many runs to show.")] = 20,
 ) -> None:
     """List recent runs, newest first: status, duration, counts and code version.
 
@@ -75,9 +64,10 @@ def _slowest_stages(stage_seconds: str | None, shown: int = 3) -> str:
     return "slowest stages: " + ", ".join(f"{name} {value:.1f} s" for name, value in seconds[:shown])
 
 
+@app.command()
 def explain(
-    article_id: Annotated[str, typer.Argument(help="The article's article_id.")],
-    db: DbOption = Path(DEFAULTS.db_path),
+    article_id: Annotated[str, typer.Argument(metavar="ARTICLE_ID", help="The article's article_id.")],
+    db: Path = setting("db_path"),
 ) -> None:
     """Print an article with what the warehouse found in it highlighted.
 
@@ -115,10 +105,11 @@ def explain(
     console.print(table)
 
 
+@app.command()
 def rebuild(
-    db: DbOption = Path(DEFAULTS.db_path),
-    lake: LakeOption = DEFAULTS.lake_dir,
-    wait: WaitOption = DEFAULTS.lock_timeout,
+    db: Path = setting("db_path"),
+    lake: str = setting("lake_dir"),
+    wait: float = setting("lock_timeout"),
 ) -> None:
     """Recreate the DuckDB warehouse from the Parquet lake.
 
@@ -131,10 +122,10 @@ def rebuild(
     from warehouse.recovery import rebuild as rebuild_warehouse
 
     try:
-        result = rebuild_warehouse(db, lake, wait, on_wait=lambda message: errors.print(message, highlight=False))
+        result = rebuild_warehouse(db, lake, wait, on_wait=note)
     except Exception as exc:
         raise fail(f"rebuild failed: {type(exc).__name__}: {exc}") from None
-    console.print(f"{db} rebuilt from {result['batches']} batches of {lake}", highlight=False, soft_wrap=True)
+    say(f"{db} rebuilt from {result['batches']} batches of {lake}")
     table = Table()
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -142,35 +133,3 @@ def rebuild(
     for name, (n_rows, checksum) in result["checksums"].items():
         table.add_row(name, f"{n_rows:,}", str(checksum))
     console.print(table)
-
-
-@lake_app.command("compact")
-def lake_compact(
-    lake: LakeOption = DEFAULTS.lake_dir,
-    db: DbOption = Path(DEFAULTS.db_path),
-    target_mb: Annotated[int, typer.Option("--target-mb", min=1, help="Largest merged file, in MiB.")] = 128,
-    wait: WaitOption = DEFAULTS.lock_timeout,
-) -> None:
-    """Merge the lake's small per-batch files into files of up to --target-mb.
-
-    Holds the warehouse's writer lock (--db), so it never runs beside a load.
-
-    Example: newsetl lake compact --lake data/lake --db data/news.duckdb
-    """
-    from warehouse.lake import compact
-    from warehouse.lock import writer_lock
-
-    try:
-        with writer_lock(db, "lake compact", wait, on_wait=lambda message: errors.print(message, highlight=False)):
-            result = compact(lake, target_mb * 1024 * 1024)
-    except Exception as exc:
-        raise fail(f"compaction failed: {type(exc).__name__}: {exc}") from None
-    console.print(f"{lake}: {result['files_before']} files → {result['files_after']}", highlight=False, soft_wrap=True)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the warehouse commands to the `newsetl` app."""
-    app.command()(runs)
-    app.command()(explain)
-    app.command()(rebuild)
-    app.add_typer(lake_app, name="lake")

@@ -1,4 +1,4 @@
-"""`newsetl sources`: list the named sources of a sources.toml, and check that each can be read."""
+"""`newsetl sources list|check`: the named sources of a sources.toml, and whether each can be read."""
 
 from __future__ import annotations
 
@@ -10,21 +10,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli_common import console, fail
+from flows.cli.common import console, fail, say
+
+app = typer.Typer(
+    name="sources",
+    help="Named sources (sources.toml): list them, check them.\n\nExample: newsetl sources list --sources examples/sources.toml",
+    no_args_is_help=True,
+)
 
 DEFAULT_SOURCES = Path("sources.toml")
 CHECK_SAMPLE = 5  # records read from each source by `sources check`
-
-sources_app = typer.Typer(
-    help="Named sources (sources.toml): list them, check them.\n\nExample: newsetl sources list --sources examples/sources.toml",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-SourcesOption = Annotated[Path, typer.Option("--sources", help="The sources.toml to read.")]
-
-
-def say(line: str) -> None:
-    console.print(line, highlight=False, soft_wrap=True, markup=False)
+SourcesOption = Annotated[Path, typer.Option("--sources", metavar="FILE", help="The sources.toml to read.")]
 
 
 def _load(sources_file: Path, only: list[str] | None = None):
@@ -37,7 +33,7 @@ def _load(sources_file: Path, only: list[str] | None = None):
         raise fail(str(exc), code=2) from None
 
 
-@sources_app.command("list")
+@app.command("list")
 def list_sources(sources_file: SourcesOption = DEFAULT_SOURCES) -> None:
     """List the sources of a sources.toml: name, kind, location and settings.
 
@@ -61,10 +57,10 @@ def list_sources(sources_file: SourcesOption = DEFAULT_SOURCES) -> None:
     console.print(table)
 
 
-@sources_app.command("check")
+@app.command("check")
 def check_sources(
     sources_file: SourcesOption = DEFAULT_SOURCES,
-    only: Annotated[list[str] | None, typer.Option("--only", help="Check only this source (repeatable).")] = None,
+    only: Annotated[list[str] | None, typer.Option("--only", metavar="NAME", help="Check only this source (repeatable).")] = None,
 ) -> None:
     """Read a few records from each source and report what was found; touches no table.
 
