@@ -16,7 +16,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from transforms.entities import ENTITY_TYPES, NatashaModels, ner_doc, tag_article
+from transforms.entities import ENTITY_TYPES, ner_doc, tag_article
+from transforms.models import NatashaModels
 
 SpanTuple = tuple[int, int, str]
 

@@ -26,8 +26,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from transforms.dates import load_parser, tag_dates
-from transforms.entities import entity_key, tag_entities
+from transforms.entities import tag_entities
 from transforms.events import EventTagger, tag_events
+from transforms.names import entity_key
 from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
 
 FIGURES = ("detection", "participants", "place", "date", "modality")

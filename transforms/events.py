@@ -70,8 +70,8 @@ import pyarrow.compute as pc
 from natasha.doc import Doc
 
 from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax, tag_morph
-from transforms.entities import NatashaModels, load_models
 from transforms.ids import stable_id
+from transforms.models import NatashaModels, load_models
 from transforms.quarantine import quarantine_row, quarantine_table
 from transforms.schemas import EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA
 from transforms.stages import Stage
