@@ -37,7 +37,7 @@ from natasha.doc import DocSent, DocSpan
 from transforms.analysis import TAGGED_LANGUAGES, analyze, analyze_articles, parse_syntax, tag_morph
 from transforms.models import NatashaModels
 from transforms.names import entity_id, resolve_article
-from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.quarantine import tag_each_article
 from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.spans import Span, bracket_pairs, repair_spans
 from transforms.stages import Stage
@@ -157,38 +157,28 @@ def tag_entities(
     The sentences the batch needs parsed are parsed together.
     """
     docs = analyze_articles(articles, models) if docs is None else docs
-    columns = articles.select(["article_id", "text", "language", "source", "record_key", "payload"]).to_pylist()
     failed = {article_id: doc for article_id, doc in docs.items() if isinstance(doc, Exception)}  # natasha's models failed
     failed.update(prepare_docs({article_id: doc for article_id, doc in docs.items() if article_id not in failed}, models))
+    mentions_by_article, rejected, tagged = tag_each_article(
+        articles,
+        lambda article: mentions_of(docs[article["article_id"]], models),
+        stage=Stage.TAG_ENTITIES,
+        tagger_name="entity tagger",
+        languages=TAGGED_LANGUAGES,
+        failures=failed,
+    )
     mention_rows: list[dict] = []
     entity_rows: dict[str, dict] = {}
-    rejected: list[dict] = []
-    keep: list[bool] = []
-    for article in columns:
-        if article["language"] not in TAGGED_LANGUAGES:
-            keep.append(True)
-            continue
-        try:
-            if article["article_id"] in failed:
-                raise failed[article["article_id"]]
-            mentions = mentions_of(docs[article["article_id"]], models)
-        except Exception as exc:  # one article that breaks the tagger must not take its batch down
-            key = article["record_key"]
-            reason = f"{key}: entity tagger failed ({type(exc).__name__}: {exc})"
-            rejected.append(quarantine_row(Stage.TAG_ENTITIES, article["source"], key, reason, article["payload"]))
-            keep.append(False)
-            continue
-        keep.append(True)
+    for article_id, mentions in mentions_by_article.items():
         for mention in mentions:
             name = mention.pop("entity_name")
             ident = entity_id(mention["type"], name)
             entity_rows.setdefault(ident, {"entity_id": ident, "type": mention["type"], "name": name, "run_id": None})
-            mention_rows.append({**mention, "article_id": article["article_id"], "entity_id": ident, "run_id": None})
-    tagged = articles.filter(pa.array(keep, type=pa.bool_())) if articles.num_rows else articles
+            mention_rows.append({**mention, "article_id": article_id, "entity_id": ident, "run_id": None})
     return (
         pa.Table.from_pylist(mention_rows, schema=MENTIONS_SCHEMA),
         pa.Table.from_pylist(list(entity_rows.values()), schema=ENTITIES_SCHEMA),
-        quarantine_table(rejected),
+        rejected,
         tagged,
     )
 
