@@ -18,8 +18,8 @@ from flows.settings import configure_environment
 
 configure_environment()
 
+from evaluation.entities import bare_spans, pipeline_spans, read_gold, score  # noqa: E402
 from transforms.entities import ENTITY_TYPES  # noqa: E402
-from transforms.entity_eval import bare_spans, pipeline_spans, read_gold, score  # noqa: E402
 from transforms.models import load_models  # noqa: E402
 
 

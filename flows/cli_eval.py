@@ -47,7 +47,7 @@ def ner(
         raise fail(f"unknown tagger {tagger!r}: use pipeline or bare", code=2)
     if not gold.is_file():
         raise fail(f"gold file does not exist: {gold}", code=2)
-    from transforms.entity_eval import bare_spans, pipeline_spans, read_gold, score
+    from evaluation.entities import bare_spans, pipeline_spans, read_gold, score
     from transforms.models import load_models
 
     try:

@@ -42,7 +42,7 @@ def events(
     for path in (gold, factru):
         if path is not None and not path.is_file():
             raise fail(f"gold file does not exist: {path}", code=2)
-    from transforms.event_eval import read_factru, read_gold, run_tagger, score, score_factru_meetings, system_events
+    from evaluation.events import read_factru, read_gold, run_tagger, score, score_factru_meetings, system_events
     from transforms.events import load_event_tagger
 
     try:

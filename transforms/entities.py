@@ -61,14 +61,6 @@ def _needs_syntax(span: DocSpan) -> bool:
     )
 
 
-def ner_doc(text: str, models: NatashaModels) -> Doc:
-    """Bare natasha: segmentation and NER, nothing else (the baseline quality is measured on)."""
-    doc = Doc(text)
-    doc.segment(models.segmenter)
-    doc.tag_ner(models.ner_tagger)
-    return doc
-
-
 def tag_article(text: str, models: NatashaModels) -> list[dict]:
     """Mentions of one article as dicts of MENTIONS_SCHEMA columns plus `entity_name` (no article_id/run_id)."""
     doc = analyze([text], models)[0]
