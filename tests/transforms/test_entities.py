@@ -7,7 +7,6 @@ from transforms.analysis import analyze
 from transforms.entities import prepare_docs, tag_article, tag_entities
 from transforms.names import entity_id
 from transforms.normal_forms import NormalForms
-from transforms.spans import Span, repair_spans
 from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.schemas import ARTICLE_BATCH_SCHEMA
 
@@ -72,39 +71,6 @@ def test_entity_id_ignores_case_and_yo():
 def test_empty_batch(models, count):
     mentions, entities, rejected, tagged = tag_entities(batch(), models)
     assert mentions.num_rows == entities.num_rows == rejected.num_rows == tagged.num_rows == count
-
-
-def spans_of(text, *parts):
-    """Spans over the given substrings of `text` (type ORG unless given as (substring, type))."""
-    spans = []
-    for part in parts:
-        surface, kind = part if isinstance(part, tuple) else (part, "ORG")
-        start = text.index(surface)
-        spans.append(Span(start, start + len(surface), kind))
-    return spans
-
-
-@pytest.mark.parametrize(
-    "text, natasha, expected",
-    [
-        # a legal form before a quoted name is not part of the name
-        ("Глава ОАО «Газпром» заявил", ["ОАО «Газпром»"], ["Газпром"]),
-        ("Руководитель РКК „Энергия“ сказал", ["РКК „Энергия“"], ["Энергия"]),
-        # natasha stops before the closing quote: two organisations
-        ("в интервью Русской службе «Голоса Америки» лидер", ["Русской службе «Голоса Америки"], ["Русской службе", "Голоса Америки"]),
-        # a name given again in brackets is a mention of its own
-        ("правого Национального фронта (FN) Марин", ["Национального фронта (FN)"], ["Национального фронта", "FN"]),
-        ("Коффи Коджа (Бенин) • Эссам", [("Бенин)", "LOC")], ["Бенин"]),
-        ("• Чили • Коста Рика • Эквадор", [("• Коста Рика", "LOC")], ["Коста Рика"]),
-        # parts split at a hyphen are joined
-        ("в Санкт-Петербурге", [("Санкт", "LOC"), ("Петербурге", "LOC")], ["Санкт-Петербурге"]),
-        # a span that is right stays as it is
-        ("в Москве", [("Москве", "LOC")], ["Москве"]),
-    ],
-)
-def test_repair_spans(text, natasha, expected):
-    repaired = repair_spans(text, spans_of(text, *natasha))
-    assert [text[s.start : s.stop] for s in repaired] == expected
 
 
 def names_by_text(text, models):
