@@ -21,19 +21,20 @@ from pathlib import Path
 import pyarrow as pa
 
 from bench.corpus import DEFAULT_CORPUS, read_articles
-from flows.settings import DEFAULT_NEAR_DUPLICATE_THRESHOLD
+from flows.settings import LoadSettings
 from transforms.dedupe import exact_dedupe
-from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.neardup import NearDuplicateIndex, find_near_duplicates, signature
-from transforms.quarantine import quarantine_table
 from warehouse import db
 from warehouse.batches import BatchTables
+
+THRESHOLD = LoadSettings().near_duplicate_threshold  # a run's default
 
 
 def stored_warehouse(path: Path, articles: pa.Table, signatures: pa.Table) -> None:
     con = db.connect(path)
     try:
-        db.load_batch(con, db.Batch.now("bench", 1, Counter()), BatchTables.of(articles=articles, mentions=MENTIONS_SCHEMA.empty_table(), entities=ENTITIES_SCHEMA.empty_table(), quarantine=quarantine_table([]), article_signatures=signatures))
+        db.upgrade(con)
+        db.load_batch(con, db.Batch.now("bench", 1, Counter()), BatchTables.of(articles=articles, article_signatures=signatures))
     finally:
         con.close()
 
@@ -49,7 +50,7 @@ def main() -> None:
     articles, _ = exact_dedupe(articles, set())  # the warehouse holds one article per text
     articles = articles.set_column(articles.schema.get_field_index("language"), "language", pa.repeat("ru", articles.num_rows))
     started = time.perf_counter()
-    _, signatures = find_near_duplicates(articles, NearDuplicateIndex(DEFAULT_NEAR_DUPLICATE_THRESHOLD))
+    _, signatures = find_near_duplicates(articles, NearDuplicateIndex(THRESHOLD))
     print(f"{articles.num_rows} articles; signatures at {articles.num_rows / (time.perf_counter() - started):,.0f} articles/s")
     minhashes = [signature(text) for text in articles.column("text").to_pylist()]
     # probes: near copies (last tenth of the words cut) of articles that every warehouse holds
@@ -70,7 +71,7 @@ def main() -> None:
             stored_warehouse(path, articles.slice(0, size), signatures.slice(0, size))
             con = db.connect(path)
             try:
-                index = NearDuplicateIndex(DEFAULT_NEAR_DUPLICATE_THRESHOLD)
+                index = NearDuplicateIndex(THRESHOLD)
                 started = time.perf_counter()
                 db.add_signature_bands(con, *index.banding)
                 banding_seconds = time.perf_counter() - started
@@ -81,7 +82,7 @@ def main() -> None:
                 timings = []
                 for _ in range(3):  # the best of three: the cores are shared
                     started = time.perf_counter()
-                    marked, _ = find_near_duplicates(probes, NearDuplicateIndex(DEFAULT_NEAR_DUPLICATE_THRESHOLD), lookup)
+                    marked, _ = find_near_duplicates(probes, NearDuplicateIndex(THRESHOLD), lookup)
                     timings.append(time.perf_counter() - started)
             finally:
                 con.close()

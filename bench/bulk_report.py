@@ -1,11 +1,11 @@
 """Figures for the issue note on a real corpus: publication dates, languages, near-duplicate pairs.
 
-Usage: python bench/bulk_report.py [CORPUS] [--limit 6000] [--threshold 0.5] [--sample 30] [--pairs-out FILE]
+Usage: python bench/bulk_report.py [CORPUS] [--limit 6000] [--threshold T] [--sample 30] [--pairs-out FILE]
 Runs normalize, language detection and near-duplicate search (not the
 taggers) over the corpus, prints the share of articles with a parsed
 publication date, the quarantine reasons, the languages found, how many
 near-duplicate pairs each threshold gives, and writes a random sample of
-pairs at the chosen threshold to --pairs-out for a person to read.
+pairs at the chosen threshold (by default a run's) to --pairs-out for a person to read.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import pyarrow as pa
 
 from bench.corpus import DEFAULT_CORPUS
+from flows.settings import LoadSettings
 from transforms.extract import iter_chunks, parse_items
 from transforms.language import detect_language, load_detector
 from transforms.neardup import NearDuplicateIndex, find_near_duplicates, signature
@@ -31,7 +32,7 @@ def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("corpus", nargs="?", default=DEFAULT_CORPUS)
     args.add_argument("--limit", type=int, default=6000)
-    args.add_argument("--threshold", type=float, default=0.5)
+    args.add_argument("--threshold", type=float, default=LoadSettings().near_duplicate_threshold)
     args.add_argument("--sample", type=int, default=30)
     args.add_argument("--pairs-out", default="near_duplicate_sample.txt")
     options = args.parse_args()

@@ -23,7 +23,8 @@ configure_environment()
 
 from natasha import Doc  # noqa: E402
 
-from transforms.entities import load_models, tag_article  # noqa: E402
+from transforms.entities import tag_article  # noqa: E402
+from transforms.models import load_models  # noqa: E402
 
 
 def natasha_tagging(text, models, *, syntax: bool):

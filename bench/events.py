@@ -17,8 +17,9 @@ import time
 
 import pyarrow as pa
 
-from transforms.entities import load_models, tag_entities
+from transforms.entities import tag_entities
 from transforms.events import load_event_tagger, tag_events
+from transforms.models import load_models
 from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
 
 BATCH = 100

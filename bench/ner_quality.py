@@ -18,8 +18,9 @@ from flows.settings import configure_environment
 
 configure_environment()
 
-from transforms.entities import ENTITY_TYPES, load_models  # noqa: E402
-from transforms.entity_eval import bare_spans, pipeline_spans, read_gold, score  # noqa: E402
+from evaluation.entities import bare_spans, pipeline_spans, read_gold, score  # noqa: E402
+from transforms.schemas import ENTITY_TYPES  # noqa: E402
+from transforms.models import load_models  # noqa: E402
 
 
 def is_tuning_doc(doc_id: str) -> bool:

@@ -32,8 +32,9 @@ def main() -> None:
     from expectations.validate import validate_batch
 
     import_seconds = time.perf_counter() - started
-    from transforms.entities import load_models, tag_entities
+    from transforms.entities import tag_entities
     from transforms.extract import iter_chunks, parse_items
+    from transforms.models import load_models
     from transforms.normalize import normalize
 
     models = load_models()

@@ -4,7 +4,7 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 
 from expectations.suite import ROW, Batch, key_expectations
-from transforms.entities import ENTITY_TYPES
+from transforms.schemas import ENTITY_TYPES
 
 TABLE = "entities"
 KEY_COLUMNS = ("entity_id",)

@@ -16,7 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from expectations.suite import BATCH, ROW, Batch
-from transforms.entities import ENTITY_TYPES, TAGGED_LANGUAGES
+from transforms.analysis import TAGGED_LANGUAGES
+from transforms.schemas import ENTITY_TYPES
 
 TABLE = "mentions"
 KEY_COLUMNS = ("article_id", "start", "stop")

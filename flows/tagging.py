@@ -19,6 +19,7 @@ from transforms import analysis as analysis_transform
 from transforms import dates as dates_transform
 from transforms import entities as entities_transform
 from transforms import events as events_transform
+from transforms.models import load_models
 from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
 from transforms.stages import Stage
 
@@ -76,7 +77,7 @@ def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.T
 
     Returns the entity tables, and the analysis for tag-events.
     """
-    models = entities_transform.load_models()
+    models = load_models()
     docs = analysis_transform.analyze_articles(articles, models)
     return (*entities_transform.tag_entities(articles, models, docs), docs)
 
@@ -84,7 +85,7 @@ def tag_entities(articles: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table, pa.T
 @batch_task(Stage.TAG_DATES)
 def tag_dates(articles: pa.Table) -> tuple[pa.Table, int]:
     """Find and resolve date expressions; log each window the parser failed on and count them."""
-    parser = dates_transform.load_parser(entities_transform.load_models().morph_vocab)
+    parser = dates_transform.load_parser(load_models().morph_vocab)
     date_mentions, errors = dates_transform.tag_dates(articles, parser)
     for line in errors:
         get_run_logger().warning(line)

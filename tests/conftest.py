@@ -13,7 +13,7 @@ configure_environment()
 
 @pytest.fixture(scope="session")
 def models():
-    from transforms.entities import load_models
+    from transforms.models import load_models
 
     return load_models()
 
@@ -60,7 +60,7 @@ def small_warehouse(tmp_path) -> tuple[Path, str]:
     import pyarrow as pa
 
     from flows import tasks
-    from transforms.entities import entity_id
+    from transforms.names import entity_id
     from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
     from transforms.schemas import ARTICLE_BATCH_SCHEMA
     from transforms.quarantine import quarantine_table

@@ -13,7 +13,7 @@ and returns:
   place_entity_id;
 - event participants (EVENT_PARTICIPANTS_SCHEMA): event_id, article_id,
   entity_id, role (`actor`, `target`, `participant`);
-- quarantine rows (stage `events`) for articles the tagger failed on;
+- quarantine rows (stage `tag-events`) for articles the tagger failed on;
 - the articles that were tagged (failed ones removed).
 
 How (rules, in the order they apply):
@@ -70,9 +70,9 @@ import pyarrow.compute as pc
 from natasha.doc import Doc
 
 from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax, tag_morph
-from transforms.entities import NatashaModels, load_models
 from transforms.ids import stable_id
-from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.models import NatashaModels, load_models
+from transforms.quarantine import tag_each_article
 from transforms.schemas import EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA
 from transforms.stages import Stage
 
@@ -514,10 +514,9 @@ def tag_events(
         docs = analyze_articles(articles, tagger.models, ner=False)
     mentions_by_article = _group(mentions, ["article_id", "start", "stop", "type", "entity_id"])
     dates_by_article = _group(date_mentions, ["article_id", "start", "stop", "value", "precision"])
-    rows = articles.select(["article_id", "text", "language", "source", "record_key", "payload"]).to_pylist()
     candidates: dict[str, list] = {}
     failures: dict[str, Exception] = {}
-    for article in rows:
+    for article in articles.select(["article_id", "language"]).to_pylist():
         if article["language"] in TAGGED_LANGUAGES:
             doc = docs[article["article_id"]]
             if isinstance(doc, Exception):
@@ -527,26 +526,24 @@ def tag_events(
     failures.update(tag_morph({article_id: [sent for _, sent in found] for article_id, found in candidates.items()}, tagger.models))
     candidates = {article_id: found for article_id, found in candidates.items() if article_id not in failures}
     failures.update(parse_syntax(candidates, tagger.models.syntax_parser))
-    event_rows, participant_rows, rejected, keep = [], [], [], []
-    for article in rows:
+
+    def article_events(article: dict) -> list[dict]:
         article_id = article["article_id"]
-        if article["language"] not in TAGGED_LANGUAGES:
-            keep.append(True)
-            continue
-        try:
-            if article_id in failures:
-                raise failures[article_id]
-            sentences = [(n, sent, tagger.sentence_tokens(sent)) for n, sent in candidates.get(article_id, [])]
-            events = tagger.article_events(
-                article["text"], mentions_by_article.get(article_id, []), dates_by_article.get(article_id, []), sentences
-            )
-        except Exception as exc:  # one article that breaks the parser must not take its batch down
-            key = article["record_key"]
-            reason = f"{key}: event tagger failed ({type(exc).__name__}: {exc})"
-            rejected.append(quarantine_row(Stage.TAG_EVENTS, article["source"], key, reason, article["payload"]))
-            keep.append(False)
-            continue
-        keep.append(True)
+        sentences = [(n, sent, tagger.sentence_tokens(sent)) for n, sent in candidates.get(article_id, [])]
+        return tagger.article_events(
+            article["text"], mentions_by_article.get(article_id, []), dates_by_article.get(article_id, []), sentences
+        )
+
+    events_by_article, rejected, tagged = tag_each_article(
+        articles,
+        article_events,
+        stage=Stage.TAG_EVENTS,
+        tagger_name="event tagger",
+        languages=TAGGED_LANGUAGES,
+        failures=failures,
+    )
+    event_rows, participant_rows = [], []
+    for article_id, events in events_by_article.items():
         for event in events:
             participants = event.pop("participants")
             event_id = stable_id("event", article_id, str(event["start"]), str(event["stop"]), event["cameo_code"])
@@ -555,11 +552,10 @@ def tag_events(
                 participant_rows.append(
                     {"event_id": event_id, "article_id": article_id, "entity_id": entity_id, "role": role, "run_id": None}
                 )
-    tagged = articles.filter(pa.array(keep, type=pa.bool_())) if articles.num_rows else articles
     return (
         pa.Table.from_pylist(event_rows, schema=EVENTS_SCHEMA),
         pa.Table.from_pylist(participant_rows, schema=EVENT_PARTICIPANTS_SCHEMA),
-        quarantine_table(rejected),
+        rejected,
         tagged,
     )
 

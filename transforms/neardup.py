@@ -14,6 +14,10 @@ one join whatever the size of the warehouse, no article is compared with all
 the others, and the flow holds no index of the warehouse. The in-memory
 `NearDuplicateIndex` holds only the articles of this run not stored yet (the
 batches in flight).
+
+The threshold is the caller's: a run's is the `near_duplicate_threshold`
+setting (flows/settings.py). On news_bulk_dev reposts with a changed lead or
+tail score 0.5-0.9, different articles on one story below 0.2.
 """
 
 from __future__ import annotations
@@ -31,9 +35,6 @@ NUM_PERM = 128
 SEED = 1  # every signature ever stored must use the same permutations and hashing scheme
 SCHEME = "affine32"  # 32-bit hash values: stored as UINTEGER[]
 SHINGLE_WORDS = 5
-# Chosen on news_bulk_dev (see README): reposts with a changed lead or tail score 0.5-0.9;
-# different articles on one story stay below 0.2.
-DEFAULT_THRESHOLD = 0.5
 WORD = re.compile(r"\w+")
 
 
@@ -66,7 +67,7 @@ class NearDuplicateIndex:
     the warehouse as candidates to `find`.
     """
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD):
+    def __init__(self, threshold: float):
         if not 0.0 < threshold < 1.0:
             raise ValueError(f"the near-duplicate threshold must be between 0 and 1, got {threshold}")
         self.threshold = threshold

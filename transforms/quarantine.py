@@ -1,8 +1,13 @@
 """Quarantine rows: records that failed a step, kept whole so they can be replayed.
 
 Every step that rejects a record returns rows of QUARANTINE_SCHEMA; the loader
-adds the run id and stores them in the `quarantine` table.
+adds the run id and stores them in the `quarantine` table. The taggers run
+over a batch article by article through `tag_each_article`: one article that
+breaks a tagger goes to quarantine, and the rest of its batch goes on.
 """
+
+from collections.abc import Callable, Collection, Mapping
+from typing import TypeVar
 
 import pyarrow as pa
 
@@ -26,6 +31,50 @@ def quarantine_row(stage: str, source: str, record_key: str, reason: str, payloa
 
 def quarantine_table(rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=QUARANTINE_SCHEMA)
+
+
+Tagged = TypeVar("Tagged")
+
+
+def tag_each_article(
+    articles: pa.Table,
+    tag: Callable[[dict], Tagged],
+    *,
+    stage: Stage,
+    tagger_name: str,
+    languages: Collection[str],
+    failures: Mapping[str, Exception],
+) -> tuple[dict[str, Tagged], pa.Table, pa.Table]:
+    """Call `tag` on each article in one of `languages`; quarantine the articles it raises on.
+
+    Reads `article_id`, `text`, `language`, `source`, `record_key` and
+    `payload`: `tag` is given an article's row as a dict. An article in
+    `failures` (a step over the whole batch failed on it) is quarantined with
+    that exception, as if `tag` had raised it. Returns (what `tag` returned,
+    by article_id; quarantine rows of `stage`, their reason «{record_key}:
+    {tagger_name} failed ({exception})»; the articles minus those quarantined,
+    articles in other languages included, untagged).
+    """
+    results: dict[str, Tagged] = {}
+    rejected: list[dict] = []
+    keep: list[bool] = []
+    for article in articles.select(["article_id", "text", "language", "source", "record_key", "payload"]).to_pylist():
+        if article["language"] not in languages:
+            keep.append(True)
+            continue
+        try:
+            if article["article_id"] in failures:
+                raise failures[article["article_id"]]
+            results[article["article_id"]] = tag(article)
+        except Exception as exc:  # one article that breaks a tagger must not take its batch down
+            key = article["record_key"]
+            reason = f"{key}: {tagger_name} failed ({type(exc).__name__}: {exc})"
+            rejected.append(quarantine_row(stage, article["source"], key, reason, article["payload"]))
+            keep.append(False)
+            continue
+        keep.append(True)
+    tagged = articles.filter(pa.array(keep, type=pa.bool_())) if articles.num_rows else articles
+    return results, quarantine_table(rejected), tagged
 
 
 # Stage names quarantine rows had before the stages were named as the tasks are (warehouse migration 010).

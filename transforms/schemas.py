@@ -46,6 +46,9 @@ ARTICLE_BATCH_SCHEMA = pa.schema(
     [*ARTICLES_SCHEMA, *(pa.field(name, STRING) for name in ("record_key", "published_raw", "raw_text", "payload"))]
 )
 
+# The kinds of named entity a mention or an entity has (its `type`).
+ENTITY_TYPES = ("PER", "LOC", "ORG")
+
 MENTIONS_SCHEMA = pa.schema(
     [
         ("article_id", STRING),

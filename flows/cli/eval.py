@@ -51,8 +51,8 @@ def ner(
     if tagger not in TAGGERS:
         raise fail(f"unknown tagger {tagger!r}: use pipeline or bare", code=2)
     _check(output_format, gold)
-    from transforms.entities import load_models
-    from transforms.entity_eval import bare_spans, pipeline_spans, read_gold, score
+    from transforms.models import load_models
+    from evaluation.entities import bare_spans, pipeline_spans, read_gold, score
 
     try:
         docs = read_gold(gold)
@@ -94,7 +94,7 @@ def events(
     Example: newsetl eval events tests/gold/events.toml --factru ../shared/corpora/factru/devset.jsonl
     """
     _check(output_format, gold, factru)
-    from transforms.event_eval import read_factru, read_gold, run_tagger, score, score_factru_meetings, system_events
+    from evaluation.events import read_factru, read_gold, run_tagger, score, score_factru_meetings, system_events
     from transforms.events import load_event_tagger
 
     try:

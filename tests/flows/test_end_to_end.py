@@ -6,7 +6,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from transforms.entities import entity_id
+from transforms.names import entity_id
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ import pytest
 from natasha import Doc
 
 from transforms import analysis
-from transforms.entities import load_models
+from transforms.models import load_models
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "articles"
 

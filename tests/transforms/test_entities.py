@@ -3,8 +3,10 @@ import dataclasses
 import pyarrow as pa
 import pytest
 
-from transforms import entities
-from transforms.entities import Span, entity_id, repair_spans, tag_article, tag_entities
+from transforms.analysis import analyze
+from transforms.entities import prepare_docs, tag_article, tag_entities
+from transforms.names import entity_id
+from transforms.normal_forms import NormalForms
 from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.schemas import ARTICLE_BATCH_SCHEMA
 
@@ -69,39 +71,6 @@ def test_entity_id_ignores_case_and_yo():
 def test_empty_batch(models, count):
     mentions, entities, rejected, tagged = tag_entities(batch(), models)
     assert mentions.num_rows == entities.num_rows == rejected.num_rows == tagged.num_rows == count
-
-
-def spans_of(text, *parts):
-    """Spans over the given substrings of `text` (type ORG unless given as (substring, type))."""
-    spans = []
-    for part in parts:
-        surface, kind = part if isinstance(part, tuple) else (part, "ORG")
-        start = text.index(surface)
-        spans.append(Span(start, start + len(surface), kind))
-    return spans
-
-
-@pytest.mark.parametrize(
-    "text, natasha, expected",
-    [
-        # a legal form before a quoted name is not part of the name
-        ("Глава ОАО «Газпром» заявил", ["ОАО «Газпром»"], ["Газпром"]),
-        ("Руководитель РКК „Энергия“ сказал", ["РКК „Энергия“"], ["Энергия"]),
-        # natasha stops before the closing quote: two organisations
-        ("в интервью Русской службе «Голоса Америки» лидер", ["Русской службе «Голоса Америки"], ["Русской службе", "Голоса Америки"]),
-        # a name given again in brackets is a mention of its own
-        ("правого Национального фронта (FN) Марин", ["Национального фронта (FN)"], ["Национального фронта", "FN"]),
-        ("Коффи Коджа (Бенин) • Эссам", [("Бенин)", "LOC")], ["Бенин"]),
-        ("• Чили • Коста Рика • Эквадор", [("• Коста Рика", "LOC")], ["Коста Рика"]),
-        # parts split at a hyphen are joined
-        ("в Санкт-Петербурге", [("Санкт", "LOC"), ("Петербурге", "LOC")], ["Санкт-Петербурге"]),
-        # a span that is right stays as it is
-        ("в Москве", [("Москве", "LOC")], ["Москве"]),
-    ],
-)
-def test_repair_spans(text, natasha, expected):
-    repaired = repair_spans(text, spans_of(text, *natasha))
-    assert [text[s.start : s.stop] for s in repaired] == expected
 
 
 def names_by_text(text, models):
@@ -202,7 +171,7 @@ def test_an_article_whose_syntax_parse_fails_is_quarantined_alone(models):
     assert set(mentions.column("article_id").to_pylist()) == {"a0", "a1"}
 
 
-def test_remembered_normal_forms_equal_fresh_ones(models, monkeypatch):
+def test_remembered_normal_forms_equal_fresh_ones(models):
     texts = [
         "Он встретился с представителями Министерства обороны России в Москве.",
         "Министерство обороны России сообщило об учениях. Министру обороны России доложили.",
@@ -214,8 +183,23 @@ def test_remembered_normal_forms_equal_fresh_ones(models, monkeypatch):
     warm = [[m["normal"] for m in tag_article(text, models)] for text in texts * 2]
     fresh = []
     for text in texts * 2:
-        monkeypatch.setattr(entities, "_NORMAL_FORMS", {})
-        fresh.append([m["normal"] for m in tag_article(text, models)])
+        remembering_nothing = dataclasses.replace(models, normal_forms=NormalForms(models.morph_vocab))
+        fresh.append([m["normal"] for m in tag_article(text, remembering_nothing)])
     assert warm == fresh
     assert "Министерство обороны" in warm[0] and "Государственная дума" in warm[2]
     assert "Иванова" in warm[3] and "Иванов" in warm[4]
+
+
+def test_normal_forms_keep_the_most_recently_used(models):
+    doc = analyze(["Макрону, Путину и Трампу позвонили."], models)[0]
+    assert prepare_docs({"a": doc}, models) == {}
+    macron, putin, trump = doc.spans
+    forms = NormalForms(models.morph_vocab, kept=2)
+    for span in (macron, putin, macron, trump):  # Макрону is used again before Трампу comes: Путину goes
+        forms.normal(span)
+    assert len(forms) == 2
+    for span in doc.spans:
+        span.normal = None
+    assert [forms.normal(span) for span in (macron, trump, putin)] == ["Макрон", "Трамп", "Путин"]
+    # remembered ones do not ask natasha again; a forgotten one does
+    assert (macron.normal, trump.normal, putin.normal) == (None, None, "Путин")

@@ -6,7 +6,8 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
-from transforms.entities import entity_id, entities_of, tag_entities
+from transforms.entities import entities_of, tag_entities
+from transforms.names import entity_id
 from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_table
 from warehouse import db

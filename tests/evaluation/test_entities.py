@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from transforms.entity_eval import read_gold, score
+from evaluation.entities import read_gold, score
 
 
 def test_strict_and_overlap_figures_by_hand():

@@ -25,19 +25,14 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from evaluation.metrics import precision_recall_f1
 from transforms.dates import load_parser, tag_dates
-from transforms.entities import entity_key, tag_entities
+from transforms.entities import tag_entities
 from transforms.events import EventTagger, tag_events
+from transforms.names import entity_key
 from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
 
 FIGURES = ("detection", "participants", "place", "date", "modality")
-
-
-def prf(tp: int, fp: int, fn: int) -> dict:
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": tp + fn}
 
 
 def trigger_offset(text: str, word: str, n: int = 1) -> int:
@@ -154,7 +149,7 @@ def score(gold: list[dict], system: dict[str, list[dict]]) -> dict:
             same = expected["modality"] == got["modality"]
             add("modality", tp=int(same), fp=int(not same), fn=int(not same))
         add("detection", fp=len(found) - matched)
-    return {name: prf(*counts[name]) for name in FIGURES}
+    return {name: precision_recall_f1(tp, tp + fp, tp + fn) for name, (tp, fp, fn) in counts.items()}
 
 
 def read_factru(path: Path) -> list[dict]:
@@ -203,15 +198,7 @@ def score_factru_meetings(docs: list[dict], tagger: EventTagger) -> dict:
 
         covered += sum(any(covers(e, f) for e in meetings) for f in facts)
         matching_events += sum(any(covers(e, f) for f in facts) for e in meetings)
-    precision = matching_events / n_events if n_events else 0.0
-    recall = covered / n_facts if n_facts else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "facts": n_facts,
-        "events": n_events,
-        "documents": len(docs),
-    }
+    figures = precision_recall_f1(matching_events, n_events, n_facts, found=covered)
+    del figures["support"]  # the facts are its support, and the command's JSON has always named them so
+    return {**figures, "facts": n_facts, "events": n_events, "documents": len(docs)}
 

@@ -3,7 +3,7 @@
 from datetime import date
 
 from flows.settings import PROJECT_ROOT
-from transforms.event_eval import meeting_facts, read_gold, score, trigger_offset
+from evaluation.events import meeting_facts, read_gold, score, trigger_offset
 
 
 def test_trigger_offset_counts_whole_words():
@@ -56,7 +56,7 @@ def test_meeting_facts_keep_participant_spans():
 
 
 def test_run_tagger_dates_events_against_the_publication_date():
-    from transforms.event_eval import run_tagger
+    from evaluation.events import run_tagger
     from transforms.events import load_event_tagger
 
     text = "6 января министры встретились в Париже."

@@ -8,6 +8,10 @@ line with `doc_id`, `text` and `entities: [{type, start, stop, text}]`
 spans as (start, stop, type) and returns, per type and micro-averaged, the
 figures for strict matching (same type, same offsets) and for overlap
 matching (same type, overlapping offsets; each gold span matched at most once).
+
+The spans come from the pipeline's own tagging path (`pipeline_spans`) or,
+as the baseline, from bare natasha (`bare_spans`: segmentation and NER,
+nothing else).
 """
 
 from __future__ import annotations
@@ -16,7 +20,12 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from transforms.entities import ENTITY_TYPES, NatashaModels, ner_doc, tag_article
+from natasha import Doc
+
+from evaluation.metrics import precision_recall_f1
+from transforms.entities import tag_article
+from transforms.schemas import ENTITY_TYPES
+from transforms.models import NatashaModels
 
 SpanTuple = tuple[int, int, str]
 
@@ -43,6 +52,14 @@ def pipeline_spans(text: str, models: NatashaModels) -> list[SpanTuple]:
     return [(m["start"], m["stop"], m["type"]) for m in tag_article(text, models)]
 
 
+def ner_doc(text: str, models: NatashaModels) -> Doc:
+    """Bare natasha: segmentation and NER, nothing else (the baseline quality is measured on)."""
+    doc = Doc(text)
+    doc.segment(models.segmenter)
+    doc.tag_ner(models.ner_tagger)
+    return doc
+
+
 def bare_spans(text: str, models: NatashaModels) -> list[SpanTuple]:
     """The spans bare natasha (segmentation + NER, nothing else) finds."""
     return [(s.start, s.stop, s.type) for s in ner_doc(text, models).spans]
@@ -61,16 +78,9 @@ def _overlap_matches(gold: list[SpanTuple], predicted: list[SpanTuple]) -> list[
     return matched
 
 
-def _figures(tp: int, n_predicted: int, n_gold: int) -> dict:
-    precision = tp / n_predicted if n_predicted else 0.0
-    recall = tp / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": n_gold}
-
-
 def _table(tp: Counter, predicted: Counter, gold: Counter) -> dict:
-    result = {kind: _figures(tp[kind], predicted[kind], gold[kind]) for kind in ENTITY_TYPES}
-    result["micro"] = _figures(sum(tp.values()), sum(predicted.values()), sum(gold.values()))
+    result = {kind: precision_recall_f1(tp[kind], predicted[kind], gold[kind]) for kind in ENTITY_TYPES}
+    result["micro"] = precision_recall_f1(sum(tp.values()), sum(predicted.values()), sum(gold.values()))
     return result
 
 
