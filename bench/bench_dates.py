@@ -33,7 +33,7 @@ def main() -> None:
     find_dates("Разогрев: 6 января.", None, parser)
     started = time.perf_counter()
     ours, ours_failed = 0, 0
-    for text, day in zip(texts, published):
+    for text, day in zip(texts, published, strict=True):
         mentions, errors = find_dates(text, day, parser)
         ours += len(mentions)
         ours_failed += len(errors)

@@ -34,7 +34,9 @@ def stored_warehouse(path: Path, articles: pa.Table, signatures: pa.Table) -> No
     con = db.connect(path)
     try:
         db.upgrade(con)
-        db.load_batch(con, db.Batch.now("bench", 1, Counter()), BatchTables.of(articles=articles, article_signatures=signatures))
+        db.load_batch(
+            con, db.Batch.now("bench", 1, Counter()), BatchTables.of(articles=articles, article_signatures=signatures)
+        )
     finally:
         con.close()
 
@@ -48,10 +50,14 @@ def main() -> None:
 
     articles, _ = read_articles(options.corpus, max(options.sizes))
     articles, _ = exact_dedupe(articles, set())  # the warehouse holds one article per text
-    articles = articles.set_column(articles.schema.get_field_index("language"), "language", pa.repeat("ru", articles.num_rows))
+    articles = articles.set_column(
+        articles.schema.get_field_index("language"), "language", pa.repeat("ru", articles.num_rows)
+    )
     started = time.perf_counter()
     _, signatures = find_near_duplicates(articles, NearDuplicateIndex(THRESHOLD))
-    print(f"{articles.num_rows} articles; signatures at {articles.num_rows / (time.perf_counter() - started):,.0f} articles/s")
+    print(
+        f"{articles.num_rows} articles; signatures at {articles.num_rows / (time.perf_counter() - started):,.0f} articles/s"
+    )
     minhashes = [signature(text) for text in articles.column("text").to_pylist()]
     # probes: near copies (last tenth of the words cut) of articles that every warehouse holds
     texts = articles.column("text").to_pylist()[: options.probes]
@@ -76,7 +82,7 @@ def main() -> None:
                 db.add_signature_bands(con, *index.banding)
                 banding_seconds = time.perf_counter() - started
 
-                def lookup(batch: pa.Table) -> pa.Table:
+                def lookup(batch: pa.Table, con=con, index=index) -> pa.Table:
                     return db.near_duplicate_candidates(con, batch, *index.banding)
 
                 timings = []

@@ -51,7 +51,9 @@ def main() -> None:
     articles = pa.concat_tables(batches)
     dated = articles.num_rows - articles.column("published_at").null_count
     print(f"{read} records read, {articles.num_rows} normalized, {read - articles.num_rows} quarantined")
-    print(f"publication date parsed: {dated} of {read} records ({dated / read:.1%}); missing (null): {articles.num_rows - dated}")
+    print(
+        f"publication date parsed: {dated} of {read} records ({dated / read:.1%}); missing (null): {articles.num_rows - dated}"
+    )
     for reason, n in reasons.most_common(8):
         print(f"  quarantined ×{n}: {reason}")
     languages = Counter(articles.column("language").to_pylist())
@@ -62,14 +64,18 @@ def main() -> None:
     keep = [not (h in seen or seen.add(h)) for h in articles.column("content_hash").to_pylist()]
     unique = articles.filter(pa.array(keep))
     print(f"exact duplicates: {articles.num_rows - unique.num_rows}")
-    texts = dict(zip(unique.column("article_id").to_pylist(), unique.column("text").to_pylist()))
+    texts = dict(zip(unique.column("article_id").to_pylist(), unique.column("text").to_pylist(), strict=True))
     signatures = {ident: signature(text) for ident, text in texts.items()}
     for threshold in THRESHOLDS:
         marked, _ = find_near_duplicates(unique, NearDuplicateIndex(threshold))
         print(f"threshold {threshold}: {marked.num_rows - marked.column('duplicate_of').null_count} near copies")
 
     marked, _ = find_near_duplicates(unique, NearDuplicateIndex(options.threshold))
-    pairs = [(k, c) for c, k in zip(marked.column("article_id").to_pylist(), marked.column("duplicate_of").to_pylist()) if k]
+    pairs = [
+        (k, c)
+        for c, k in zip(marked.column("article_id").to_pylist(), marked.column("duplicate_of").to_pylist(), strict=True)
+        if k
+    ]
     print(f"chosen threshold {options.threshold}: {len(pairs)} pairs (copy → kept)")
     random.seed(4)
     sample = random.sample(pairs, min(options.sample, len(pairs)))

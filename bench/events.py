@@ -69,7 +69,9 @@ def main() -> None:
     print(f"{n} articles from {args.corpus} ({sum(map(len, texts)) / n:,.0f} characters on average)")
     print(f"tag-entities (baseline): {n / entity_seconds:6.1f} articles/s  ({entity_seconds:.1f} s)")
     print(f"tag-events:              {n / event_seconds:6.1f} articles/s  ({event_seconds:.1f} s)")
-    print(f"tag-events costs {event_seconds / entity_seconds:.0%} of tag-entities; {n_events} events, {n_quarantined} articles quarantined")
+    print(
+        f"tag-events costs {event_seconds / entity_seconds:.0%} of tag-entities; {n_events} events, {n_quarantined} articles quarantined"
+    )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ from flows.settings import configure_environment
 configure_environment()
 
 from evaluation.entities import bare_spans, pipeline_spans, read_gold, score  # noqa: E402
-from transforms.schemas import ENTITY_TYPES  # noqa: E402
 from transforms.models import load_models  # noqa: E402
+from transforms.schemas import ENTITY_TYPES  # noqa: E402
 
 
 def is_tuning_doc(doc_id: str) -> bool:
@@ -49,7 +49,9 @@ def main(gold_path: str) -> None:
             cells = " ".join(f"{figures[t]['f1']:6.3f}" for t in (*ENTITY_TYPES, "micro"))
             print(f"{part:8} {len(indexes):4}  {name:13} {cells}")
     for name, elapsed in seconds.items():
-        print(f"time {name}: {elapsed:.1f} s for {len(docs)} documents ({len(docs) / elapsed:.1f} docs/s; shared cores, noisy)")
+        print(
+            f"time {name}: {elapsed:.1f} s for {len(docs)} documents ({len(docs) / elapsed:.1f} docs/s; shared cores, noisy)"
+        )
 
 
 if __name__ == "__main__":

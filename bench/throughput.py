@@ -170,7 +170,9 @@ def pipeline(jsonl: Path, workdir: Path, workers: int | None, batch_size: int, b
     finally:  # interrupted: leave no run or worker behind
         sampler.done.set()
         sampler.join()
-        for leftover in [*psutil.Process(process.pid).children(recursive=True), process] if process.poll() is None else []:
+        for leftover in (
+            [*psutil.Process(process.pid).children(recursive=True), process] if process.poll() is None else []
+        ):
             leftover.kill()
     if code != 0:
         raise SystemExit(f"the pipeline run failed (exit {code}); see {workdir / 'run.log'}")
@@ -179,7 +181,9 @@ def pipeline(jsonl: Path, workdir: Path, workers: int | None, batch_size: int, b
         "SELECT n_read, n_loaded, epoch(finished_at) - epoch(started_at) FROM runs"
     ).fetchone()
     con.close()
-    stage_lines = [line.split(" - ", 1)[-1] for line in (workdir / "run.log").read_text().splitlines() if " in, " in line]
+    stage_lines = [
+        line.split(" - ", 1)[-1] for line in (workdir / "run.log").read_text().splitlines() if " in, " in line
+    ]
     return {
         "stages": stage_lines,
         "n_read": n_read,
@@ -200,7 +204,12 @@ def mib(n_bytes: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jsonl", type=Path, default=DEFAULT_JSONL, help="JSON Lines articles (gzip allowed)")
-    parser.add_argument("--n", type=int, default=2000, help="articles to read (from the start of the file, after --skip, one in every --every)")
+    parser.add_argument(
+        "--n",
+        type=int,
+        default=2000,
+        help="articles to read (from the start of the file, after --skip, one in every --every)",
+    )
     parser.add_argument(
         "--skip", type=int, default=0,
         help="articles to pass over first (compare memory over as many articles taken from elsewhere in the file)",
@@ -215,7 +224,10 @@ def main() -> None:
         help="articles per batch (as `newsetl run`); keep N / batch size well above the workers, or they idle",
     )  # fmt: skip
     parser.add_argument(
-        "--batch-chars", type=int, default=None, help="characters per batch at most (as `newsetl run`; default: its default)"
+        "--batch-chars",
+        type=int,
+        default=None,
+        help="characters per batch at most (as `newsetl run`; default: its default)",
     )
     parser.add_argument("--pipeline-only", action="store_true", help="skip bare natasha (memory checks at large N)")
     args = parser.parse_args()
@@ -239,7 +251,9 @@ def main() -> None:
             n_bare, bare_seconds = bare_natasha(subset, blas_threads=1)
             bare_rates.append(n_bare / bare_seconds)
             label = f"bare natasha, {when}:"
-            print(f"{label:<29}{bare_rates[-1]:7.1f} articles/s  ({n_bare} in {bare_seconds:.1f} s, 1 process, 1 BLAS thread)")
+            print(
+                f"{label:<29}{bare_rates[-1]:7.1f} articles/s  ({n_bare} in {bare_seconds:.1f} s, 1 process, 1 BLAS thread)"
+            )
 
         if not args.pipeline_only:
             measure_bare("before")

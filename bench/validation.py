@@ -50,7 +50,9 @@ def main() -> None:
             t0 = time.perf_counter()
             mentions, entities, _, tagged = tag_entities(articles, models)
             t1 = time.perf_counter()
-            checked = validate_batch({"articles": tagged, "mentions": mentions, "entities": entities}, datetime.now(UTC))
+            checked = validate_batch(
+                {"articles": tagged, "mentions": mentions, "entities": entities}, datetime.now(UTC)
+            )
             t2 = time.perf_counter()
             pages += docs.record(gx_dir, "bench", batch_no, checked.suites, checked.results)
             t3 = time.perf_counter()
@@ -61,8 +63,11 @@ def main() -> None:
             n_mentions += mentions.num_rows
             n_rejected += sum(t.num_rows for t in checked.rejected.values())
             n_batch_failures += len(checked.batch_failures)
-            print(f"batch {batch_no}: {tagged.num_rows} articles, tag {t1 - t0:.1f} s, validate {t2 - t1:.1f} s, "
-                  f"record {t3 - t2:.1f} s", flush=True)
+            print(
+                f"batch {batch_no}: {tagged.num_rows} articles, tag {t1 - t0:.1f} s, validate {t2 - t1:.1f} s, "
+                f"record {t3 - t2:.1f} s",
+                flush=True,
+            )
         t4 = time.perf_counter()
         docs.build(gx_dir, pages)
         seconds["data docs"] += time.perf_counter() - t4
@@ -72,8 +77,10 @@ def main() -> None:
     print(f"Great Expectations import (once per process): {import_seconds:.1f} s")
     for step in seconds:
         print(f"{step:>10}: {seconds[step]:7.1f} s  = {per_1000[step]:6.1f} s per 1,000 articles")
-    print(f"validation / tagging (baseline): {seconds['validate'] / seconds['tag']:.1%}; "
-          f"with Data Docs: {(seconds['validate'] + seconds['data docs']) / seconds['tag']:.1%}")
+    print(
+        f"validation / tagging (baseline): {seconds['validate'] / seconds['tag']:.1%}; "
+        f"with Data Docs: {(seconds['validate'] + seconds['data docs']) / seconds['tag']:.1%}"
+    )
     print(f"rows quarantined by validation: {n_rejected}; batch-level failures: {n_batch_failures}")
 
 

@@ -40,7 +40,11 @@ def seconds(action, repeat: int = 1) -> float:
 
 
 def read_lake(root: str) -> int:
-    return sum(t.num_rows for t in (lake.read_table(root, name) for name in (*lake.BATCH_TABLES, "batches", "runs")) if t is not None)
+    return sum(
+        t.num_rows
+        for t in (lake.read_table(root, name) for name in (*lake.BATCH_TABLES, "batches", "runs"))
+        if t is not None
+    )
 
 
 def main() -> None:
@@ -58,7 +62,9 @@ def main() -> None:
         original = db.table_checksums(con)
         con.close()
         n_batches = original["batches"][0]
-        print(f"warehouse {args.db}: {original['articles'][0]:,} articles, {original['mentions'][0]:,} mentions, {n_batches} batches")
+        print(
+            f"warehouse {args.db}: {original['articles'][0]:,} articles, {original['mentions'][0]:,} mentions, {n_batches} batches"
+        )
 
         # Baseline: replay every batch through one open connection. Then: what a run adds per batch.
         replay_db = work / "replay.duckdb"
@@ -68,8 +74,10 @@ def main() -> None:
         con.close()
         open_close_s = seconds(lambda: db.Warehouse(str(source_db)).connection().__enter__().close(), repeat=20)
         print(f"load, one connection kept open:   {replay_s / max(n_batches, 1) * 1000:8.1f} ms per batch (baseline)")
-        print(f"open + close:                     {open_close_s * 1000:8.1f} ms, three times per batch in a run "
-              f"(+{3 * open_close_s / (replay_s / max(n_batches, 1)) * 100:.0f}% of the load)")
+        print(
+            f"open + close:                     {open_close_s * 1000:8.1f} ms, three times per batch in a run "
+            f"(+{3 * open_close_s / (replay_s / max(n_batches, 1)) * 100:.0f}% of the load)"
+        )
 
         rebuilt = work / "rebuilt.duckdb"
         shutil.copy(source_db, rebuilt)

@@ -24,8 +24,8 @@ from natasha import Doc
 
 from evaluation.metrics import precision_recall_f1
 from transforms.entities import tag_article
-from transforms.schemas import ENTITY_TYPES
 from transforms.models import NatashaModels
+from transforms.schemas import ENTITY_TYPES
 
 SpanTuple = tuple[int, int, str]
 

@@ -86,7 +86,9 @@ def run_tagger(texts: dict[str, str], tagger: EventTagger, published: dict[str, 
     )
     mentions, entities, _, tagged = tag_entities(articles, tagger.models)
     date_mentions, _ = tag_dates(tagged, load_parser(tagger.models.morph_vocab))
-    events, participants, _, _ = tag_events(tagged, mentions, date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names), tagger)
+    events, participants, _, _ = tag_events(
+        tagged, mentions, date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names), tagger
+    )
     return {"mentions": mentions, "entities": entities, "events": events, "participants": participants}
 
 
@@ -192,13 +194,10 @@ def score_factru_meetings(docs: list[dict], tagger: EventTagger) -> dict:
 
         def covers(event, fact, doc_id=doc["doc_id"]):
             event_spans = [s for entity in event["entity_ids"] for s in spans.get((doc_id, entity), [])]
-            return all(
-                any(a < d and c < b for a, b in participant for c, d in event_spans) for participant in fact
-            )
+            return all(any(a < d and c < b for a, b in participant for c, d in event_spans) for participant in fact)
 
         covered += sum(any(covers(e, f) for e in meetings) for f in facts)
         matching_events += sum(any(covers(e, f) for f in facts) for e in meetings)
     figures = precision_recall_f1(matching_events, n_events, n_facts, found=covered)
     del figures["support"]  # the facts are its support, and the command's JSON has always named them so
     return {**figures, "facts": n_facts, "events": n_events, "documents": len(docs)}
-

@@ -17,4 +17,9 @@ def precision_recall_f1(right: int, predicted: int, gold: int, found: int | None
     precision = right / predicted if predicted else 0.0
     recall = found / gold if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, DIGITS), "recall": round(recall, DIGITS), "f1": round(f1, DIGITS), "support": gold}
+    return {
+        "precision": round(precision, DIGITS),
+        "recall": round(recall, DIGITS),
+        "f1": round(f1, DIGITS),
+        "support": gold,
+    }

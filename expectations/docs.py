@@ -20,6 +20,7 @@ from great_expectations.data_context.types.resource_identifiers import (
     ValidationResultIdentifier,
 )
 
+
 @functools.cache
 def _context(gx_dir: str):
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -27,7 +28,9 @@ def _context(gx_dir: str):
     return gx.get_context(mode="file", project_root_dir=gx_dir)
 
 
-def record(gx_dir: str | Path, run_name: str, batch_no: int, suites: list, results: list) -> list[ValidationResultIdentifier]:
+def record(
+    gx_dir: str | Path, run_name: str, batch_no: int, suites: list, results: list
+) -> list[ValidationResultIdentifier]:
     """Store one batch's suites (as they ran) and results; return the results' identifiers."""
     context = _context(str(gx_dir))
     run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(UTC))

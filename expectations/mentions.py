@@ -53,7 +53,9 @@ def frame(batch: Batch) -> pa.Table:
         mentions.append_column("article_in_batch", pa.array(in_batch, type=pa.bool_()))
         .append_column("article_chars", pa.array(chars, type=pa.int64()))
         .append_column("text_at_offsets", pa.array(at_offsets, type=pa.string()))
-        .append_column("entity_in_batch", pc.fill_null(pc.is_in(mentions.column("entity_id"), value_set=entity_ids), False))
+        .append_column(
+            "entity_in_batch", pc.fill_null(pc.is_in(mentions.column("entity_id"), value_set=entity_ids), False)
+        )
     )
 
 

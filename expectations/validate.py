@@ -31,7 +31,6 @@ from expectations.suite import BATCH, Batch
 from transforms.quarantine import quarantine_row, quarantine_table
 from transforms.stages import Stage
 
-
 # Parents before children: a child's suite sees its parents' passing rows only.
 SUITE_MODULES = (articles, date_mentions, entities, mentions)
 # Columns carried in flight that validation never looks at; left out of the payload built for a
@@ -178,7 +177,9 @@ def validate_batch(tables: dict[str, pa.Table], now: datetime) -> Validated:
             config = expectation_result.expectation_config
             name = expectation_name(config)
             if expectation_result.exception_info and expectation_result.exception_info.get("raised_exception"):
-                raise RuntimeError(f"expectation {module.TABLE}.{name} could not run: {expectation_result.exception_info}")
+                raise RuntimeError(
+                    f"expectation {module.TABLE}.{name} could not run: {expectation_result.exception_info}"
+                )
             details = expectation_result.result or {}
             severity = getattr(config.severity, "value", config.severity)
             validated.report.append(

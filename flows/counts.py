@@ -48,4 +48,6 @@ LANGUAGE_PREFIX = "language:"
 
 def languages_of(counts) -> dict[str, int]:
     """Articles loaded per language, from the `language:<code>` counts."""
-    return {key.removeprefix(LANGUAGE_PREFIX): n for key, n in sorted(counts.items()) if key.startswith(LANGUAGE_PREFIX)}
+    return {
+        key.removeprefix(LANGUAGE_PREFIX): n for key, n in sorted(counts.items()) if key.startswith(LANGUAGE_PREFIX)
+    }

@@ -86,7 +86,13 @@ class Run:
         """The run's `runs` row with its status and counts, in the warehouse and in the lake."""
         counts = {name: self.counts[name] for name in RUN_COUNTS}
         db.finish_run(
-            con, self.run_id, status, counts, error=error, stage_seconds=self.stage_seconds, languages=languages_of(self.counts)
+            con,
+            self.run_id,
+            status,
+            counts,
+            error=error,
+            stage_seconds=self.stage_seconds,
+            languages=languages_of(self.counts),
         )
         recovery.write_run(con, self.settings.lake_dir, self.run_id)
 
@@ -159,7 +165,9 @@ def publish_reports(run: Run, elapsed: float, top_entities: list[dict], logger) 
         rows = reports.stage_rows(run.counts, run.stage_seconds)
         reports.log_stages(logger, rows)
         sample = pa.concat_tables([quarantine_table([]), *run.quarantine_sample])
-        reports.publish_artifacts(run.run_id, rows, run.counts, elapsed, sample.slice(0, reports.QUARANTINE_SAMPLE_SIZE), top_entities)
+        reports.publish_artifacts(
+            run.run_id, rows, run.counts, elapsed, sample.slice(0, reports.QUARANTINE_SAMPLE_SIZE), top_entities
+        )
     except Exception as exc:
         logger.warning("could not publish the run's reports: %s: %s", type(exc).__name__, exc)
 
@@ -226,7 +234,9 @@ def run(settings: RunSettings) -> dict:
 
     def read_sources(run: Run) -> None:
         with run.warehouse.connection() as con:
-            known = {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
+            known = (
+                {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
+            )
         with HttpClient(http_settings) as http:
             context = ReadContext(known=known, http=http)
             run_batches(run, iter_chunks(sources, settings.batch_size, context, settings.batch_chars), context)
@@ -317,7 +327,12 @@ def run_batches(run: Run, chunks: Iterable[list], context: ReadContext | None = 
 
 
 def start_batch(
-    run: Run, runner, batch_no: int, chunk: list, in_flight: frozenset[str] = frozenset(), context: ReadContext | None = None
+    run: Run,
+    runner,
+    batch_no: int,
+    chunk: list,
+    in_flight: frozenset[str] = frozenset(),
+    context: ReadContext | None = None,
 ) -> BatchInFlight:
     """Extract, normalize, dedupe and detect the language of a chunk here, then submit its tagging."""
     settings = run.settings
@@ -349,7 +364,12 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
     if stage_seconds is not None:
         stage_seconds.update(tagging.stage_seconds)  # seconds of work in the worker, per tagging stage
     checked = tasks.validate(
-        {"articles": tagging.tagged, "date_mentions": tagging.date_mentions, "mentions": tagging.mentions, "entities": tagging.entities}
+        {
+            "articles": tagging.tagged,
+            "date_mentions": tagging.date_mentions,
+            "mentions": tagging.mentions,
+            "entities": tagging.entities,
+        }
     )
     run.validation.report.extend(checked.report)
     run.validation.docs_pages.extend(tasks.record_validation(run.settings.gx_dir, run.run_id, batch.batch_no, checked))
@@ -364,7 +384,9 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
         Stage.TAG_EVENTS: tagging.rejected_events,
         Stage.VALIDATE: checked.rejected["articles"],
     }
-    quarantine = pa.concat_tables([*rejected.values(), *(t for name, t in checked.rejected.items() if name != "articles")])
+    quarantine = pa.concat_tables(
+        [*rejected.values(), *(t for name, t in checked.rejected.items() if name != "articles")]
+    )
 
     counts: Counter = Counter(n_read=len(batch.chunk))
     counts.update({QUARANTINED_BY_STAGE[stage]: table.num_rows for stage, table in rejected.items()})
@@ -378,7 +400,10 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
         n_mentions=mentions.num_rows,
         n_mentions_quarantined=checked.rejected["mentions"].num_rows,
         n_mentions_tagged=tagging.n_mentions_tagged,
-        n_date_mentions=pc.sum(pc.is_in(date_mentions.column("article_id"), value_set=loaded.column("article_id"))).as_py() or 0,
+        n_date_mentions=pc.sum(
+            pc.is_in(date_mentions.column("article_id"), value_set=loaded.column("article_id"))
+        ).as_py()
+        or 0,
         n_date_failures=tagging.date_failures,
         n_date_mentions_quarantined=checked.rejected["date_mentions"].num_rows,
         n_events=events.num_rows,
@@ -396,7 +421,16 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
     )
     # The counts go in with the rows: a run killed later still accounts for every batch it loaded.
     replayed = [item.replay_of for item in batch.chunk if item.replay_of]
-    tasks.load(run.warehouse, run.settings.lake_dir, run.run_id, batch.batch_no, counts, tables, replayed, run.near_index.banding)
+    tasks.load(
+        run.warehouse,
+        run.settings.lake_dir,
+        run.run_id,
+        batch.batch_no,
+        counts,
+        tables,
+        replayed,
+        run.near_index.banding,
+    )
     # Loaded articles are now found in the warehouse; quarantined ones must not be found at all.
     for article_id in batch.unique.column("article_id").to_pylist():
         run.near_index.remove(article_id)

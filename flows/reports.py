@@ -42,7 +42,15 @@ def stage_rows(counts: Counter, seconds: Counter) -> list[dict]:
     rows, articles = [], counts["n_read"]
     for stage in ARTICLE_STAGES:
         n_out = articles - left.get(stage, 0)
-        rows.append({"stage": str(stage), "articles_in": articles, "articles_out": n_out, "left_or_added": notes[stage], "seconds": round(seconds[stage], 2)})
+        rows.append(
+            {
+                "stage": str(stage),
+                "articles_in": articles,
+                "articles_out": n_out,
+                "left_or_added": notes[stage],
+                "seconds": round(seconds[stage], 2),
+            }
+        )
         articles = n_out
     return rows
 
@@ -56,7 +64,12 @@ def log_stages(logger: logging.Logger | logging.LoggerAdapter, rows: list[dict])
 
 
 def publish_artifacts(
-    run_id: str, rows: list[dict], counts: Counter, elapsed: float, quarantine_sample: pa.Table, top_entities: list[dict]
+    run_id: str,
+    rows: list[dict],
+    counts: Counter,
+    elapsed: float,
+    quarantine_sample: pa.Table,
+    top_entities: list[dict],
 ) -> None:
     """Create the run's summary, quarantine sample and top entities artifacts."""
     rate = counts["n_read"] / elapsed if elapsed else 0.0

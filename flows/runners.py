@@ -22,8 +22,8 @@ from threadpoolctl import threadpool_limits
 import flows.tagging  # noqa: F401 (what a worker runs: imported before its models are frozen, so it is frozen too)
 from flows.memory import freeze_long_lived_objects, full_collections_between_batches
 from transforms.dates import load_parser
-from transforms.models import load_models
 from transforms.events import load_event_tagger
+from transforms.models import load_models
 
 
 def machine_cores() -> int:

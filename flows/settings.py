@@ -72,10 +72,12 @@ class LoadSettings(BaseModel):
     dask_address: str | None = Field(None, description="Tag on an existing Dask cluster: tcp://HOST:PORT.")
     lock_timeout: float = Field(3600.0, ge=0, description="Seconds to wait while another run writes to the warehouse.")
     default_timezone: TimeZone = Field(
-        "UTC", description="Time zone of publication dates that carry none (IANA name), unless their source has its own."
+        "UTC",
+        description="Time zone of publication dates that carry none (IANA name), unless their source has its own.",
     )
     source_timezones: dict[str, TimeZone] = Field(
-        default_factory=dict, description="Time zone per source name, for dates that carry none (sources.toml can say it too)."
+        default_factory=dict,
+        description="Time zone per source name, for dates that carry none (sources.toml can say it too).",
     )
     # Estimated Jaccard similarity of word 5-gram shingles; chosen on news_bulk_dev (docs/near-duplicates.md).
     near_duplicate_threshold: float = Field(
@@ -104,15 +106,21 @@ class RunSettings(LoadSettings):
         min_length=1,
         description="Files, directories or http(s) URLs to read (default: the bundled examples).",
     )
-    sources_file: str | None = Field(None, description="Read the named sources of this sources.toml instead of the inputs.")
-    only: list[str] = Field(default_factory=list, description="With a sources file: read only these sources (all when empty).")
+    sources_file: str | None = Field(
+        None, description="Read the named sources of this sources.toml instead of the inputs."
+    )
+    only: list[str] = Field(
+        default_factory=list, description="With a sources file: read only these sources (all when empty)."
+    )
     full: bool = Field(False, description="Re-read everything, not only what is new since the last run.")
 
 
 class ReplaySettings(LoadSettings):
     """The parameters of `quarantine_replay`."""
 
-    stage: str | None = Field(None, description=f"Replay only what this stage quarantined: {', '.join(REPLAYABLE_STAGES)}.")
+    stage: str | None = Field(
+        None, description=f"Replay only what this stage quarantined: {', '.join(REPLAYABLE_STAGES)}."
+    )
 
     @field_validator("stage")
     @classmethod

@@ -68,7 +68,9 @@ def is_transient(exc: BaseException) -> bool:
     """Whether an error may go away on a second try (the network), unlike a parse failure."""
     if isinstance(exc, urllib.error.HTTPError):
         return exc.code >= 500 or exc.code == 429
-    return isinstance(exc, (ConnectionError, TimeoutError, socket.gaierror, urllib.error.URLError, httpx.TransportError))
+    return isinstance(
+        exc, (ConnectionError, TimeoutError, socket.gaierror, urllib.error.URLError, httpx.TransportError)
+    )
 
 
 def retry_on_transient(task, task_run, state) -> bool:

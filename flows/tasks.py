@@ -69,7 +69,9 @@ def flow_process_prepared():
 
 
 @batch_task(Stage.INDEX_SIGNATURES)
-def prepare_near_duplicate_index(con: duckdb.DuckDBPyConnection, threshold: float) -> neardup_transform.NearDuplicateIndex:
+def prepare_near_duplicate_index(
+    con: duckdb.DuckDBPyConnection, threshold: float
+) -> neardup_transform.NearDuplicateIndex:
     """Give stored signatures their LSH band hashes for `threshold` (only those still without: new
     after a rebuild, all after a change of threshold); return the run's in-memory index, empty."""
     index = neardup_transform.NearDuplicateIndex(threshold)

@@ -61,9 +61,8 @@ def small_warehouse(tmp_path) -> tuple[Path, str]:
 
     from flows import tasks
     from transforms.names import entity_id
-    from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-    from transforms.schemas import ARTICLE_BATCH_SCHEMA
     from transforms.quarantine import quarantine_table
+    from transforms.schemas import ARTICLE_BATCH_SCHEMA, ENTITIES_SCHEMA, MENTIONS_SCHEMA
     from warehouse import db, recovery
 
     texts = {"a1": "Владимир Путин встретился с Кушнером в Москве.", "a2": "Джаред Кушнер прилетел в Москву."}
@@ -89,6 +88,12 @@ def small_warehouse(tmp_path) -> tuple[Path, str]:
     tasks.load.fn(warehouse, lake_root, "r1", 1, Counter(n_read=2, n_loaded=2, n_mentions=len(mentions)), BatchTables.of(articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA), mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA), entities=pa.Table.from_pylist([{"entity_id": i, "type": t, "name": n} for i, t, n in sorted(entities)], schema=ENTITIES_SCHEMA), quarantine=quarantine_table([])))  # fmt: skip
     with warehouse.connection() as con:
         db.link_entities(con)
-        db.finish_run(con, "r1", "completed", {"n_read": 2, "n_loaded": 2, "n_mentions": len(mentions), "n_entities": len(entities)}, stage_seconds={"load": 0.25, "tag_entities": 1.5})
+        db.finish_run(
+            con,
+            "r1",
+            "completed",
+            {"n_read": 2, "n_loaded": 2, "n_mentions": len(mentions), "n_entities": len(entities)},
+            stage_seconds={"load": 0.25, "tag_entities": 1.5},
+        )
         recovery.write_run(con, lake_root, "r1")
     return db_path, lake_root

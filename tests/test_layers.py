@@ -24,6 +24,9 @@ print(" ".join(sorted({{name.split(".")[0] for name in sys.modules}} & {forbidde
 )
 def test_a_package_imports_nothing_above_it(package, forbidden):
     found = subprocess.run(
-        [sys.executable, "-c", CHECK.format(package=package, forbidden=forbidden)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", CHECK.format(package=package, forbidden=forbidden)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert found.stdout.split() == []

@@ -64,8 +64,8 @@ def _tag_morph(sents: list[DocSent], models) -> None:
     words = [[token.text for token in sent.tokens] for sent in sents]
     order = by_length(words)
     infer = _with_batch_size(models.morph_tagger.infer, MORPH_BATCH_SENTENCES)
-    for i, markup in zip(order, infer([words[i] for i in order])):
-        for token, tagged in zip(sents[i].tokens, markup.tokens):
+    for i, markup in zip(order, infer([words[i] for i in order]), strict=True):
+        for token, tagged in zip(sents[i].tokens, markup.tokens, strict=True):
             token.pos = tagged.pos
             token.feats = tagged.feats
 
@@ -79,7 +79,7 @@ def _tag_ner(docs: list[Doc], models) -> None:
     words = [[token.text for token in doc.tokens] for doc in docs]
     order = by_length(words)
     tags = infer.decoder(infer.process(infer.encoder([words[i] for i in order])))
-    for i, doc_tags in zip(order, tags):
+    for i, doc_tags in zip(order, tags, strict=True):
         doc = docs[i]
         doc.spans = [
             DocSpan(span.start, span.stop, span.type, doc.text[span.start : span.stop])
@@ -109,7 +109,7 @@ def _parse_syntax(sents: list[tuple[int, DocSent]], syntax_parser) -> None:
     sents = [(n, sent) for n, sent in sents if sent.tokens and sent.tokens[0].rel is None]
     words = [[token.text for token in sent.tokens] for _, sent in sents]
     order = by_length(words)
-    for i, markup in zip(order, syntax_parser.map([words[i] for i in order])):
+    for i, markup in zip(order, syntax_parser.map([words[i] for i in order]), strict=True):
         sentence_no, sent = sents[i]
         inject_syntax(sent.tokens, markup.tokens)
         offset_syntax(sentence_no + 1, sent.tokens)
@@ -154,6 +154,10 @@ def parse_syntax(sentences: dict[str, list[tuple[int, DocSent]]], syntax_parser)
 
 def analyze_articles(articles: pa.Table, models, ner: bool = True) -> dict[str, Doc | Exception]:
     """`analyze` over the batch's articles in a tagged language, by `article_id`."""
-    tagged = [row for row in articles.select(["article_id", "text", "language"]).to_pylist() if row["language"] in TAGGED_LANGUAGES]
+    tagged = [
+        row
+        for row in articles.select(["article_id", "text", "language"]).to_pylist()
+        if row["language"] in TAGGED_LANGUAGES
+    ]
     docs = analyze([row["text"] for row in tagged], models, ner)
-    return {row["article_id"]: doc for row, doc in zip(tagged, docs)}
+    return {row["article_id"]: doc for row, doc in zip(tagged, docs, strict=True)}

@@ -65,7 +65,20 @@ MONTH_STEMS = (
     ("янв", 1), ("фев", 2), ("мар", 3), ("апр", 4), ("ма", 5), ("июн", 6),
     ("июл", 7), ("авг", 8), ("сен", 9), ("окт", 10), ("ноя", 11), ("дек", 12),
 )  # fmt: skip
-MONTH_NAMES = {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"}
+MONTH_NAMES = {
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+}
 # Accusative forms only: «в среду» is Wednesday, «в среде» is not.
 WEEKDAYS = {"понедельник": 0, "вторник": 1, "среду": 2, "четверг": 3, "пятницу": 4, "субботу": 5, "воскресенье": 6}
 SEASON_ADVERBS = {"зимой": 12, "весной": 3, "летом": 6, "осенью": 9}
@@ -76,7 +89,18 @@ OFFSET_STEMS = (
     ("позапрошл", -2), ("прошл", -1), ("прошедш", -1), ("минувш", -1), ("эт", 0), ("текущ", 0),
     ("нынешн", 0), ("следующ", 1), ("будущ", 1), ("предстоящ", 1),
 )  # fmt: skip
-OFFSET_WORDS = {"позапрошлый", "прошлый", "прошедший", "минувший", "этот", "текущий", "нынешний", "следующий", "будущий", "предстоящий"}
+OFFSET_WORDS = {
+    "позапрошлый",
+    "прошлый",
+    "прошедший",
+    "минувший",
+    "этот",
+    "текущий",
+    "нынешний",
+    "следующий",
+    "будущий",
+    "предстоящий",
+}
 UNIT_STEMS = (("год", "year"), ("месяц", "month"), ("недел", "week"), ("день", "day"))
 
 
@@ -119,7 +143,9 @@ YEAR_PREPOSITION = in_caseless({"в", "с", "со", "до", "к", "по", "от"
 UNIT_AGO = in_caseless({"год", "месяц", "неделю", "день"}).interpretation(DateExpression.unit.custom(unit_name))
 OFFSET = dictionary(OFFSET_WORDS).interpretation(DateExpression.offset.custom(offset_number))
 UNIT = dictionary({"год", "месяц", "неделя"}).interpretation(DateExpression.unit.custom(unit_name))
-RELATIVE_DAY = in_caseless(RELATIVE_WORDS).interpretation(DateExpression.offset.custom(lambda v: RELATIVE_WORDS[v.casefold()]))
+RELATIVE_DAY = in_caseless(RELATIVE_WORDS).interpretation(
+    DateExpression.offset.custom(lambda v: RELATIVE_WORDS[v.casefold()])
+)
 WEEKDAY = in_caseless(WEEKDAYS).interpretation(DateExpression.weekday.custom(lambda v: WEEKDAYS[v.casefold()]))
 SEASON_ADVERB = in_caseless(SEASON_ADVERBS).interpretation(DateExpression.season.custom(season_month))
 SEASON_NOUN = dictionary(SEASON_NOUNS).interpretation(DateExpression.season.custom(season_month))
@@ -251,11 +277,15 @@ def _windows(text: str) -> list[tuple[int, int]]:
 @functools.cache
 def _terminals(parser: Parser) -> tuple:
     """The token tests (predicates) of the parser's grammar."""
-    terms = {id(term): term for r in parser.rule.as_bnf.rules for p in r.productions for term in p.terms if not is_rule(term)}
+    terms = {
+        id(term): term for r in parser.rule.as_bnf.rules for p in r.productions for term in p.terms if not is_rule(term)
+    }
     return tuple(terms.values())
 
 
-@functools.lru_cache(maxsize=8_192)  # about 1 MB; 1,600 articles have about 8,800 distinct tokens: 79 % hits, as with 50,000
+@functools.lru_cache(
+    maxsize=8_192
+)  # about 1 MB; 1,600 articles have about 8,800 distinct tokens: 79 % hits, as with 50,000
 def _in_grammar(parser: Parser, value: str) -> bool:
     """Whether some terminal accepts the token `value` (a token's tests see only its own text)."""
     (token,) = parser.tokenizer(value)
@@ -303,7 +333,9 @@ def find_dates(text: str, published: date | None, parser: Parser) -> tuple[list[
     for window_start, window_stop in _windows(text):
         window = text[window_start:window_stop]
         try:
-            resolved = [((start, stop), resolve(expression, published)) for start, stop, expression in _matches(window, parser)]
+            resolved = [
+                ((start, stop), resolve(expression, published)) for start, stop, expression in _matches(window, parser)
+            ]
         except Exception as exc:  # one odd phrase must not cost the article its other dates
             errors.append(f"characters {window_start}-{window_stop}: {type(exc).__name__}: {exc}")
             continue
@@ -327,7 +359,5 @@ def tag_dates(articles: pa.Table, parser: Parser) -> tuple[pa.Table, list[str]]:
             continue
         mentions, failed = find_dates(article["text"], article["published_date"], parser)
         errors.extend(f"{article['record_key']}: date parser failed at {line}" for line in failed)
-        rows.extend(
-            {"article_id": article["article_id"], **mention.__dict__, "run_id": None} for mention in mentions
-        )
+        rows.extend({"article_id": article["article_id"], **mention.__dict__, "run_id": None} for mention in mentions)
     return pa.Table.from_pylist(rows, schema=DATE_MENTIONS_SCHEMA), errors

@@ -43,7 +43,6 @@ from transforms.spans import Span, bracket_pairs, repair_spans
 from transforms.stages import Stage
 
 
-
 def _keep_capitals(surface: str, normal: str) -> str:
     """natasha lowercases an abbreviation that carries a case ending («МИДа» → «мид»); give it back its capitals."""
     if " " not in surface and len(normal) >= 2 and normal.islower() and surface[: len(normal)].isupper():
@@ -134,7 +133,7 @@ def mentions_of(doc: Doc, models: NatashaModels) -> list[dict]:
             }
         )
     names = resolve_article(mentions, bracket_pairs(doc.text, doc.spans), models)
-    for mention, name in zip(mentions, names):
+    for mention, name in zip(mentions, names, strict=True):
         mention["entity_name"] = name
     return mentions
 
@@ -148,8 +147,12 @@ def tag_entities(
     The sentences the batch needs parsed are parsed together.
     """
     docs = analyze_articles(articles, models) if docs is None else docs
-    failed = {article_id: doc for article_id, doc in docs.items() if isinstance(doc, Exception)}  # natasha's models failed
-    failed.update(prepare_docs({article_id: doc for article_id, doc in docs.items() if article_id not in failed}, models))
+    failed = {
+        article_id: doc for article_id, doc in docs.items() if isinstance(doc, Exception)
+    }  # natasha's models failed
+    failed.update(
+        prepare_docs({article_id: doc for article_id, doc in docs.items() if article_id not in failed}, models)
+    )
     mentions_by_article, rejected, tagged = tag_each_article(
         articles,
         lambda article: mentions_of(docs[article["article_id"]], models),

@@ -154,7 +154,9 @@ class Token:
     rel: str = ""
 
 
-@functools.lru_cache(maxsize=8_192)  # every word of a candidate sentence needs one; common words recur (69 % hits, 73 % with 20,000)
+@functools.lru_cache(
+    maxsize=8_192
+)  # every word of a candidate sentence needs one; common words recur (69 % hits, 73 % with 20,000)
 def _lemma(morph_vocab, word: str, pos: str, feats: tuple) -> str:
     """natasha's contextual lemma of a word (its form that best matches `pos` and `feats`), as lemma_key."""
     return lemma_key(morph_vocab.lemmatize(word, pos, dict(feats)))
@@ -235,7 +237,9 @@ def is_nominal_participle(token: Token) -> bool:
 class Sentence:
     """One parsed sentence with its entity mentions: the argument, place, date and modality rules."""
 
-    def __init__(self, tokens: list[Token], text: str, mentions: list[dict], mention_starts: list[int], tagger: EventTagger):
+    def __init__(
+        self, tokens: list[Token], text: str, mentions: list[dict], mention_starts: list[int], tagger: EventTagger
+    ):
         self.tokens = tokens
         self.trigger_lemmas = tagger.lexicon.triggers
         self.visit_lemmas = tagger.visit_lemmas
@@ -334,7 +338,12 @@ class Sentence:
         """The PER mentions nearest below `word` through name phrases (appos, flat, genitive nmod)."""
         level = [word]
         for _ in range(depth):
-            level = [c for w in level for c in self.children[w.index] if c.rel in NAME_RELS + ("nmod",) and not self.case_of(c)]
+            level = [
+                c
+                for w in level
+                for c in self.children[w.index]
+                if c.rel in NAME_RELS + ("nmod",) and not self.case_of(c)
+            ]
             people = [m for w in level for c in self.conjuncts(w) if (m := self.mention_at(c)) and m["type"] == "PER"]
             if people:
                 return people
@@ -423,7 +432,9 @@ class Sentence:
             way_up = self.chain(head)[1:]
             owner = next((t for t in way_up if t.lemma in self.trigger_lemmas and t.pos in TRIGGER_POS), None)
             if owner is not None:
-                shared = owner.rel == "conj" and owner.head == trigger.index  # «посещали Москву и встречались в декабре»
+                shared = (
+                    owner.rel == "conj" and owner.head == trigger.index
+                )  # «посещали Москву и встречались в декабре»
                 if owner.index != trigger.index and not shared:
                     continue
             else:
@@ -440,7 +451,9 @@ class Sentence:
         chain = self.chain(trigger)
         # Negation stops at the next trigger up: «не встречался … после начала протестов» negates the meeting only.
         own = [trigger] + list(itertools.takewhile(lambda t: t.lemma not in self.trigger_lemmas, chain[1:]))
-        if any(c.lemma in NEGATIONS for t in own for c in self.children[t.index]) or any(t.lemma == "нет" for t in own[1:]):
+        if any(c.lemma in NEGATIONS for t in own for c in self.children[t.index]) or any(
+            t.lemma == "нет" for t in own[1:]
+        ):
             return "negated"
         modifiers = [c for t in chain for c in self.children[t.index] if c.rel in ("aux", "advmod", "amod", "det")]
         lemmas = {t.lemma for t in chain[1:] + modifiers}
@@ -456,7 +469,10 @@ class Sentence:
             feats = token.feats or {}
             if feats.get("Tense") == "Fut":
                 return "planned"
-            if any(c.rel == "aux" and c.lemma == "быть" for c in self.children[token.index]) and feats.get("VerbForm") == "Inf":
+            if (
+                any(c.rel == "aux" and c.lemma == "быть" for c in self.children[token.index])
+                and feats.get("VerbForm") == "Inf"
+            ):
                 return "planned"
         return "occurred"
 
@@ -483,7 +499,6 @@ class Sentence:
             "place_entity_id": place["entity_id"] if place else None,
             "participants": participants,
         }
-
 
 
 def _group(table: pa.Table, columns: list[str]) -> dict[str, list[dict]]:
@@ -523,7 +538,9 @@ def tag_events(
                 failures[article["article_id"]] = doc
             else:
                 candidates[article["article_id"]] = tagger.candidates(doc)
-    failures.update(tag_morph({article_id: [sent for _, sent in found] for article_id, found in candidates.items()}, tagger.models))
+    failures.update(
+        tag_morph({article_id: [sent for _, sent in found] for article_id, found in candidates.items()}, tagger.models)
+    )
     candidates = {article_id: found for article_id, found in candidates.items() if article_id not in failures}
     failures.update(parse_syntax(candidates, tagger.models.syntax_parser))
 
@@ -550,7 +567,13 @@ def tag_events(
             event_rows.append({**event, "event_id": event_id, "article_id": article_id, "run_id": None})
             for entity_id, role in participants.items():
                 participant_rows.append(
-                    {"event_id": event_id, "article_id": article_id, "entity_id": entity_id, "role": role, "run_id": None}
+                    {
+                        "event_id": event_id,
+                        "article_id": article_id,
+                        "entity_id": entity_id,
+                        "role": role,
+                        "run_id": None,
+                    }
                 )
     return (
         pa.Table.from_pylist(event_rows, schema=EVENTS_SCHEMA),
@@ -560,7 +583,9 @@ def tag_events(
     )
 
 
-def events_of(events: pa.Table, participants: pa.Table, articles: pa.Table, mentions: pa.Table) -> tuple[pa.Table, pa.Table]:
+def events_of(
+    events: pa.Table, participants: pa.Table, articles: pa.Table, mentions: pa.Table
+) -> tuple[pa.Table, pa.Table]:
     """The events of the given (loaded) articles, and their participants whose entity is loaded too."""
     events = events.filter(pc.is_in(events.column("article_id"), value_set=articles.column("article_id")))
     participants = participants.filter(

@@ -196,7 +196,12 @@ def _extract(html: str, url: str | None) -> dict:
 
 def _parse_entry(item: RawItem, page: HttpResult | None) -> dict:
     entry = json.loads(item.data)
-    text, title, published, url = entry["content"] or entry["summary"], entry["title"], entry["published"], entry["link"]
+    text, title, published, url = (
+        entry["content"] or entry["summary"],
+        entry["title"],
+        entry["published"],
+        entry["link"],
+    )
     if page is not None:
         extracted = _page_of(page, entry["link"])
         text = extracted["text"]  # the page's full text beats the feed's summary

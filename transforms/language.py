@@ -79,7 +79,7 @@ def detect_language(articles: pa.Table, detector: LanguageDetector) -> pa.Table:
     columns = articles.select(["title", "text", "language"]).to_pydict()
     codes = [
         declared or detect_one(f"{title}\n{text}" if title else text, detector)
-        for title, text, declared in zip(columns["title"], columns["text"], columns["language"])
+        for title, text, declared in zip(columns["title"], columns["text"], columns["language"], strict=True)
     ]
     codes = pa.array(codes, type=pa.string())
     return articles.set_column(articles.schema.get_field_index("language"), "language", codes)

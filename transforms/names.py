@@ -51,7 +51,9 @@ def _person_name(normal: str, models: NatashaModels) -> tuple[str | None, str | 
     return _read_person_name(normal, models.names_extractor)
 
 
-@functools.lru_cache(maxsize=2_048)  # the same names recur across articles, and the grammar is slow (40 % hits, as with 65,536)
+@functools.lru_cache(
+    maxsize=2_048
+)  # the same names recur across articles, and the grammar is slow (40 % hits, as with 65,536)
 def _read_person_name(normal: str, names_extractor) -> tuple[str | None, str | None]:
     match = names_extractor.find(normal)
     words = normal.split()
@@ -134,5 +136,5 @@ def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: 
             aliases[(kind, entity_key(second))] = first
         # anything else in brackets is another entity: «Астуджи (Япония)», «ООН (ФАО)»
     if aliases:
-        names = [aliases.get((m["type"], entity_key(name)), name) for m, name in zip(mentions, names)]
+        names = [aliases.get((m["type"], entity_key(name)), name) for m, name in zip(mentions, names, strict=True)]
     return names

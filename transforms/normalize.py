@@ -20,7 +20,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import dateparser
-
 import pyarrow as pa
 
 from transforms.ids import stable_id
@@ -31,8 +30,17 @@ from transforms.stages import Stage
 # Characters that carry no text: soft hyphen, zero-width marks, word joiner, BOM.
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 # Every other kind of space becomes a plain space; line separators become newlines.
-SPACES = dict.fromkeys(map(ord, "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
-LINE_BREAKS = {ord("\r"): "\n", ord("\u2028"): "\n", ord("\u2029"): "\n", ord("\x85"): "\n", ord("\x0b"): "\n", ord("\x0c"): "\n"}
+SPACES = dict.fromkeys(
+    map(ord, "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " "
+)
+LINE_BREAKS = {
+    ord("\r"): "\n",
+    ord("\u2028"): "\n",
+    ord("\u2029"): "\n",
+    ord("\x85"): "\n",
+    ord("\x0b"): "\n",
+    ord("\x0c"): "\n",
+}
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 RUNS_OF_SPACES = re.compile(r" {2,}")
 SPACE_AROUND_NEWLINE = re.compile(r" *\n *")

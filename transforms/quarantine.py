@@ -90,5 +90,7 @@ def with_current_stage_names(quarantine: pa.Table) -> pa.Table:
     for row in rows:
         if row["stage"] in RENAMED_STAGES:
             row["stage"] = str(RENAMED_STAGES[row["stage"]])
-            row["quarantine_id"] = quarantine_row(row["stage"], row["source"], row["record_key"], "", row["payload"])["quarantine_id"]
+            row["quarantine_id"] = quarantine_row(row["stage"], row["source"], row["record_key"], "", row["payload"])[
+                "quarantine_id"
+            ]
     return pa.Table.from_pylist(rows, schema=quarantine.schema)

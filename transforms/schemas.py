@@ -77,10 +77,14 @@ DATE_MENTIONS_SCHEMA = pa.schema(
     ]
 )
 # What event tagging reads of the date mentions.
-DATE_MENTIONS_INPUT_SCHEMA = pa.schema([DATE_MENTIONS_SCHEMA.field(name) for name in ("article_id", "start", "stop", "value", "precision")])
+DATE_MENTIONS_INPUT_SCHEMA = pa.schema(
+    [DATE_MENTIONS_SCHEMA.field(name) for name in ("article_id", "start", "stop", "value", "precision")]
+)
 
 # Near-duplicate MinHash signatures (the warehouse's `article_signatures`).
-ARTICLE_SIGNATURES_SCHEMA = pa.schema([("article_id", STRING), ("signature", pa.list_(pa.uint32())), ("run_id", STRING)])
+ARTICLE_SIGNATURES_SCHEMA = pa.schema(
+    [("article_id", STRING), ("signature", pa.list_(pa.uint32())), ("run_id", STRING)]
+)
 
 EVENTS_SCHEMA = pa.schema(
     [

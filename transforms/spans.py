@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 from transforms.names import entity_key, is_abbreviation
 
-OPENING_QUOTES = "«„“\""
-CLOSING_QUOTES = "»“”\""
+OPENING_QUOTES = '«„“"'
+CLOSING_QUOTES = '»“”"'
 # Words that say what kind of organisation the quoted name that follows is («ООО «Ромашка»»):
 # the name is the organisation; the form word is not part of it.
 LEGAL_FORM_WORDS = {

@@ -27,4 +27,3 @@ class Stage(StrEnum):
 
 
 ARTICLE_STAGES = tuple(Stage)[: list(Stage).index(Stage.LOAD) + 1]
-

@@ -101,7 +101,9 @@ def migrations() -> list[tuple[str, str]]:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations not yet recorded in `schema_migrations`, in order; return their names."""
-    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"
+    )
     done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
     applied = []
     for name, sql in migrations():
@@ -278,7 +280,9 @@ def finish_run(
         finished_at=datetime.now(UTC),
         status=status,
         error=error,
-        stage_seconds=None if stage_seconds is None else json.dumps({k: round(v, 3) for k, v in sorted(stage_seconds.items())}),
+        stage_seconds=None
+        if stage_seconds is None
+        else json.dumps({k: round(v, 3) for k, v in sorted(stage_seconds.items())}),
         languages=json.dumps(dict(sorted((languages or {}).items()))),
     )
     with registered(con, finished_run=pa.Table.from_pylist([row], schema=run.schema)):
@@ -339,10 +343,15 @@ def add_signature_bands(con: duckdb.DuckDBPyConnection, bands: int, band_rows: i
 
 def signature_banding(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
     """(bands, band_rows) of the stored band hashes: one pair, or none before the first run."""
-    return [(int(bands), int(band_rows)) for bands, band_rows in con.execute(statements(NEAR_DUPLICATES)["signature_banding"]).fetchall()]
+    return [
+        (int(bands), int(band_rows))
+        for bands, band_rows in con.execute(statements(NEAR_DUPLICATES)["signature_banding"]).fetchall()
+    ]
 
 
-def near_duplicate_candidates(con: duckdb.DuckDBPyConnection, signatures: pa.Table, bands: int, band_rows: int) -> pa.Table:
+def near_duplicate_candidates(
+    con: duckdb.DuckDBPyConnection, signatures: pa.Table, bands: int, band_rows: int
+) -> pa.Table:
     """Stored articles sharing a band with one of `signatures` (article_id, signature):
     query_id, article_id, signature, kept (the article it copies, or itself)."""
     with registered(con, query_signatures=signatures.select(["article_id", "signature"])):

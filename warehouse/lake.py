@@ -109,7 +109,9 @@ def _write(fs, root: str, name: str, table: pa.Table, file_name: str) -> None:
     dates = table.column(PARTITION)
     rest = table.drop_columns([PARTITION])
     for value in pc.unique(dates).to_pylist():
-        mask = pc.is_null(dates) if value is None else pc.fill_null(pc.equal(dates, pa.scalar(value, dates.type)), False)
+        mask = (
+            pc.is_null(dates) if value is None else pc.fill_null(pc.equal(dates, pa.scalar(value, dates.type)), False)
+        )
         _put(fs, rest.filter(mask), posixpath.join(root, name, _partition_dir(value), file_name))
 
 
@@ -202,7 +204,9 @@ def _distinct(table: pa.Table) -> pa.Table:
 def _parquet_files(fs, root: str) -> list[str]:
     if not fs.exists(root):
         return []
-    return sorted(path for path in fs.find(root) if path.endswith(".parquet") or posixpath.basename(path).startswith(".tmp-"))
+    return sorted(
+        path for path in fs.find(root) if path.endswith(".parquet") or posixpath.basename(path).startswith(".tmp-")
+    )
 
 
 def remove_uncommitted(lake_root: str, committed: set[str]) -> list[str]:

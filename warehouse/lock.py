@@ -49,7 +49,9 @@ def writer_lock(
             except BlockingIOError:
                 if not waiting:
                     other = os.pread(fd, 1000, 0).decode("utf-8", "replace").strip() or "another writer"
-                    on_wait(f"waiting for the warehouse {db_path}: {other} is writing to it (giving up after {timeout:g} s)")
+                    on_wait(
+                        f"waiting for the warehouse {db_path}: {other} is writing to it (giving up after {timeout:g} s)"
+                    )
                     waiting = True
                 if time.monotonic() >= deadline:
                     raise WarehouseLocked(

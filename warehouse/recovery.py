@@ -23,7 +23,6 @@ from warehouse import db, lake
 from warehouse.batches import BATCH_TABLES, EMPTY, Batch, BatchTables
 from warehouse.lock import writer_lock
 
-
 # Tables the lake does not hold (what the sources looked like when last read, not data), with the
 # statement of sql/source_state.sql that puts their rows back: a rebuild keeps them from the old file when there is one.
 KEPT_FROM_OLD_FILE = {"source_state": "insert_source_state_rows"}
@@ -43,7 +42,12 @@ def reconcile(con: duckdb.DuckDBPyConnection, lake_root: str) -> dict[str, list[
         for row in batches.filter(pc.is_in(batches.column("batch_key"), pa.array(sorted(missing)))).to_pylist():
             lake.write_manifest(lake_root, Batch.from_row(row))
     synced = sync_runs(con, lake_root)
-    return {"closed_runs": closed, "removed_files": removed, "manifests_written": sorted(missing), "runs_synced": synced}
+    return {
+        "closed_runs": closed,
+        "removed_files": removed,
+        "manifests_written": sorted(missing),
+        "runs_synced": synced,
+    }
 
 
 def sync_runs(con: duckdb.DuckDBPyConnection, lake_root: str) -> list[str]:

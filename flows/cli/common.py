@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import annotated_types
 import typer
@@ -81,6 +81,11 @@ def setting(field: str, **extra: Any) -> Any:
     return typer.Option(default, flag, metavar=metavar, help=info.description, **limits, **extra)
 
 
+def choice(flag: str, choices: Sequence[str], help: str) -> Any:
+    """The type of an option that takes one of `choices`, shown as `a|b|c`; any other value is a usage error (code 2)."""
+    return Annotated[Literal[tuple(choices)], typer.Option(flag, metavar="|".join(choices), help=help)]
+
+
 def inputs_argument() -> Any:
     """The PATH|URL arguments (RunSettings.inputs); none given: the field's default."""
     return typer.Argument(None, metavar=INPUTS, help=FIELDS["inputs"].description, show_default=False)
@@ -143,7 +148,7 @@ def print_summary(summary: dict) -> None:
     for code, count in summary.get("languages", {}).items():
         table.add_row(f"language {code}", f"{count:,}")
     console.print(table)
-    say(f"warehouse: {summary['db_path']}  (try: newsetl sql \"select * from runs\")")
+    say(f'warehouse: {summary["db_path"]}  (try: newsetl sql "select * from runs")')  # noqa: S608 (a hint, not a query)
     if summary.get("data_docs"):
         say(f"data docs: {summary['data_docs']}")
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli.common import console, fail
+from flows.cli.common import choice, console, fail
 from flows.settings import PROJECT_ROOT
 
 app = typer.Typer(
@@ -21,12 +21,13 @@ app = typer.Typer(
 
 FORMATS = ("table", "json")
 TAGGERS = ("pipeline", "bare")
-FormatOption = Annotated[str, typer.Option("--format", metavar="|".join(FORMATS), help="table or json.")]
+FormatOption = choice("--format", FORMATS, "table or json.")
+TaggerOption = choice(
+    "--tagger", TAGGERS, "pipeline (the tagging path of `newsetl run`) or bare (natasha segment + NER)."
+)
 
 
-def _check(output_format: str, *gold: Path | None) -> None:
-    if output_format not in FORMATS:
-        raise fail(f"unknown format {output_format!r}: use table or json", code=2)
+def _check(*gold: Path | None) -> None:
     for path in gold:
         if path is not None and not path.is_file():
             raise fail(f"gold file does not exist: {path}", code=2)
@@ -34,11 +35,12 @@ def _check(output_format: str, *gold: Path | None) -> None:
 
 @app.command("ner")
 def ner(
-    gold: Annotated[Path, typer.Argument(metavar="GOLD.jsonl", help="Gold JSON Lines: doc_id, text, entities [{type, start, stop}].")],
+    gold: Annotated[
+        Path,
+        typer.Argument(metavar="GOLD.jsonl", help="Gold JSON Lines: doc_id, text, entities [{type, start, stop}]."),
+    ],
     output_format: FormatOption = "table",
-    tagger: Annotated[
-        str, typer.Option("--tagger", metavar="|".join(TAGGERS), help="pipeline (the tagging path of `newsetl run`) or bare (natasha segment + NER).")
-    ] = "pipeline",
+    tagger: TaggerOption = "pipeline",
 ) -> None:
     """Precision, recall and F1 of PER/LOC/ORG mentions, per type and micro-averaged.
 
@@ -48,11 +50,9 @@ def ner(
 
     Example: newsetl eval ner ../shared/corpora/factru/devset.jsonl --format json
     """
-    if tagger not in TAGGERS:
-        raise fail(f"unknown tagger {tagger!r}: use pipeline or bare", code=2)
-    _check(output_format, gold)
-    from transforms.models import load_models
+    _check(gold)
     from evaluation.entities import bare_spans, pipeline_spans, read_gold, score
+    from transforms.models import load_models
 
     try:
         docs = read_gold(gold)
@@ -81,7 +81,8 @@ def ner(
 def events(
     gold: Annotated[Path, typer.Argument(metavar="GOLD", help="Gold events (TOML, as tests/gold/events.toml).")],
     factru: Annotated[
-        Path | None, typer.Option("--factru", metavar="FILE", help="factRuEval-2016 JSON Lines: also score its Meeting facts.")
+        Path | None,
+        typer.Option("--factru", metavar="FILE", help="factRuEval-2016 JSON Lines: also score its Meeting facts."),
     ] = None,
     output_format: FormatOption = "table",
 ) -> None:
@@ -93,7 +94,7 @@ def events(
 
     Example: newsetl eval events tests/gold/events.toml --factru ../shared/corpora/factru/devset.jsonl
     """
-    _check(output_format, gold, factru)
+    _check(gold, factru)
     from evaluation.events import read_factru, read_gold, run_tagger, score, score_factru_meetings, system_events
     from transforms.events import load_event_tagger
 

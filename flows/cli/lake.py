@@ -20,7 +20,9 @@ app = typer.Typer(
 def compact(
     lake: str = setting("lake_dir"),
     db: Path = setting("db_path"),
-    target_mb: Annotated[int, typer.Option("--target-mb", metavar="N", min=1, help="Largest merged file, in MiB.")] = 128,
+    target_mb: Annotated[
+        int, typer.Option("--target-mb", metavar="N", min=1, help="Largest merged file, in MiB.")
+    ] = 128,
     wait: float = setting("lock_timeout"),
 ) -> None:
     """Merge the lake's small per-batch files into files of up to --target-mb.

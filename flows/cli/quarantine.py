@@ -38,7 +38,9 @@ def list_quarantine(
     db: Path = setting("db_path"),
     stage: Annotated[
         Stage | None,
-        typer.Option("--stage", metavar="STAGE", help=f"Only what this stage quarantined: {', '.join(QUARANTINED_BY_STAGE)}."),
+        typer.Option(
+            "--stage", metavar="STAGE", help=f"Only what this stage quarantined: {', '.join(QUARANTINED_BY_STAGE)}."
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", metavar="N", min=1, help="Show at most this many rows.")] = 100,
 ) -> None:
@@ -53,7 +55,9 @@ def list_quarantine(
 
 @app.command("show")
 def show_quarantine(
-    quarantine_id: Annotated[str, typer.Argument(metavar="ID", help="The quarantine_id, as `quarantine list` shows it.")],
+    quarantine_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The quarantine_id, as `quarantine list` shows it.")
+    ],
     db: Path = setting("db_path"),
 ) -> None:
     """Show one quarantined record: where it came from, why it failed, and its raw payload.

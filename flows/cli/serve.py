@@ -26,7 +26,9 @@ DEFAULT_DEPLOYMENT = "newsetl"
 def serve(  # each settings parameter named after its field (see `build`)
     inputs: list[str] | None = inputs_argument(),
     sources_file: Path | None = setting("sources_file"),
-    cron: Annotated[str, typer.Option("--cron", metavar="EXPR", help="When to run, as a cron expression (UTC).")] = DEFAULT_CRON,
+    cron: Annotated[
+        str, typer.Option("--cron", metavar="EXPR", help="When to run, as a cron expression (UTC).")
+    ] = DEFAULT_CRON,
     name: Annotated[str, typer.Option("--name", metavar="NAME", help="Name of the deployment.")] = DEFAULT_DEPLOYMENT,
     db_path: Path = setting("db_path"),
     lake_dir: str = setting("lake_dir"),
@@ -88,13 +90,17 @@ def check_server() -> str:
     with get_client(sync_client=True) as client:
         problem = client.api_healthcheck()
     if problem is not None:
-        raise RuntimeError(f"no Prefect server answers at {url} ({type(problem).__name__}): start one with `newsetl ui`")
+        raise RuntimeError(
+            f"no Prefect server answers at {url} ({type(problem).__name__}): start one with `newsetl ui`"
+        )
     return url
 
 
 @app.command()
 def ui(
-    port: Annotated[int, typer.Option("--port", metavar="PORT", min=1, max=65535, help="Port of the server and its UI.")] = DEFAULT_UI_PORT,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", min=1, max=65535, help="Port of the server and its UI.")
+    ] = DEFAULT_UI_PORT,
     host: Annotated[str, typer.Option("--host", metavar="HOST", help="Address to listen on.")] = DEFAULT_UI_HOST,
     home: Annotated[
         Path, typer.Option("--home", metavar="DIR", help="PREFECT_HOME of the server: its SQLite database lives here.")

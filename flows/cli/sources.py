@@ -60,7 +60,9 @@ def list_sources(sources_file: SourcesOption = DEFAULT_SOURCES) -> None:
 @app.command("check")
 def check_sources(
     sources_file: SourcesOption = DEFAULT_SOURCES,
-    only: Annotated[list[str] | None, typer.Option("--only", metavar="NAME", help="Check only this source (repeatable).")] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", metavar="NAME", help="Check only this source (repeatable).")
+    ] = None,
 ) -> None:
     """Read a few records from each source and report what was found; touches no table.
 
@@ -79,10 +81,14 @@ def check_sources(
             items = list(itertools.islice(read_source(source, ReadContext(http=http)), CHECK_SAMPLE))
             raw, rejected = parse_items(items, http)
             kinds = ", ".join(f"{n} {kind}" for kind, n in Counter(item.kind for item in items).items())
-            say(f"{source.name}: read {len(items)} ({kinds or 'nothing'}): {raw.num_rows} ok, {rejected.num_rows} quarantined")
+            say(
+                f"{source.name}: read {len(items)} ({kinds or 'nothing'}): {raw.num_rows} ok, {rejected.num_rows} quarantined"
+            )
             if raw.num_rows:
                 first = raw.slice(0, 1).to_pylist()[0]
-                say(f"  first: {first['title'] or '(no title)'} | {first['published_raw'] or '(no date)'} | {len(first['raw_text']):,} characters")
+                say(
+                    f"  first: {first['title'] or '(no title)'} | {first['published_raw'] or '(no date)'} | {len(first['raw_text']):,} characters"
+                )
             for reason in rejected.column("reason").to_pylist()[:2]:
                 say(f"  problem: {reason}")
             if items and not raw.num_rows:

@@ -12,21 +12,28 @@ from typing import Annotated, TextIO
 import typer
 from rich.console import Console
 
-from flows.cli.common import cell, console, fail, note, print_rows, setting
+from flows.cli.common import cell, choice, console, fail, note, print_rows, setting
 
 app = typer.Typer()
 
 FORMATS = ("table", "csv", "json", "parquet")
+FormatOption = choice("--format", FORMATS, "table, csv, json (one JSON object per row) or parquet (needs --output).")
 
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(metavar="QUERY|FILE.sql", help="One read-only SQL statement, or the path of a .sql file holding one.")],
+    query: Annotated[
+        str,
+        typer.Argument(
+            metavar="QUERY|FILE.sql", help="One read-only SQL statement, or the path of a .sql file holding one."
+        ),
+    ],
     db: Path = setting("db_path"),
-    output_format: Annotated[
-        str, typer.Option("--format", metavar="|".join(FORMATS), help="table, csv, json (one JSON object per row) or parquet (needs --output).")
-    ] = "table",
-    output: Annotated[Path | None, typer.Option("--output", metavar="FILE", help="Write the result to this file instead of the screen.")] = None,
+    output_format: FormatOption = "table",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", metavar="FILE", help="Write the result to this file instead of the screen."),
+    ] = None,
 ) -> None:
     """Run one read-only query against the warehouse and print the result.
 
@@ -40,8 +47,6 @@ def sql(
     """
     from warehouse.query import WriteRefused, run_query
 
-    if output_format not in FORMATS:
-        raise fail(f"unknown format {output_format!r}: use {', '.join(FORMATS)}", code=2)
     if output_format == "parquet" and output is None:
         raise fail("--format parquet writes a file: add --output FILE", code=2)
     if query.strip().lower().endswith(".sql"):

@@ -15,7 +15,13 @@ from flows.cli.common import console, fail, note, say, setting
 app = typer.Typer()
 
 # Terminal colours of the highlighted spans in `newsetl explain`.
-SPAN_STYLES = {"PER": "bold cyan", "LOC": "bold green", "ORG": "bold magenta", "DATE": "bold yellow", "EVENT": "bold red underline"}
+SPAN_STYLES = {
+    "PER": "bold cyan",
+    "LOC": "bold green",
+    "ORG": "bold magenta",
+    "DATE": "bold yellow",
+    "EVENT": "bold red underline",
+}
 
 
 def _read(db: Path, concern: str, queries: dict[str, dict], optional: frozenset[str] = frozenset()) -> dict:
@@ -47,7 +53,9 @@ def runs(
         line.append(f"{row['status']:<11}", style=status_style.get(row["status"], ""))
         line.append(
             f" {row['started_at']:%Y-%m-%d %H:%M}  {row['seconds']:>6.0f} s  "
-            "{n_read} read = {n_loaded} loaded + {n_duplicates} dup + {n_quarantined} quar, {n_mentions} mentions".format(**row)
+            "{n_read} read = {n_loaded} loaded + {n_duplicates} dup + {n_quarantined} quar, {n_mentions} mentions".format(
+                **row
+            )
         )
         console.print(line, highlight=False, soft_wrap=True)
         detail = _slowest_stages(row["stage_seconds"]) or (row["error"] or "")
@@ -101,7 +109,13 @@ def explain(
         table.add_column(name, overflow="fold")
     for span in spans:
         detail = span.get("entity") or span.get("normal") or span.get("detail") or ""
-        table.add_row(str(span["start"]), str(span["stop"]), Text(span["type"], style=SPAN_STYLES.get(span["type"], "")), span["text"], detail)
+        table.add_row(
+            str(span["start"]),
+            str(span["stop"]),
+            Text(span["type"], style=SPAN_STYLES.get(span["type"], "")),
+            span["text"],
+            detail,
+        )
     console.print(table)
 
 

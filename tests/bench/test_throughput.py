@@ -27,7 +27,9 @@ def test_copy_lines_takes_one_article_in_every_e(tmp_path):
     target = tmp_path / "subset.jsonl"
 
     assert copy_lines(source, 10, target, every=3) == 4
-    assert [line for line in target.read_text(encoding="utf-8").splitlines()] == [f'{{"id": {i}}}' for i in (1, 4, 7, 10)]
+    assert [line for line in target.read_text(encoding="utf-8").splitlines()] == [
+        f'{{"id": {i}}}' for i in (1, 4, 7, 10)
+    ]
 
     assert copy_lines(source, 2, target, skip=1, every=4) == 2
     assert target.read_text(encoding="utf-8") == '{"id": 2}\n{"id": 6}\n'

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from flows.settings import PROJECT_ROOT
 from evaluation.events import meeting_facts, read_gold, score, trigger_offset
+from flows.settings import PROJECT_ROOT
 
 
 def test_trigger_offset_counts_whole_words():
@@ -17,7 +17,14 @@ def test_score_counts_each_figure():
         {
             "id": "a",
             "events": [
-                {"start": 0, "type": "04", "actors": ["Стив Уиткофф"], "place": "Москва", "date": "2026-01-06", "modality": "planned"},
+                {
+                    "start": 0,
+                    "type": "04",
+                    "actors": ["Стив Уиткофф"],
+                    "place": "Москва",
+                    "date": "2026-01-06",
+                    "modality": "planned",
+                },
                 {"start": 20, "type": "14", "modality": "occurred"},
             ],
         }

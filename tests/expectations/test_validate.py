@@ -6,9 +6,7 @@ import pyarrow as pa
 import pytest
 
 from expectations.validate import BatchInvalid, validate_batch
-from transforms.schemas import DATE_MENTIONS_SCHEMA
-from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-from transforms.schemas import ARTICLE_BATCH_SCHEMA
+from transforms.schemas import ARTICLE_BATCH_SCHEMA, DATE_MENTIONS_SCHEMA, ENTITIES_SCHEMA, MENTIONS_SCHEMA
 
 NOW = datetime(2026, 1, 20, tzinfo=UTC)
 TEXT = "Путин прилетел в Москву."
@@ -22,13 +20,34 @@ GOOD_ARTICLE = {
     "record_key": "a0.txt",
     "payload": "raw a0",
 }
-PUTIN = {"article_id": "a0", "start": 0, "stop": 5, "sentence": 0, "type": "PER", "text": "Путин", "normal": "Путин", "entity_id": "e1"}
-MOSCOW = {"article_id": "a0", "start": 17, "stop": 23, "sentence": 0, "type": "LOC", "text": "Москву", "normal": "Москва", "entity_id": "e2"}
+PUTIN = {
+    "article_id": "a0",
+    "start": 0,
+    "stop": 5,
+    "sentence": 0,
+    "type": "PER",
+    "text": "Путин",
+    "normal": "Путин",
+    "entity_id": "e1",
+}
+MOSCOW = {
+    "article_id": "a0",
+    "start": 17,
+    "stop": 23,
+    "sentence": 0,
+    "type": "LOC",
+    "text": "Москву",
+    "normal": "Москва",
+    "entity_id": "e2",
+}
 ENTITIES = [{"entity_id": "e1", "type": "PER", "name": "Путин"}, {"entity_id": "e2", "type": "LOC", "name": "Москва"}]
 
 
 def articles(*overrides):
-    rows = [{**GOOD_ARTICLE, "article_id": f"a{i}", "record_key": f"a{i}.txt", "payload": f"raw a{i}", **o} for i, o in enumerate(overrides)]
+    rows = [
+        {**GOOD_ARTICLE, "article_id": f"a{i}", "record_key": f"a{i}.txt", "payload": f"raw a{i}", **o}
+        for i, o in enumerate(overrides)
+    ]
     return pa.Table.from_pylist(rows, schema=ARTICLE_BATCH_SCHEMA)
 
 
@@ -128,13 +147,25 @@ def test_bad_entity_row_is_quarantined_and_takes_its_mentions(override, expectat
 @pytest.mark.parametrize(
     ("tables", "expectation"),
     [
-        (batch(articles({"article_id": "x"}, {"article_id": "x"})), "articles: expect_column_values_to_be_unique(article_id)"),
+        (
+            batch(articles({"article_id": "x"}, {"article_id": "x"})),
+            "articles: expect_column_values_to_be_unique(article_id)",
+        ),
         (batch(articles({"article_id": None})), "articles: expect_column_values_to_not_be_null(article_id)"),
         (batch(mention_rows=[PUTIN, PUTIN]), "mentions: expect_compound_columns_to_be_unique(article_id,start,stop)"),
-        (batch(mention_rows=[PUTIN, {**MOSCOW, "article_id": "zz"}]), "mentions: expect_column_values_to_be_in_set(article_in_batch)"),
-        (batch(mention_rows=[PUTIN, {**MOSCOW, "article_id": None}]), "mentions: expect_column_values_to_not_be_null(article_id)"),
+        (
+            batch(mention_rows=[PUTIN, {**MOSCOW, "article_id": "zz"}]),
+            "mentions: expect_column_values_to_be_in_set(article_in_batch)",
+        ),
+        (
+            batch(mention_rows=[PUTIN, {**MOSCOW, "article_id": None}]),
+            "mentions: expect_column_values_to_not_be_null(article_id)",
+        ),
         (batch(entity_rows=[*ENTITIES, ENTITIES[0]]), "entities: expect_column_values_to_be_unique(entity_id)"),
-        (batch(entity_rows=[*ENTITIES, {"entity_id": None, "type": "PER", "name": "X"}]), "entities: expect_column_values_to_not_be_null(entity_id)"),
+        (
+            batch(entity_rows=[*ENTITIES, {"entity_id": None, "type": "PER", "name": "X"}]),
+            "entities: expect_column_values_to_not_be_null(entity_id)",
+        ),
     ],
 )
 def test_a_broken_invariant_fails_the_batch(tables, expectation):
@@ -154,7 +185,9 @@ def test_a_silent_tagger_fails_the_batch():
 
 def test_mention_rate_is_only_required_of_russian_text():
     long_text = "The president held a meeting in Moscow. " * 800
-    validated = validate_batch(batch(articles({"text": long_text, "language": "en"}), mention_rows=[], entity_rows=[]), NOW)
+    validated = validate_batch(
+        batch(articles({"text": long_text, "language": "en"}), mention_rows=[], entity_rows=[]), NOW
+    )
     assert validated.batch_failures == []
 
 
@@ -171,7 +204,14 @@ def test_a_tagger_that_tags_everything_fails_the_batch():
     assert line.startswith("mentions: expect_table_row_count_to_be_between() failed (observed 5)")
 
 
-GOOD_DATE_MENTION = {"article_id": "a0", "start": 0, "stop": 8, "text": "6 января", "value": date(2026, 1, 6), "precision": "day"}
+GOOD_DATE_MENTION = {
+    "article_id": "a0",
+    "start": 0,
+    "stop": 8,
+    "text": "6 января",
+    "value": date(2026, 1, 6),
+    "precision": "day",
+}
 
 
 @pytest.mark.parametrize(
@@ -187,7 +227,9 @@ GOOD_DATE_MENTION = {"article_id": "a0", "start": 0, "stop": 8, "text": "6 ян�
 )
 def test_bad_date_mention_row_is_quarantined(override, expectation):
     tables = batch()
-    tables["date_mentions"] = pa.Table.from_pylist([GOOD_DATE_MENTION, {**GOOD_DATE_MENTION, **override}], schema=DATE_MENTIONS_SCHEMA)
+    tables["date_mentions"] = pa.Table.from_pylist(
+        [GOOD_DATE_MENTION, {**GOOD_DATE_MENTION, **override}], schema=DATE_MENTIONS_SCHEMA
+    )
     validated = validate_batch(tables, NOW)
     assert validated.tables["date_mentions"].num_rows == 1
     (row,) = validated.rejected["date_mentions"].to_pylist()
@@ -198,7 +240,9 @@ def test_bad_date_mention_row_is_quarantined(override, expectation):
 
 def test_date_mentions_of_a_quarantined_article_leave_with_it():
     tables = batch(articles({}, {"language": "xx"}))
-    tables["date_mentions"] = pa.Table.from_pylist([GOOD_DATE_MENTION, {**GOOD_DATE_MENTION, "article_id": "a1"}], schema=DATE_MENTIONS_SCHEMA)
+    tables["date_mentions"] = pa.Table.from_pylist(
+        [GOOD_DATE_MENTION, {**GOOD_DATE_MENTION, "article_id": "a1"}], schema=DATE_MENTIONS_SCHEMA
+    )
     validated = validate_batch(tables, NOW)
     assert validated.tables["date_mentions"].column("article_id").to_pylist() == ["a0"]
     assert validated.rejected["date_mentions"].num_rows == 0

@@ -96,7 +96,14 @@ def readme_uses() -> list[tuple[str, list[tuple[str, ...]], list[str]]]:
 
 def test_the_readme_is_read():
     commands = {path for _, paths, _ in readme_uses() for path in paths}
-    assert {("run",), ("sql",), ("serve",), ("quarantine", "replay"), ("lake", "compact"), ("eval", "events")} <= commands
+    assert {
+        ("run",),
+        ("sql",),
+        ("serve",),
+        ("quarantine", "replay"),
+        ("lake", "compact"),
+        ("eval", "events"),
+    } <= commands
 
 
 def test_every_command_and_option_in_the_readme_exists():
@@ -106,7 +113,11 @@ def test_every_command_and_option_in_the_readme_exists():
         wrong.extend(f"no command `newsetl {' '.join(path)}`: {line}" for path in missing)
         if not missing:
             known = set().union(*(flags(find(path)) for path in paths))
-            wrong.extend(f"`newsetl {'|'.join(' '.join(p) for p in paths)}` has no {flag}: {line}" for flag in options if flag not in known)
+            wrong.extend(
+                f"`newsetl {'|'.join(' '.join(p) for p in paths)}` has no {flag}: {line}"
+                for flag in options
+                if flag not in known
+            )
     assert not wrong, "\n".join(wrong)
 
 

@@ -59,8 +59,8 @@ def test_eval_ner_usage_errors(tmp_path):
     missing = runner.invoke(app, ["eval", "ner", str(tmp_path / "none.jsonl")])
     assert missing.exit_code == 2 and "gold file does not exist" in missing.output
     wrong = runner.invoke(app, ["eval", "ner", str(write_gold(tmp_path)), "--format", "xml"])
-    assert wrong.exit_code == 2 and "unknown format" in wrong.output
+    assert wrong.exit_code == 2 and "'xml' is not one of 'table', 'json'" in wrong.output
     tagger = runner.invoke(app, ["eval", "ner", str(write_gold(tmp_path)), "--tagger", "mine"])
-    assert tagger.exit_code == 2 and "unknown tagger 'mine'" in tagger.output
+    assert tagger.exit_code == 2 and "'mine' is not one of 'pipeline', 'bare'" in tagger.output
     events = runner.invoke(app, ["eval", "events", str(tmp_path / "none.toml"), "--format", "json"])
     assert events.exit_code == 2 and "gold file does not exist" in events.output

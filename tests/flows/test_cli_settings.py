@@ -36,7 +36,11 @@ REPLAY_LEAVES = {
     "source_timezones": "the same",
     "near_duplicate_threshold": "the index of near copies is the warehouse's, with its default threshold",
 }
-COMMANDS = [(("run",), RunSettings, RUN_SETS_OTHERWISE), (("serve",), RunSettings, SERVE_LEAVES), (("quarantine", "replay"), ReplaySettings, REPLAY_LEAVES)]
+COMMANDS = [
+    (("run",), RunSettings, RUN_SETS_OTHERWISE),
+    (("serve",), RunSettings, SERVE_LEAVES),
+    (("quarantine", "replay"), ReplaySettings, REPLAY_LEAVES),
+]
 
 
 def command(path):
@@ -50,7 +54,9 @@ def options_of(path) -> dict[str, object]:
     return {flag: param for param in command(path).params for flag in param.opts}
 
 
-@pytest.mark.parametrize(("path", "model", "otherwise"), COMMANDS, ids=lambda value: " ".join(value) if isinstance(value, tuple) else "")
+@pytest.mark.parametrize(
+    ("path", "model", "otherwise"), COMMANDS, ids=lambda value: " ".join(value) if isinstance(value, tuple) else ""
+)
 def test_each_setting_is_an_option_with_its_default_and_help(path, model, otherwise):
     options = options_of(path)
     for field, info in model.model_fields.items():
@@ -58,7 +64,9 @@ def test_each_setting_is_an_option_with_its_default_and_help(path, model, otherw
         if field in otherwise:
             assert flag not in options, f"{field} is listed as set otherwise, yet {flag} is an option"
             continue
-        assert flag in options, f"the setting {field} is no option of `newsetl {' '.join(path)}`: add one, or list why not"
+        assert flag in options, (
+            f"the setting {field} is no option of `newsetl {' '.join(path)}`: add one, or list why not"
+        )
         option = options[flag]
         default = info.get_default(call_default_factory=True)
         assert (list(option.default) if isinstance(default, list) else option.default) == default, field
@@ -102,7 +110,9 @@ def test_run_hands_each_option_to_its_setting(monkeypatch, tmp_path):
         default_timezone="Europe/Moscow", near_duplicate_threshold=0.7,
     )  # fmt: skip
     config = str(EXAMPLES_DIR.parent / "sources.toml")
-    with_sources = handed_to(monkeypatch, flows.etl, "news_etl", ["run", "--sources", config, "--only", "wire", "--only", "seed"])
+    with_sources = handed_to(
+        monkeypatch, flows.etl, "news_etl", ["run", "--sources", config, "--only", "wire", "--only", "seed"]
+    )
     assert (with_sources.sources_file, with_sources.only) == (config, ["wire", "seed"])
 
 
@@ -121,7 +131,18 @@ def test_serve_stores_its_settings_with_the_deployment(monkeypatch, tmp_path):
     monkeypatch.setattr(flows.etl.news_etl, "serve", lambda **kwargs: served.update(kwargs))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "in").mkdir()
-    args = ["serve", "in", "--db", "w.duckdb", "--lake", "lake", "--timezone", "Europe/Moscow", "--near-duplicate-threshold", "0.6"]
+    args = [
+        "serve",
+        "in",
+        "--db",
+        "w.duckdb",
+        "--lake",
+        "lake",
+        "--timezone",
+        "Europe/Moscow",
+        "--near-duplicate-threshold",
+        "0.6",
+    ]
     result = runner.invoke(app, [*args, "--cron", "0 * * * *", "--name", "hourly"])
     assert result.exit_code == 0, result.output
     assert (served["name"], served["cron"]) == ("hourly", "0 * * * *")
@@ -139,8 +160,14 @@ def test_serve_stores_its_settings_with_the_deployment(monkeypatch, tmp_path):
     ("args", "message"),
     [
         (["run", "--timezone", "Mars/Olympus"], "error: --timezone: unknown time zone 'Mars/Olympus'"),
-        (["run", "--near-duplicate-threshold", "1.5"], "error: --near-duplicate-threshold: Input should be less than 1"),
-        (["run", "--near-duplicate-threshold", "0"], "error: --near-duplicate-threshold: Input should be greater than 0"),
+        (
+            ["run", "--near-duplicate-threshold", "1.5"],
+            "error: --near-duplicate-threshold: Input should be less than 1",
+        ),
+        (
+            ["run", "--near-duplicate-threshold", "0"],
+            "error: --near-duplicate-threshold: Input should be greater than 0",
+        ),
         (["serve", "--timezone", "Europe/Nowhere"], "error: --timezone: unknown time zone 'Europe/Nowhere'"),
         (["quarantine", "replay", "--stage", "extract"], "error: --stage: cannot replay stage 'extract'"),
         (["run", "--batch-size", "0"], "--batch-size"),

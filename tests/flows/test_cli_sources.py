@@ -23,7 +23,9 @@ def test_sources_list_and_check_touch_no_table(tmp_path):
 def test_sources_check_fails_on_a_source_that_cannot_be_read(tmp_path):
     (tmp_path / "bad.rss").write_text("<rss><channel><item>", encoding="utf-8")
     config = tmp_path / "sources.toml"
-    config.write_text('[sources.broken]\nlocation = "bad.rss"\n[sources.gone]\nlocation = "nowhere"\n', encoding="utf-8")
+    config.write_text(
+        '[sources.broken]\nlocation = "bad.rss"\n[sources.gone]\nlocation = "nowhere"\n', encoding="utf-8"
+    )
     result = runner.invoke(app, ["sources", "check", "--sources", str(config)], terminal_width=200)
     assert result.exit_code == 1
     assert "invalid XML" in result.output and "the location does not exist" in result.output

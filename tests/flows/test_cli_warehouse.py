@@ -26,7 +26,9 @@ def test_runs_lists_the_run(small_warehouse):
 def test_explain_highlights_the_mentions(small_warehouse):
     db_path, _ = small_warehouse
     command = [sys.executable, "-c", "from flows.cli import main; main()", "explain", "a1", "--db", str(db_path)]
-    result = subprocess.run(command, capture_output=True, text=True, env={"FORCE_COLOR": "1", "COLUMNS": "120", "PATH": ""}, timeout=60)
+    result = subprocess.run(
+        command, capture_output=True, text=True, env={"FORCE_COLOR": "1", "COLUMNS": "120", "PATH": ""}, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     # the surface forms are wrapped in colour codes: cyan for people, green for places
     assert "\x1b[1;36mВладимир Путин\x1b[0m" in result.stdout

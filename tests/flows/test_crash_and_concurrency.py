@@ -131,7 +131,9 @@ def test_runs_killed_at_random_moments_end_like_a_clean_run(run_env, tmp_path):
     for table in COMPARED:
         assert rows(db_path, table) == rows(tmp_path / "clean.duckdb", table), f"{table} (seed {seed})"
     runs = duckdb.connect(str(db_path), read_only=True)
-    statuses = runs.execute("SELECT status, n_read, n_loaded, n_duplicates, n_quarantined FROM runs ORDER BY started_at").fetchall()
+    statuses = runs.execute(
+        "SELECT status, n_read, n_loaded, n_duplicates, n_quarantined FROM runs ORDER BY started_at"
+    ).fetchall()
     total_loaded = runs.execute("SELECT sum(n_loaded) FROM runs").fetchone()[0]
     runs.close()
     assert statuses[-1][0] == "completed"
@@ -176,7 +178,9 @@ def test_two_runs_at_once_both_finish_and_readers_read_during_them(run_env, tmp_
     assert len(seen) > 5 and seen == sorted(seen) and 0 < max(seen)  # readers got in while the runs loaded
 
     con = duckdb.connect(str(db_path), read_only=True)
-    totals = con.execute("SELECT count(*), sum(n_read), sum(n_loaded), sum(n_duplicates), sum(n_quarantined) FROM runs WHERE status = 'completed'").fetchone()
+    totals = con.execute(
+        "SELECT count(*), sum(n_read), sum(n_loaded), sum(n_duplicates), sum(n_quarantined) FROM runs WHERE status = 'completed'"
+    ).fetchone()
     n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     con.close()
     n_runs, n_read, n_loaded, n_duplicates, n_quarantined = totals

@@ -11,7 +11,16 @@ from transforms.names import entity_id
 pytestmark = pytest.mark.e2e
 
 SEED_START = "Посланники президента США Стив Уиткофф"
-TABLES = ("articles", "mentions", "entities", "quarantine", "date_mentions", "article_signatures", "events", "event_participants")
+TABLES = (
+    "articles",
+    "mentions",
+    "entities",
+    "quarantine",
+    "date_mentions",
+    "article_signatures",
+    "events",
+    "event_participants",
+)
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +64,14 @@ def examples_run(prefect_server, tmp_path_factory, run_flow):
     after_first = snapshot(tmp_path / "w.duckdb")
     second = run_flow([tmp_path / "articles"], tmp_path)
     full = run_flow([tmp_path / "articles"], tmp_path, full=True, batch_chars=1)  # every record a batch of its own
-    return {"dir": tmp_path, "db": tmp_path / "w.duckdb", "first": first, "second": second, "full": full, "after_first": after_first}
+    return {
+        "dir": tmp_path,
+        "db": tmp_path / "w.duckdb",
+        "first": first,
+        "second": second,
+        "full": full,
+        "after_first": after_first,
+    }
 
 
 def test_counts_add_up(examples_run):
@@ -65,12 +81,17 @@ def test_counts_add_up(examples_run):
     assert (first["n_near_duplicates"], first["n_no_date"]) == (1, 0)
     assert first["languages"] == {"ru": 8, "uk": 1}
     assert first["n_date_mentions"] == 9  # 4 in the seed, 1 in 001, 2 each in 004 and its repost 010
-    rows = query(examples_run["db"], "SELECT status, n_read, n_loaded, n_duplicates, n_quarantined, n_mentions FROM runs ORDER BY started_at")
+    rows = query(
+        examples_run["db"],
+        "SELECT status, n_read, n_loaded, n_duplicates, n_quarantined, n_mentions FROM runs ORDER BY started_at",
+    )
     for status, n_read, n_loaded, n_duplicates, n_quarantined, _ in rows:
         assert status == "completed"
         assert n_read == n_loaded + n_duplicates + n_quarantined
     assert rows[0][1:] == (11, 9, 1, 1, first["n_mentions"])
-    assert query(examples_run["db"], "SELECT languages::VARCHAR FROM runs ORDER BY started_at LIMIT 1") == [('{"ru": 8, "uk": 1}',)]
+    assert query(examples_run["db"], "SELECT languages::VARCHAR FROM runs ORDER BY started_at LIMIT 1") == [
+        ('{"ru": 8, "uk": 1}',)
+    ]
 
 
 def test_seed_people_and_places(examples_run):
@@ -89,7 +110,11 @@ def test_seed_people_and_places(examples_run):
     )
     # every mention of Путин, Уиткофф and Кушнер carries the full name's entity
     for surname, full in [("Путин", "Владимир Путин"), ("Уиткофф", "Стив Уиткофф"), ("Кушнер", "Джаред Кушнер")]:
-        ids = query(db, "SELECT DISTINCT entity_id FROM mentions WHERE article_id = $a AND normal ILIKE '%' || $s", {"a": seed_id, "s": surname})
+        ids = query(
+            db,
+            "SELECT DISTINCT entity_id FROM mentions WHERE article_id = $a AND normal ILIKE '%' || $s",
+            {"a": seed_id, "s": surname},
+        )
         assert ids == [(entity_id("PER", full),)], surname
     names = set(query(db, "SELECT type, name FROM entities"))
     assert {("PER", "Владимир Путин"), ("PER", "Стив Уиткофф"), ("ORG", "Bloomberg"), ("LOC", "Париж")} <= names
@@ -132,15 +157,25 @@ def test_lake_holds_the_loaded_articles(examples_run):
     lake = examples_run["dir"] / "lake"
     partitions = sorted(p.name for p in (lake / "articles").iterdir())
     assert "published_date=2026-01-14" in partitions
-    count = query(examples_run["db"], "SELECT count(*) FROM read_parquet($p, hive_partitioning = true)", {"p": str(lake / "articles" / "*" / "*.parquet")})
+    count = query(
+        examples_run["db"],
+        "SELECT count(*) FROM read_parquet($p, hive_partitioning = true)",
+        {"p": str(lake / "articles" / "*" / "*.parquet")},
+    )
     assert count == [(9,)]
 
 
 def test_seed_dates_resolve_against_the_publication_date(examples_run):
     db = examples_run["db"]
     (seed_id,) = query(db, "SELECT article_id FROM articles WHERE starts_with(text, $s)", {"s": SEED_START})[0]
-    found = set(query(db, "SELECT text, value::VARCHAR, precision FROM date_mentions WHERE article_id = $a", {"a": seed_id}))
-    assert {("6 января", "2026-01-06", "day"), ("в декабре", "2025-12-01", "month"), ("в прошлом году", "2025-01-01", "year")} <= found
+    found = set(
+        query(db, "SELECT text, value::VARCHAR, precision FROM date_mentions WHERE article_id = $a", {"a": seed_id})
+    )
+    assert {
+        ("6 января", "2026-01-06", "day"),
+        ("в декабре", "2025-12-01", "month"),
+        ("в прошлом году", "2025-01-01", "year"),
+    } <= found
     bad = query(
         db,
         "SELECT d.text FROM date_mentions d JOIN articles a USING (article_id) "
@@ -176,9 +211,22 @@ def test_near_copy_in_a_later_run_is_marked(prefect_server, tmp_path, run_flow):
         "в двенадцать миллиардов рублей, часть денег выделит областной бюджет."
     )
     day_one, day_two = tmp_path / "day1.jsonl", tmp_path / "day2.jsonl"
-    original = {"id": "1", "source": "a", "url": "https://a.test/1", "title": "Трамвай", "published": "2026-01-13T09:00:00+03:00", "text": text}
-    copy = {"id": "9", "source": "b", "url": "https://b.test/9", "title": "Новый трамвай", "published": "14 января 2026, 10:15",
-            "text": text.replace("сообщили в мэрии", "сообщила пресс-служба мэрии") + " Подписывайтесь на наш канал."}
+    original = {
+        "id": "1",
+        "source": "a",
+        "url": "https://a.test/1",
+        "title": "Трамвай",
+        "published": "2026-01-13T09:00:00+03:00",
+        "text": text,
+    }
+    copy = {
+        "id": "9",
+        "source": "b",
+        "url": "https://b.test/9",
+        "title": "Новый трамвай",
+        "published": "14 января 2026, 10:15",
+        "text": text.replace("сообщили в мэрии", "сообщила пресс-служба мэрии") + " Подписывайтесь на наш канал.",
+    }
     day_one.write_text(json.dumps(original, ensure_ascii=False), encoding="utf-8")
     day_two.write_text(json.dumps(copy, ensure_ascii=False), encoding="utf-8")
     run_flow([day_one], tmp_path)
@@ -186,7 +234,10 @@ def test_near_copy_in_a_later_run_is_marked(prefect_server, tmp_path, run_flow):
     assert (second["n_loaded"], second["n_near_duplicates"]) == (1, 1)
     rows = query(tmp_path / "w.duckdb", "SELECT url, duplicate_of, published_at::VARCHAR FROM articles ORDER BY url")
     kept_id = query(tmp_path / "w.duckdb", "SELECT article_id FROM articles WHERE url = 'https://a.test/1'")[0][0]
-    assert rows == [("https://a.test/1", None, "2026-01-13 06:00:00+00"), ("https://b.test/9", kept_id, "2026-01-14 10:15:00+00")]
+    assert rows == [
+        ("https://a.test/1", None, "2026-01-13 06:00:00+00"),
+        ("https://b.test/9", kept_id, "2026-01-14 10:15:00+00"),
+    ]
 
 
 def test_changed_article_replaces_its_row_and_mentions(prefect_server, tmp_path, run_flow):
@@ -194,9 +245,22 @@ def test_changed_article_replaces_its_row_and_mentions(prefect_server, tmp_path,
 
     def write(second_text):
         records = [
-            {"id": "1", "source": "test", "url": "https://example.test/1", "title": "Первая", "published": "2026-01-10T09:00:00+03:00",
-             "text": "Президент России Владимир Путин провел совещание в Москве."},
-            {"id": "2", "source": "test", "url": "https://example.test/2", "title": "Вторая", "published": "2026-01-11", "text": second_text},
+            {
+                "id": "1",
+                "source": "test",
+                "url": "https://example.test/1",
+                "title": "Первая",
+                "published": "2026-01-10T09:00:00+03:00",
+                "text": "Президент России Владимир Путин провел совещание в Москве.",
+            },
+            {
+                "id": "2",
+                "source": "test",
+                "url": "https://example.test/2",
+                "title": "Вторая",
+                "published": "2026-01-11",
+                "text": second_text,
+            },
         ]
         dump.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
 
@@ -206,8 +270,14 @@ def test_changed_article_replaces_its_row_and_mentions(prefect_server, tmp_path,
     second = run_flow([dump], tmp_path)
     assert (first["n_loaded"], second["n_loaded"], second["n_duplicates"]) == (2, 1, 1)
     db = tmp_path / "w.duckdb"
-    assert query(db, "SELECT url, text FROM articles ORDER BY url")[1] == ("https://example.test/2", "Кир Стармер прилетел в Лондон.")
-    normals = {row[0] for row in query(db, "SELECT normal FROM mentions m JOIN articles a USING (article_id) WHERE a.url LIKE '%/2'")}
+    assert query(db, "SELECT url, text FROM articles ORDER BY url")[1] == (
+        "https://example.test/2",
+        "Кир Стармер прилетел в Лондон.",
+    )
+    normals = {
+        row[0]
+        for row in query(db, "SELECT normal FROM mentions m JOIN articles a USING (article_id) WHERE a.url LIKE '%/2'")
+    }
     assert normals == {"Кир Стармер", "Лондон"}
     assert query(db, "SELECT published_at::VARCHAR FROM articles WHERE url LIKE '%/1'") == [("2026-01-10 06:00:00+00",)]
 
@@ -223,7 +293,9 @@ def test_entity_views_and_aliases_answer_the_readme_queries(examples_run):
     pairs = {(a, b): n for a, b, n in query(db, "SELECT name_a, name_b, articles FROM entity_cooccurrence")}
     assert pairs.get(("Стив Уиткофф", "Джаред Кушнер"), pairs.get(("Джаред Кушнер", "Стив Уиткофф"))) >= 3
     aliases = set(
-        query(db, "SELECT a.alias FROM entity_aliases a JOIN entities e USING (entity_id) WHERE e.name = 'Владимир Путин'")
+        query(
+            db, "SELECT a.alias FROM entity_aliases a JOIN entities e USING (entity_id) WHERE e.name = 'Владимир Путин'"
+        )
     )
     assert {("Путин",), ("Владимиром Путиным",)} <= aliases
     # the alias table counts every mention once per kind
@@ -234,7 +306,9 @@ def test_entity_views_and_aliases_answer_the_readme_queries(examples_run):
 
 def test_seed_events(examples_run):
     """The events the seed must yield (issue 6), read through the event_timeline view."""
-    seed = query(examples_run["db"], "SELECT article_id FROM articles WHERE starts_with(text, $s)", {"s": SEED_START})[0][0]
+    seed = query(examples_run["db"], "SELECT article_id FROM articles WHERE starts_with(text, $s)", {"s": SEED_START})[
+        0
+    ][0]
     rows = query(
         examples_run["db"],
         "SELECT cameo_code, trigger, actors, targets, place, modality, date FROM event_timeline WHERE article_id = $a",
@@ -244,15 +318,32 @@ def test_seed_events(examples_run):
     # dates come from date_mentions (issue 4): the Paris meeting of 6 January, the December visit
     assert ("040", "встретились", None, None, "Париж", "occurred", date(2026, 1, 6)) in rows
     assert ("042", "посещали", "Джаред Кушнер, Стив Уиткофф", None, "Москва", "occurred", date(2025, 12, 1)) in rows
-    assert ("057", "подписали", "Владимир Зеленский, Кир Стармер, Эмманюэль Макрон", None, None, "occurred", None) in rows
+    assert (
+        "057",
+        "подписали",
+        "Владимир Зеленский, Кир Стармер, Эмманюэль Макрон",
+        None,
+        None,
+        "occurred",
+        None,
+    ) in rows
     assert any(r[1] == "встреча" and r[5] == "negated" for r in rows)
     assert any(r[0].startswith("14") and r[1] == "протесты" for r in rows)
-    iran = query(examples_run["db"], "SELECT place FROM event_timeline WHERE trigger = 'протесты' AND place IS NOT NULL")
+    iran = query(
+        examples_run["db"], "SELECT place FROM event_timeline WHERE trigger = 'протесты' AND place IS NOT NULL"
+    )
     assert ("Иран",) in iran
     counts = query(examples_run["db"], "SELECT n_events, n_event_participants FROM runs ORDER BY started_at LIMIT 1")[0]
-    assert counts == (examples_run["first"]["n_events"], query(examples_run["db"], "SELECT count(*) FROM event_participants")[0][0])
+    assert counts == (
+        examples_run["first"]["n_events"],
+        query(examples_run["db"], "SELECT count(*) FROM event_participants")[0][0],
+    )
     assert counts[0] == query(examples_run["db"], "SELECT count(*) FROM events")[0][0] > 30
-    lake_events = query(examples_run["db"], "SELECT count(*) FROM read_parquet($p, hive_partitioning = true)", {"p": str(examples_run["dir"] / "lake" / "events" / "*" / "*.parquet")})
+    lake_events = query(
+        examples_run["db"],
+        "SELECT count(*) FROM read_parquet($p, hive_partitioning = true)",
+        {"p": str(examples_run["dir"] / "lake" / "events" / "*" / "*.parquet")},
+    )
     assert lake_events == [(counts[0],)]
 
 
@@ -275,9 +366,15 @@ def test_named_sources_incrementally_and_a_failed_run_keeps_the_state(prefect_se
     assert (first["n_read"], first["n_loaded"], first["n_duplicates"], first["n_quarantined"]) == (16, 13, 1, 2)
     assert first["n_quarantined_extract"] == 1
     assert query(db, "SELECT record_key, reason FROM quarantine WHERE stage = 'extract'") == [
-        (str(tmp_path / "examples" / "sources" / "wire.csv") + ":4", str(tmp_path / "examples" / "sources" / "wire.csv") + ":4: the record has no 'body'")
+        (
+            str(tmp_path / "examples" / "sources" / "wire.csv") + ":4",
+            str(tmp_path / "examples" / "sources" / "wire.csv") + ":4: the record has no 'body'",
+        )
     ]
-    assert query(db, "SELECT source, title, published_at::VARCHAR FROM articles WHERE source IN ('wire', 'newsroom') ORDER BY published_at") == [
+    assert query(
+        db,
+        "SELECT source, title, published_at::VARCHAR FROM articles WHERE source IN ('wire', 'newsroom') ORDER BY published_at",
+    ) == [
         ("newsroom", "В Санкт-Петербурге прошёл снегопад", "2026-01-14 05:15:00+00"),
         ("newsroom", "В Новосибирске открылась выставка", "2026-01-14 05:40:00+00"),
         ("wire", "В Казани открыли новую станцию метро", "2026-01-15 07:00:00+00"),
@@ -316,10 +413,15 @@ def test_a_feed_whose_items_link_to_pages_over_http(prefect_server, tmp_path, ru
         db = tmp_path / "w.duckdb"
         [(source, title, text)] = query(db, "SELECT source, title, text FROM articles")
         assert source == "agency" and title == "Метро 1" and "Ильсур Метшин" in text
-        assert query(db, "SELECT reason FROM quarantine") == [(f"{server.url}/rss#2: page {server.url}/news/2: HTTP 404 Not Found",)]
+        assert query(db, "SELECT reason FROM quarantine") == [
+            (f"{server.url}/rss#2: page {server.url}/news/2: HTTP 404 Not Found",)
+        ]
 
         # the page that failed is retried by the next run (the feed is asked for unconditionally), the other one is not
-        server.route("/news/2", (200, {"Content-Type": "text/html"}, PAGE.format(charset="utf-8").replace("Казани", "Самаре").encode()))
+        server.route(
+            "/news/2",
+            (200, {"Content-Type": "text/html"}, PAGE.format(charset="utf-8").replace("Казани", "Самаре").encode()),
+        )
         second = run_flow([], tmp_path, sources_file=str(config))
         assert "If-None-Match" not in [headers for path, headers in server.requests if path == "/rss"][1]
         third = run_flow([], tmp_path, sources_file=str(config))

@@ -20,7 +20,10 @@ TABLES = {
 def tables(db_path):
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return {name: sorted(con.execute(f"SELECT {columns} FROM {name}").fetchall(), key=repr) for name, columns in TABLES.items()}  # noqa: S608 (fixed names)
+        return {
+            name: sorted(con.execute(f"SELECT {columns} FROM {name}").fetchall(), key=repr)  # noqa: S608 (fixed names)
+            for name, columns in TABLES.items()
+        }
     finally:
         con.close()
 
@@ -28,7 +31,9 @@ def tables(db_path):
 def run(run_settings, examples, directory, **options):
     from flows.etl import news_etl
 
-    summary = news_etl(run_settings(directory, [examples], batch_size=3, **options))  # several batches in flight at once
+    summary = news_etl(
+        run_settings(directory, [examples], batch_size=3, **options)
+    )  # several batches in flight at once
     return summary, tables(directory / "w.duckdb")
 
 

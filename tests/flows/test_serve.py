@@ -1,6 +1,7 @@
 """`newsetl serve` and `newsetl ui`: what can be checked without serving forever."""
 
 import inspect
+import itertools
 from collections import Counter
 
 import yaml
@@ -62,7 +63,7 @@ def test_summary_rows_follow_the_articles_through_the_stages():
     tagging = rows[5]
     assert tagging["seconds"] == 2.5 and tagging["left_or_added"] == "1 quarantined, 30 mentions"
     # each stage's output is the next one's input
-    assert all(a["articles_out"] == b["articles_in"] for a, b in zip(rows, rows[1:]))
+    assert all(a["articles_out"] == b["articles_in"] for a, b in itertools.pairwise(rows))
 
 
 def test_serve_checks_its_inputs_before_asking_for_a_server(tmp_path):

@@ -90,7 +90,9 @@ def test_every_task_is_named_after_a_stage_and_the_readme_shows_them_in_order():
     from flows.settings import PROJECT_ROOT
     from transforms.stages import ARTICLE_STAGES, Stage
 
-    task_names = {value.name for module in (tasks, tagging) for value in vars(module).values() if hasattr(value, "task_run_name")}
+    task_names = {
+        value.name for module in (tasks, tagging) for value in vars(module).values() if hasattr(value, "task_run_name")
+    }
     assert set(ARTICLE_STAGES) <= task_names <= set(Stage)
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     (diagram,) = [line for line in readme.splitlines() if line.startswith("sources ─►")]

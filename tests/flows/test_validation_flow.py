@@ -18,7 +18,14 @@ GOOD_TEXT = "Президент России Владимир Путин про�
 
 def record(n, published, text=None, url=None):
     text = text or f"{GOOD_TEXT} Сообщение {n}."
-    return {"id": str(n), "source": "test", "url": url or f"https://example.test/{n}", "title": f"№{n}", "published": published, "text": text}
+    return {
+        "id": str(n),
+        "source": "test",
+        "url": url or f"https://example.test/{n}",
+        "title": f"№{n}",
+        "published": published,
+        "text": text,
+    }
 
 
 def write_jsonl(path, records):
@@ -46,7 +53,9 @@ def snapshot(db_path):
 
 def long_text(n, chars):
     """A Russian text of about `chars` characters, different for each `n`."""
-    sentences = [f"Президент России Владимир Путин провел совещание в Москве, встреча {n}.{i}." for i in range(chars // 70 + 1)]
+    sentences = [
+        f"Президент России Владимир Путин провел совещание в Москве, встреча {n}.{i}." for i in range(chars // 70 + 1)
+    ]
     return " ".join(sentences)
 
 
@@ -78,12 +87,17 @@ def crafted_run(prefect_server, tmp_path_factory, run_settings):
 def test_bad_rows_are_quarantined_with_the_expectation_name(crafted_run):
     summary = crafted_run["summary"]
     assert (summary["n_read"], summary["n_loaded"], summary["n_duplicates"], summary["n_quarantined"]) == (14, 10, 1, 3)
-    rows = query(crafted_run["db"], "SELECT record_key, reason, payload FROM quarantine WHERE stage = 'validate' ORDER BY record_key")
+    rows = query(
+        crafted_run["db"],
+        "SELECT record_key, reason, payload FROM quarantine WHERE stage = 'validate' ORDER BY record_key",
+    )
     assert [key.rsplit("/", 1)[-1] for key, _, _ in rows] == ["crafted.jsonl:1", "crafted.jsonl:2"]
     for key, reason, payload in rows:
         assert "failed expect_column_value_lengths_to_be_between(text)" in reason and key in reason
         assert json.loads(payload)["title"] in ("№1", "№2")
-    (counts,) = query(crafted_run["db"], "SELECT n_quarantined_validate, n_read, n_loaded + n_duplicates + n_quarantined FROM runs")
+    (counts,) = query(
+        crafted_run["db"], "SELECT n_quarantined_validate, n_read, n_loaded + n_duplicates + n_quarantined FROM runs"
+    )
     assert counts == (2, 14, 14)
 
 
@@ -130,22 +144,30 @@ def test_replay_moves_a_fixed_record_into_the_tables(crafted_run, monkeypatch):
 
     monkeypatch.setattr(articles, "MAX_TEXT_CHARS", 3500)
     db_path = crafted_run["db"]
-    summary = quarantine_replay(ReplaySettings(db_path=str(db_path), lake_dir=str(crafted_run["dir"] / "lake"), workers=1))
+    summary = quarantine_replay(
+        ReplaySettings(db_path=str(db_path), lake_dir=str(crafted_run["dir"] / "lake"), workers=1)
+    )
     assert (summary["n_read"], summary["n_loaded"], summary["n_quarantined"]) == (3, 1, 2)
-    assert query(db_path, "SELECT title, published_at::VARCHAR FROM articles WHERE title = '№1'") == [("№1", "2026-01-10 00:00:00+00")]
-    assert query(db_path, "SELECT count(*) FROM mentions m JOIN articles a USING (article_id) WHERE a.title = '№1'")[0][0] >= 2
+    assert query(db_path, "SELECT title, published_at::VARCHAR FROM articles WHERE title = '№1'") == [
+        ("№1", "2026-01-10 00:00:00+00")
+    ]
+    assert (
+        query(db_path, "SELECT count(*) FROM mentions m JOIN articles a USING (article_id) WHERE a.title = '№1'")[0][0]
+        >= 2
+    )
     left = sorted(key.rsplit("/", 1)[-1] for (key,) in query(db_path, "SELECT record_key FROM quarantine"))
     assert left == ["008_broken_header.txt", "crafted.jsonl:2"]
     (status, flow_name, n_read, total) = query(
-        db_path, "SELECT status, flow, n_read, n_loaded + n_duplicates + n_quarantined FROM runs WHERE flow = 'quarantine_replay'"
+        db_path,
+        "SELECT status, flow, n_read, n_loaded + n_duplicates + n_quarantined FROM runs WHERE flow = 'quarantine_replay'",
     )[0]
     assert (status, n_read, total) == ("completed", 3, 3)
 
 
 def test_a_broken_invariant_fails_the_run_and_loads_nothing_of_the_batch(prefect_server, tmp_path, run_settings):
     """Two versions of one URL in one batch give two rows with one article_id: the batch must not load."""
-    from flows.etl import news_etl
     from expectations.validate import BatchInvalid
+    from flows.etl import news_etl
 
     write_jsonl(tmp_path / "good.jsonl", [record(1, "2026-01-10")])
     run_flow(run_settings, [tmp_path / "good.jsonl"], tmp_path)
@@ -153,10 +175,17 @@ def test_a_broken_invariant_fails_the_run_and_loads_nothing_of_the_batch(prefect
     same_url = "https://example.test/twice"
     bad = write_jsonl(
         tmp_path / "bad.jsonl",
-        [record(2, "2026-01-11", GOOD_TEXT + " Первая версия.", same_url), record(3, "2026-01-11", GOOD_TEXT + " Вторая версия.", same_url)],
+        [
+            record(2, "2026-01-11", GOOD_TEXT + " Первая версия.", same_url),
+            record(3, "2026-01-11", GOOD_TEXT + " Вторая версия.", same_url),
+        ],
     )
-    with pytest.raises(BatchInvalid, match=r"articles: expect_column_values_to_be_unique\(article_id\) failed for 2 rows"):
+    with pytest.raises(
+        BatchInvalid, match=r"articles: expect_column_values_to_be_unique\(article_id\) failed for 2 rows"
+    ):
         news_etl(run_settings(tmp_path, [bad]))
     assert snapshot(tmp_path / "w.duckdb") == before
-    (status, error, n_read) = query(tmp_path / "w.duckdb", "SELECT status, error, n_read FROM runs ORDER BY started_at DESC LIMIT 1")[0]
+    (status, error, n_read) = query(
+        tmp_path / "w.duckdb", "SELECT status, error, n_read FROM runs ORDER BY started_at DESC LIMIT 1"
+    )[0]
     assert status == "failed" and "BatchInvalid" in error and "nothing of it was loaded" in error and n_read == 0

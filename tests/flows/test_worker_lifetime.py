@@ -55,7 +55,9 @@ def test_a_worker_freezes_its_models_and_leaves_full_collections_to_the_batches(
     from flows.runners import WarmProcessPoolTaskRunner, prepare_worker
 
     with WarmProcessPoolTaskRunner(max_workers=1, initializer=prepare_worker) as runner:
-        assert runner._executor.submit(gc.get_threshold).result()[2] == NEVER  # only release_free_memory's, once a batch
+        assert (
+            runner._executor.submit(gc.get_threshold).result()[2] == NEVER
+        )  # only release_free_memory's, once a batch
         assert runner._executor.submit(gc.get_freeze_count).result() > 100_000  # the models, natasha's and ours
 
 
@@ -76,6 +78,10 @@ print(" ".join(name for name in flow_stages if name in sys.modules))
 
 
 def test_a_worker_imports_neither_the_flows_stages_nor_their_libraries():
-    payload = subprocess.run([sys.executable, "-c", PICKLE_TASK_AND_FLOW], cwd=ROOT, capture_output=True, check=True).stdout
-    imported = subprocess.run([sys.executable, "-c", UNPICKLE], cwd=ROOT, input=payload, capture_output=True, check=True)
+    payload = subprocess.run(
+        [sys.executable, "-c", PICKLE_TASK_AND_FLOW], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    imported = subprocess.run(
+        [sys.executable, "-c", UNPICKLE], cwd=ROOT, input=payload, capture_output=True, check=True
+    )
     assert imported.stdout.decode().split() == []  # else each worker carries them: about 90 MiB

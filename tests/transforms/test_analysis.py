@@ -30,18 +30,20 @@ def test_batched_analysis_equals_natashas_per_document_calls(models):
     every_sentence = {str(i): list(enumerate(doc.sents)) for i, doc in enumerate(docs)}
     assert analysis.tag_morph({key: [sent for _, sent in pairs] for key, pairs in every_sentence.items()}, models) == {}
     assert analysis.parse_syntax(every_sentence, models.syntax_parser) == {}
-    for text, doc in zip(texts, docs):
+    for text, doc in zip(texts, docs, strict=True):
         expected = natasha_doc(text, models)
         fields = lambda t: (t.start, t.stop, t.pos, t.feats, t.id, t.head_id, t.rel)  # noqa: E731
         assert [fields(t) for t in doc.tokens] == [fields(t) for t in expected.tokens]
         assert [(s.start, s.stop) for s in doc.sents] == [(s.start, s.stop) for s in expected.sents]
-        assert [(s.start, s.stop, s.type, s.text) for s in doc.spans] == [(s.start, s.stop, s.type, s.text) for s in expected.spans]
+        assert [(s.start, s.stop, s.type, s.text) for s in doc.spans] == [
+            (s.start, s.stop, s.type, s.text) for s in expected.spans
+        ]
     assert sum(len(doc.spans) for doc in docs) > 50  # the examples do name people, places and organisations
 
 
 def test_morphology_is_tagged_once_per_sentence_and_a_failing_article_fails_alone(models, monkeypatch):
     texts = {"a": "Мэр Парижа выступил. Погода была хорошей.", "b": "Это сломает теггер.", "c": "Дождь шёл весь день."}
-    docs = dict(zip(texts, analysis.analyze(list(texts.values()), models)))
+    docs = dict(zip(texts, analysis.analyze(list(texts.values()), models), strict=True))
     tagged = []
     with_batch_size = analysis._with_batch_size
 
@@ -75,8 +77,14 @@ def test_a_text_that_breaks_a_model_fails_alone(models, monkeypatch):
         return segment(text)
 
     monkeypatch.setattr(analysis, "_segment", failing_segment)
-    texts = ["Президент Франции Эмманюэль Макрон прилетел в Москву.", "Это сломает сегментатор.", "Мэр Парижа Анн Идальго."]
+    texts = [
+        "Президент Франции Эмманюэль Макрон прилетел в Москву.",
+        "Это сломает сегментатор.",
+        "Мэр Парижа Анн Идальго.",
+    ]
     docs = analysis.analyze(texts, models)
     assert isinstance(docs[1], RuntimeError)
     for i in (0, 2):
-        assert docs[i].spans and [s.text for s in docs[i].spans] == [s.text for s in natasha_doc(texts[i], models).spans]
+        assert docs[i].spans and [s.text for s in docs[i].spans] == [
+            s.text for s in natasha_doc(texts[i], models).spans
+        ]

@@ -2,7 +2,6 @@ from datetime import date
 
 import pyarrow as pa
 import pytest
-
 from natasha.extractors import Parser
 
 from transforms.dates import DATE_EXPRESSION, PRECISIONS, _matches, find_dates, load_parser, tag_dates
@@ -153,7 +152,15 @@ def test_tag_dates_returns_rows_of_the_schema(parser):
     mentions, errors = tag_dates(articles, parser)
     assert errors == []
     assert mentions.to_pylist() == [
-        {"article_id": "a", "start": 15, "stop": 23, "text": "6 января", "value": date(2026, 1, 6), "precision": "day", "run_id": None}
+        {
+            "article_id": "a",
+            "start": 15,
+            "stop": 23,
+            "text": "6 января",
+            "value": date(2026, 1, 6),
+            "precision": "day",
+            "run_id": None,
+        }
     ]
 
 

@@ -7,13 +7,19 @@ from transforms.analysis import analyze
 from transforms.entities import prepare_docs, tag_article, tag_entities
 from transforms.names import entity_id
 from transforms.normal_forms import NormalForms
-from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-from transforms.schemas import ARTICLE_BATCH_SCHEMA
+from transforms.schemas import ARTICLE_BATCH_SCHEMA, ENTITIES_SCHEMA, MENTIONS_SCHEMA
 
 
 def batch(*texts, language="ru"):
     rows = [
-        {"article_id": f"a{i}", "source": "test", "text": text, "language": language, "record_key": f"k{i}", "payload": text}
+        {
+            "article_id": f"a{i}",
+            "source": "test",
+            "text": text,
+            "language": language,
+            "record_key": f"k{i}",
+            "payload": text,
+        }
         for i, text in enumerate(texts)
     ]
     return pa.Table.from_pylist(rows, schema=ARTICLE_BATCH_SCHEMA)
@@ -88,7 +94,9 @@ def test_middle_name_is_dropped_from_the_canonical_name(models):
 
 
 def test_two_people_next_to_each_other_stay_two(models):
-    names = names_by_text("Дональд Трамп и его зять Джаред Кушнер, зятем Трампа Джаред Кушнер назван. Кушнер уехал.", models)
+    names = names_by_text(
+        "Дональд Трамп и его зять Джаред Кушнер, зятем Трампа Джаред Кушнер назван. Кушнер уехал.", models
+    )
     assert names["Кушнер"] == "Джаред Кушнер"
     assert "Трампа Джаред Кушнер" not in names
 

@@ -27,7 +27,10 @@ def tagger():
 
 def articles_table(texts):
     names = ("article_id", "text", "language", "source", "record_key", "payload")
-    rows = [{"article_id": f"a{i}", "text": t, "language": "ru", "source": "test", "record_key": f"t:{i}", "payload": t} for i, t in enumerate(texts)]
+    rows = [
+        {"article_id": f"a{i}", "text": t, "language": "ru", "source": "test", "record_key": f"t:{i}", "payload": t}
+        for i, t in enumerate(texts)
+    ]
     return pa.Table.from_pylist(rows, schema=pa.schema([(n, pa.string()) for n in names]))
 
 
@@ -148,7 +151,20 @@ def test_sentences_without_a_trigger_are_not_parsed(tagger):
     counting = CountingParser(tagger.models.syntax_parser)
     local = EventTagger(dataclasses.replace(tagger.models, syntax_parser=counting), tagger.lexicon)
     text = "В Москве выпал снег. Дороги расчищают. Мэр встретился с жителями. Метро работает."
-    events = tag_events(articles_table([text]), pa.table({"article_id": pa.array([], pa.string()), "start": pa.array([], pa.int32()), "stop": pa.array([], pa.int32()), "type": pa.array([], pa.string()), "entity_id": pa.array([], pa.string())}), DATE_MENTIONS_INPUT_SCHEMA.empty_table(), local)[0]
+    events = tag_events(
+        articles_table([text]),
+        pa.table(
+            {
+                "article_id": pa.array([], pa.string()),
+                "start": pa.array([], pa.int32()),
+                "stop": pa.array([], pa.int32()),
+                "type": pa.array([], pa.string()),
+                "entity_id": pa.array([], pa.string()),
+            }
+        ),
+        DATE_MENTIONS_INPUT_SCHEMA.empty_table(),
+        local,
+    )[0]
     assert events.column("trigger").to_pylist() == ["встретился"]
     assert counting.sentences == 1
     assert events.column("sentence").to_pylist() == [2]
@@ -166,7 +182,9 @@ def test_an_article_that_breaks_the_parser_is_quarantined_and_the_batch_goes_on(
                 raise RuntimeError("parser broke")
             return self.parser.map(chunk)
 
-    local = EventTagger(dataclasses.replace(tagger.models, syntax_parser=FailingOnce(tagger.models.syntax_parser)), tagger.lexicon)
+    local = EventTagger(
+        dataclasses.replace(tagger.models, syntax_parser=FailingOnce(tagger.models.syntax_parser)), tagger.lexicon
+    )
     articles = articles_table(["Это сломает парсер на встрече.", "Министр встретился с послом."])
     mentions, _, _, tagged = tag_entities(articles, tagger.models)
     events, _, quarantine, kept = tag_events(tagged, mentions, DATE_MENTIONS_INPUT_SCHEMA.empty_table(), local)

@@ -51,7 +51,9 @@ def test_txt_without_header_is_quarantined_naming_the_file(tmp_path):
 
 def test_jsonl_gzip_with_bad_lines(tmp_path):
     lines = [
-        json.dumps({"id": "1", "source": "s", "url": "http://x/1", "title": "T", "published": "2026-01-01", "text": "Текст"}),
+        json.dumps(
+            {"id": "1", "source": "s", "url": "http://x/1", "title": "T", "published": "2026-01-01", "text": "Текст"}
+        ),
         "{not json",
         json.dumps({"id": "3", "source": "s", "text": ""}),
         json.dumps(["a", "list"]),
@@ -74,7 +76,10 @@ def test_jsonl_gzip_with_bad_lines(tmp_path):
 def test_jsonl_lines_split_only_on_newline(tmp_path):
     path = tmp_path / "d.jsonl"
     record = {"text": "Абзац\u2028второй\u0085третий\x0cчетвертый"}
-    path.write_text(json.dumps(record, ensure_ascii=False) + "\r\n" + json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(record, ensure_ascii=False) + "\r\n" + json.dumps(record, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
     raws, rejected = parse_paths(path)
     assert rejected == []
     assert [r["raw_text"] for r in raws] == [record["text"]] * 2
@@ -131,7 +136,9 @@ def test_replay_item_recognises_the_record_kind():
     from transforms.extract import parse_items, replay_item
 
     record = replay_item("q1", "d.jsonl:3", '{"text": "Текст", "published": "2026-01-01"}')
-    entry = replay_item("q2", "feed.rss#item-1", '{"content": "Текст", "summary": null, "title": "T", "published": null, "link": null}')
+    entry = replay_item(
+        "q2", "feed.rss#item-1", '{"content": "Текст", "summary": null, "title": "T", "published": null, "link": null}'
+    )
     seed = replay_item("q3", "a.txt", " date 2026-01-14 Текст.")
     assert [(i.kind, i.replay_of) for i in (record, entry, seed)] == [("record", "q1"), ("entry", "q2"), ("txt", "q3")]
     raw, rejected = parse_items([record, entry, seed])

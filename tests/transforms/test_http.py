@@ -136,7 +136,9 @@ def test_last_modified_is_sent_back_and_a_full_read_asks_unconditionally(server,
     source = Source("site", f"{server.url}/page")
     first = ReadContext(http=http)
     assert len(read(source, context=first, http=http)[0]) == 1
-    assert read(source, context=ReadContext(known={(e.source, e.key): e for e in first.updates}, http=http), http=http) == ([], [])
+    assert read(
+        source, context=ReadContext(known={(e.source, e.key): e for e in first.updates}, http=http), http=http
+    ) == ([], [])
     assert server.requests[-1][1]["If-Modified-Since"] == stamp
     assert len(read(source, context=ReadContext(http=http), http=http)[0]) == 1  # --full: no state, no condition
     assert "If-Modified-Since" not in server.requests[-1][1]
@@ -169,7 +171,11 @@ def test_feed_items_link_to_pages_whose_full_text_wins(server, http):
     feed = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Агентство</title>{items}</channel></rss>'
     server.route("/rss", (200, {"Content-Type": "application/rss+xml"}, feed.encode()))
     server.route("/news/1", (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE.format(charset="utf-8").encode()))
-    server.route("/news/2", (500, {}, b""), (200, {"Content-Type": "text/html"}, PAGE.format(charset="windows-1251").encode("cp1251")))
+    server.route(
+        "/news/2",
+        (500, {}, b""),
+        (200, {"Content-Type": "text/html"}, PAGE.format(charset="windows-1251").encode("cp1251")),
+    )
     source = Source("agency", f"{server.url}/rss", follow_links=True)
     raws, rejected = read(source, context=ReadContext(http=http), http=http)
     assert [(r["record_key"].rsplit("#", 1)[1], r["title"], r["published_raw"]) for r in raws] == [

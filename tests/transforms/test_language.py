@@ -41,7 +41,10 @@ def test_detect_language_sets_the_column(detector):
 
 
 def test_russian_text_with_embedded_script_stays_russian(detector):
-    script = ' player.setup({file: "https://cdn.example.test/video.mp4", image: "https://cdn.example.test/a.jpg", autostart: false});' * 3
+    script = (
+        ' player.setup({file: "https://cdn.example.test/video.mp4", image: "https://cdn.example.test/a.jpg", autostart: false});'
+        * 3
+    )
     text = (
         "Протесты в университете обернулись беспорядками, сообщили очевидцы. Полиция задержала "
         "несколько человек, пострадавших нет."

@@ -28,7 +28,10 @@ def batch(*rows):
 
 
 def test_shingles_are_word_five_grams():
-    assert shingles("Раз два три четыре пять шесть") == {"раз два три четыре пять".encode(), "два три четыре пять шесть".encode()}
+    assert shingles("Раз два три четыре пять шесть") == {
+        "раз два три четыре пять".encode(),
+        "два три четыре пять шесть".encode(),
+    }
     assert shingles("Коротко, ясно") == {"коротко ясно".encode()}
 
 
@@ -103,5 +106,7 @@ def test_threshold_must_be_a_fraction(threshold):
 
 def test_equally_similar_candidates_give_the_smallest_id():
     # stored in this order, a "last one wins" rule would pick "b"
-    again, _ = find_near_duplicates(batch(("e", REPOST)), NearDuplicateIndex(threshold=0.5), stored(("a", STORY, "a"), ("b", STORY, "b")))
+    again, _ = find_near_duplicates(
+        batch(("e", REPOST)), NearDuplicateIndex(threshold=0.5), stored(("a", STORY, "a"), ("b", STORY, "b"))
+    )
     assert again.column("duplicate_of").to_pylist() == ["a"]

@@ -4,9 +4,8 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pytest
 
-from transforms.schemas import RAW_SCHEMA
 from transforms.normalize import normalize, normalize_text, parse_published
-from transforms.schemas import ARTICLE_BATCH_SCHEMA
+from transforms.schemas import ARTICLE_BATCH_SCHEMA, RAW_SCHEMA
 
 
 @pytest.mark.parametrize(
@@ -23,8 +22,11 @@ from transforms.schemas import ARTICLE_BATCH_SCHEMA
         ("  a   b  ", "a b"),
         ("a\x00b\x07c", "abc"),
         ("«Кавычки» — и “тире” - остаются", "«Кавычки» — и “тире” - остаются"),
-        ("a&nbsp;b &quot;c&quot; &#171;d&#187; &laquo;e&raquo;", "a b \"c\" «d» «e»"),
-        ("<p>Первый абзац.</p><p>Второй <b>жирный</b> абзац.<br/>Строка</p>", "Первый абзац.\n\nВторой жирный абзац.\n\nСтрока"),
+        ("a&nbsp;b &quot;c&quot; &#171;d&#187; &laquo;e&raquo;", 'a b "c" «d» «e»'),
+        (
+            "<p>Первый абзац.</p><p>Второй <b>жирный</b> абзац.<br/>Строка</p>",
+            "Первый абзац.\n\nВторой жирный абзац.\n\nСтрока",
+        ),
         ("<a href=\"http://x\">ссылка</a> <!-- note --> и <span class='x'>текст</span>", "ссылка и текст"),
         ("3 < 5 и 7 > 2, AT&T & Co", "3 < 5 и 7 > 2, AT&T & Co"),  # not markup: kept
     ],
@@ -97,7 +99,13 @@ def test_normalize_assigns_ids_dates_and_quarantines_bad_rows():
         {"record_key": "a.txt", "published_raw": "2026-01-14", "raw_text": "Текст\u00a0статьи."},
         {"record_key": "b.txt", "published_raw": "2026-02-30", "raw_text": "Другой текст."},
         {"record_key": "c.txt", "published_raw": None, "raw_text": "\u200b \n "},
-        {"record_key": "d", "source": "site", "url": "http://site/1", "published_raw": None, "raw_text": "Текст статьи."},
+        {
+            "record_key": "d",
+            "source": "site",
+            "url": "http://site/1",
+            "published_raw": None,
+            "raw_text": "Текст статьи.",
+        },
     )
     articles, rejected = normalize(raw, fetched_at=FETCHED)
     assert articles.schema == ARTICLE_BATCH_SCHEMA
@@ -132,7 +140,9 @@ def test_normalize_uses_the_source_timezone_and_quarantines_out_of_range_dates()
         {"record_key": "future", "published_raw": "2027-01-01", "raw_text": "Из будущего."},
     )
     articles, rejected = normalize(raw, fetched_at=FETCHED, source_timezones={"msk": "Europe/Moscow"})
-    published = dict(zip(articles.column("record_key").to_pylist(), articles.column("published_at").to_pylist()))
+    published = dict(
+        zip(articles.column("record_key").to_pylist(), articles.column("published_at").to_pylist(), strict=True)
+    )
     assert published == {"m": datetime(2026, 1, 14, 7, tzinfo=UTC), "u": datetime(2026, 1, 14, 10, tzinfo=UTC)}
     reasons = {r["record_key"]: r["reason"] for r in rejected.to_pylist()}
     assert reasons["old"] == "old: publication date '1914-05-01' is before 1990"
@@ -140,6 +150,8 @@ def test_normalize_uses_the_source_timezone_and_quarantines_out_of_range_dates()
 
 
 def test_a_language_declared_by_the_source_is_kept_and_others_are_left_to_detection():
-    raw = raw_table({"record_key": "a", "raw_text": "Der Text.", "language": "de"}, {"record_key": "b", "raw_text": "Текст."})
+    raw = raw_table(
+        {"record_key": "a", "raw_text": "Der Text.", "language": "de"}, {"record_key": "b", "raw_text": "Текст."}
+    )
     articles, _ = normalize(raw, fetched_at=FETCHED)
     assert articles.column("language").to_pylist() == ["de", None]

@@ -11,7 +11,14 @@ def batch(*rows):
     """Articles of (text, language); a text «breaks» makes the tagger below raise."""
     return pa.Table.from_pylist(
         [
-            {"article_id": f"a{i}", "source": "test", "text": text, "language": language, "record_key": f"k{i}", "payload": f"raw {i}"}
+            {
+                "article_id": f"a{i}",
+                "source": "test",
+                "text": text,
+                "language": language,
+                "record_key": f"k{i}",
+                "payload": f"raw {i}",
+            }
             for i, (text, language) in enumerate(rows)
         ],
         schema=ARTICLE_BATCH_SCHEMA,
@@ -47,7 +54,9 @@ def test_articles_in_other_languages_pass_untagged():
 
 
 def test_an_article_a_batched_step_failed_on_is_quarantined_with_that_failure():
-    results, quarantine, tagged = tag(batch(("один", "ru"), ("два", "ru")), failures={"a0": RuntimeError("parser broke")})
+    results, quarantine, tagged = tag(
+        batch(("один", "ru"), ("два", "ru")), failures={"a0": RuntimeError("parser broke")}
+    )
     assert results == {"a1": ["два"]} and tagged.column("article_id").to_pylist() == ["a1"]
     assert quarantine.column("reason").to_pylist() == ["k0: word tagger failed (RuntimeError: parser broke)"]
 

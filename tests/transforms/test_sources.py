@@ -97,29 +97,51 @@ def test_unreadable_file_is_quarantined(tmp_path):
 def test_csv_dump_with_a_column_mapping(tmp_path):
     path = tmp_path / "wire.csv"
     path.write_text(
-        'link,headline,date,body\n'
+        "link,headline,date,body\n"
         'https://w.example/1,Ставка,2026-01-15T13:30:00,"Банк России сохранил ставку.\nВторой абзац."\n'
-        'https://w.example/2,Пусто,2026-01-16,\n',
+        "https://w.example/2,Пусто,2026-01-16,\n",
         encoding="cp1251",
     )
-    source = Source("wire", str(path), columns={"text": "body", "title": "headline", "published": "date", "url": "link"},
-                    timezone="Europe/Moscow")
+    source = Source(
+        "wire",
+        str(path),
+        columns={"text": "body", "title": "headline", "published": "date", "url": "link"},
+        timezone="Europe/Moscow",
+    )
     raws, rejected = read(source)
     assert [(r["source"], r["url"], r["title"], r["published_raw"], r["raw_text"]) for r in raws] == [
-        ("wire", "https://w.example/1", "Ставка", "2026-01-15T13:30:00+03:00", "Банк России сохранил ставку.\nВторой абзац.")
+        (
+            "wire",
+            "https://w.example/1",
+            "Ставка",
+            "2026-01-15T13:30:00+03:00",
+            "Банк России сохранил ставку.\nВторой абзац.",
+        )
     ]
     assert [(r["record_key"], r["reason"]) for r in rejected] == [(f"{path}:4", f"{path}:4: the record has no 'body'")]
 
 
 def test_parquet_and_gzipped_jsonl_dumps(tmp_path):
-    rows = [{"story": "Текст первой новости.", "when": "2026-01-01", "site": "a.example"}, {"story": None, "when": None, "site": "b"}]
+    rows = [
+        {"story": "Текст первой новости.", "when": "2026-01-01", "site": "a.example"},
+        {"story": None, "when": None, "site": "b"},
+    ]
     pq.write_table(pa.Table.from_pylist(rows), tmp_path / "dump.parquet")
-    (tmp_path / "dump.jsonl.gz").write_bytes(gzip.compress("\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode()))
+    (tmp_path / "dump.jsonl.gz").write_bytes(
+        gzip.compress("\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode())
+    )
     columns = {"text": "story", "published": "when", "source": "site"}
-    raws, rejected = read(Source("p", str(tmp_path / "dump.parquet"), columns=columns),
-                          Source("j", str(tmp_path / "dump.jsonl.gz"), columns=columns))
-    assert [(r["source"], r["published_raw"], r["raw_text"]) for r in raws] == [("a.example", "2026-01-01", "Текст первой новости.")] * 2
-    assert sorted(r["record_key"] for r in rejected) == [f"{tmp_path / 'dump.jsonl.gz'}:2", f"{tmp_path / 'dump.parquet'}:2"]
+    raws, rejected = read(
+        Source("p", str(tmp_path / "dump.parquet"), columns=columns),
+        Source("j", str(tmp_path / "dump.jsonl.gz"), columns=columns),
+    )
+    assert [(r["source"], r["published_raw"], r["raw_text"]) for r in raws] == [
+        ("a.example", "2026-01-01", "Текст первой новости.")
+    ] * 2
+    assert sorted(r["record_key"] for r in rejected) == [
+        f"{tmp_path / 'dump.jsonl.gz'}:2",
+        f"{tmp_path / 'dump.parquet'}:2",
+    ]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "windows-1251", "koi8-r"])
@@ -128,11 +150,19 @@ def test_rss_feed_items(tmp_path, encoding):
     path.write_bytes(RSS.format(encoding=encoding).encode(encoding))
     raws, rejected = read(path)
     assert [(r["source"], r["url"], r["title"], r["published_raw"], r["raw_text"]) for r in raws] == [
-        ("Лента", "https://feed.example/a/1", "Снегопад в Петербурге", "2026-01-14T05:15:00+00:00", "Ночью выпал снег.\nСлужбы работали всю ночь.")
+        (
+            "Лента",
+            "https://feed.example/a/1",
+            "Снегопад в Петербурге",
+            "2026-01-14T05:15:00+00:00",
+            "Ночью выпал снег.\nСлужбы работали всю ночь.",
+        )
     ]
     assert raws[0]["record_key"] == f"{path}#a-1"
     assert "Анна Петрова" in raws[0]["payload"]  # the author is kept with the record
-    assert [r["reason"] for r in rejected] == [f"{path}#a-2: the feed item has no text (no content or summary) and no page was fetched"]
+    assert [r["reason"] for r in rejected] == [
+        f"{path}#a-2: the feed item has no text (no content or summary) and no page was fetched"
+    ]
 
 
 def test_atom_feed_with_html_content(tmp_path):
@@ -148,10 +178,14 @@ def test_atom_feed_with_html_content(tmp_path):
 @pytest.mark.parametrize(
     ("xml", "reason"),
     [
-        ('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&x;</title></channel></rss>',
-         "unsafe XML refused"),
-        ('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><rss version="2.0"><channel><title>&b;</title></channel></rss>',
-         "unsafe XML refused"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&x;</title></channel></rss>',
+            "unsafe XML refused",
+        ),
+        (
+            '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><rss version="2.0"><channel><title>&b;</title></channel></rss>',
+            "unsafe XML refused",
+        ),
         ('<?xml version="1.0"?><rss version="2.0"><channel><title>Обрыв</title><item><title>Нов', "invalid XML"),
         ('<?xml version="1.0"?><catalog><book>Не лента</book></catalog>', "not an RSS or Atom feed"),
     ],
@@ -197,8 +231,14 @@ def test_directories_mix_every_kind(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "head", "kind"),
-    [("x.dat", b"<?xml version='1.0'?><rss", "feed"), ("x", b"<!DOCTYPE html><html>", "html"), ("x.bin", b"PAR1", "parquet"),
-     ("x", b'{"text": 1}', "jsonl"), ("x.csv", b"a,b", "csv"), ("x", b" date 2026-01-01", "txt")],
+    [
+        ("x.dat", b"<?xml version='1.0'?><rss", "feed"),
+        ("x", b"<!DOCTYPE html><html>", "html"),
+        ("x.bin", b"PAR1", "parquet"),
+        ("x", b'{"text": 1}', "jsonl"),
+        ("x.csv", b"a,b", "csv"),
+        ("x", b" date 2026-01-01", "txt"),
+    ],
 )
 def test_kind_detection(name, head, kind):
     assert detect_kind(name, head) == kind
@@ -218,7 +258,10 @@ def test_incremental_reads_only_new_or_changed(tmp_path):
 
     os.utime(tmp_path / "a.txt", (1, 1))  # touched, same bytes
     (tmp_path / "b.txt").write_text(SEED.replace("ставку", "ставку снова"), encoding="utf-8")
-    feed = RSS.format(encoding="utf-8").replace("</channel>", "<item><guid>a-3</guid><title>Новое</title><description>Новая заметка.</description></item></channel>")
+    feed = RSS.format(encoding="utf-8").replace(
+        "</channel>",
+        "<item><guid>a-3</guid><title>Новое</title><description>Новая заметка.</description></item></channel>",
+    )
     (tmp_path / "feed.rss").write_text(feed, encoding="utf-8")
     third = ReadContext(known=known)
     raws, rejected = read(source, context=third)
@@ -232,13 +275,15 @@ def test_sources_toml(tmp_path):
     config.write_text(
         '[sources.local]\nlocation = "in"\ntimezone = "Europe/Moscow"\n'
         '[sources.remote]\nlocation = "https://agency.example/rss"\nfollow_links = true\n'
-        '[sources.remote.columns]\n'
-        '[http]\ntimeout = 5\nhost_delay = 0.5\n',
+        "[sources.remote.columns]\n"
+        "[http]\ntimeout = 5\nhost_delay = 0.5\n",
         encoding="utf-8",
     )
     sources, http = load_sources(config)
     assert [(s.name, s.location, s.follow_links) for s in sources] == [
-        ("local", str(tmp_path / "in"), False), ("remote", "https://agency.example/rss", True)]
+        ("local", str(tmp_path / "in"), False),
+        ("remote", "https://agency.example/rss", True),
+    ]
     assert (http.timeout, http.host_delay, http.retries) == (5, 0.5, 3)
     assert [s.name for s in select_sources(sources, ["remote"])] == ["remote"]
     with pytest.raises(SourceConfigError, match="no source named nope"):
@@ -265,7 +310,10 @@ def test_bad_sources_toml_says_why(tmp_path, text, message):
 
 def test_a_localised_feed_date_is_read(tmp_path):
     path = tmp_path / "pt.rss"
-    path.write_text(RSS.format(encoding="utf-8").replace("Wed, 14 Jan 2026 08:15:00 +0300", "Qua, 14 Jan 2026 08:15:00 -0300"), encoding="utf-8")
+    path.write_text(
+        RSS.format(encoding="utf-8").replace("Wed, 14 Jan 2026 08:15:00 +0300", "Qua, 14 Jan 2026 08:15:00 -0300"),
+        encoding="utf-8",
+    )
     raws, _ = read(path)
     assert raws[0]["published_raw"] == "2026-01-14T11:15:00+00:00"
 
@@ -274,7 +322,11 @@ def test_a_localised_feed_date_is_read(tmp_path):
     ("found", "stated", "chosen"),
     [
         ("Вести Ru", ["Вести.Ru"], "Вести.Ru"),
-        ("Константин Нагаев; Владимир Дергачев", ["Константин Нагаев, Владимир Дергачев"], "Константин Нагаев, Владимир Дергачев"),
+        (
+            "Константин Нагаев; Владимир Дергачев",
+            ["Константин Нагаев, Владимир Дергачев"],
+            "Константин Нагаев, Владимир Дергачев",
+        ),
         ("INFORM KZ", ["Казинформ"], "INFORM KZ"),
         (None, ["RT"], "RT"),
         (None, [], None),
@@ -307,8 +359,12 @@ def test_a_named_source_whose_location_is_missing_is_quarantined_and_the_others_
 
 def test_a_feed_that_follows_links_saves_no_state_for_what_failed(tmp_path):
     path = tmp_path / "feed.rss"
-    feed = RSS.format(encoding="utf-8").replace("<link>https://feed.example/a/1</link>", "").replace("<link>https://feed.example/a/2</link>", "")
-    feed = feed.replace("<guid>", "<guid isPermaLink=\"false\">")
+    feed = (
+        RSS.format(encoding="utf-8")
+        .replace("<link>https://feed.example/a/1</link>", "")
+        .replace("<link>https://feed.example/a/2</link>", "")
+    )
+    feed = feed.replace("<guid>", '<guid isPermaLink="false">')
     path.write_text(feed, encoding="utf-8")
     context = ReadContext()
     for chunk in iter_chunks([Source("agency", str(path), follow_links=True)], 10, context):
@@ -339,14 +395,26 @@ def test_a_utf8_jsonl_dump_is_streamed_never_read_whole(tmp_path, monkeypatch, c
     monkeypatch.setattr(type(path), "read_bytes", refuse)
     streamed, streamed_rejected = read(str(path))
     assert streamed == whole and streamed_rejected == whole_rejected == []
-    assert [(r["record_key"], r["raw_text"]) for r in streamed] == [(f"{path}:1", "Первая\u2028новость."), (f"{path}:3", "Вторая новость.")]
+    assert [(r["record_key"], r["raw_text"]) for r in streamed] == [
+        (f"{path}:1", "Первая\u2028новость."),
+        (f"{path}:3", "Вторая новость."),
+    ]
 
 
-@pytest.mark.parametrize("data", [jsonl_dump([{"text": "Новость в кодировке Windows."}], "cp1251"), b"\xef\xbb\xbf" + jsonl_dump([{"text": "С меткой порядка байтов."}])])
+@pytest.mark.parametrize(
+    "data",
+    [
+        jsonl_dump([{"text": "Новость в кодировке Windows."}], "cp1251"),
+        b"\xef\xbb\xbf" + jsonl_dump([{"text": "С меткой порядка байтов."}]),
+    ],
+)
 def test_a_jsonl_dump_not_in_plain_utf8_is_read_whole_and_decoded(tmp_path, data):
     (tmp_path / "dump.jsonl").write_bytes(data)
     raws, rejected = read(str(tmp_path / "dump.jsonl"))
-    assert rejected == [] and raws[0]["raw_text"] == json.loads(data.decode("cp1251" if data[:1] != b"\xef" else "utf-8-sig"))["text"]
+    assert (
+        rejected == []
+        and raws[0]["raw_text"] == json.loads(data.decode("cp1251" if data[:1] != b"\xef" else "utf-8-sig"))["text"]
+    )
 
 
 def test_a_dump_cut_after_it_was_scanned_quarantines_the_rest_and_keeps_what_was_read(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
 """Span repair: natasha's mistakes on real phrases, and the properties of the repair over any text and spans (hypothesis)."""
 
+import itertools
 import subprocess
 import sys
 
@@ -27,7 +28,11 @@ def spans_of(text, *parts):
         ("Глава ОАО «Газпром» заявил", ["ОАО «Газпром»"], ["Газпром"]),
         ("Руководитель РКК „Энергия“ сказал", ["РКК „Энергия“"], ["Энергия"]),
         # natasha stops before the closing quote: two organisations
-        ("в интервью Русской службе «Голоса Америки» лидер", ["Русской службе «Голоса Америки"], ["Русской службе", "Голоса Америки"]),
+        (
+            "в интервью Русской службе «Голоса Америки» лидер",
+            ["Русской службе «Голоса Америки"],
+            ["Русской службе", "Голоса Америки"],
+        ),
         # a name given again in brackets is a mention of its own
         ("правого Национального фронта (FN) Марин", ["Национального фронта (FN)"], ["Национального фронта", "FN"]),
         ("Коффи Коджа (Бенин) • Эссам", [("Бенин)", "LOC")], ["Бенин"]),
@@ -50,7 +55,10 @@ def test_repair_spans(text, natasha, expected):
 
 def test_span_repair_needs_no_natasha():
     code = "import sys, transforms.spans; print('natasha' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+        == "False"
+    )
 
 
 # ---------------------------------------------------------------- properties
@@ -60,7 +68,7 @@ PIECES = ["Газпром", "фирма", "ОАО", "ООН", "Санкт", "П�
           "«", "»", "„", "“", "”", '"', "•", ",", ":", "—", "\n", "."]  # fmt: skip
 TEXTS = st.one_of(
     st.lists(st.sampled_from(PIECES), max_size=30).map("".join),
-    st.text(alphabet="аБxY -()«»„“”\"•,:—\n.", max_size=40),
+    st.text(alphabet='аБxY -()«»„“”"•,:—\n.', max_size=40),
 )
 TYPES = st.sampled_from(["PER", "LOC", "ORG"])
 
@@ -98,7 +106,7 @@ def test_repaired_spans_are_sorted_apart_non_empty_and_within_the_text(case):
     repaired = repair_spans(text, spans)
     for span in repaired:
         assert 0 <= span.start < span.stop <= len(text)
-    for before, after in zip(repaired, repaired[1:]):
+    for before, after in itertools.pairwise(repaired):
         assert before.stop <= after.start
 
 

@@ -1,16 +1,20 @@
 from datetime import UTC, date, datetime
 
+import duckdb
 import pyarrow as pa
 import pytest
 
-from transforms.schemas import DATE_MENTIONS_SCHEMA
-from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-from transforms.schemas import ARTICLE_SIGNATURES_SCHEMA
-from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.schemas import (
+    ARTICLE_BATCH_SCHEMA,
+    ARTICLE_SIGNATURES_SCHEMA,
+    DATE_MENTIONS_SCHEMA,
+    ENTITIES_SCHEMA,
+    MENTIONS_SCHEMA,
+)
 from warehouse import db
-from warehouse.query import WriteRefused, check_read_only, run_query
 from warehouse.batches import BatchTables
+from warehouse.query import WriteRefused, check_read_only, run_query
 
 
 def article(article_id="a1", text="Путин в Москве.", content_hash="h1"):
@@ -27,11 +31,31 @@ def article(article_id="a1", text="Путин в Москве.", content_hash="h
 
 
 def mention(article_id="a1", start=0, stop=5, text="Путин"):
-    return {"article_id": article_id, "start": start, "stop": stop, "sentence": 0, "type": "PER", "text": text, "normal": text, "entity_id": "e1"}
+    return {
+        "article_id": article_id,
+        "start": start,
+        "stop": stop,
+        "sentence": 0,
+        "type": "PER",
+        "text": text,
+        "normal": text,
+        "entity_id": "e1",
+    }
 
 
 def load(con, run_id, articles, mentions, quarantine=(), batch_no=1):
-    db.load_batch(con, db.Batch.now(run_id, batch_no, {"n_read": len(articles)}), BatchTables.of(articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA), mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA), entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA), quarantine=quarantine_table(list(quarantine))))
+    db.load_batch(
+        con,
+        db.Batch.now(run_id, batch_no, {"n_read": len(articles)}),
+        BatchTables.of(
+            articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA),
+            mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA),
+            entities=pa.Table.from_pylist(
+                [{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA
+            ),
+            quarantine=quarantine_table(list(quarantine)),
+        ),
+    )
 
 
 @pytest.fixture
@@ -61,7 +85,7 @@ def test_changed_article_replaces_row_and_mentions(con):
 
 def test_a_failed_batch_leaves_nothing_behind(con):
     load(con, "r1", [article()], [mention()])
-    with pytest.raises(Exception):
+    with pytest.raises(duckdb.ConstraintException):
         # the same mention twice violates the mentions key: the whole batch rolls back
         load(con, "r2", [article(text="Новый текст.", content_hash="h2")], [mention(), mention()])
     assert con.execute("SELECT text FROM articles").fetchall() == [("Путин в Москве.",)]
@@ -80,14 +104,24 @@ def test_quarantine_keeps_one_row_per_failure(con):
 def test_runs_row(con):
     db.start_run(con, "r1", "news_etl", {"batch_size": 10}, "0.1.0")
     db.finish_run(con, "r1", "completed", {"n_read": 3, "n_loaded": 2, "n_duplicates": 1})
-    row = con.execute("SELECT status, n_read, n_loaded, n_duplicates, n_quarantined, parameters->>'batch_size' FROM runs").fetchone()
+    row = con.execute(
+        "SELECT status, n_read, n_loaded, n_duplicates, n_quarantined, parameters->>'batch_size' FROM runs"
+    ).fetchone()
     assert row == ("completed", 3, 2, 1, 0, "10")
 
 
 @pytest.mark.parametrize(
     "query",
-    ["DELETE FROM articles", "insert into runs values (1)", "DROP TABLE articles", "COPY articles TO 'x.csv'",
-     "ATTACH 'other.db'", "select 1; delete from articles", "UPDATE articles SET text = ''", "CREATE TABLE t (x INT)"],
+    [
+        "DELETE FROM articles",
+        "insert into runs values (1)",
+        "DROP TABLE articles",
+        "COPY articles TO 'x.csv'",
+        "ATTACH 'other.db'",
+        "select 1; delete from articles",
+        "UPDATE articles SET text = ''",
+        "CREATE TABLE t (x INT)",
+    ],
 )
 def test_writes_are_refused(query):
     with pytest.raises(WriteRefused):
@@ -115,11 +149,19 @@ def test_changed_article_replaces_its_date_mentions_and_signature(con):
             articles=pa.Table.from_pylist([article(text=text, content_hash=content_hash)], schema=ARTICLE_BATCH_SCHEMA),
             # rows of an article the batch does not load are not stored
             date_mentions=pa.Table.from_pylist(dates + [date_mention(article_id="gone")], schema=DATE_MENTIONS_SCHEMA),
-            article_signatures=pa.Table.from_pylist([signature_row(values=values), signature_row("gone")], schema=ARTICLE_SIGNATURES_SCHEMA),
+            article_signatures=pa.Table.from_pylist(
+                [signature_row(values=values), signature_row("gone")], schema=ARTICLE_SIGNATURES_SCHEMA
+            ),
         )
         db.load_batch(con, db.Batch.now(run_id, 1, {}), tables)
 
-    load_with("6 января и 7 января.", "h1", [date_mention(), date_mention(start=11, stop=19, text="7 января", value=date(2026, 1, 7))], (1, 2, 3), "r1")
+    load_with(
+        "6 января и 7 января.",
+        "h1",
+        [date_mention(), date_mention(start=11, stop=19, text="7 января", value=date(2026, 1, 7))],
+        (1, 2, 3),
+        "r1",
+    )
     load_with("8 января.", "h2", [date_mention(text="8 января", value=date(2026, 1, 8))], (4, 5, 6), "r2")
     assert con.execute("SELECT article_id, text, value, precision, run_id FROM date_mentions").fetchall() == [
         ("a1", "8 января", date(2026, 1, 8), "day", "r2")
@@ -131,12 +173,28 @@ def load_signatures(con, run_id, rows, banding=None, duplicate_of=None):
     """Load articles with the given signatures (article_id -> values); `duplicate_of` marks copies."""
     duplicate_of = duplicate_of or {}
     articles = [{**article(ident, content_hash=ident), "duplicate_of": duplicate_of.get(ident)} for ident in rows]
-    db.load_batch(con, db.Batch.now(run_id, 1, {}), BatchTables.of(articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA), mentions=MENTIONS_SCHEMA.empty_table(), entities=ENTITIES_SCHEMA.empty_table(), quarantine=quarantine_table([]), article_signatures=pa.Table.from_pylist([signature_row(i, v) for i, v in rows.items()], schema=ARTICLE_SIGNATURES_SCHEMA)), banding=banding)
+    db.load_batch(
+        con,
+        db.Batch.now(run_id, 1, {}),
+        BatchTables.of(
+            articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA),
+            mentions=MENTIONS_SCHEMA.empty_table(),
+            entities=ENTITIES_SCHEMA.empty_table(),
+            quarantine=quarantine_table([]),
+            article_signatures=pa.Table.from_pylist(
+                [signature_row(i, v) for i, v in rows.items()], schema=ARTICLE_SIGNATURES_SCHEMA
+            ),
+        ),
+        banding=banding,
+    )
 
 
 def candidates(con, query, banding):
     table = pa.Table.from_pylist([signature_row(i, v) for i, v in query.items()], schema=ARTICLE_SIGNATURES_SCHEMA)
-    return [(r["query_id"], r["article_id"], r["kept"]) for r in db.near_duplicate_candidates(con, table, *banding).to_pylist()]
+    return [
+        (r["query_id"], r["article_id"], r["kept"])
+        for r in db.near_duplicate_candidates(con, table, *banding).to_pylist()
+    ]
 
 
 def test_near_duplicate_candidates_share_a_band_and_carry_the_kept_article(con):
@@ -173,19 +231,30 @@ def test_signature_bands_follow_their_article(con):
 
 def test_stories_view_counts_a_story_once(con):
     copy = {**article(article_id="a2", content_hash="h2"), "duplicate_of": "a1"}
-    db.load_batch(con, db.Batch.now("r1", 1, {}), BatchTables.of(articles=pa.Table.from_pylist([article(), copy], schema=ARTICLE_BATCH_SCHEMA), mentions=MENTIONS_SCHEMA.empty_table(), entities=ENTITIES_SCHEMA.empty_table(), quarantine=quarantine_table([])))
+    db.load_batch(
+        con,
+        db.Batch.now("r1", 1, {}),
+        BatchTables.of(
+            articles=pa.Table.from_pylist([article(), copy], schema=ARTICLE_BATCH_SCHEMA),
+            mentions=MENTIONS_SCHEMA.empty_table(),
+            entities=ENTITIES_SCHEMA.empty_table(),
+            quarantine=quarantine_table([]),
+        ),
+    )
     assert con.execute("SELECT article_id FROM stories").fetchall() == [("a1",)]
 
 
 def test_runs_row_records_languages_and_new_counts(con):
     db.start_run(con, "r1", "news_etl", {}, "0.1.0")
-    db.finish_run(con, "r1", "completed", {"n_read": 3, "n_no_date": 1, "n_near_duplicates": 1}, languages={"uk": 1, "ru": 2})
+    db.finish_run(
+        con, "r1", "completed", {"n_read": 3, "n_no_date": 1, "n_near_duplicates": 1}, languages={"uk": 1, "ru": 2}
+    )
     row = con.execute("SELECT n_no_date, n_near_duplicates, n_date_mentions, languages::VARCHAR FROM runs").fetchone()
     assert row == (1, 1, 0, '{"ru": 2, "uk": 1}')
 
 
 def test_events_load_and_are_replaced_with_their_article(con):
-    from transforms.schemas import EVENTS_SCHEMA, EVENT_PARTICIPANTS_SCHEMA
+    from transforms.schemas import EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA
 
     event = {
         "event_id": "ev1", "article_id": "a1", "type": "04 CONSULT", "cameo_code": "040", "cameo_name": "Consult, not specified below",
@@ -193,7 +262,20 @@ def test_events_load_and_are_replaced_with_their_article(con):
         "modality": "occurred", "event_date": None, "date_precision": None, "place_entity_id": None,
     }  # fmt: skip
     participant = {"event_id": "ev1", "article_id": "a1", "entity_id": "e1", "role": "actor"}
-    db.load_batch(con, db.Batch.now("r1", 1, {"n_read": 1}), BatchTables.of(articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA), mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA), entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA), quarantine=quarantine_table([]), events=pa.Table.from_pylist([event], schema=EVENTS_SCHEMA), event_participants=pa.Table.from_pylist([participant], schema=EVENT_PARTICIPANTS_SCHEMA)))
+    db.load_batch(
+        con,
+        db.Batch.now("r1", 1, {"n_read": 1}),
+        BatchTables.of(
+            articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA),
+            mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA),
+            entities=pa.Table.from_pylist(
+                [{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA
+            ),
+            quarantine=quarantine_table([]),
+            events=pa.Table.from_pylist([event], schema=EVENTS_SCHEMA),
+            event_participants=pa.Table.from_pylist([participant], schema=EVENT_PARTICIPANTS_SCHEMA),
+        ),
+    )
     assert con.execute("SELECT actors, sentence_text, modality FROM event_timeline").fetchall() == [
         ("Владимир Путин", "Путин в Москве.", "occurred")
     ]
@@ -205,9 +287,21 @@ def test_events_load_and_are_replaced_with_their_article(con):
 def test_source_state_round_trip_last_entry_wins():
     con = db.connect(":memory:")
     db.upgrade(con)
-    entry = {"source": "s", "key": "/a.txt", "size": 10, "mtime": 1.5, "content_hash": "h1", "etag": None, "last_modified": None}
+    entry = {
+        "source": "s",
+        "key": "/a.txt",
+        "size": 10,
+        "mtime": 1.5,
+        "content_hash": "h1",
+        "etag": None,
+        "last_modified": None,
+    }
     db.save_source_state(con, "r1", [entry, {**entry, "size": 12, "content_hash": "h2"}])
-    db.save_source_state(con, "r2", [{**entry, "key": "https://x.example/rss", "etag": '"v1"', "last_modified": "Wed, 14 Jan 2026 08:00:00 GMT"}])
+    db.save_source_state(
+        con,
+        "r2",
+        [{**entry, "key": "https://x.example/rss", "etag": '"v1"', "last_modified": "Wed, 14 Jan 2026 08:00:00 GMT"}],
+    )
     state = sorted(db.load_source_state(con), key=lambda r: r["key"])
     assert state == [
         {**entry, "size": 12, "content_hash": "h2"},
@@ -221,7 +315,19 @@ def test_replayed_records_that_pass_leave_quarantine_and_failing_ones_stay(con):
     still_bad = quarantine_row("normalize", "test", "a.jsonl:2", "a.jsonl:2: bad date", "{raw 2}")
     untouched = quarantine_row("extract", "test", "b.txt", "b.txt: no header", "raw b")
     load(con, "r1", [], [], [fixed, still_bad, untouched])
-    db.load_batch(con, db.Batch.now("r2", 1, {}), BatchTables.of(articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA), mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA), entities=pa.Table.from_pylist([{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA), quarantine=quarantine_table([still_bad])), replayed_quarantine_ids=[fixed["quarantine_id"], still_bad["quarantine_id"]])
+    db.load_batch(
+        con,
+        db.Batch.now("r2", 1, {}),
+        BatchTables.of(
+            articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA),
+            mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA),
+            entities=pa.Table.from_pylist(
+                [{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA
+            ),
+            quarantine=quarantine_table([still_bad]),
+        ),
+        replayed_quarantine_ids=[fixed["quarantine_id"], still_bad["quarantine_id"]],
+    )
     left = {row[0] for row in con.execute("SELECT record_key FROM quarantine").fetchall()}
     assert left == {"a.jsonl:2", "b.txt"}
     assert con.execute("SELECT count(*) FROM articles").fetchone() == (1,)
@@ -244,9 +350,15 @@ def test_replayable_quarantine_is_of_the_stages_asked_for_without_child_table_ro
 
 
 def test_reloading_an_article_clears_its_old_quarantined_mentions(con):
-    old_mention = quarantine_row("validate", "mentions", "a1/0/9", "mentions a1/0/9: failed ...", '{"article_id": "a1", "start": 0}')
-    other_article = quarantine_row("validate", "mentions", "a2/0/5", "mentions a2/0/5: failed ...", '{"article_id": "a2", "start": 0}')
-    raw_record = quarantine_row("validate", "test", "d.jsonl:1", "articles d.jsonl:1: failed ...", '{"id": "1", "text": "x"}')
+    old_mention = quarantine_row(
+        "validate", "mentions", "a1/0/9", "mentions a1/0/9: failed ...", '{"article_id": "a1", "start": 0}'
+    )
+    other_article = quarantine_row(
+        "validate", "mentions", "a2/0/5", "mentions a2/0/5: failed ...", '{"article_id": "a2", "start": 0}'
+    )
+    raw_record = quarantine_row(
+        "validate", "test", "d.jsonl:1", "articles d.jsonl:1: failed ...", '{"id": "1", "text": "x"}'
+    )
     seed = quarantine_row("normalize", "files", "b.txt", "b.txt: bad date", " date 2026-02-30 Текст")
     load(con, "r1", [], [], [old_mention, other_article, raw_record, seed])
     load(con, "r2", [article(text="Путин в Москве!", content_hash="h2")], [mention()])

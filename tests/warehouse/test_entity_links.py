@@ -8,8 +8,8 @@ import pytest
 
 from transforms.entities import entities_of, tag_entities
 from transforms.names import entity_id
-from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_table
+from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from warehouse import db
 from warehouse.batches import BatchTables
 
@@ -48,12 +48,22 @@ def load_tagged(con, models, run_id, names):
     articles = articles_table(names)
     mentions, entities, rejected, tagged = tag_entities(articles, models)
     assert rejected.num_rows == 0
-    db.load_batch(con, db.Batch.now(run_id, next(BATCH_NUMBERS), {}), BatchTables.of(articles=tagged, mentions=mentions, entities=entities_of(mentions, entities), quarantine=quarantine_table([])))
+    db.load_batch(
+        con,
+        db.Batch.now(run_id, next(BATCH_NUMBERS), {}),
+        BatchTables.of(
+            articles=tagged,
+            mentions=mentions,
+            entities=entities_of(mentions, entities),
+            quarantine=quarantine_table([]),
+        ),
+    )
 
 
 def ids_by_text(con, article_id):
     rows = con.execute(
-        "SELECT text, entity_id, article_entity_id FROM mentions WHERE article_id = $a ORDER BY start", {"a": article_id}
+        "SELECT text, entity_id, article_entity_id FROM mentions WHERE article_id = $a ORDER BY start",
+        {"a": article_id},
     ).fetchall()
     return {text: (final, local) for text, final, local in rows}
 
@@ -129,9 +139,7 @@ def test_abbreviation_introduced_in_brackets_is_an_alias_here_and_elsewhere(con,
 def test_views_count_entities_per_day_and_pairs_and_skip_near_duplicates(con, models):
     load_tagged(con, models, "r1", ["full", "bare"])
     db.link_entities(con)
-    daily = con.execute(
-        "SELECT name, mentions, articles FROM entity_daily WHERE type = 'PER' ORDER BY name"
-    ).fetchall()
+    daily = con.execute("SELECT name, mentions, articles FROM entity_daily WHERE type = 'PER' ORDER BY name").fetchall()
     assert daily == [("Петр Сидоренко", 3, 2)]  # natasha's normal forms spell ё as е
     pairs = con.execute("SELECT name_a, name_b, articles FROM entity_cooccurrence").fetchall()
     assert {frozenset((a, b)) for a, b, _ in pairs} == {frozenset(("Петр Сидоренко", "Тверь"))}

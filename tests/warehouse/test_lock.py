@@ -84,7 +84,7 @@ def test_a_reader_waits_while_a_writer_has_the_file_open(tmp_path):
         time.sleep(1.5)
         con.execute("UPDATE runs SET status = 'completed'")
         con.close()
-    """)
+    """)  # noqa: S608 (Python for a subprocess, not SQL)
     with pytest.raises(db.WarehouseBusy, match="stayed in use by another process"):
         db.connect(path, read_only=True, wait_seconds=0.2)
     started = time.monotonic()

@@ -7,13 +7,21 @@ from warehouse import db
 
 
 def columns(con, table):
-    return [row[0] for row in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position", {"t": table}).fetchall()]
+    return [
+        row[0]
+        for row in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position",
+            {"t": table},
+        ).fetchall()
+    ]
 
 
 def test_an_empty_file_gets_every_migration(tmp_path):
     con = db.connect(tmp_path / "w.duckdb")
     db.upgrade(con)
-    assert [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()] == [n for n, _ in db.migrations()]
+    assert [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()] == [
+        n for n, _ in db.migrations()
+    ]
     assert "005_lineage" in [n for n, _ in db.migrations()]
     assert "stage_seconds" in columns(con, "runs") and columns(con, "batches")[0] == "batch_key"
     con.close()
@@ -28,7 +36,9 @@ def test_an_older_warehouse_is_upgraded_and_keeps_its_rows(tmp_path):
     assert name == "001_init"
     old.execute(statements)
     old.execute("INSERT INTO schema_migrations VALUES ('001_init', now())")
-    old.execute("INSERT INTO runs (run_id, flow, started_at, status, n_read, n_loaded, n_duplicates, n_quarantined) VALUES ('r0', 'news_etl', now(), 'completed', 2, 1, 1, 0)")
+    old.execute(
+        "INSERT INTO runs (run_id, flow, started_at, status, n_read, n_loaded, n_duplicates, n_quarantined) VALUES ('r0', 'news_etl', now(), 'completed', 2, 1, 1, 0)"
+    )
     old.execute("INSERT INTO articles VALUES ('a1', 's', NULL, NULL, NULL, NULL, 'ru', 'Текст.', 'h1', NULL, 'r0')")
     old.close()
 
@@ -36,7 +46,9 @@ def test_an_older_warehouse_is_upgraded_and_keeps_its_rows(tmp_path):
     db.upgrade(con)
     applied = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
     assert applied == [n for n, _ in db.migrations()]
-    assert con.execute("SELECT run_id, status, n_read, stage_seconds FROM runs").fetchall() == [("r0", "completed", 2, None)]
+    assert con.execute("SELECT run_id, status, n_read, stage_seconds FROM runs").fetchall() == [
+        ("r0", "completed", 2, None)
+    ]
     assert con.execute("SELECT article_id, text FROM articles").fetchall() == [("a1", "Текст.")]
     assert con.execute("SELECT count(*) FROM batches").fetchone() == (0,)
     assert db.migrate(con) == []  # nothing left to apply the second time
@@ -47,7 +59,10 @@ def test_quarantine_stages_are_renamed_as_the_lake_reader_renames_them(tmp_path)
     """Migration 010 and `with_current_stage_names` (a rebuild from an older lake) give the same rows."""
     from transforms.quarantine import RENAMED_STAGES, quarantine_row, quarantine_table, with_current_stage_names
 
-    old_rows = [quarantine_row(stage, "files", f"{stage}.txt", "failed", f"payload of {stage}") for stage in (*RENAMED_STAGES, "normalize")]
+    old_rows = [
+        quarantine_row(stage, "files", f"{stage}.txt", "failed", f"payload of {stage}")
+        for stage in (*RENAMED_STAGES, "normalize")
+    ]
     old_rows.append(quarantine_row("tag", "files", "no-payload.txt", "failed", None))
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
     con.execute("CREATE TABLE schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)")
@@ -57,9 +72,13 @@ def test_quarantine_stages_are_renamed_as_the_lake_reader_renames_them(tmp_path)
         con.execute(statements)
         con.execute("INSERT INTO schema_migrations VALUES ($name, now())", {"name": name})
     with db.registered(con, old=quarantine_table(old_rows)):
-        con.execute("INSERT INTO quarantine SELECT quarantine_id, 'r0', stage, source, record_key, reason, payload, now() FROM old")
+        con.execute(
+            "INSERT INTO quarantine SELECT quarantine_id, 'r0', stage, source, record_key, reason, payload, now() FROM old"
+        )
     assert db.upgrade(con)[0].startswith("010")
-    migrated = con.execute("SELECT quarantine_id, stage, source, record_key, reason, payload FROM quarantine ORDER BY record_key").fetchall()
+    migrated = con.execute(
+        "SELECT quarantine_id, stage, source, record_key, reason, payload FROM quarantine ORDER BY record_key"
+    ).fetchall()
     renamed = with_current_stage_names(quarantine_table(old_rows)).sort_by("record_key").to_pylist()
     assert migrated == [tuple(row.values()) for row in renamed]
     assert {row[1] for row in migrated} == {"tag-entities", "tag-events", "normalize"}
@@ -90,7 +109,9 @@ def test_each_tables_arrow_schema_matches_its_warehouse_table(tmp_path):
             kind = stored.field(field.name).type
             if pa.types.is_timestamp(kind):  # DuckDB names the zone Etc/UTC
                 kind = pa.timestamp(kind.unit, tz="UTC")
-            assert kind == field.type, f"{table}.{field.name}: {kind} in the warehouse, {field.type} in transforms.schemas"
+            assert kind == field.type, (
+                f"{table}.{field.name}: {kind} in the warehouse, {field.type} in transforms.schemas"
+            )
 
 
 def test_every_view_is_a_file_of_its_own_and_no_migration_makes_one(tmp_path):

@@ -7,9 +7,8 @@ import pyarrow as pa
 import pytest
 
 from flows import tasks
-from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.schemas import ARTICLE_BATCH_SCHEMA, ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from warehouse import db, lake, recovery
 from warehouse.batches import BatchTables
 
@@ -23,30 +22,66 @@ def article(article_id, text, day=14):
 
 
 def mention(article_id, start, stop, text, entity="e1"):
-    return {"article_id": article_id, "start": start, "stop": stop, "sentence": 0, "type": "PER", "text": text, "normal": text, "entity_id": entity}
+    return {
+        "article_id": article_id,
+        "start": start,
+        "stop": stop,
+        "sentence": 0,
+        "type": "PER",
+        "text": text,
+        "normal": text,
+        "entity_id": entity,
+    }
 
 
 def batch_tables(articles, mentions, entities, quarantine=()):
     return {
         "articles": pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA),
         "mentions": pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA),
-        "entities": pa.Table.from_pylist([{"entity_id": e, "type": "PER", "name": e.upper()} for e in entities], schema=ENTITIES_SCHEMA),
+        "entities": pa.Table.from_pylist(
+            [{"entity_id": e, "type": "PER", "name": e.upper()} for e in entities], schema=ENTITIES_SCHEMA
+        ),
         "quarantine": quarantine_table(list(quarantine)),
     }
 
 
 BAD = quarantine_row("normalize", "files", "x.txt", "x.txt: bad date", "payload")
 BATCHES = [
-    ("r1", 1, batch_tables([article("a1", "Путин в Москве."), article("a2", "Без даты.", day=None)], [mention("a1", 0, 5, "Путин")], ["e1"], [BAD])),
+    (
+        "r1",
+        1,
+        batch_tables(
+            [article("a1", "Путин в Москве."), article("a2", "Без даты.", day=None)],
+            [mention("a1", 0, 5, "Путин")],
+            ["e1"],
+            [BAD],
+        ),
+    ),
     ("r1", 2, batch_tables([article("a3", "Кушнер.", day=15)], [mention("a3", 0, 6, "Кушнер", "e2")], ["e2"])),
     # a later run changes a1 (its row and mentions are replaced), meets e1 again and the same bad file
-    ("r2", 1, batch_tables([article("a1", "Путин и Кушнер.")], [mention("a1", 0, 5, "Путин"), mention("a1", 8, 14, "Кушнер", "e2")], ["e1", "e2"], [BAD])),
+    (
+        "r2",
+        1,
+        batch_tables(
+            [article("a1", "Путин и Кушнер.")],
+            [mention("a1", 0, 5, "Путин"), mention("a1", 8, 14, "Кушнер", "e2")],
+            ["e1", "e2"],
+            [BAD],
+        ),
+    ),
 ]
 
 
 def load_all(warehouse, lake_root, batches=BATCHES):
     for run_id, batch_no, tables in batches:
-        tasks.load.fn(warehouse, lake_root, run_id, batch_no, Counter(n_read=tables["articles"].num_rows), BatchTables.of(**tables))
+        tasks.load.fn(
+            warehouse,
+            lake_root,
+            run_id,
+            batch_no,
+            Counter(n_read=tables["articles"].num_rows),
+            BatchTables.of(**tables),
+        )
     with warehouse.connection() as con:
         db.link_entities(con)  # as a run does once it has loaded its batches
 
@@ -79,7 +114,15 @@ def test_rebuild_gives_identical_tables(warehouse, tmp_path):
         recovery.write_run(con, lake_root, "r2")
         assert con.execute("SELECT text FROM articles WHERE article_id = 'a1'").fetchone() == ("Путин и Кушнер.",)
         assert con.execute("SELECT run_id FROM quarantine").fetchall() == [("r1",)]
-        state = {"source": "files", "key": "/in/x.txt", "size": 3, "mtime": 1.5, "content_hash": "h", "etag": None, "last_modified": None}
+        state = {
+            "source": "files",
+            "key": "/in/x.txt",
+            "size": 3,
+            "mtime": 1.5,
+            "content_hash": "h",
+            "etag": None,
+            "last_modified": None,
+        }
         db.save_source_state(con, "r2", [state])
     before = checksums(warehouse.path)
     assert before["source_state"][0] == 1  # not in the lake: kept from the old file
@@ -130,10 +173,18 @@ def test_reconcile_after_a_crash_between_lake_and_warehouse(warehouse, tmp_path)
         repaired = recovery.reconcile(con, lake_root)
         assert repaired["closed_runs"] == ["r1", "r2"]
         assert repaired["manifests_written"] == [committed.key]
-        assert {p.rsplit("/", 1)[-1] for p in repaired["removed_files"]} == {f"{orphan.key}.parquet", ".tmp-leftover.parquet"}
+        assert {p.rsplit("/", 1)[-1] for p in repaired["removed_files"]} == {
+            f"{orphan.key}.parquet",
+            ".tmp-leftover.parquet",
+        }
         status = con.execute("SELECT run_id, status, n_read, n_loaded FROM runs ORDER BY run_id").fetchall()
         assert status == [("r1", "interrupted", 2, 0), ("r2", "interrupted", 1, 1)]
-        assert recovery.reconcile(con, lake_root) == {"closed_runs": [], "removed_files": [], "manifests_written": [], "runs_synced": []}
+        assert recovery.reconcile(con, lake_root) == {
+            "closed_runs": [],
+            "removed_files": [],
+            "manifests_written": [],
+            "runs_synced": [],
+        }
     before = checksums(warehouse.path)
     recovery.rebuild(warehouse.path, lake_root, lock_timeout=5)
     assert checksums(warehouse.path) == before
@@ -158,10 +209,21 @@ def test_rebuild_makes_the_band_hashes_again_for_the_old_files_banding(warehouse
     lake_root = str(tmp_path / "lake")
     tables = batch_tables([article("a1", "Путин в Москве."), article("a2", "Кушнер.")], [], [])
     signatures = pa.Table.from_pylist(
-        [{"article_id": "a1", "signature": [1, 2, 3, 4], "run_id": None}, {"article_id": "a2", "signature": [5, 6, 7, 8], "run_id": None}],
+        [
+            {"article_id": "a1", "signature": [1, 2, 3, 4], "run_id": None},
+            {"article_id": "a2", "signature": [5, 6, 7, 8], "run_id": None},
+        ],
         schema=ARTICLE_SIGNATURES_SCHEMA,
     )
-    tasks.load.fn(warehouse, lake_root, "r1", 1, Counter(n_read=2), BatchTables.of(**tables, article_signatures=signatures), banding=(2, 2))
+    tasks.load.fn(
+        warehouse,
+        lake_root,
+        "r1",
+        1,
+        Counter(n_read=2),
+        BatchTables.of(**tables, article_signatures=signatures),
+        banding=(2, 2),
+    )
     before = checksums(warehouse.path)
     assert before["signature_bands"][0] == 4  # 2 articles × 2 bands
     recovery.rebuild(warehouse.path, lake_root, lock_timeout=5)

@@ -71,9 +71,7 @@ def _check_source(name: str, table: Mapping, base_dir: Path) -> Source:
     columns = dict(table.get("columns", {}))
     bad = set(columns) - set(MAPPABLE)
     if bad:
-        raise SourceConfigError(
-            f"source {name!r}: columns can map {', '.join(MAPPABLE)}; not {', '.join(sorted(bad))}"
-        )
+        raise SourceConfigError(f"source {name!r}: columns can map {', '.join(MAPPABLE)}; not {', '.join(sorted(bad))}")
     return Source(
         name=name,
         location=location,

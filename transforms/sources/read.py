@@ -177,8 +177,16 @@ def _decompress(data: bytes) -> bytes:
 
 
 def items_from_bytes(
-    source: Source, key: str, data: bytes, *, name: str, charset: str | None = None, url: str | None = None,
-    context: ReadContext, kind: str | None = None, state: StateEntry | None = None,
+    source: Source,
+    key: str,
+    data: bytes,
+    *,
+    name: str,
+    charset: str | None = None,
+    url: str | None = None,
+    context: ReadContext,
+    kind: str | None = None,
+    state: StateEntry | None = None,
 ) -> Iterator[RawItem]:
     """Split the bytes of one file or HTTP body into records of its kind (detected when not given).
 
@@ -189,7 +197,9 @@ def items_from_bytes(
     yield from _with_state(items, source, context, state)
 
 
-def _with_state(items: Iterator[RawItem], source: Source, context: ReadContext, state: StateEntry | None) -> Iterator[RawItem]:
+def _with_state(
+    items: Iterator[RawItem], source: Source, context: ReadContext, state: StateEntry | None
+) -> Iterator[RawItem]:
     """`items`, with `state` recorded now, or deferred on them for a source that follows links."""
     if state is None or not source.follow_links:
         if state is not None:
@@ -205,8 +215,15 @@ def _with_state(items: Iterator[RawItem], source: Source, context: ReadContext, 
 
 
 def _split(
-    source: Source, key: str, data: bytes, *, name: str, charset: str | None, url: str | None,
-    context: ReadContext, kind: str | None,
+    source: Source,
+    key: str,
+    data: bytes,
+    *,
+    name: str,
+    charset: str | None,
+    url: str | None,
+    context: ReadContext,
+    kind: str | None,
 ) -> Iterator[RawItem]:
     try:
         data = _decompress(data)
@@ -403,7 +420,14 @@ def _read_url(source: Source, url: str, context: ReadContext) -> Iterator[RawIte
         yield _error(source, url, f"cannot decompress: {exc}")
         return
     yield from items_from_bytes(
-        source, url, response.body, name=final_url, charset=response.charset, url=final_url, context=context, kind=kind,
+        source,
+        url,
+        response.body,
+        name=final_url,
+        charset=response.charset,
+        url=final_url,
+        context=context,
+        kind=kind,
         state=state,
     )
 
