@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from bench.corpus import DEFAULT_CORPUS, read_articles
 from flows.settings import LoadSettings
-from transforms.dedupe import exact_dedupe
+from transforms.dedupe import dedupe
 from transforms.neardup import NearDuplicateIndex, find_near_duplicates, signature
 from warehouse import db
 from warehouse.batches import BatchTables
@@ -49,7 +49,7 @@ def main() -> None:
     options = args.parse_args()
 
     articles, _ = read_articles(options.corpus, max(options.sizes))
-    articles, _ = exact_dedupe(articles, set())  # the warehouse holds one article per text
+    articles, _, _ = dedupe(articles, set())  # the warehouse holds one article per text and per id
     articles = articles.set_column(
         articles.schema.get_field_index("language"), "language", pa.repeat("ru", articles.num_rows)
     )

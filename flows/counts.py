@@ -4,6 +4,8 @@ so a run killed half-way still accounts for what it loaded.
 
 Every record read ends in exactly one of loaded, duplicate or quarantined:
 n_read = n_loaded + n_duplicates + n_quarantined, and n_quarantined is the sum of the per-stage counts.
+Duplicates include the records superseded in their batch by a later record of the same article
+(n_superseded); an article loaded twice in a run (a newer version in a later batch) counts twice in n_loaded.
 """
 
 from transforms.stages import Stage
@@ -12,6 +14,7 @@ RUN_COUNTS = {
     "n_read": "articles read",
     "n_loaded": "loaded",
     "n_duplicates": "duplicates",
+    "n_superseded": "superseded in their batch",
     "n_quarantined": "quarantined",
     "n_quarantined_extract": "quarantined by extract",
     "n_quarantined_normalize": "quarantined by normalize",

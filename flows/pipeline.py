@@ -42,7 +42,7 @@ from transforms.sources.config import load_sources, select_sources
 from transforms.sources.http import HttpClient, HttpSettings
 from transforms.sources.read import ReadContext, StateEntry
 from transforms.stages import Stage
-from warehouse import db, recovery
+from warehouse import db, integrity, recovery
 from warehouse.batches import BatchTables
 from warehouse.lock import writer_lock
 
@@ -55,6 +55,17 @@ class ValidationLog:
 
     report: list[dict] = field(default_factory=list)
     docs_pages: list = field(default_factory=list)
+
+    def add_integrity(self, checks: list[integrity.Check]) -> None:
+        """The warehouse's integrity checks, as rows of the report; raise IntegrityViolated if one failed."""
+        self.report.extend(
+            {"suite": integrity.INTEGRITY, "expectation": check.name, "severity": "critical", "success": check.passed,
+             "unexpected_count": check.violations}
+            for check in checks
+        )  # fmt: skip
+        failed = [check for check in checks if not check.passed]
+        if failed:
+            raise integrity.IntegrityViolated(failed, "the warehouse failed its integrity checks after the run")
 
     def summary(self) -> list[dict]:
         """One row per (suite, expectation): passed in every batch, failing rows summed."""
@@ -129,6 +140,7 @@ def run_flow(settings: LoadSettings, work: Callable[[Run], None]) -> dict:
                     tasks.link_entities(con)
                     run.counts["n_entities"] = db.count_run_entities(con, run_id)
                     run.record_end(con, "completed")
+                    run.validation.add_integrity(tasks.check_integrity(con))
                     top_entities = db.top_run_entities(con, run_id, reports.TOP_ENTITIES)
             except BaseException as exc:
                 record_failure(run, exc, logger)
@@ -274,6 +286,7 @@ class BatchInFlight:
     chunk: list
     unique: pa.Table
     duplicates: pa.Table
+    superseded: pa.Table  # records a later record of the same article replaced in the batch
     signatures: pa.Table
     rejected: dict[Stage, pa.Table]  # quarantine rows of the stages before tagging
     content_hashes: frozenset[str]
@@ -340,13 +353,13 @@ def start_batch(
     if context is not None:
         context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
     articles, rejected_normalize = tasks.normalize(raw, settings.default_timezone, settings.source_timezones)
-    unique, duplicates = tasks.dedupe(articles, run.warehouse, in_flight)
+    unique, duplicates, superseded = tasks.dedupe(articles, run.warehouse, in_flight)
     unique, signatures = tasks.find_near_duplicates(unique, run.near_index, run.warehouse)
     unique = tasks.detect_language(unique)
     tagging = runner.submit(tag_batch, {"articles": unique})
     hashes = frozenset(unique.column("content_hash").to_pylist())
     rejected = {Stage.EXTRACT: rejected_extract, Stage.NORMALIZE: rejected_normalize}
-    return BatchInFlight(batch_no, chunk, unique, duplicates, signatures, rejected, hashes, tagging)
+    return BatchInFlight(batch_no, chunk, unique, duplicates, superseded, signatures, rejected, hashes, tagging)
 
 
 def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
@@ -393,7 +406,8 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
     counts.update(f"language:{code}" for code in loaded.column("language").to_pylist())
     counts.update(
         n_loaded=loaded.num_rows,
-        n_duplicates=batch.duplicates.num_rows,
+        n_duplicates=batch.duplicates.num_rows + batch.superseded.num_rows,
+        n_superseded=batch.superseded.num_rows,
         n_quarantined=sum(table.num_rows for table in rejected.values()),
         n_no_date=loaded.column("published_at").null_count,
         n_near_duplicates=loaded.num_rows - loaded.column("duplicate_of").null_count,
@@ -409,6 +423,7 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
         n_events=events.num_rows,
         n_event_participants=participants.num_rows,
     )
+    replayed = [item.replay_of for item in batch.chunk if item.replay_of]
     tables = BatchTables(
         articles=loaded,
         mentions=mentions,
@@ -418,9 +433,9 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
         article_signatures=batch.signatures,
         events=events,
         event_participants=participants,
+        replayed_quarantine=pa.table({"quarantine_id": pa.array(replayed, type=pa.string())}),
     )
     # The counts go in with the rows: a run killed later still accounts for every batch it loaded.
-    replayed = [item.replay_of for item in batch.chunk if item.replay_of]
     tasks.load(
         run.warehouse,
         run.settings.lake_dir,
@@ -428,7 +443,6 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
         batch.batch_no,
         counts,
         tables,
-        replayed,
         run.near_index.banding,
     )
     # Loaded articles are now found in the warehouse; quarantined ones must not be found at all.

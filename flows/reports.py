@@ -30,7 +30,7 @@ def stage_rows(counts: Counter, seconds: Counter) -> list[dict]:
     notes = {
         Stage.EXTRACT: f"{left[Stage.EXTRACT]} quarantined",
         Stage.NORMALIZE: f"{left[Stage.NORMALIZE]} quarantined",
-        Stage.DEDUPE: f"{left[Stage.DEDUPE]} duplicates",
+        Stage.DEDUPE: f"{left[Stage.DEDUPE]} duplicates ({counts['n_superseded']} superseded by a later version)",
         Stage.FIND_NEAR_DUPLICATES: f"{counts['n_near_duplicates']} near copies marked (still loaded)",
         Stage.DETECT_LANGUAGE: "language set",
         Stage.TAG_ENTITIES: f"{left[Stage.TAG_ENTITIES]} quarantined, {counts['n_mentions_tagged']} mentions",

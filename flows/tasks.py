@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import duckdb
@@ -21,7 +22,7 @@ from transforms import language as language_transform
 from transforms import neardup as neardup_transform
 from transforms import normalize as normalize_transform
 from transforms.stages import Stage
-from warehouse import db, lake
+from warehouse import db, integrity, lake
 from warehouse.batches import Batch, BatchTables
 
 # Network extraction may hit a passing outage: retry with backoff (2, 4, 8 s plus jitter).
@@ -50,11 +51,12 @@ def normalize(raw: pa.Table, default_timezone: str, source_timezones: dict[str, 
 @batch_task(Stage.DEDUPE)
 def dedupe(
     articles: pa.Table, warehouse: db.Warehouse, in_flight: frozenset[str] = frozenset()
-) -> tuple[pa.Table, pa.Table]:
-    """Split off articles whose exact text is already in the batch, the warehouse, or a batch still in flight."""
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """Split off articles whose exact text is already in the batch, the warehouse, or a batch still in flight,
+    and records that a later record of the same article supersedes: (unique, duplicates, superseded)."""
     with warehouse.connection() as con:
         known = db.known_content_hashes(con, articles.column("content_hash").to_pylist()) | in_flight
-    return dedupe_transform.exact_dedupe(articles, known)
+    return dedupe_transform.dedupe(articles, known)
 
 
 @contextmanager
@@ -128,6 +130,12 @@ def link_entities(con: duckdb.DuckDBPyConnection) -> None:
     db.link_entities(con)
 
 
+@batch_task(Stage.CHECK_INTEGRITY)
+def check_integrity(con: duckdb.DuckDBPyConnection) -> list[integrity.Check]:
+    """The checks of the whole warehouse a run ends with (each batch's rows were checked as it loaded)."""
+    return integrity.check_runs(con)
+
+
 @batch_task(Stage.LOAD)
 def load(
     warehouse: db.Warehouse,
@@ -136,15 +144,16 @@ def load(
     batch_no: int,
     counts: Counter,
     tables: BatchTables,
-    replayed_quarantine_ids: list[str] = (),
     banding: tuple[int, int] | None = None,
 ) -> None:
     """Write the batch to the Parquet lake, then to DuckDB in one transaction, then its lake manifest.
 
-    A crash between two of these steps is repaired by `warehouse.recovery.reconcile` at the next run.
+    Near copies whose original did not load point at none first, in both. A crash between two of
+    these steps is repaired by `warehouse.recovery.reconcile` at the next run.
     """
     batch = Batch.now(run_id, batch_no, counts)
-    lake.write_batch(lake_dir, batch, tables)
     with warehouse.connection() as con:
-        db.load_batch(con, batch, tables, replayed_quarantine_ids, banding)
+        tables = replace(tables, articles=db.anchor_near_copies(con, tables.articles))
+        lake.write_batch(lake_dir, batch, tables)
+        db.load_batch(con, batch, tables, banding)
     lake.write_manifest(lake_dir, batch)

@@ -24,6 +24,7 @@ class Stage(StrEnum):
     RECORD_VALIDATION = "record-validation"
     BUILD_DATA_DOCS = "build-data-docs"
     LINK_ENTITIES = "link-entities"
+    CHECK_INTEGRITY = "check-integrity"  # the warehouse's references and counts, once a run has loaded
 
 
 ARTICLE_STAGES = tuple(Stage)[: list(Stage).index(Stage.LOAD) + 1]

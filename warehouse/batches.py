@@ -25,6 +25,8 @@ from transforms.schemas import (
     QUARANTINE_SCHEMA,
 )
 
+REPLAYED_QUARANTINE_SCHEMA = pa.schema([("quarantine_id", pa.string())])
+
 
 @dataclass(frozen=True)
 class Batch:
@@ -83,6 +85,9 @@ class BatchTables:
     article_signatures: pa.Table
     events: pa.Table
     event_participants: pa.Table
+    # Not a table of the warehouse: the quarantine rows a replay's batch takes out (their quarantine_id),
+    # kept with the batch so that a rebuild takes them out too.
+    replayed_quarantine: pa.Table
 
     @classmethod
     def of(cls, **tables: pa.Table) -> BatchTables:
@@ -106,5 +111,6 @@ EMPTY = {
     "article_signatures": ARTICLE_SIGNATURES_SCHEMA,
     "events": EVENTS_SCHEMA,
     "event_participants": EVENT_PARTICIPANTS_SCHEMA,
+    "replayed_quarantine": REPLAYED_QUARANTINE_SCHEMA,
 }
 BATCH_TABLES = tuple(f.name for f in fields(BatchTables))

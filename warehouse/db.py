@@ -13,9 +13,7 @@ migrations and recreates the views, once per run, as the run's first step.
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -27,11 +25,13 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from warehouse import integrity
 from warehouse.batches import Batch, BatchTables
+from warehouse.statements import registered, rows, statements, transaction
 
 PACKAGE = resources.files("warehouse")
-STATEMENT_NAME = re.compile(r"^-- name: (\w+)[ \t]*$", re.MULTILINE)
 
 # How long a connection waits for another process to close the file (DuckDB: one writer, or many readers).
 DEFAULT_WAIT_SECONDS = 60.0
@@ -44,47 +44,9 @@ class WarehouseBusy(RuntimeError):
     """Another process kept the warehouse file open for longer than we were willing to wait."""
 
 
-@functools.cache
-def statements(concern: str) -> dict[str, str]:
-    """The named statements of `sql/<concern>.sql`, in file order: {name: sql}."""
-    text = PACKAGE.joinpath("sql", f"{concern}.sql").read_text(encoding="utf-8")
-    parts = STATEMENT_NAME.split(text)  # [preamble, name, sql, name, sql, ...]
-    return {name: sql.strip() for name, sql in zip(parts[1::2], parts[2::2], strict=True)}
-
-
 def query(name: str) -> str:
     """The text of `queries/<name>.sql`, an example query for analysts."""
     return PACKAGE.joinpath("queries", f"{name}.sql").read_text(encoding="utf-8")
-
-
-def rows(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
-    """The rows of an executed statement, as dicts."""
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """The block's statements as one transaction: committed at its end, rolled back if it raises."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
-@contextmanager
-def registered(con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Iterator[None]:
-    """Arrow tables visible to the block's statements under the given names."""
-    for name, table in tables.items():
-        con.register(name, table)
-    try:
-        yield
-    finally:
-        for name in tables:
-            con.unregister(name)
 
 
 # ---------------------------------------------------------------- schema
@@ -200,33 +162,51 @@ def known_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Iterable[str]) 
         return {row[0] for row in con.execute(statements(LOAD)["known_content_hashes"]).fetchall()}
 
 
+def anchor_near_copies(con: duckdb.DuckDBPyConnection, articles: pa.Table) -> pa.Table:
+    """`articles` whose near copies point at an original that is in the batch or stored; others point at none.
+
+    A near copy was marked against an article of the run that may not load after
+    all (quarantined later, superseded): then the copy is an original itself.
+    Call before the batch goes to the lake, so the lake and the warehouse agree.
+    """
+    anchors = pc.unique(articles.column("duplicate_of").drop_null())
+    if not len(anchors):
+        return articles
+    present = set(articles.column("article_id").to_pylist())
+    with registered(con, batch_anchors=pa.table({"article_id": anchors})):
+        present |= {row[0] for row in con.execute(statements(LOAD)["stored_anchors"]).fetchall()}
+    kept = [anchor if anchor in present else None for anchor in articles.column("duplicate_of").to_pylist()]
+    column = articles.schema.get_field_index("duplicate_of")
+    return articles.set_column(column, "duplicate_of", pa.array(kept, type=pa.string()))
+
+
 def load_batch(
-    con: duckdb.DuckDBPyConnection,
-    batch: Batch,
-    tables: BatchTables,
-    replayed_quarantine_ids: Iterable[str] = (),
-    banding: tuple[int, int] | None = None,
+    con: duckdb.DuckDBPyConnection, batch: Batch, tables: BatchTables, banding: tuple[int, int] | None = None
 ) -> None:
     """Write one batch to every table, and its `batches` row, in a single transaction.
 
     Articles already stored under the same id are replaced together with every
     row pointing into their text and their mentions' old quarantine rows, so a
-    changed article never leaves old child rows behind. When the batch replays
-    quarantined records, those that did not fail again leave quarantine in the
-    same transaction. Apart from those replayed deletions the result depends
+    changed article never leaves old child rows behind; near copies of an
+    article that became a copy itself point at its original. When the batch
+    replays quarantined records (`tables.replayed_quarantine`), those that did
+    not fail again leave quarantine in the same transaction. The result depends
     only on `tables` and `batch`, so replaying the lake's batches in key order
-    rebuilds the same warehouse. `banding` (bands, band_rows) adds the
-    signatures' LSH band hashes (a rebuild adds them once at the end, see
-    `add_signature_bands`).
+    rebuilds the same warehouse. Before committing, the batch's rows are
+    checked (warehouse/integrity.py): a batch that would leave a reference
+    dangling raises IntegrityViolated and is rolled back. `banding` (bands,
+    band_rows) adds the signatures' LSH band hashes (a rebuild adds them once
+    at the end, see `add_signature_bands`).
     """
     relations = {f"batch_{name}": table for name, table in tables.items()}
     relations["batch_quarantine"] = batch.stamp(tables.quarantine)
-    relations["batch_replayed"] = pa.table({"quarantine_id": pa.array(list(replayed_quarantine_ids), type=pa.string())})
     load = statements(LOAD)
     run = {"run_id": batch.run_id}
     with registered(con, **relations), transaction(con):
         con.execute(load["delete_replaced"])
-        for name in ("insert_articles", "insert_entities", "insert_mentions"):
+        con.execute(load["insert_articles"], run)
+        con.execute(load["repoint_copies_of_copies"])
+        for name in ("insert_entities", "insert_mentions"):
             con.execute(load[name], run)
         con.execute(load["delete_replaced_child_quarantine"])
         for name in ("insert_quarantine", "insert_date_mentions", "insert_article_signatures"):
@@ -237,6 +217,7 @@ def load_batch(
             con.execute(load[name], run)
         con.execute(load["delete_replayed_quarantine"])
         con.execute(load["insert_batch"], batch.row())
+        integrity.check_batch(con)
 
 
 # ---------------------------------------------------------------- runs

@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from warehouse.db import connect, statements
+from warehouse.db import connect
+from warehouse.statements import statements
 
 # Statement kinds that cannot change the warehouse (DESCRIBE, SHOW and SUMMARIZE parse as SELECT).
 READ_ONLY_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}

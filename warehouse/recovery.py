@@ -22,6 +22,7 @@ from transforms.quarantine import with_current_stage_names
 from warehouse import db, lake
 from warehouse.batches import BATCH_TABLES, EMPTY, Batch, BatchTables
 from warehouse.lock import writer_lock
+from warehouse.statements import registered, statements
 
 # Tables the lake does not hold (what the sources looked like when last read, not data), with the
 # statement of sql/source_state.sql that puts their rows back: a rebuild keeps them from the old file when there is one.
@@ -38,7 +39,7 @@ def reconcile(con: duckdb.DuckDBPyConnection, lake_root: str) -> dict[str, list[
     removed = lake.remove_uncommitted(lake_root, committed)
     missing = committed - lake.manifest_keys(lake_root)
     if missing:
-        batches = con.sql(db.statements(db.RUNS)["all_batches"]).to_arrow_table()
+        batches = con.sql(statements(db.RUNS)["all_batches"]).to_arrow_table()
         for row in batches.filter(pc.is_in(batches.column("batch_key"), pa.array(sorted(missing)))).to_pylist():
             lake.write_manifest(lake_root, Batch.from_row(row))
     synced = sync_runs(con, lake_root)
@@ -52,7 +53,7 @@ def reconcile(con: duckdb.DuckDBPyConnection, lake_root: str) -> dict[str, list[
 
 def sync_runs(con: duckdb.DuckDBPyConnection, lake_root: str) -> list[str]:
     """Rewrite the lake's copy of every run whose `runs` row differs from the warehouse's."""
-    runs = con.sql(db.statements(db.RUNS)["all_runs"]).to_arrow_table()
+    runs = con.sql(statements(db.RUNS)["all_runs"]).to_arrow_table()
     stored = lake.read_table(lake_root, "runs")
     stored_rows = {} if stored is None else {row["run_id"]: row for row in _latest_runs(stored).to_pylist()}
     synced = []
@@ -65,7 +66,7 @@ def sync_runs(con: duckdb.DuckDBPyConnection, lake_root: str) -> list[str]:
 
 def write_run(con: duckdb.DuckDBPyConnection, lake_root: str, run_id: str) -> None:
     """Copy one run's current `runs` row to the lake."""
-    lake.write_run(lake_root, con.sql(db.statements(db.RUNS)["run_row"], params={"run_id": run_id}).to_arrow_table())
+    lake.write_run(lake_root, con.sql(statements(db.RUNS)["run_row"], params={"run_id": run_id}).to_arrow_table())
 
 
 def _latest_runs(runs: pa.Table) -> pa.Table:
@@ -108,8 +109,8 @@ def replay(con: duckdb.DuckDBPyConnection, lake_root: str) -> int:
     db.link_entities(con)  # as each run does once it has loaded its batches
     runs = lake.read_table(lake_root, "runs")
     if runs is not None:
-        with db.registered(con, lake_runs=_latest_runs(runs)):
-            con.execute(db.statements(db.RUNS)["insert_runs"])
+        with registered(con, lake_runs=_latest_runs(runs)):
+            con.execute(statements(db.RUNS)["insert_runs"])
     return len(rows)
 
 
@@ -148,8 +149,8 @@ def rebuild(
             db.upgrade(con)
             n_batches = replay(con, lake_root)
             for insert, rows in kept.items():
-                with db.registered(con, kept_rows=rows):
-                    con.execute(db.statements(db.SOURCE_STATE)[insert])
+                with registered(con, kept_rows=rows):
+                    con.execute(statements(db.SOURCE_STATE)[insert])
             for bands, band_rows in banding:
                 db.add_signature_bands(con, bands, band_rows)
             checksums = db.table_checksums(con)

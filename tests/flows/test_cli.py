@@ -106,6 +106,13 @@ def test_the_readme_is_read():
     } <= commands
 
 
+def test_the_readme_shows_every_command():
+    """A command the README never names is one users do not know about."""
+    shown = {path for _, paths, _ in readme_uses() for path in paths}
+    commands = {path for path, command in walk() if path and not is_group(command)}
+    assert sorted(" ".join(path) for path in commands - shown) == []
+
+
 def test_every_command_and_option_in_the_readme_exists():
     wrong = []
     for line, paths, options in readme_uses():

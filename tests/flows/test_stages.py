@@ -98,3 +98,23 @@ def test_every_task_is_named_after_a_stage_and_the_readme_shows_them_in_order():
     (diagram,) = [line for line in readme.splitlines() if line.startswith("sources ─►")]
     assert diagram.split(" ─► ")[1:] == list(ARTICLE_STAGES)
     assert [row["stage"] for row in reports.stage_rows(Counter(), Counter())] == list(ARTICLE_STAGES)
+
+
+def test_integrity_checks_join_the_validation_report_and_a_failed_one_fails_the_run():
+    from flows.pipeline import ValidationLog
+    from warehouse.integrity import Check, IntegrityViolated
+
+    log = ValidationLog()
+    log.add_integrity([Check("run_counts_add_up", 0)])
+    assert log.report == [
+        {
+            "suite": "integrity",
+            "expectation": "run_counts_add_up",
+            "severity": "critical",
+            "success": True,
+            "unexpected_count": 0,
+        }
+    ]
+    with pytest.raises(IntegrityViolated, match="after the run: entity_links_resolve: 2 violations, e.g. e1, e2"):
+        log.add_integrity([Check("entity_links_resolve", 2, ("e1", "e2"))])
+    assert [row["success"] for row in log.summary()] == [True, False]

@@ -133,7 +133,8 @@ def test_validation_artifact_has_a_row_per_expectation(crafted_run):
     published = by_name[("articles", "expect_column_value_lengths_to_be_between(text)")]
     assert (published["success"], published["unexpected_count"]) == (False, 2)
     assert by_name[("mentions", "expect_column_pair_values_to_be_equal(text,text_at_offsets)")]["success"] is True
-    assert {suite for suite, _ in by_name} == {"articles", "date_mentions", "mentions", "entities"}
+    assert {suite for suite, _ in by_name} == {"articles", "date_mentions", "mentions", "entities", "integrity"}
+    assert all(row["success"] for (suite, _), row in by_name.items() if suite == "integrity")  # the run's end checks
 
 
 def test_replay_moves_a_fixed_record_into_the_tables(crafted_run, monkeypatch):
@@ -165,27 +166,58 @@ def test_replay_moves_a_fixed_record_into_the_tables(crafted_run, monkeypatch):
 
 
 def test_a_broken_invariant_fails_the_run_and_loads_nothing_of_the_batch(prefect_server, tmp_path, run_settings):
-    """Two versions of one URL in one batch give two rows with one article_id: the batch must not load."""
+    """A batch of over 20,000 characters of Russian text in which the tagger finds no name: a silent tagger."""
     from expectations.validate import BatchInvalid
     from flows.etl import news_etl
 
     write_jsonl(tmp_path / "good.jsonl", [record(1, "2026-01-10")])
     run_flow(run_settings, [tmp_path / "good.jsonl"], tmp_path)
     before = snapshot(tmp_path / "w.duckdb")
-    same_url = "https://example.test/twice"
-    bad = write_jsonl(
-        tmp_path / "bad.jsonl",
-        [
-            record(2, "2026-01-11", GOOD_TEXT + " Первая версия.", same_url),
-            record(3, "2026-01-11", GOOD_TEXT + " Вторая версия.", same_url),
-        ],
-    )
-    with pytest.raises(
-        BatchInvalid, match=r"articles: expect_column_values_to_be_unique\(article_id\) failed for 2 rows"
-    ):
+    nameless = " ".join(f"Сегодня было тепло и солнечно, в парке гуляли дети, день {i}." for i in range(400))
+    bad = write_jsonl(tmp_path / "bad.jsonl", [record(2, "2026-01-11", nameless)])
+    with pytest.raises(BatchInvalid, match=r"mentions: .* failed"):
         news_etl(run_settings(tmp_path, [bad]))
     assert snapshot(tmp_path / "w.duckdb") == before
     (status, error, n_read) = query(
         tmp_path / "w.duckdb", "SELECT status, error, n_read FROM runs ORDER BY started_at DESC LIMIT 1"
     )[0]
     assert status == "failed" and "BatchInvalid" in error and "nothing of it was loaded" in error and n_read == 0
+
+
+def test_the_latest_version_of_an_article_wins_and_near_copies_point_at_loaded_articles(
+    prefect_server, tmp_path, run_settings, monkeypatch
+):
+    """The same URL three times (twice in one batch, once in the next) with other texts: the last text is the
+    article, the first counts as superseded, the run completes. A near copy of an article that validation then
+    quarantines (too long) is loaded as an original: its duplicate_of points at nothing that is missing."""
+    from expectations import articles
+    from flows.etl import news_etl
+    from warehouse import db
+    from warehouse.integrity import check_warehouse
+
+    monkeypatch.setattr(articles, "MAX_TEXT_CHARS", 3000)
+    url = "https://example.test/changing"
+    anchor = long_text(7, 3200)  # quarantined: over the limit
+    copy = anchor[:2900]  # a near copy of it, under the limit
+    dump = write_jsonl(
+        tmp_path / "versions.jsonl",
+        [
+            record(1, "2026-01-11", GOOD_TEXT + " Версия первая.", url),
+            record(2, "2026-01-11", anchor),
+            record(3, "2026-01-11", GOOD_TEXT + " Версия вторая.", url),
+            record(4, "2026-01-11", copy),
+            record(5, "2026-01-12", GOOD_TEXT + " Версия третья, последняя.", url),
+        ],
+    )
+    summary = news_etl(run_settings(tmp_path, [dump], batch_size=4))
+    counts = [summary[k] for k in ("n_read", "n_loaded", "n_duplicates", "n_superseded", "n_quarantined")]
+    assert counts == [5, 3, 1, 1, 1]  # loaded: version two, then three over it; the copy
+    assert query(tmp_path / "w.duckdb", "SELECT title, text FROM articles WHERE url = $u", {"u": url}) == [
+        ("№5", GOOD_TEXT + " Версия третья, последняя.")
+    ]
+    assert query(tmp_path / "w.duckdb", "SELECT title, duplicate_of FROM articles WHERE title = '№4'") == [("№4", None)]
+    con = db.connect(tmp_path / "w.duckdb", read_only=True)
+    try:
+        assert [c.name for c in check_warehouse(con, str(tmp_path / "lake")) if not c.passed] == []
+    finally:
+        con.close()

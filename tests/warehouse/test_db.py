@@ -258,7 +258,7 @@ def test_events_load_and_are_replaced_with_their_article(con):
 
     event = {
         "event_id": "ev1", "article_id": "a1", "type": "04 CONSULT", "cameo_code": "040", "cameo_name": "Consult, not specified below",
-        "trigger": "встреча", "start": 0, "stop": 7, "sentence": 0, "sentence_start": 0, "sentence_stop": 15,
+        "trigger": "Встреча", "start": 0, "stop": 7, "sentence": 0, "sentence_start": 0, "sentence_stop": 24,
         "modality": "occurred", "event_date": None, "date_precision": None, "place_entity_id": None,
     }  # fmt: skip
     participant = {"event_id": "ev1", "article_id": "a1", "entity_id": "e1", "role": "actor"}
@@ -266,8 +266,8 @@ def test_events_load_and_are_replaced_with_their_article(con):
         con,
         db.Batch.now("r1", 1, {"n_read": 1}),
         BatchTables.of(
-            articles=pa.Table.from_pylist([article()], schema=ARTICLE_BATCH_SCHEMA),
-            mentions=pa.Table.from_pylist([mention()], schema=MENTIONS_SCHEMA),
+            articles=pa.Table.from_pylist([article(text="Встреча: Путин в Москве.")], schema=ARTICLE_BATCH_SCHEMA),
+            mentions=pa.Table.from_pylist([mention(start=9, stop=14)], schema=MENTIONS_SCHEMA),
             entities=pa.Table.from_pylist(
                 [{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA
             ),
@@ -277,7 +277,7 @@ def test_events_load_and_are_replaced_with_their_article(con):
         ),
     )
     assert con.execute("SELECT actors, sentence_text, modality FROM event_timeline").fetchall() == [
-        ("Владимир Путин", "Путин в Москве.", "occurred")
+        ("Владимир Путин", "Встреча: Путин в Москве.", "occurred")
     ]
     load(con, "r2", [article(text="Путин.", content_hash="h2")], [mention()])
     assert con.execute("SELECT count(*) FROM events").fetchone() == (0,)
@@ -325,8 +325,8 @@ def test_replayed_records_that_pass_leave_quarantine_and_failing_ones_stay(con):
                 [{"entity_id": "e1", "type": "PER", "name": "Владимир Путин"}], schema=ENTITIES_SCHEMA
             ),
             quarantine=quarantine_table([still_bad]),
+            replayed_quarantine=pa.table({"quarantine_id": [fixed["quarantine_id"], still_bad["quarantine_id"]]}),
         ),
-        replayed_quarantine_ids=[fixed["quarantine_id"], still_bad["quarantine_id"]],
     )
     left = {row[0] for row in con.execute("SELECT record_key FROM quarantine").fetchall()}
     assert left == {"a.jsonl:2", "b.txt"}

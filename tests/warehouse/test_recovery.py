@@ -230,3 +230,39 @@ def test_rebuild_makes_the_band_hashes_again_for_the_old_files_banding(warehouse
     after = checksums(warehouse.path)
     # the fixture's runs never finished, so the lake has no row of theirs to rebuild `runs` from
     assert {k: v for k, v in after.items() if k != "runs"} == {k: v for k, v in before.items() if k != "runs"}
+
+
+def test_rebuild_takes_out_what_a_quarantine_replay_took_out(warehouse, tmp_path):
+    """A replay's batch takes its passing records out of quarantine; the lake keeps that, so a rebuild does too."""
+    lake_root = str(tmp_path / "lake")
+    load_all(warehouse, lake_root, BATCHES[:1])  # BAD in quarantine
+    replay = batch_tables([article("a4", "Кушнер в Москве.")], [], [])
+    replay["replayed_quarantine"] = pa.table({"quarantine_id": [BAD["quarantine_id"]]})
+    tasks.load.fn(warehouse, lake_root, "r2", 1, Counter(n_read=1), BatchTables.of(**replay))
+    with warehouse.connection() as con:
+        assert con.execute("SELECT count(*) FROM quarantine").fetchall() == [(0,)]
+        for run_id in ("r1", "r2"):
+            db.finish_run(con, run_id, "completed", {"n_read": 1})
+            recovery.write_run(con, lake_root, run_id)
+    before = checksums(warehouse.path)
+    recovery.rebuild(warehouse.path, lake_root, lock_timeout=5)
+    assert checksums(warehouse.path) == before
+
+
+def test_an_older_lake_is_upgraded_and_rebuilds_with_current_stage_names(warehouse, tmp_path):
+    """A lake written before the renames: `signatures/` becomes `article_signatures/`, quarantine's `tag` is tag-entities."""
+    lake_root = tmp_path / "lake"
+    old = quarantine_row("tag", "files", "t.txt", "t.txt: entity tagger failed", "payload")
+    tables = batch_tables([article("a1", "Путин в Москве.")], [mention("a1", 0, 5, "Путин")], ["e1"], [old])
+    tables["article_signatures"] = pa.table(
+        {"article_id": ["a1"], "signature": pa.array([[1, 2, 3]], pa.list_(pa.uint32()))}
+    )
+    tasks.load.fn(warehouse, str(lake_root), "r1", 1, Counter(n_read=2), BatchTables.of(**tables))
+    (lake_root / "article_signatures").rename(lake_root / "signatures")
+    with warehouse.connection() as con:
+        recovery.write_run(con, str(lake_root), "r1")
+    recovery.rebuild(warehouse.path, str(lake_root), lock_timeout=5)
+    assert not (lake_root / "signatures").exists() and (lake_root / "article_signatures").is_dir()
+    with warehouse.connection() as con:
+        assert con.execute("SELECT stage FROM quarantine").fetchall() == [("tag-entities",)]
+        assert con.execute("SELECT count(*) FROM article_signatures").fetchall() == [(1,)]

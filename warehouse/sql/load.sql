@@ -1,7 +1,8 @@
 -- One batch's load (warehouse/db.py `load_batch`), in this order, in one transaction. The statements read the
--- batch's tables, registered as batch_articles, batch_mentions, batch_entities, batch_quarantine,
--- batch_date_mentions, batch_article_signatures, batch_events, batch_event_participants and batch_replayed
--- (the replayed quarantine ids); `known_content_hashes` reads batch_hashes.
+-- batch's tables (warehouse/batches.py BatchTables), registered as batch_articles, batch_mentions,
+-- batch_entities, batch_quarantine, batch_date_mentions, batch_article_signatures, batch_events,
+-- batch_event_participants and batch_replayed_quarantine; `known_content_hashes` reads batch_hashes,
+-- `stored_anchors` batch_anchors.
 
 -- name: delete_replaced
 -- Articles about to be (re)loaded go with every row that points into their text: those rows are
@@ -20,6 +21,12 @@ SELECT article_id, source, url, title, published_at, published_date, language, t
        content_hash, duplicate_of, $run_id
 FROM batch_articles;
 
+-- name: repoint_copies_of_copies
+-- An article of the batch that is now a near copy itself passes its stored copies on to its original.
+UPDATE articles SET duplicate_of = b.duplicate_of
+FROM batch_articles AS b
+WHERE articles.duplicate_of = b.article_id AND b.duplicate_of IS NOT NULL;
+
 -- name: insert_entities
 -- An entity is created by the first run that sees it and kept as it is after that.
 INSERT INTO entities (entity_id, type, name, run_id)
@@ -29,9 +36,11 @@ ON CONFLICT (entity_id) DO NOTHING;
 
 -- name: insert_mentions
 -- entity_id starts as the article-level entity; link_entities may relink it across the corpus.
+-- Like every child row, only of the articles the batch loads (one quarantined after tagging leaves none).
 INSERT INTO mentions (article_id, start, stop, sentence, type, text, normal, entity_id, run_id, article_entity_id)
 SELECT article_id, start, stop, sentence, type, text, normal, entity_id, $run_id, entity_id
-FROM batch_mentions;
+FROM batch_mentions
+WHERE article_id IN (SELECT article_id FROM batch_articles);
 
 -- name: delete_replaced_child_quarantine
 -- Rows of an article's children (a mention, ...) that validation quarantined belong to that version
@@ -51,7 +60,6 @@ FROM batch_quarantine
 ON CONFLICT (quarantine_id) DO NOTHING;
 
 -- name: insert_date_mentions
--- Only for the articles the batch loads (one quarantined after tagging leaves no child rows).
 INSERT INTO date_mentions
 SELECT article_id, start, stop, text, value, precision, $run_id
 FROM batch_date_mentions
@@ -75,18 +83,20 @@ WHERE s.article_id IN (SELECT article_id FROM batch_articles);
 INSERT INTO events
 SELECT event_id, article_id, type, cameo_code, cameo_name, trigger, start, stop, sentence,
        sentence_start, sentence_stop, modality, event_date, date_precision, place_entity_id, $run_id
-FROM batch_events;
+FROM batch_events
+WHERE article_id IN (SELECT article_id FROM batch_articles);
 
 -- name: insert_event_participants
 INSERT INTO event_participants
 SELECT event_id, article_id, entity_id, role, $run_id
-FROM batch_event_participants;
+FROM batch_event_participants
+WHERE article_id IN (SELECT article_id FROM batch_articles);
 
 -- name: delete_replayed_quarantine
 -- Replayed records leave quarantine unless they failed again the
 -- same way (same quarantine_id, kept by insert_quarantine's ON CONFLICT DO NOTHING).
 DELETE FROM quarantine
-WHERE quarantine_id IN (SELECT quarantine_id FROM batch_replayed)
+WHERE quarantine_id IN (SELECT quarantine_id FROM batch_replayed_quarantine)
   AND quarantine_id NOT IN (SELECT quarantine_id FROM batch_quarantine);
 
 -- name: insert_batch
@@ -97,3 +107,9 @@ INSERT INTO batches VALUES ($batch_key, $run_id, $batch_no, $loaded_at, $counts)
 SELECT DISTINCT a.content_hash
 FROM articles AS a
 JOIN batch_hashes AS b ON a.content_hash = b.content_hash;
+
+-- name: stored_anchors
+-- Which of the batch's near-copy originals the warehouse holds.
+SELECT a.article_id
+FROM articles AS a
+JOIN batch_anchors AS b ON a.article_id = b.article_id;
