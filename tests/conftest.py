@@ -72,7 +72,8 @@ def small_warehouse(tmp_path) -> tuple[Path, str]:
     }  # fmt: skip
     articles = [
         {"article_id": a, "source": "test", "url": f"https://example.test/{a}", "title": a, "language": "ru", "text": t, "raw_text": t,
-         "content_hash": a, "published_at": datetime(2026, 1, 14, 9, tzinfo=UTC), "published_date": date(2026, 1, 14)}
+         "content_hash": a, "published_at": datetime(2026, 1, 14, 9, tzinfo=UTC), "published_date": date(2026, 1, 14),
+         "author": "Анна Петрова" if a == "a1" else None}
         for a, t in texts.items()
     ]  # fmt: skip
     mentions = [

@@ -8,7 +8,7 @@ a chunk into a RAW_SCHEMA table plus quarantine rows (stage `extract`) for
 what could not be read. It fetches the pages that feed items link to, when
 their source asks for it, and extracts pages' main text.
 
-Reads: nothing (RawItems). Adds: source, record_key, url, title,
+Reads: nothing (RawItems). Adds: source, record_key, url, title, author,
 published_raw, raw_text, payload, language.
 """
 
@@ -137,6 +137,13 @@ def _optional_str(record: dict, field: str) -> str | None:
     return str(value)
 
 
+def _authors(value) -> str | None:
+    """A dump's author field: a name, or a list of names joined with ', '; empty is None."""
+    names = value if isinstance(value, list) else [value]
+    joined = ", ".join(str(name).strip() for name in names if name is not None and str(name).strip())
+    return joined or None
+
+
 def _parse_txt(item: RawItem, page: HttpResult | None) -> dict:
     match = SEED_HEADER.match(item.data)
     if not match:
@@ -145,6 +152,7 @@ def _parse_txt(item: RawItem, page: HttpResult | None) -> dict:
         "source": _source_name(item, TXT_SOURCE),
         "url": None,
         "title": None,
+        "author": None,
         "published_raw": match.group(1),
         "raw_text": item.data[match.end() :],
     }
@@ -170,6 +178,7 @@ def _parse_record(item: RawItem, page: HttpResult | None) -> dict:
         "source": _optional_str(record, column("source")) or _source_name(item, file_name),
         "url": _optional_str(record, column("url")),
         "title": _optional_str(record, column("title")),
+        "author": _authors(record.get(column("author"))),
         "published_raw": _optional_str(record, column("published")),
         "raw_text": text,
     }
@@ -196,11 +205,12 @@ def _extract(html: str, url: str | None) -> dict:
 
 def _parse_entry(item: RawItem, page: HttpResult | None) -> dict:
     entry = json.loads(item.data)
-    text, title, published, url = (
+    text, title, published, url, author = (
         entry["content"] or entry["summary"],
         entry["title"],
         entry["published"],
         entry["link"],
+        entry.get("author"),
     )
     if page is not None:
         extracted = _page_of(page, entry["link"])
@@ -208,12 +218,14 @@ def _parse_entry(item: RawItem, page: HttpResult | None) -> dict:
         title = title or extracted["title"]
         published = published or extracted["published"]
         url = extracted["url"] or url
+        author = author or extracted["author"]
     if not text or not text.strip():
         raise ValueError("the feed item has no text (no content or summary) and no page was fetched")
     return {
         "source": _source_name(item, entry.get("feed") or Path(_file_of(item.record_key)).name),
         "url": url,
         "title": title,
+        "author": author,
         "published_raw": published,
         "raw_text": text,
     }
@@ -227,6 +239,7 @@ def _parse_html(item: RawItem, page: HttpResult | None) -> dict:
         "source": _source_name(item, fallback or Path(item.record_key).name),
         "url": url,
         "title": extracted["title"],
+        "author": extracted["author"],
         "published_raw": extracted["published"],
         "raw_text": extracted["text"],
     }

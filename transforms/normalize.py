@@ -1,6 +1,6 @@
 """Normalize: clean article text, parse the publication date, assign ids.
 
-`normalize(raw, ...)` reads RAW_SCHEMA columns (source, record_key, url, title,
+`normalize(raw, ...)` reads RAW_SCHEMA columns (source, record_key, url, title, author,
 published_raw, raw_text, payload) and returns ARTICLE_BATCH_SCHEMA rows: the
 `articles` contract columns (article_id, text, published_at, published_date,
 content_hash, ...; `language` only when the source declares one) plus the

@@ -19,6 +19,7 @@ RAW_SCHEMA = pa.schema(
         ("record_key", STRING),  # where the record came from: a file path, path:line, URL, feed#item
         ("url", STRING),
         ("title", STRING),
+        ("author", STRING),  # as the source names it (a feed item's, a page's, a dump's column), else null
         ("published_raw", STRING),  # the publication date as the source gave it (ISO 8601 for feeds and pages)
         ("raw_text", STRING),
         ("payload", STRING),  # the whole raw record, for quarantine and replay
@@ -39,6 +40,7 @@ ARTICLES_SCHEMA = pa.schema(
         ("content_hash", STRING),
         ("duplicate_of", STRING),
         ("run_id", STRING),
+        ("author", STRING),
     ]
 )
 # In flight between steps an article also carries where it came from and what it was.

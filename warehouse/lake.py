@@ -41,7 +41,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 
-from transforms.schemas import ARTICLES_SCHEMA
+from transforms.schemas import ARTICLE_BATCH_SCHEMA, ARTICLES_SCHEMA
 from warehouse.batches import BATCH_TABLES, Batch, BatchTables
 
 PARTITION = "published_date"
@@ -50,6 +50,10 @@ BY_DATE = ds.HivePartitioning(pa.schema([(PARTITION, pa.date32())]), null_fallba
 PARTITIONED = {"articles", "mentions", "date_mentions", "events"}
 # The lake's articles keep the raw text and date beside the normalized ones, so normalization can be audited.
 LAKE_ARTICLE_COLUMNS = (*ARTICLES_SCHEMA.names, "published_raw", "raw_text")
+# Read with this schema, so files written before a column was added (`author`) give nulls in it.
+LAKE_ARTICLE_SCHEMA = pa.schema(
+    [*(ARTICLE_BATCH_SCHEMA.field(name) for name in LAKE_ARTICLE_COLUMNS), pa.field("batch_key", pa.string())]
+)
 # Directories an older version named otherwise (`upgrade_layout` moves them): {old: table}.
 RENAMED_DIRECTORIES = {"signatures": "article_signatures"}
 # The manifest: one row per batch the warehouse committed, as in its `batches` table.
@@ -186,6 +190,7 @@ def read_table(lake_root: str, name: str) -> pa.Table | None:
         return None
     dataset = ds.dataset(
         directory,
+        schema=LAKE_ARTICLE_SCHEMA if name == "articles" else None,
         filesystem=pafs.PyFileSystem(pafs.FSSpecHandler(fs)),
         format="parquet",
         partitioning=BY_DATE if name in PARTITIONED else None,

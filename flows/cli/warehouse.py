@@ -85,8 +85,10 @@ def explain(
     Example: newsetl explain 5e46585f331ae8bb --db data/news.duckdb
     """
     params = {"article_id": article_id}
-    queries = {"explain_article": params, "explain_mentions": params, "explain_dates": params, "explain_events": params}
-    found = _read(db, "explain", queries, optional=frozenset({"explain_dates", "explain_events"}))
+    queries = {"explain_article": params, "explain_author": params, "explain_mentions": params}
+    queries |= {"explain_dates": params, "explain_events": params}
+    optional = frozenset({"explain_author", "explain_dates", "explain_events"})
+    found = _read(db, "explain", queries, optional)
     articles = found["explain_article"].to_pylist()
     if not articles:
         raise fail(f"no article {article_id!r} in {db}")
@@ -96,7 +98,9 @@ def explain(
         if found[name] is not None:
             spans.extend(found[name].to_pylist())
     spans.sort(key=lambda span: (span["start"], -span["stop"]))
-    header = f"{article['title'] or '(no title)'}\n{article['source']} · {article['published_at'] or 'no date'} · {article['url'] or 'no url'} · run {article['run_id']}"
+    authors = found["explain_author"].column("author").to_pylist() if found["explain_author"] is not None else []
+    byline = f"by {authors[0]} · " if authors and authors[0] else ""
+    header = f"{article['title'] or '(no title)'}\n{byline}{article['source']} · {article['published_at'] or 'no date'} · {article['url'] or 'no url'} · run {article['run_id']}"
     console.print(Text(header, style="bold"))
     text = Text(article["text"])
     for span in spans:

@@ -34,6 +34,7 @@ def test_explain_highlights_the_mentions(small_warehouse):
     assert "\x1b[1;36mВладимир Путин\x1b[0m" in result.stdout
     assert "\x1b[1;32mМоскве\x1b[0m" in result.stdout
     assert "Джаред Кушнер" in result.stdout  # «Кушнером» resolved to the full name in the span table
+    assert "by Анна Петрова · test" in result.stdout  # the author, then the source
     missing = invoke("explain", "nope", "--db", db_path)
     assert missing.exit_code == 1 and "no article 'nope'" in missing.output
 

@@ -121,6 +121,21 @@ def test_csv_dump_with_a_column_mapping(tmp_path):
     assert [(r["record_key"], r["reason"]) for r in rejected] == [(f"{path}:4", f"{path}:4: the record has no 'body'")]
 
 
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        ("Анна Петрова", "Анна Петрова"),
+        (["Анна Петрова", " Иван Сидоров "], "Анна Петрова, Иван Сидоров"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_dump_authors(tmp_path, author, expected):
+    (tmp_path / "dump.jsonl").write_text(json.dumps({"text": "Текст новости.", "byline": author}), encoding="utf-8")
+    raws, rejected = read(Source("d", str(tmp_path / "dump.jsonl"), columns={"author": "byline"}))
+    assert rejected == [] and raws[0]["author"] == expected
+
+
 def test_parquet_and_gzipped_jsonl_dumps(tmp_path):
     rows = [
         {"story": "Текст первой новости.", "when": "2026-01-01", "site": "a.example"},
@@ -160,6 +175,7 @@ def test_rss_feed_items(tmp_path, encoding):
     ]
     assert raws[0]["record_key"] == f"{path}#a-1"
     assert "Анна Петрова" in raws[0]["payload"]  # the author is kept with the record
+    assert raws[0]["author"] == "Анна Петрова"
     assert [r["reason"] for r in rejected] == [
         f"{path}#a-2: the feed item has no text (no content or summary) and no page was fetched"
     ]
@@ -173,6 +189,7 @@ def test_atom_feed_with_html_content(tmp_path):
     assert [(r["url"], r["published_raw"], r["raw_text"]) for r in raws] == [
         ("https://atom.example/e1", "2026-01-14T05:40:00+00:00", "В музее открылась выставка пейзажей.")
     ]
+    assert raws[0]["author"] == "Иван Сидоров"
 
 
 @pytest.mark.parametrize(
@@ -209,6 +226,7 @@ def test_html_page_text_title_date(tmp_path, encoding):
     row = raws[0]
     assert row["title"] == "В Казани открыли станцию метро"
     assert row["published_raw"] == "2026-01-15T10:00:00+03:00"
+    assert row["author"] == "Мария Иванова"
     assert "Ильсур Метшин" in row["raw_text"] and "Главная" not in row["raw_text"]
 
 

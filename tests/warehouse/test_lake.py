@@ -79,3 +79,26 @@ def test_a_local_lake_root_becomes_absolute_and_a_url_stays_as_it_is(tmp_path, m
     assert absolute_root("data/lake") == str(tmp_path / "data" / "lake")
     assert absolute_root(f"file://{tmp_path}/lake") == str(tmp_path / "lake")
     assert absolute_root("memory://newsetl/lake") == "memory://newsetl/lake"
+
+
+def test_articles_written_before_the_author_column_read_with_a_null_author(tmp_path):
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from warehouse.lake import read_table
+
+    row = {"article_id": "new", "source": "s", "text": "Путин.", "content_hash": "h", "author": "Анна Петрова"}
+    batch = Batch(run_id="r1", batch_no=1, loaded_at=datetime(2026, 1, 14, tzinfo=UTC))
+    write_batch(str(tmp_path), batch, BatchTables.of(articles=pa.Table.from_pylist([row], schema=ARTICLE_BATCH_SCHEMA)))
+    (written,) = (tmp_path / "articles").rglob("*.parquet")
+    # the same article as a version before migration 014 wrote it: no author column; its file sorts first
+    old = pq.read_table(written).drop_columns(["author"])
+    old = old.set_column(
+        old.schema.get_field_index("article_id"), "article_id", pc.replace_substring(old["article_id"], "new", "old")
+    )
+    pq.write_table(old, written.parent / "0-old.parquet")
+    read = read_table(str(tmp_path), "articles")
+    assert sorted(zip(read.column("article_id").to_pylist(), read.column("author").to_pylist(), strict=True)) == [
+        ("new", "Анна Петрова"),
+        ("old", None),
+    ]

@@ -3,6 +3,10 @@
 -- name: explain_article
 SELECT article_id, source, url, title, published_at, language, text, run_id FROM articles WHERE article_id = $article_id;
 
+-- name: explain_author
+-- Used only when the warehouse has the author column (migration 014).
+SELECT author FROM articles WHERE article_id = $article_id;
+
 -- name: explain_mentions
 SELECT m.start, m.stop, m.type, m.text, m.normal, e.name AS entity
 FROM mentions AS m

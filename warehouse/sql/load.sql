@@ -16,9 +16,10 @@ DELETE FROM events WHERE article_id IN (SELECT article_id FROM batch_articles);
 DELETE FROM articles WHERE article_id IN (SELECT article_id FROM batch_articles);
 
 -- name: insert_articles
-INSERT INTO articles
+INSERT INTO articles (article_id, source, url, title, published_at, published_date, language, text,
+                      content_hash, duplicate_of, run_id, author)
 SELECT article_id, source, url, title, published_at, published_date, language, text,
-       content_hash, duplicate_of, $run_id
+       content_hash, duplicate_of, $run_id, author
 FROM batch_articles;
 
 -- name: repoint_copies_of_copies
