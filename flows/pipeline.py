@@ -27,7 +27,7 @@ from prefect import get_run_logger, runtime
 from prefect.artifacts import create_table_artifact
 from prefect.futures import PrefectFuture
 
-from flows import reports, stages, tasks
+from flows import progress, reports, stages, tasks
 from flows.counts import QUARANTINED_BY_STAGE, RUN_COUNTS, languages_of
 from flows.memory import release_free_memory
 from flows.runners import machine_cores, tagging_runner, workers_report_to_this_server
@@ -148,7 +148,8 @@ def run_flow(settings: LoadSettings, work: Callable[[Run], None]) -> dict:
             finally:
                 docs_index = publish_validation(settings, run_id, run.validation)
     publish_reports(run, time.perf_counter() - started, top_entities, logger)
-    return run_summary(run, docs_index)
+    report = publish_html_report(settings, logger) if settings.report_path else None
+    return {**run_summary(run, docs_index), "report": report}
 
 
 def log_repairs(logger, repaired: dict[str, list[str]]) -> None:
@@ -182,6 +183,23 @@ def publish_reports(run: Run, elapsed: float, top_entities: list[dict], logger) 
         )
     except Exception as exc:
         logger.warning("could not publish the run's reports: %s: %s", type(exc).__name__, exc)
+
+
+def publish_html_report(settings: LoadSettings, logger) -> str | None:
+    """Write the warehouse's HTML report to `settings.report_path` and publish an artifact pointing at it.
+
+    Returns the report's path; a failure is logged, not raised (the run is recorded).
+    """
+    from flows import html_report  # Altair: imported only by runs that write the report
+
+    try:
+        written = html_report.write(settings.db_path, settings.report_path)
+        reports.publish_report_artifact(written)
+    except Exception as exc:
+        logger.warning("could not write the report %s: %s: %s", settings.report_path, type(exc).__name__, exc)
+        return None
+    logger.info("report: %s (%.1f MB, built in %.1f s)", written["path"], written["bytes"] / 1e6, written["seconds"])
+    return written["path"]
 
 
 def run_summary(run: Run, docs_index: str | None) -> dict:
@@ -249,6 +267,8 @@ def run(settings: RunSettings) -> dict:
             known = (
                 {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
             )
+        if progress.watched():  # what an incremental run will read is known only once it has read it
+            progress.expecting(None if known else progress.expected_records(sources))
         with HttpClient(http_settings) as http:
             context = ReadContext(known=known, http=http)
             run_batches(run, iter_chunks(sources, settings.batch_size, context, settings.batch_chars), context)
@@ -269,6 +289,7 @@ def replay(settings: ReplaySettings) -> dict:
     def read_quarantine(run: Run) -> None:
         with run.warehouse.connection() as con:
             records = db.replayable_quarantine(con, stages_replayed, child_tables)
+        progress.expecting(len(records))
         items = (replay_item(r["quarantine_id"], r["record_key"], r["payload"] or "") for r in records)
         run_batches(run, chunked(items, settings.batch_size, settings.batch_chars))
 
@@ -320,6 +341,14 @@ def run_batches(run: Run, chunks: Iterable[list], context: ReadContext | None = 
             batch_counts["n_mentions"],
             run.counts["n_read"],
             run.counts["n_read"] / elapsed if elapsed else 0.0,
+            extra={progress.BATCH_LINE: True},
+        )
+        progress.batch_done(
+            progress.Progress(
+                batch.batch_no,
+                *(run.counts[name] for name in ("n_read", "n_loaded", "n_duplicates", "n_quarantined")),
+                seconds=elapsed,
+            )
         )
         release_free_memory()  # the batch's tables are gone: a long run must not hold every batch's peak
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from pathlib import Path
 
 import pyarrow as pa
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.counts import QUARANTINED_BY_STAGE
 from transforms.stages import ARTICLE_STAGES, Stage
@@ -18,6 +19,18 @@ from transforms.stages import ARTICLE_STAGES, Stage
 SUMMARY_KEY = "newsetl-run-summary"
 QUARANTINE_KEY = "newsetl-quarantine-sample"
 TOP_ENTITIES_KEY = "newsetl-top-entities"
+REPORT_KEY = "newsetl-report"
+# The report's headline numbers the artifact repeats, with their labels.
+REPORT_HEADLINE = {
+    "articles": "articles",
+    "stories": "stories (near copies once)",
+    "sources": "sources",
+    "entities": "entities mentioned",
+    "first_date": "first publication day",
+    "last_date": "last publication day",
+    "runs": "runs",
+    "quarantined": "records quarantined",
+}
 
 QUARANTINE_SAMPLE_SIZE = 20
 TOP_ENTITIES = 20
@@ -97,4 +110,18 @@ def publish_artifacts(
         key=TOP_ENTITIES_KEY,
         table=top_entities or [{"type": "", "name": "no entities loaded", "mentions": 0, "articles": 0}],
         description=f"The {TOP_ENTITIES} entities most mentioned in the articles this run loaded.",
+    )
+
+
+def publish_report_artifact(written: dict) -> None:
+    """A markdown artifact linking to the HTML report just written (html_report.write's result), with its headline numbers."""
+    path = Path(written["path"])
+    rows = "\n".join(
+        f"| {label} | {written[key] if written[key] is not None else '–'} |" for key, label in REPORT_HEADLINE.items()
+    )
+    create_markdown_artifact(
+        key=REPORT_KEY,
+        markdown=f"# newsetl report\n\n[{path.name}]({path.as_uri()}) ({written['bytes'] / 1e6:.1f} MB, opens from disk)\n\n"
+        f"| what | |\n|---|---:|\n{rows}\n",
+        description=f"The warehouse's HTML report: {path}",
     )

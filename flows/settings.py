@@ -84,6 +84,10 @@ class LoadSettings(BaseModel):
         0.5, gt=0, lt=1, description="Similarity (0 to 1) above which an article is a near copy of an earlier one."
     )
 
+    report_path: str | None = Field(
+        None, description="After the run, write the HTML report of the warehouse (newsetl report) to this file."
+    )
+
     @property
     def gx_dir(self) -> str:
         """Great Expectations' file context (suites, results, Data Docs), beside the warehouse."""

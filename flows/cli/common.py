@@ -37,6 +37,7 @@ OPTIONS: dict[str, tuple[str, str | None]] = {
     "lock_timeout": ("--wait", "SECONDS"),
     "default_timezone": ("--timezone", "ZONE"),
     "near_duplicate_threshold": ("--near-duplicate-threshold", "X"),
+    "report_path": ("--report", "FILE"),
     "sources_file": ("--sources", "FILE"),
     "only": ("--only", "NAME"),
     "full": ("--full", None),
@@ -129,9 +130,15 @@ def check_inputs(settings: RunSettings) -> None:
 
 
 def run_flow(what: str, flow: Callable[[Settings], dict], settings: Settings) -> None:
-    """Run a flow (news_etl, quarantine_replay) on its settings and print its summary; a failure exits with 1."""
+    """Run a flow (news_etl, quarantine_replay) on its settings and print its summary; a failure exits with 1.
+
+    On a terminal a live line shows the run's progress (flows/cli/live.py).
+    """
+    from flows.cli.live import live_progress
+
     try:
-        summary = flow(settings)
+        with live_progress(errors):
+            summary = flow(settings)
     except Exception as exc:
         raise fail(f"{what} failed: {type(exc).__name__}: {exc}") from None
     print_summary(summary)
@@ -151,6 +158,8 @@ def print_summary(summary: dict) -> None:
     say(f'warehouse: {summary["db_path"]}  (try: newsetl sql "select * from runs")')  # noqa: S608 (a hint, not a query)
     if summary.get("data_docs"):
         say(f"data docs: {summary['data_docs']}")
+    if summary.get("report"):
+        say(f"report: {summary['report']}")
 
 
 def print_rows(columns: Sequence[str], rows: Iterable[Iterable[Any]], screen: Console = console) -> None:

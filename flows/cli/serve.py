@@ -37,6 +37,7 @@ def serve(  # each settings parameter named after its field (see `build`)
     workers: int | None = setting("workers"),
     default_timezone: str = setting("default_timezone"),
     near_duplicate_threshold: float = setting("near_duplicate_threshold"),
+    report_path: Path | None = setting("report_path"),
 ) -> None:
     """Serve the news_etl deployment on a cron schedule until stopped (Ctrl-C).
 
@@ -63,6 +64,7 @@ def serve(  # each settings parameter named after its field (see `build`)
     inputs = [p if is_url(p) else str(Path(p).resolve()) for p in inputs] if inputs else None
     sources_file = sources_file.resolve() if sources_file else None
     db_path = db_path.resolve()
+    report_path = report_path.resolve() if report_path else None
     lake_dir = absolute_root(lake_dir)
     settings = build(RunSettings, locals())
     check_inputs(settings)
