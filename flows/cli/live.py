@@ -10,6 +10,7 @@ above the live line. Anywhere else (a pipe, a file, cron, CI) nothing changes: a
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
@@ -17,6 +18,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from flows import progress
+
+# Prefect's logging setting (logging.yml, overridden from the environment) that the tagging worker processes,
+# started during the run, read: their console shows warnings and errors only; their API handler sends everything.
+WORKER_CONSOLE_LEVEL = ("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
 
 class TerminalFilter(logging.Filter):
@@ -56,8 +61,6 @@ def live_progress(console: Console) -> Iterator[None]:
         yield
         return
     handlers = prefect_console_handlers()
-    # Prefect's lines print through the live display's console, above the line, instead of through it.
-    console = handlers[0].console if handlers else console
     bar = Progress(
         SpinnerColumn(),
         TextColumn("{task.fields[line]}"),
@@ -84,8 +87,20 @@ def live_progress(console: Console) -> Iterator[None]:
         for handler in handlers:
             handler.addFilter(terminal_filter)
             stack.callback(handler.removeFilter, terminal_filter)
+            # Prefect's lines print through the live display's console, above the line, instead of through it.
             original, handler.console = handler.console, console
             stack.callback(setattr, handler, "console", original)
+        name, level = WORKER_CONSOLE_LEVEL
+        previous = os.environ.get(name)
+        os.environ[name] = level
+        stack.callback(_restore_environment, name, previous)
         stack.enter_context(bar)
         stack.enter_context(progress.watching(update))
         yield
+
+
+def _restore_environment(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
