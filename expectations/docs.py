@@ -133,23 +133,25 @@ def serve_offline(site: Path, pages: list[Path]) -> None:
     """Rewrite `pages` of the site to load every asset from its `static/vendor/` folder, copied there first."""
     _copy_vendor_files(site / VENDOR)
     for page in pages:
-        html = page.read_text(encoding="utf-8")
-        draws_charts = "vegaEmbed(" in EXTERNAL_SCRIPT.sub("", html)
-        if draws_charts:
+        html = offline_page(page.read_text(encoding="utf-8"), Path(os.path.relpath(site, page.parent)).as_posix())
+        if VEGA_BUNDLE in html:
             _write_vega_bundle(site / VENDOR / VEGA_BUNDLE)
-        to_site = Path(os.path.relpath(site, page.parent)).as_posix()
-
-        def local(match: re.Match, tag: str, charts: bool = draws_charts, to_site: str = to_site) -> str:
-            asset = local_asset(match.group(1))
-            if asset is None or (asset == VEGA_BUNDLE and not charts):
-                return ""
-            href = f"{to_site}/{VENDOR.as_posix()}/{asset}"
-            return tag.format(href=href)
-
-        html = EXTERNAL_SCRIPT.sub(lambda m: local(m, '<script src="{href}"></script>'), html)
-        html = EXTERNAL_LINK.sub(lambda m: local(m, '<link rel="stylesheet" href="{href}">'), html)
-        html = EXTERNAL_LOGO.sub(lambda m: f"{m.group(1)}{to_site}/static/images/{m.group(2)}{m.group(3)}", html)
         page.write_text(html, encoding="utf-8")
+
+
+def offline_page(html: str, to_site: str) -> str:
+    """A GX page that loads its assets from the site (`to_site`: the site's folder relative to the page's)."""
+    draws_charts = "vegaEmbed(" in EXTERNAL_SCRIPT.sub("", html)
+
+    def local(match: re.Match, tag: str) -> str:
+        asset = local_asset(match.group(1))
+        if asset is None or (asset == VEGA_BUNDLE and not draws_charts):
+            return ""
+        return tag.format(href=f"{to_site}/{VENDOR.as_posix()}/{asset}")
+
+    html = EXTERNAL_SCRIPT.sub(lambda m: local(m, '<script src="{href}"></script>'), html)
+    html = EXTERNAL_LINK.sub(lambda m: local(m, '<link rel="stylesheet" href="{href}">'), html)
+    return EXTERNAL_LOGO.sub(lambda m: f"{m.group(1)}{to_site}/static/images/{m.group(2)}{m.group(3)}", html)
 
 
 def _copy_vendor_files(vendor: Path) -> None:
