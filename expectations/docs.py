@@ -88,6 +88,8 @@ VENDOR = Path("static", "vendor")
 EXTERNAL_SCRIPT = re.compile(r'<script\b[^>]*\bsrc="(https?://[^"]+)"[^>]*>\s*</script>', re.IGNORECASE)
 EXTERNAL_LINK = re.compile(r'<link\b[^>]*\bhref="(https?://[^"]+)"[^>]*>', re.IGNORECASE)
 EXTERNAL_LOGO = re.compile(r'(<img\b[^>]*\bsrc=")https?://[^"]*?/(logo-long\.png)[^"]*(")', re.IGNORECASE)
+# The site's own static files, as GX's templates reach them (the favicon of a result page one folder too short).
+SITE_STATIC = re.compile(r'(\b(?:src|href)=")(?:\.\.?/)*static/')
 VEGA_BUNDLE = "vega/vega.js"
 
 
@@ -151,6 +153,7 @@ def offline_page(html: str, to_site: str) -> str:
 
     html = EXTERNAL_SCRIPT.sub(lambda m: local(m, '<script src="{href}"></script>'), html)
     html = EXTERNAL_LINK.sub(lambda m: local(m, '<link rel="stylesheet" href="{href}">'), html)
+    html = SITE_STATIC.sub(lambda m: f"{m.group(1)}{to_site}/static/", html)
     return EXTERNAL_LOGO.sub(lambda m: f"{m.group(1)}{to_site}/static/images/{m.group(2)}{m.group(3)}", html)
 
 
