@@ -98,3 +98,21 @@ def small_warehouse(tmp_path) -> tuple[Path, str]:
         )
         recovery.write_run(con, lake_root, "r1")
     return db_path, lake_root
+
+
+@pytest.fixture(scope="module")
+def data_docs_site(tmp_path_factory) -> Path:
+    """Great Expectations Data Docs as a run builds them: a batch's suites and results (one failing), and the index."""
+    from urllib.parse import unquote, urlsplit
+
+    from expectations import docs
+    from expectations.validate import validate_batch
+
+    from .expectations.test_validate import NOW, articles, batch
+
+    gx_dir = tmp_path_factory.mktemp("gx")
+    validated = validate_batch(batch(articles({}, {"language": "xx"})), NOW)
+    identifiers = docs.record(gx_dir, "run-1", 1, validated.suites, validated.results)
+    index = Path(unquote(urlsplit(docs.build(gx_dir, identifiers)).path))
+    assert index.name == "index.html"
+    return index.parent

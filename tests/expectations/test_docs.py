@@ -2,31 +2,19 @@
 
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
 
 from expectations import docs
-from expectations.validate import validate_batch
-
-from .test_validate import NOW, articles, batch
 
 # What a page fetches when it opens: scripts, stylesheets, images.
 FETCHED = re.compile(r"<(?:script|link|img)\b[^>]*?\b(?:src|href)=\"([^\"]+)\"", re.IGNORECASE | re.DOTALL)
 
 
-def built_site(gx_dir: Path) -> Path:
-    validated = validate_batch(batch(articles({}, {"language": "xx"})), NOW)  # one passing suite, one failing
-    identifiers = docs.record(gx_dir, "run-1", 1, validated.suites, validated.results)
-    index = Path(unquote(urlsplit(docs.build(gx_dir, identifiers)).path))
-    assert index.name == "index.html"
-    return index.parent
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return built_site(tmp_path_factory.mktemp("gx"))
+def site(data_docs_site) -> Path:
+    return data_docs_site
 
 
 def test_every_page_loads_its_assets_from_the_site(site):
