@@ -35,6 +35,7 @@ REPLAY_LEAVES = {
     "default_timezone": "records are replayed as the run that quarantined them read them, without sources.toml",
     "source_timezones": "the same",
     "near_duplicate_threshold": "the index of near copies is the warehouse's, with its default threshold",
+    "report_path": "a replay changes a few rows: `newsetl report` (or the next run's --report) shows them",
 }
 COMMANDS = [
     (("run",), RunSettings, RUN_SETS_OTHERWISE),
