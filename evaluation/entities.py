@@ -88,31 +88,31 @@ def read_brat(folder: str | Path) -> list[dict]:
 
     Entity lines `T1<TAB>TYPE START STOP<TAB>surface` of a `NEREL_TYPES` type
     become gold spans (a discontinuous span, `START STOP;START STOP`, is not a
-    name and is skipped); relation and note lines are ignored. A span whose
+    name and is skipped); every entity line is also kept as (start, stop, its
+    own type) in `annotations`; relation and note lines are ignored. A span whose
     offsets do not give its surface raises ValueError naming the line.
     """
     docs = []
     for ann in sorted(Path(folder).glob("*.ann")):
         text = ann.with_suffix(".txt").read_text(encoding="utf-8")
-        spans = []
+        annotations = []
         for line_no, line in enumerate(ann.read_text(encoding="utf-8").splitlines(), 1):
             fields = line.split("\t")
             if not line.startswith("T") or len(fields) < 3 or ";" in fields[1]:
                 continue
             kind, start, stop = fields[1].split(" ")[:3]
-            if kind not in NEREL_TYPES:
-                continue
             start, stop = int(start), int(stop)
             if text[start:stop] != fields[2]:
                 raise ValueError(f"{ann}:{line_no}: offsets {start}-{stop} do not hold {fields[2]!r}")
-            spans.append((start, stop, NEREL_TYPES[kind]))
-        gold = outermost(spans)
+            annotations.append((start, stop, kind))
+        gold = outermost([(a, b, NEREL_TYPES[k]) for a, b, k in annotations if k in NEREL_TYPES])
         docs.append(
             {
                 "doc_id": ann.stem,
                 "text": text,
                 "gold": gold,
                 "entities": [{"type": k, "start": a, "stop": b, "text": text[a:b]} for a, b, k in gold],
+                "annotations": annotations,  # every entity line, of every type, nested ones too
             }
         )
     return docs

@@ -15,7 +15,10 @@ Only Russian articles are tagged; others pass through with no mentions.
 natasha segments and tags NER over the whole batch at once
 (`transforms.analysis`); then, per article, `transforms.spans.repair_spans`
 fixes span boundaries natasha gets wrong (brackets, quotes, legal forms, split
-names); the sentences holding a span get morphology, and those holding a
+names), the learned re-tagger (`transforms.retagger`) re-types the spans or
+drops those that name nothing, one type per name in the article, and names the
+article tagged once are tagged where it repeats them untagged
+(`transforms.spans.add_repeated_mentions`); the sentences holding a span get morphology, and those holding a
 multi-word organisation in an oblique case are parsed for syntax, so that
 «Организации украинских националистов» normalizes to «Организация украинских
 националистов» (each is as costly as NER, so only those sentences, the batch's
@@ -39,7 +42,8 @@ from transforms.models import NatashaModels
 from transforms.names import entity_id, resolve_article
 from transforms.quarantine import tag_each_article
 from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-from transforms.spans import Span, bracket_pairs, repair_spans
+from transforms.retagger import Retagger
+from transforms.spans import Span, add_repeated_mentions, bracket_pairs, repair_spans
 from transforms.stages import Stage
 
 
@@ -70,10 +74,25 @@ def tag_article(text: str, models: NatashaModels) -> list[dict]:
     return mentions_of(doc, models)
 
 
-def repair_doc_spans(doc: Doc) -> None:
-    """Put the repaired spans (`repair_spans`) in place of natasha's."""
-    text = doc.text
-    spans = repair_spans(text, [Span(s.start, s.stop, s.type) for s in doc.spans])
+def repaired_spans(doc: Doc) -> list[Span]:
+    """natasha's spans of a Doc (segmented, NER tagged) with their boundaries repaired (`repair_spans`)."""
+    return repair_spans(doc.text, [Span(s.start, s.stop, s.type) for s in doc.spans])
+
+
+def doc_tokens(doc: Doc) -> list[tuple[int, int, str]]:
+    return [(t.start, t.stop, t.text) for t in doc.tokens]
+
+
+def repair_doc_spans(doc: Doc, retagger: Retagger | None = None) -> None:
+    """Put the repaired spans (`repair_spans`), re-typed by `retagger` when given, in place of natasha's.
+
+    Then the names the article tagged once are tagged where it repeats them untagged (`add_repeated_mentions`).
+    """
+    text, tokens = doc.text, doc_tokens(doc)
+    spans = repaired_spans(doc)
+    if retagger is not None:
+        spans = retagger.retag(text, tokens, spans)
+    spans = add_repeated_mentions(text, tokens, spans)
     doc.spans = [DocSpan(s.start, s.stop, s.type, text[s.start : s.stop]) for s in spans]
     doc.envelop_span_tokens()
     doc.envelop_sent_spans()
@@ -100,7 +119,7 @@ def prepare_docs(docs: dict[str, Doc], models: NatashaModels) -> dict[str, Excep
     failed: dict[str, Exception] = {}
     for article_id, doc in docs.items():
         try:
-            repair_doc_spans(doc)
+            repair_doc_spans(doc, models.retagger)
         except Exception as exc:
             failed[article_id] = exc
     ready = {article_id: doc for article_id, doc in docs.items() if article_id not in failed}

@@ -81,7 +81,8 @@ def _is_transliteration(first: str, second: str) -> bool:
     return bool(cyrillic.search(first)) != bool(cyrillic.search(second))
 
 
-def _matches_surname(word: str, forms: set[str]) -> bool:
+def matches_surname(word: str, forms: set[str]) -> bool:
+    """Whether `word` is one of the surname `forms` (entity keys), or one of them with a case ending («Макрона»)."""
     word = entity_key(word)
     if word in forms:
         return True
@@ -120,7 +121,7 @@ def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: 
         found = [
             name
             for name, forms in people.values()
-            if _matches_surname(mention["normal"], forms) or _matches_surname(mention["text"], forms)
+            if matches_surname(mention["normal"], forms) or matches_surname(mention["text"], forms)
         ]
         if len(found) == 1:
             names[i] = found[0]
