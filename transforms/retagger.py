@@ -44,9 +44,24 @@ SURE = 0.9
 Token = tuple[int, int, str]  # start, stop, text
 
 
+# Case endings of Russian nouns and adjectives, longest first: what `name_key` cuts off.
+CASE_ENDINGS = sorted(
+    "ами ями ого его ому ему ыми ими ой ей ом ем ам ям ах ях ую юю ая яя ое ее ые ие ый ий ых их а я о е ы и у ю ь й".split(),
+    key=len,
+    reverse=True,
+)
+
+
+def _stem(word: str) -> str:
+    for ending in CASE_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
 def name_key(text: str) -> str:
-    """One key for the forms of a name: each word cut to its first letters («Евросоюза», «Евросоюзом» → «евросо»)."""
-    return " ".join(word[: max(4, len(word) - 2)] for word in entity_key(text).split())
+    """One key for the case forms of a name: each word without its case ending («Евросоюза», «Евросоюзом» → «евросоюз»)."""
+    return " ".join(_stem(word) for word in entity_key(text).split())
 
 
 def _shape(word: str) -> str:
