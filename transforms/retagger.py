@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import zlib
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
@@ -59,6 +60,7 @@ def _stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=65_536)  # names recur within and across articles
 def name_key(text: str) -> str:
     """One key for the case forms of a name: each word without its case ending («Евросоюза», «Евросоюзом» → «евросоюз»)."""
     return " ".join(_stem(word) for word in entity_key(text).split())
@@ -90,8 +92,8 @@ def span_features(text: str, tokens: list[Token], spans: list[Span]) -> list[lis
     for span in spans:
         inside = text[span.start : span.stop]
         words = [w for w in entity_key(inside).replace("-", " ").split() if w]
-        first = np.searchsorted(starts, span.start, side="left")
-        last = np.searchsorted(starts, span.stop, side="left")  # the first token after the span
+        first = bisect_left(starts, span.start)
+        last = bisect_left(starts, span.stop)  # the first token after the span
         before = [t[2].lower() for t in tokens[max(0, first - 2) : first]]
         after = [t[2].lower() for t in tokens[last : last + 1]]
         kind = span.type

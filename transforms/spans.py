@@ -235,17 +235,21 @@ def add_repeated_mentions(text: str, tokens: list[tuple[int, int, str]], spans: 
         if span.type == "PER" and len(words) >= 2 and _is_word(words[-1]) and len(words[-1]) > 2:
             surnames.add(entity_key(words[-1]))
     longest = max((len(form) for form in forms), default=0)
+    firsts = {form[0] for form, kind in forms.items() if kind}
     added = []
     i = 0
     while i < len(tokens):
+        word = tokens[i][2]
+        if covered[i] or (word not in firsts and not (surnames and word[:1].isupper())):
+            i += 1
+            continue
         found = None
-        for size in range(min(longest, len(tokens) - i), 0, -1):
+        for size in range(min(longest, len(tokens) - i), 0, -1) if word in firsts else ():
             kind = forms.get(tuple(t[2] for t in tokens[i : i + size]))
             if kind and not any(covered[i : i + size]):
                 found = (size, kind)
                 break
-        word = tokens[i][2]
-        if found is None and surnames and not covered[i] and _is_word(word) and matches_surname(word, surnames):
+        if found is None and surnames and _is_word(word) and matches_surname(word, surnames):
             found = (1, "PER")
         if found is not None:
             size, kind = found
