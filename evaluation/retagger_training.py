@@ -5,7 +5,8 @@ Usage: python -m evaluation.retagger_training CORPORA [--output transforms/retag
 
 Only the `tune` parts learn (`evaluation.entities.split_part`): NEREL train's
 and factRu dev's. Each gold text goes through the pipeline's own path up to the
-re-tagger (natasha's segmentation and NER, span repair), and each repaired span
+re-tagger (natasha's segmentation and NER, span repair, morphology of the
+sentences holding a span: `transforms.entities.candidate_docs`), and each repaired span
 becomes one example, labelled from the gold annotation at the same offsets:
 - a PER, LOC or ORG annotation (NEREL's types mapped by `NEREL_TYPES`): that type;
 - an annotation of another type only (NEREL's FACILITY, PRODUCT, EVENT, ...), or
@@ -26,9 +27,10 @@ import numpy as np
 
 from evaluation.entities import NEREL_TYPES, read_gold, split_part
 from transforms.analysis import analyze
-from transforms.entities import doc_tokens, repaired_spans
+from transforms.entities import candidate_docs, doc_tokens
 from transforms.models import NatashaModels
 from transforms.retagger import LABELS, N_BUCKETS, NONE, Retagger, hashed, span_features
+from transforms.spans import Span
 
 C = 0.5  # inverse regularisation strength, chosen before looking at any holdout part
 MAX_ITER = 500
@@ -69,22 +71,24 @@ def examples(docs: list[dict], models: NatashaModels, batch: int = 16) -> tuple[
     features, labels = [], []
     for offset in range(0, len(docs), batch):
         chunk = docs[offset : offset + batch]
-        for doc, analysed in zip(chunk, analyze([d["text"] for d in chunk], models), strict=True):
-            if isinstance(analysed, Exception):
+        analysed = dict(enumerate(analyze([d["text"] for d in chunk], models)))
+        failed = candidate_docs({i: doc for i, doc in analysed.items() if not isinstance(doc, Exception)}, models)
+        for i, doc in enumerate(chunk):
+            if isinstance(analysed[i], Exception) or i in failed:
                 continue
-            spans = repaired_spans(analysed)
+            spans = [Span(s.start, s.stop, s.type) for s in analysed[i].spans]
             regions = labelled_spans(doc)
-            kept = [(span, label(span, regions)) for span in spans]
-            doc_features = span_features(doc["text"], doc_tokens(analysed), spans)
-            for (_, target), f in zip(kept, doc_features, strict=True):
+            doc_features = span_features(doc["text"], doc_tokens(analysed[i]), spans)
+            for span, f in zip(spans, doc_features, strict=True):
+                target = label(span, regions)
                 if target is not None:
                     features.append(f)
                     labels.append(target)
     return features, labels
 
 
-def fit(features: list[list[str]], labels: list[str], c: float = C) -> Retagger:
-    """A Retagger learned from (features, label) examples."""
+def fit(features: list[list[str]], labels: list[str], c: float = C, weights: list[float] | None = None) -> Retagger:
+    """A Retagger learned from (features, label) examples (each of the given weight, 1 by default)."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
@@ -93,7 +97,7 @@ def fit(features: list[list[str]], labels: list[str], c: float = C) -> Retagger:
     matrix.sum_duplicates()
     matrix.data[:] = 1.0  # a feature is there or not
     model = LogisticRegression(C=c, max_iter=MAX_ITER)
-    model.fit(matrix, [LABELS.index(y) for y in labels])
+    model.fit(matrix, [LABELS.index(y) for y in labels], sample_weight=weights)
     classes = list(model.classes_)
     weights = np.zeros((N_BUCKETS, len(LABELS)), dtype=np.float32)
     bias = np.full(len(LABELS), -30.0, dtype=np.float32)  # a label no example had is never given

@@ -42,7 +42,7 @@ from transforms.models import NatashaModels
 from transforms.names import entity_id, resolve_article
 from transforms.quarantine import tag_each_article
 from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-from transforms.retagger import Retagger
+from transforms.retagger import Token
 from transforms.spans import Span, add_repeated_mentions, bracket_pairs, repair_spans
 from transforms.stages import Stage
 
@@ -79,23 +79,20 @@ def repaired_spans(doc: Doc) -> list[Span]:
     return repair_spans(doc.text, [Span(s.start, s.stop, s.type) for s in doc.spans])
 
 
-def doc_tokens(doc: Doc) -> list[tuple[int, int, str]]:
-    return [(t.start, t.stop, t.text) for t in doc.tokens]
+def doc_tokens(doc: Doc) -> list[Token]:
+    """The Doc's tokens as the re-tagger reads them: offsets, text, and morphology where it was tagged."""
+    return [(t.start, t.stop, t.text, t.pos, t.feats) for t in doc.tokens]
 
 
-def repair_doc_spans(doc: Doc, retagger: Retagger | None = None) -> None:
-    """Put the repaired spans (`repair_spans`), re-typed by `retagger` when given, in place of natasha's.
-
-    Then the names the article tagged once are tagged where it repeats them untagged (`add_repeated_mentions`).
-    """
-    text, tokens = doc.text, doc_tokens(doc)
-    spans = repaired_spans(doc)
-    if retagger is not None:
-        spans = retagger.retag(text, tokens, spans)
-    spans = add_repeated_mentions(text, tokens, spans)
-    doc.spans = [DocSpan(s.start, s.stop, s.type, text[s.start : s.stop]) for s in spans]
+def set_spans(doc: Doc, spans: list[Span]) -> None:
+    """Make `spans` the Doc's spans, each with its tokens and in its sentence."""
+    doc.spans = [DocSpan(s.start, s.stop, s.type, doc.text[s.start : s.stop]) for s in spans]
     doc.envelop_span_tokens()
     doc.envelop_sent_spans()
+
+
+def _spans_of(doc: Doc) -> list[Span]:
+    return [Span(s.start, s.stop, s.type) for s in doc.spans]
 
 
 def _sentences_with_spans(doc: Doc) -> list[DocSent]:
@@ -109,24 +106,54 @@ def _sentences_with_spans(doc: Doc) -> list[DocSent]:
     return found
 
 
-def prepare_docs(docs: dict[str, Doc], models: NatashaModels) -> dict[str, Exception]:
-    """Repair the spans of a batch's Docs (from `analyze`) and add what their normalization reads.
-
-    That is morphology on the sentences holding a span, and the syntax of those
-    holding a multi-word organisation in an oblique case, the batch's together.
-    Returns the articles that failed, with the exception.
-    """
-    failed: dict[str, Exception] = {}
+def _each_doc(docs: dict[str, Doc], step, failed: dict[str, Exception]) -> None:
+    """`step(doc)` on each Doc that has not failed; one that raises is added to `failed`."""
     for article_id, doc in docs.items():
+        if article_id in failed:
+            continue
         try:
-            repair_doc_spans(doc, models.retagger)
+            step(doc)
         except Exception as exc:
             failed[article_id] = exc
+
+
+def _morph_sentences_with_spans(docs: dict[str, Doc], models: NatashaModels, failed: dict[str, Exception]) -> None:
     ready = {article_id: doc for article_id, doc in docs.items() if article_id not in failed}
     failed.update(tag_morph({article_id: _sentences_with_spans(doc) for article_id, doc in ready.items()}, models))
+
+
+def candidate_docs(docs: dict[str, Doc], models: NatashaModels) -> dict[str, Exception]:
+    """Repair the spans of a batch's Docs (from `analyze`) and tag the morphology of the sentences holding them:
+    what the re-tagger reads. Returns the articles that failed, with the exception."""
+    failed: dict[str, Exception] = {}
+    _each_doc(docs, lambda doc: set_spans(doc, repaired_spans(doc)), failed)
+    _morph_sentences_with_spans(docs, models, failed)
+    return failed
+
+
+def prepare_docs(docs: dict[str, Doc], models: NatashaModels) -> dict[str, Exception]:
+    """Repair and re-type the spans of a batch's Docs (from `analyze`) and add what their normalization reads.
+
+    That is: span repair and morphology on the sentences holding a span
+    (`candidate_docs`); the re-tagger (`models.retagger`) and the names the
+    article repeats untagged (`add_repeated_mentions`), whose sentences get
+    morphology too; the syntax of the sentences holding a multi-word
+    organisation in an oblique case. The batch's sentences go to each model
+    together. Returns the articles that failed, with the exception.
+    """
+    failed = candidate_docs(docs, models)
+
+    def retag(doc: Doc) -> None:
+        spans, tokens = _spans_of(doc), doc_tokens(doc)
+        if models.retagger is not None:
+            spans = models.retagger.retag(doc.text, tokens, spans)
+        set_spans(doc, add_repeated_mentions(doc.text, tokens, spans))
+
+    _each_doc(docs, retag, failed)
+    _morph_sentences_with_spans(docs, models, failed)  # a sentence tagged already is not tagged again
     to_parse = {
         article_id: [(n, sent) for n, sent in enumerate(doc.sents) if any(_needs_syntax(span) for span in sent.spans)]
-        for article_id, doc in ready.items()
+        for article_id, doc in docs.items()
         if article_id not in failed
     }
     failed.update(parse_syntax(to_parse, models.syntax_parser))

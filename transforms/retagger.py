@@ -42,7 +42,8 @@ N_BUCKETS = 2**17
 # gives that type at least this probability («Вашингтон» the city, «Вашингтон» the president).
 SURE = 0.9
 
-Token = tuple[int, int, str]  # start, stop, text
+# start, stop, text, and natasha's morphology where it was tagged: part of speech and features (None if not)
+Token = tuple[int, int, str, str | None, dict | None]
 
 
 # Case endings of Russian nouns and adjectives, longest first: what `name_key` cuts off.
@@ -116,6 +117,7 @@ def span_features(text: str, tokens: list[Token], spans: list[Span]) -> list[lis
             f.append("prev=^")
         if after:
             f += [f"next={after[0]}", f"next5={after[0][:5]}"]
+        f += _morph_features(kind, tokens[first:last], tokens[max(0, first - 1) : first])
         if span.start and text[span.start - 1] in OPENING_QUOTES:
             f.append("quoted")
         if any(c.isdigit() for c in inside):
@@ -123,6 +125,26 @@ def span_features(text: str, tokens: list[Token], spans: list[Span]) -> list[lis
         f += [f"article={other}" for other in sorted(types_by_key[name_key(inside)]) if other != kind]
         features.append(f)
     return features
+
+
+def _morph_features(kind: str, inside: list[Token], before: list[Token]) -> list[str]:
+    """Part of speech, case and animacy of the span's head (its last noun) and of the word before it."""
+    tagged = [t for t in inside if len(t) > 3 and t[3]]
+    if not tagged:
+        return []
+    nouns = [t for t in tagged if t[3] in ("NOUN", "PROPN")]
+    head = (nouns or tagged)[-1]
+    feats = head[4] or {}
+    f = [
+        f"head={head[3]}",
+        f"case={feats.get('Case')}",
+        f"anim={feats.get('Animacy')}",
+        f"t={kind}&anim={feats.get('Animacy')}",
+        f"first={tagged[0][3]}",
+    ]
+    if before and len(before[0]) > 3 and before[0][3]:
+        f += [f"prevpos={before[0][3]}", f"prevcase={(before[0][4] or {}).get('Case')}&case={feats.get('Case')}"]
+    return f
 
 
 def _bucket(feature: str) -> int:

@@ -6,6 +6,8 @@ spans with offsets into `text`:
 - a span that opens quotes it does not close takes the closing quotes after it;
 - junk at the edges («• Коста Рика») and quotes and brackets without a partner
   in the span are dropped («ПАСЕ (» → «ПАСЕ»);
+- a span across a list separator or a line break becomes one mention per part
+  («Бахрейн • Барбадос»);
 - «X (Y)» becomes two mentions, X and Y;
 - a legal form or an abbreviation before a quoted organisation name is not
   part of it («ОАО «Газпром»» → «Газпром»); other words before a quoted name
@@ -50,6 +52,8 @@ LEGAL_FORM_WORDS = {
 }
 # Characters natasha sometimes leaves at the edges of a span («• Коста Рика»).
 EDGE_JUNK = " \t\n•·*—–-,;:"
+# Characters no name holds: a span across one is several names of a list («Суринам • Сирия»), or two lines.
+SEPARATORS = re.compile(r"[•·|\n]+")
 
 
 @dataclass(frozen=True)
@@ -161,12 +165,24 @@ def _merge_split_names(text: str, spans: list[Span]) -> list[Span]:
     return merged
 
 
+def _split_separators(text: str, span: Span) -> list[Span]:
+    """«Бахрейн • Барбадос • Бермуды» → three mentions."""
+    parts, start = [], span.start
+    for match in SEPARATORS.finditer(text, span.start, span.stop):
+        parts.append(Span(start, match.start(), span.type))
+        start = match.end()
+    return [*parts, Span(start, span.stop, span.type)] if parts else [span]
+
+
 def _repair_span(text: str, span: Span) -> list[Span]:
-    """One span with its quotes closed and its edges trimmed, split at brackets or before a quoted name, each part so too."""
+    """One span with its quotes closed and its edges trimmed, split at list separators and line breaks, at
+    brackets or before a quoted name, each part so too."""
     span = _trim(text, _close_quote(text, span))
     if span is None:
         return []
-    parts = _split_brackets(text, span)
+    parts = _split_separators(text, span)
+    if parts == [span]:
+        parts = _split_brackets(text, span)
     if parts == [span]:
         parts = _split_quoted_name(text, span)
     if parts == [span]:

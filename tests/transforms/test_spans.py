@@ -26,6 +26,9 @@ def spans_of(text, *parts):
     [
         # a legal form before a quoted name is not part of the name
         ("Глава ОАО «Газпром» заявил", ["ОАО «Газпром»"], ["Газпром"]),
+        # a list of names, and a name that runs over a line break, are several names
+        ("Страны: Бахрейн • Барбадос • Бермуды.", ["Бахрейн • Барбадос • Бермуды"], ["Бахрейн", "Барбадос", "Бермуды"]),
+        ("Новости Омска\nИван Громов приехал", ["Омска\nИван Громов"], ["Омска", "Иван Громов"]),
         ("Руководитель РКК „Энергия“ сказал", ["РКК „Энергия“"], ["Энергия"]),
         # natasha stops before the closing quote: two organisations
         (
