@@ -54,6 +54,25 @@ def _keep_capitals(surface: str, normal: str) -> str:
     return normal
 
 
+def _nominative_surname(kind: str, surface: str, normal: str) -> str:
+    """A surname natasha leaves in an oblique case, in the nominative: «Барака Обамы» → «Барак Обама» (not «Барак
+    Обамы»), «Анны Лисиной» → «Анна Лисина».
+
+    Only a person's last word that natasha did not change: one ending in «-ы»
+    after a consonant (no Russian nominative does) takes «-а»; after a woman's
+    first name (in «-а», «-я»), one in «-ной», «-вой» takes «-на», «-ва».
+    """
+    words, written = normal.split(), surface.split()
+    last = words[-1] if words else ""
+    if kind != "PER" or not written or last != written[-1] or len(last) < 4:
+        return normal
+    if last.endswith("ы") and last[-2].lower() not in "аеёиоуыэюяй":
+        return " ".join([*words[:-1], last[:-1] + "а"])
+    if len(words) > 1 and words[0][-1:] in ("а", "я") and last[-3:] in ("ной", "вой"):
+        return " ".join([*words[:-1], last[:-2] + "а"])
+    return normal
+
+
 def _needs_syntax(span: DocSpan) -> bool:
     """An organisation of several words with an inflected word: only syntax tells which words to put in the nominative."""
     return (
@@ -168,6 +187,7 @@ def mentions_of(doc: Doc, models: NatashaModels) -> list[dict]:
         normal = span.text
         if span.tokens:
             normal = _keep_capitals(span.text, models.normal_forms.normal(span) or span.text)
+            normal = _nominative_surname(span.type, span.text, normal)
         mentions.append(
             {
                 "start": span.start,
