@@ -41,8 +41,8 @@ from transforms.analysis import TAGGED_LANGUAGES, analyze, analyze_articles, par
 from transforms.models import NatashaModels
 from transforms.names import entity_id, resolve_article
 from transforms.quarantine import tag_each_article
-from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.retagger import Token
+from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from transforms.spans import Span, add_repeated_mentions, bracket_pairs, repair_spans
 from transforms.stages import Stage
 

@@ -9,11 +9,8 @@ import typer
 
 from flows.cli.common import console, fail, print_rows, say, setting
 
-app = typer.Typer(
-    name="entities",
-    help="Look up entities in the warehouse.\n\nExample: newsetl entities show Путин",
-    no_args_is_help=True,
-)
+HELP = "Look up entities in the warehouse.\n\nExample: newsetl entities show Путин"
+app = typer.Typer(name="entities", help=HELP, no_args_is_help=True)
 
 
 @app.command("show")

@@ -66,7 +66,8 @@ def test_the_split_is_fixed_by_the_seed_and_the_id_alone():
     # factRu dev's split, kept since span repair's rules were written from its tune part: SHA-1 of the id, even
     assert [split_part(doc_id) for doc_id in ("1", "2", "3", "4")] == ["holdout", "tune", "holdout", "tune"]
     assert all(
-        (split_part(str(n)) == "tune") == (int(hashlib.sha1(str(n).encode()).hexdigest(), 16) % 2 == 0) for n in range(50)
+        (split_part(str(n)) == "tune") == (int(hashlib.sha1(str(n).encode()).hexdigest(), 16) % 2 == 0)
+        for n in range(50)
     )
 
 

@@ -69,7 +69,11 @@ def test_one_name_gets_one_type_in_an_article_unless_the_model_is_sure():
     typed = one_type_per_name(text, spans, probabilities, LABELS)
     assert [s.type for s in typed] == ["PER", "PER", "PER"]  # summed: PER 2.05, LOC 0.75
     probabilities[2] = [0.0, 0.02, 0.98, 0.0]  # sure of a place: it stays one
-    assert [s.type for s in one_type_per_name(text, spans, probabilities, LABELS)] == ["LOC", "LOC", "LOC"]  # summed: LOC 1.68, PER 1.12
+    assert [s.type for s in one_type_per_name(text, spans, probabilities, LABELS)] == [
+        "LOC",
+        "LOC",
+        "LOC",
+    ]  # summed: LOC 1.68, PER 1.12
 
 
 def test_training_labels_come_from_the_gold_at_the_same_offsets():
