@@ -167,11 +167,12 @@ class Retagger:
     labels: tuple[str, ...] = LABELS
 
     def probabilities(self, features: list[list[str]]) -> np.ndarray:
-        """(examples, labels) probabilities."""
-        scores = np.tile(self.bias.astype(np.float32), (len(features), 1))
-        if features:
-            rows, owners = hashed(features)
-            np.add.at(scores, owners, self.weights[rows].astype(np.float32))
+        """(examples, labels) probabilities; every example has at least one feature (natasha's type)."""
+        if not features:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        rows, _ = hashed(features)
+        firsts = np.cumsum([0] + [len(example) for example in features[:-1]])
+        scores = np.add.reduceat(self.weights[rows].astype(np.float32), firsts, axis=0) + self.bias
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -191,17 +192,13 @@ class Retagger:
 def one_type_per_name(text: str, spans: list[Span], probabilities: np.ndarray, labels: tuple[str, ...]) -> list[Span]:
     """Each span with the type its name gets in the article: the label of the highest summed probability over
     the mentions of that name (`name_key`), unless the model gives the span's own best label at least SURE."""
-    totals: dict[str, np.ndarray] = {}
-    for span, row in zip(spans, probabilities, strict=True):
-        key = name_key(text[span.start : span.stop])
-        totals[key] = totals.get(key, 0) + row
-    typed = []
-    for span, row in zip(spans, probabilities, strict=True):
-        best = int(row.argmax())
-        if row[best] < SURE:
-            best = int(totals[name_key(text[span.start : span.stop])].argmax())
-        typed.append(Span(span.start, span.stop, labels[best]))
-    return typed
+    keys = [name_key(text[span.start : span.stop]) for span in spans]
+    names = {key: n for n, key in enumerate(dict.fromkeys(keys))}
+    groups = np.array([names[key] for key in keys], dtype=np.int64)
+    totals = np.zeros((len(names), probabilities.shape[1]), dtype=np.float64)
+    np.add.at(totals, groups, probabilities)
+    best = np.where(probabilities.max(axis=1) >= SURE, probabilities.argmax(axis=1), totals.argmax(axis=1)[groups])
+    return [Span(span.start, span.stop, labels[label]) for span, label in zip(spans, best.tolist(), strict=True)]
 
 
 def read_retagger(path: str | Path) -> Retagger:
