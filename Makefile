@@ -9,14 +9,14 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test lint bench bench-memory ui clean
+.PHONY: install demo test lint bench bench-memory retagger ui clean
 
 install: $(STAMP)
 
 # Re-installs only when the declared or pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,lint]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,lint,train]'
 	touch $(STAMP)
 
 demo: install
@@ -44,7 +44,7 @@ bench: install
 	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
 	$(BIN)/python -m bench.bench_dates $(CORPORA)/news_bulk_dev.jsonl.gz --limit 400
 	$(BIN)/python -m bench.bench_neardup $(CORPORA)/news_bulk_dev.jsonl.gz
-	$(BIN)/python bench/ner_quality.py $(CORPORA)/factru/devset.jsonl
+	$(BIN)/python bench/ner_quality.py $(CORPORA)/factru/devset.jsonl --nerel $(CORPORA)/nerel
 	$(BIN)/python bench/entities_speed.py $(CORPORA)/news_bulk_dev.jsonl.gz 300
 	$(BIN)/python bench/events.py $(CORPORA)/news_bulk_dev.jsonl.gz --limit 300
 	@if [ -e $(BENCH_DB) ]; then $(BIN)/python bench/warehouse_bench.py --db $(BENCH_DB) --lake $(BENCH_LAKE); \
@@ -58,6 +58,11 @@ bench-memory: install
 	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000 --every 6
 	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000 --skip 5000
 	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 6000
+
+# The entity re-tagger (transforms/retagger.npz, shipped in the package) learned again from the tune parts of
+# NEREL train and factRu dev (evaluation/retagger_training.py); the same corpora give the same file.
+retagger: install
+	$(BIN)/python -m evaluation.retagger_training $(CORPORA)
 
 # A local Prefect server with its UI on http://127.0.0.1:4200 (database under data/prefect/).
 ui: install

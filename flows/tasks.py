@@ -126,7 +126,7 @@ def build_data_docs(gx_dir: str, identifiers: list) -> str:
 
 @batch_task(Stage.LINK_ENTITIES)
 def link_entities(con: duckdb.DuckDBPyConnection) -> None:
-    """Link bare surnames and abbreviations to the corpus's dominant fuller entity."""
+    """Re-type names to the type the corpus gives them; link bare surnames to the dominant fuller entity."""
     db.link_entities(con)
 
 

@@ -15,7 +15,10 @@ Only Russian articles are tagged; others pass through with no mentions.
 natasha segments and tags NER over the whole batch at once
 (`transforms.analysis`); then, per article, `transforms.spans.repair_spans`
 fixes span boundaries natasha gets wrong (brackets, quotes, legal forms, split
-names); the sentences holding a span get morphology, and those holding a
+names), the learned re-tagger (`transforms.retagger`) re-types the spans or
+drops those that name nothing, one type per name in the article, and names the
+article tagged once are tagged where it repeats them untagged
+(`transforms.spans.add_repeated_mentions`); the sentences holding a span get morphology, and those holding a
 multi-word organisation in an oblique case are parsed for syntax, so that
 «Организации украинских националистов» normalizes to «Организация украинских
 националистов» (each is as costly as NER, so only those sentences, the batch's
@@ -38,8 +41,9 @@ from transforms.analysis import TAGGED_LANGUAGES, analyze, analyze_articles, par
 from transforms.models import NatashaModels
 from transforms.names import entity_id, resolve_article
 from transforms.quarantine import tag_each_article
+from transforms.retagger import Token
 from transforms.schemas import ENTITIES_SCHEMA, MENTIONS_SCHEMA
-from transforms.spans import Span, bracket_pairs, repair_spans
+from transforms.spans import Span, add_repeated_mentions, bracket_pairs, repair_spans
 from transforms.stages import Stage
 
 
@@ -47,6 +51,25 @@ def _keep_capitals(surface: str, normal: str) -> str:
     """natasha lowercases an abbreviation that carries a case ending («МИДа» → «мид»); give it back its capitals."""
     if " " not in surface and len(normal) >= 2 and normal.islower() and surface[: len(normal)].isupper():
         return normal.upper()
+    return normal
+
+
+def _nominative_surname(kind: str, surface: str, normal: str) -> str:
+    """A surname natasha leaves in an oblique case, in the nominative: «Барака Обамы» → «Барак Обама» (not «Барак
+    Обамы»), «Анны Лисиной» → «Анна Лисина».
+
+    Only a person's last word that natasha did not change: one ending in «-ы»
+    after a consonant (no Russian nominative does) takes «-а»; after a woman's
+    first name (in «-а», «-я»), one in «-ной», «-вой» takes «-на», «-ва».
+    """
+    words, written = normal.split(), surface.split()
+    last = words[-1] if words else ""
+    if kind != "PER" or not written or last != written[-1] or len(last) < 4:
+        return normal
+    if last.endswith("ы") and last[-2].lower() not in "аеёиоуыэюяй":
+        return " ".join([*words[:-1], last[:-1] + "а"])
+    if len(words) > 1 and words[0][-1:] in ("а", "я") and last[-3:] in ("ной", "вой"):
+        return " ".join([*words[:-1], last[:-2] + "а"])
     return normal
 
 
@@ -70,13 +93,25 @@ def tag_article(text: str, models: NatashaModels) -> list[dict]:
     return mentions_of(doc, models)
 
 
-def repair_doc_spans(doc: Doc) -> None:
-    """Put the repaired spans (`repair_spans`) in place of natasha's."""
-    text = doc.text
-    spans = repair_spans(text, [Span(s.start, s.stop, s.type) for s in doc.spans])
-    doc.spans = [DocSpan(s.start, s.stop, s.type, text[s.start : s.stop]) for s in spans]
+def repaired_spans(doc: Doc) -> list[Span]:
+    """natasha's spans of a Doc (segmented, NER tagged) with their boundaries repaired (`repair_spans`)."""
+    return repair_spans(doc.text, [Span(s.start, s.stop, s.type) for s in doc.spans])
+
+
+def doc_tokens(doc: Doc) -> list[Token]:
+    """The Doc's tokens as the re-tagger reads them: offsets, text, and morphology where it was tagged."""
+    return [(t.start, t.stop, t.text, t.pos, t.feats) for t in doc.tokens]
+
+
+def set_spans(doc: Doc, spans: list[Span]) -> None:
+    """Make `spans` the Doc's spans, each with its tokens and in its sentence."""
+    doc.spans = [DocSpan(s.start, s.stop, s.type, doc.text[s.start : s.stop]) for s in spans]
     doc.envelop_span_tokens()
     doc.envelop_sent_spans()
+
+
+def _spans_of(doc: Doc) -> list[Span]:
+    return [Span(s.start, s.stop, s.type) for s in doc.spans]
 
 
 def _sentences_with_spans(doc: Doc) -> list[DocSent]:
@@ -90,24 +125,54 @@ def _sentences_with_spans(doc: Doc) -> list[DocSent]:
     return found
 
 
-def prepare_docs(docs: dict[str, Doc], models: NatashaModels) -> dict[str, Exception]:
-    """Repair the spans of a batch's Docs (from `analyze`) and add what their normalization reads.
-
-    That is morphology on the sentences holding a span, and the syntax of those
-    holding a multi-word organisation in an oblique case, the batch's together.
-    Returns the articles that failed, with the exception.
-    """
-    failed: dict[str, Exception] = {}
+def _each_doc(docs: dict[str, Doc], step, failed: dict[str, Exception]) -> None:
+    """`step(doc)` on each Doc that has not failed; one that raises is added to `failed`."""
     for article_id, doc in docs.items():
+        if article_id in failed:
+            continue
         try:
-            repair_doc_spans(doc)
+            step(doc)
         except Exception as exc:
             failed[article_id] = exc
+
+
+def _morph_sentences_with_spans(docs: dict[str, Doc], models: NatashaModels, failed: dict[str, Exception]) -> None:
     ready = {article_id: doc for article_id, doc in docs.items() if article_id not in failed}
     failed.update(tag_morph({article_id: _sentences_with_spans(doc) for article_id, doc in ready.items()}, models))
+
+
+def candidate_docs(docs: dict[str, Doc], models: NatashaModels) -> dict[str, Exception]:
+    """Repair the spans of a batch's Docs (from `analyze`) and tag the morphology of the sentences holding them:
+    what the re-tagger reads. Returns the articles that failed, with the exception."""
+    failed: dict[str, Exception] = {}
+    _each_doc(docs, lambda doc: set_spans(doc, repaired_spans(doc)), failed)
+    _morph_sentences_with_spans(docs, models, failed)
+    return failed
+
+
+def prepare_docs(docs: dict[str, Doc], models: NatashaModels) -> dict[str, Exception]:
+    """Repair and re-type the spans of a batch's Docs (from `analyze`) and add what their normalization reads.
+
+    That is: span repair and morphology on the sentences holding a span
+    (`candidate_docs`); the re-tagger (`models.retagger`) and the names the
+    article repeats untagged (`add_repeated_mentions`), whose sentences get
+    morphology too; the syntax of the sentences holding a multi-word
+    organisation in an oblique case. The batch's sentences go to each model
+    together. Returns the articles that failed, with the exception.
+    """
+    failed = candidate_docs(docs, models)
+
+    def retag(doc: Doc) -> None:
+        spans, tokens = _spans_of(doc), doc_tokens(doc)
+        if models.retagger is not None:
+            spans = models.retagger.retag(doc.text, tokens, spans)
+        set_spans(doc, add_repeated_mentions(doc.text, tokens, spans))
+
+    _each_doc(docs, retag, failed)
+    _morph_sentences_with_spans(docs, models, failed)  # a sentence tagged already is not tagged again
     to_parse = {
         article_id: [(n, sent) for n, sent in enumerate(doc.sents) if any(_needs_syntax(span) for span in sent.spans)]
-        for article_id, doc in ready.items()
+        for article_id, doc in docs.items()
         if article_id not in failed
     }
     failed.update(parse_syntax(to_parse, models.syntax_parser))
@@ -122,6 +187,7 @@ def mentions_of(doc: Doc, models: NatashaModels) -> list[dict]:
         normal = span.text
         if span.tokens:
             normal = _keep_capitals(span.text, models.normal_forms.normal(span) or span.text)
+            normal = _nominative_surname(span.type, span.text, normal)
         mentions.append(
             {
                 "start": span.start,

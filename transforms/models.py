@@ -5,7 +5,8 @@ seconds and they are only read, so each process that tags (the flow's, each
 tagging worker, a Dask worker) loads them once and uses them for every batch;
 tests share one copy (the session's `models` fixture). With them comes the
 process's memo of span normal forms (`transforms.normal_forms.NormalForms`),
-which holds what their morph vocabulary computed.
+which holds what their morph vocabulary computed, and the re-tagger that
+re-types natasha's spans (`transforms.retagger`, shipped in this package).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from natasha import (
 )
 
 from transforms.normal_forms import NormalForms
+from transforms.retagger import Retagger, load_retagger
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,15 @@ class NatashaModels:
     syntax_parser: object
     names_extractor: object
     normal_forms: NormalForms
+    retagger: Retagger | None = None  # the learned re-typing of natasha's spans (None: natasha's types)
 
 
 @functools.cache
-def load_models() -> NatashaModels:
-    """Load natasha's models (shipped inside the package, no download) once per process."""
+def load_models(retagger: bool = True) -> NatashaModels:
+    """Load natasha's models (shipped inside the package, no download) once per process.
+
+    `retagger=False` leaves the re-tagger out (natasha's own types): what the re-tagger is trained on.
+    """
     embedding = NewsEmbedding()
     morph_vocab = MorphVocab()
     return NatashaModels(
@@ -50,4 +56,5 @@ def load_models() -> NatashaModels:
         syntax_parser=NewsSyntaxParser(embedding),
         names_extractor=NamesExtractor(morph_vocab),
         normal_forms=NormalForms(morph_vocab),
+        retagger=load_retagger() if retagger else None,
     )

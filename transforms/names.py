@@ -15,12 +15,19 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from transforms.ids import stable_id
 
-if TYPE_CHECKING:  # for annotations only: spans.py uses this module and imports no natasha
-    from transforms.models import NatashaModels
+
+class NameModels(Protocol):
+    """What name resolution reads of the models (`transforms.models.NatashaModels`): natasha's name grammar.
+
+    A protocol, not the models' module: spans.py and the re-tagger use this module, and the models load the re-tagger.
+    """
+
+    names_extractor: object
+
 
 # Case endings a Russian surname takes after its nominative form (Макрон → Макрона, Макроном, ...).
 SURNAME_CASE_ENDINGS = ("а", "у", "ом", "е", "ым", "ой", "ою", "ы", "и", "ю", "я", "ем", "ей", "ого", "ому")
@@ -41,7 +48,7 @@ def is_abbreviation(name: str) -> bool:
     return bool(ABBREVIATION.match(name))
 
 
-def _person_name(normal: str, models: NatashaModels) -> tuple[str | None, str | None]:
+def _person_name(normal: str, models: NameModels) -> tuple[str | None, str | None]:
     """(first, last) when natasha's name grammar reads `normal` as first [middle] last, else (None, None).
 
     The parse is kept only when it names the first and the last word and the
@@ -81,7 +88,8 @@ def _is_transliteration(first: str, second: str) -> bool:
     return bool(cyrillic.search(first)) != bool(cyrillic.search(second))
 
 
-def _matches_surname(word: str, forms: set[str]) -> bool:
+def matches_surname(word: str, forms: set[str]) -> bool:
+    """Whether `word` is one of the surname `forms` (entity keys), or one of them with a case ending («Макрона»)."""
     word = entity_key(word)
     if word in forms:
         return True
@@ -89,7 +97,7 @@ def _matches_surname(word: str, forms: set[str]) -> bool:
     return any(word.startswith(form) and word[len(form) :] in SURNAME_CASE_ENDINGS for form in forms)
 
 
-def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: NatashaModels) -> list[str]:
+def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: NameModels) -> list[str]:
     """The canonical entity name of each mention, resolved within its article.
 
     PER: a name with first and last name becomes «First Last» (a middle name
@@ -120,7 +128,7 @@ def resolve_article(mentions: list[dict], pairs: list[tuple[int, int]], models: 
         found = [
             name
             for name, forms in people.values()
-            if _matches_surname(mention["normal"], forms) or _matches_surname(mention["text"], forms)
+            if matches_surname(mention["normal"], forms) or matches_surname(mention["text"], forms)
         ]
         if len(found) == 1:
             names[i] = found[0]

@@ -6,6 +6,8 @@ spans with offsets into `text`:
 - a span that opens quotes it does not close takes the closing quotes after it;
 - junk at the edges («• Коста Рика») and quotes and brackets without a partner
   in the span are dropped («ПАСЕ (» → «ПАСЕ»);
+- a span across a list separator or a line break becomes one mention per part
+  («Бахрейн • Барбадос»);
 - «X (Y)» becomes two mentions, X and Y;
 - a legal form or an abbreviation before a quoted organisation name is not
   part of it («ОАО «Газпром»» → «Газпром»); other words before a quoted name
@@ -17,6 +19,8 @@ Repairing repaired spans changes nothing; tests/transforms/test_spans.py
 states these properties over any text and spans.
 `bracket_pairs(text, spans)` finds the repaired spans written «X (Y)», for
 name resolution (`transforms.names.resolve_article`).
+`add_repeated_mentions(text, tokens, spans)` tags a name the article tagged once
+where it repeats it untagged (and a tagged person's surname, in any case).
 
 Pure functions of a text and spans: no natasha, no models.
 """
@@ -24,9 +28,10 @@ Pure functions of a text and spans: no natasha, no models.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
-from transforms.names import entity_key, is_abbreviation
+from transforms.names import entity_key, is_abbreviation, matches_surname
 
 OPENING_QUOTES = '«„“"'
 CLOSING_QUOTES = '»“”"'
@@ -47,6 +52,8 @@ LEGAL_FORM_WORDS = {
 }
 # Characters natasha sometimes leaves at the edges of a span («• Коста Рика»).
 EDGE_JUNK = " \t\n•·*—–-,;:"
+# Characters no name holds: a span across one is several names of a list («Суринам • Сирия»), or two lines.
+SEPARATORS = re.compile(r"[•·|\n]+")
 
 
 @dataclass(frozen=True)
@@ -158,12 +165,24 @@ def _merge_split_names(text: str, spans: list[Span]) -> list[Span]:
     return merged
 
 
+def _split_separators(text: str, span: Span) -> list[Span]:
+    """«Бахрейн • Барбадос • Бермуды» → three mentions."""
+    parts, start = [], span.start
+    for match in SEPARATORS.finditer(text, span.start, span.stop):
+        parts.append(Span(start, match.start(), span.type))
+        start = match.end()
+    return [*parts, Span(start, span.stop, span.type)] if parts else [span]
+
+
 def _repair_span(text: str, span: Span) -> list[Span]:
-    """One span with its quotes closed and its edges trimmed, split at brackets or before a quoted name, each part so too."""
+    """One span with its quotes closed and its edges trimmed, split at list separators and line breaks, at
+    brackets or before a quoted name, each part so too."""
     span = _trim(text, _close_quote(text, span))
     if span is None:
         return []
-    parts = _split_brackets(text, span)
+    parts = _split_separators(text, span)
+    if parts == [span]:
+        parts = _split_brackets(text, span)
     if parts == [span]:
         parts = _split_quoted_name(text, span)
     if parts == [span]:
@@ -195,3 +214,67 @@ def bracket_pairs(text: str, spans: list[Span]) -> list[tuple[int, int]]:
         if first.type == second.type and between.strip() == "(" and closes:
             pairs.append((i, i + 1))
     return pairs
+
+
+def _is_word(token: str) -> bool:
+    return token[:1].isupper() and token.replace("-", "").isalpha()
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether the word at `start` begins a sentence, a line or the text."""
+    window = text[max(0, start - 200) : start]
+    before = window.rstrip()
+    return not before or before[-1] in ".!?…" or "\n" in window[len(before) :]
+
+
+def add_repeated_mentions(text: str, tokens: list[tuple[int, int, str]], spans: list[Span]) -> list[Span]:
+    """`spans` plus the untagged places where the article repeats a name it tagged; sorted, non-overlapping.
+
+    A name repeats as the same tokens (a capitalised name or an abbreviation of
+    up to four words: «WFC», «Голос Америки») or, for a person tagged with two or
+    more words, as the surname alone in any case («Бута» after «Виктор Бут»).
+    A repeat is not taken when a capitalised word stands right before it (not
+    at a sentence start) or right after it: it is then part of a longer name.
+    A form tagged with two types in the article is not repeated.
+    """
+    starts = [t[0] for t in tokens]
+    covered = [False] * len(tokens)
+    forms: dict[tuple[str, ...], str | None] = {}
+    surnames: set[str] = set()
+    for span in spans:
+        first, last = bisect_left(starts, span.start), bisect_left(starts, span.stop)
+        for i in range(first, last):
+            covered[i] = True
+        words = tuple(t[2] for t in tokens[first:last])
+        if words and len(words) <= 4 and (_is_word(words[0]) or is_abbreviation(words[0])):
+            forms[words] = span.type if forms.get(words, span.type) == span.type else None
+        if span.type == "PER" and len(words) >= 2 and _is_word(words[-1]) and len(words[-1]) > 2:
+            surnames.add(entity_key(words[-1]))
+    longest = max((len(form) for form in forms), default=0)
+    firsts = {form[0] for form, kind in forms.items() if kind}
+    added = []
+    i = 0
+    while i < len(tokens):
+        word = tokens[i][2]
+        if covered[i] or (word not in firsts and not (surnames and word[:1].isupper())):
+            i += 1
+            continue
+        found = None
+        for size in range(min(longest, len(tokens) - i), 0, -1) if word in firsts else ():
+            kind = forms.get(tuple(t[2] for t in tokens[i : i + size]))
+            if kind and not any(covered[i : i + size]):
+                found = (size, kind)
+                break
+        if found is None and surnames and _is_word(word) and matches_surname(word, surnames):
+            found = (1, "PER")
+        if found is not None:
+            size, kind = found
+            before = tokens[i - 1] if i else None
+            after = tokens[i + size] if i + size < len(tokens) else None
+            joined_before = before and _is_word(before[2]) and not _sentence_start(text, before[0])
+            if not joined_before and not (after and _is_word(after[2])):
+                added.append(Span(tokens[i][0], tokens[i + size - 1][1], kind))
+                i += size
+                continue
+        i += 1
+    return sorted([*spans, *added], key=lambda s: (s.start, s.stop))

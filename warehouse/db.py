@@ -345,13 +345,26 @@ def near_duplicate_candidates(
 # A one-word entity links to the fuller entity holding at least this share of the corpus's evidence
 # for that word (two people sharing a surname split it, so neither is chosen).
 LINK_MIN_SHARE = 0.9
+# A name is re-typed to the type that at least this share of the articles naming it give it, in at least
+# RETYPE_MIN_ARTICLES articles («Голос Америки» as ORG in 40 articles, as LOC in 2).
+RETYPE_MIN_SHARE = 0.9
+RETYPE_MIN_ARTICLES = 3
 
 
-def link_entities(con: duckdb.DuckDBPyConnection, min_share: float = LINK_MIN_SHARE) -> None:
-    """Recompute the corpus-level links (bare surname → dominant full name), in one transaction."""
+def link_entities(
+    con: duckdb.DuckDBPyConnection,
+    min_share: float = LINK_MIN_SHARE,
+    retype_min_share: float = RETYPE_MIN_SHARE,
+    retype_min_articles: int = RETYPE_MIN_ARTICLES,
+) -> None:
+    """Recompute the corpus-level re-typing (with its evidence in `entity_retypes`) and links (bare surname →
+    dominant full name), in one transaction."""
     links = statements("entities")
     with transaction(con):
         con.execute(links["reset_links"])
+        con.execute(links["reset_retypes"])
+        con.execute(links["find_retypes"], {"min_share": retype_min_share, "min_articles": retype_min_articles})
+        con.execute(links["apply_retypes"])
         con.execute(links["find_links"], {"min_share": min_share})
         con.execute(links["apply_links"])
 

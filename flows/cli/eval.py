@@ -27,9 +27,9 @@ TaggerOption = choice(
 )
 
 
-def _check(*gold: Path | None) -> None:
+def _check(*gold: Path | None, folders: bool = False) -> None:
     for path in gold:
-        if path is not None and not path.is_file():
+        if path is not None and not (path.is_file() or (folders and path.is_dir())):
             raise fail(f"gold file does not exist: {path}", code=2)
 
 
@@ -37,7 +37,10 @@ def _check(*gold: Path | None) -> None:
 def ner(
     gold: Annotated[
         Path,
-        typer.Argument(metavar="GOLD.jsonl", help="Gold JSON Lines: doc_id, text, entities [{type, start, stop}]."),
+        typer.Argument(
+            metavar="GOLD.jsonl|BRAT_DIR",
+            help="Gold JSON Lines (doc_id, text, entities [{type, start, stop}]) or a folder of brat .txt/.ann files.",
+        ),
     ],
     output_format: FormatOption = "table",
     tagger: TaggerOption = "pipeline",
@@ -45,12 +48,15 @@ def ner(
     """Precision, recall and F1 of PER/LOC/ORG mentions, per type and micro-averaged.
 
     Strict: same type and offsets. Overlap: same type, overlapping offsets.
+    A brat folder (NEREL's) has its types mapped to PER/LOC/ORG (PERSON; CITY,
+    COUNTRY, STATE_OR_PROVINCE, DISTRICT, LOCATION; ORGANIZATION), the
+    outermost of nested spans kept, the other types not scored.
     JSON: {"PER": {"precision", "recall", "f1", "support"}, "LOC", "ORG",
     "micro", "overlap": {the same shape}}.
 
-    Example: newsetl eval ner ../shared/corpora/factru/devset.jsonl --format json
+    Example: newsetl eval ner ../shared/corpora/nerel/dev --format json
     """
-    _check(gold)
+    _check(gold, folders=True)
     from evaluation.entities import bare_spans, pipeline_spans, read_gold, score
     from transforms.models import load_models
 

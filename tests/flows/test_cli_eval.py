@@ -64,3 +64,13 @@ def test_eval_ner_usage_errors(tmp_path):
     assert tagger.exit_code == 2 and "'mine' is not one of 'pipeline', 'bare'" in tagger.output
     events = runner.invoke(app, ["eval", "events", str(tmp_path / "none.toml"), "--format", "json"])
     assert events.exit_code == 2 and "gold file does not exist" in events.output
+
+
+def test_eval_ner_reads_a_brat_folder(tmp_path, models):
+    text = "Сергей Лавров встретился с послом в Берлине."
+    (tmp_path / "1.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "1.ann").write_text("T1\tPERSON 0 13\tСергей Лавров\nT2\tCITY 36 43\tБерлине\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "ner", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert figures["PER"]["support"] == 1 and figures["LOC"]["support"] == 1 and figures["micro"]["f1"] == 1.0

@@ -211,3 +211,15 @@ def test_normal_forms_keep_the_most_recently_used(models):
     assert [forms.normal(span) for span in (macron, trump, putin)] == ["Макрон", "Трамп", "Путин"]
     # remembered ones do not ask natasha again; a forgotten one does
     assert (macron.normal, trump.normal, putin.normal) == (None, None, "Путин")
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "normal"),
+    [
+        ("Визит Барака Обамы в Киев отложен.", "Барака Обамы", "Барак Обама"),  # natasha: «Барак Обамы»
+        ("Книга Анны Лисиной вышла.", "Анны Лисиной", "Анна Лисина"),  # natasha: «Анна Лисиной»
+        ("Визит Нельсона Мбеки отложен.", "Нельсона Мбеки", "Нельсон Мбеки"),  # «-и»: left as it is
+    ],
+)
+def test_a_surname_natasha_leaves_in_an_oblique_case_gets_its_nominative(models, text, person, normal):
+    assert {m["text"]: m["normal"] for m in tag_article(text, models)}[person] == normal

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.spans import CLOSING_QUOTES, EDGE_JUNK, OPENING_QUOTES, Span, repair_spans
+from transforms.spans import CLOSING_QUOTES, EDGE_JUNK, OPENING_QUOTES, Span, add_repeated_mentions, repair_spans
 
 
 def spans_of(text, *parts):
@@ -26,6 +26,9 @@ def spans_of(text, *parts):
     [
         # a legal form before a quoted name is not part of the name
         ("Глава ОАО «Газпром» заявил", ["ОАО «Газпром»"], ["Газпром"]),
+        # a list of names, and a name that runs over a line break, are several names
+        ("Страны: Бахрейн • Барбадос • Бермуды.", ["Бахрейн • Барбадос • Бермуды"], ["Бахрейн", "Барбадос", "Бермуды"]),
+        ("Новости Омска\nИван Громов приехал", ["Омска\nИван Громов"], ["Омска", "Иван Громов"]),
         ("Руководитель РКК „Энергия“ сказал", ["РКК „Энергия“"], ["Энергия"]),
         # natasha stops before the closing quote: two organisations
         (
@@ -158,3 +161,31 @@ def test_repair_is_idempotent(case):
     text, spans = case
     repaired = repair_spans(text, spans)
     assert repair_spans(text, repaired) == repaired
+
+
+def _tokens(text):
+    import razdel
+
+    return [(t.start, t.stop, t.text) for t in razdel.tokenize(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "added"),
+    [
+        # a surname alone, in another case, after the full name
+        ("Виктор Бут прилетел в Омск. Бута встретили в аэропорту.", [("Виктор Бут", "PER")], [("Бута", "PER")]),
+        # an abbreviation defined in brackets, repeated untagged
+        ("Лига речников (ЛР) провела съезд. Затем ЛР избрала главу.", [("Лига речников", "ORG"), ("ЛР", "ORG")], [("ЛР", "ORG")]),
+        # a name of two words, repeated
+        ("Голос Побережья сообщил новости. Слушатели Голос Побережья хвалят.", [("Голос Побережья", "ORG")], [("Голос Побережья", "ORG")]),
+        # part of a longer name: not taken
+        ("Виктор Бут прилетел. Компания Бут Групп молчит.", [("Виктор Бут", "PER")], []),
+        # a lower-case word is no repeat of a name
+        ("Иван Кран приехал. На стройке стоит кран.", [("Иван Кран", "PER")], []),
+    ],
+)  # fmt: skip
+def test_names_the_article_tagged_are_tagged_where_it_repeats_them(text, tagged, added):
+    spans = [Span(text.index(s), text.index(s) + len(s), k) for s, k in tagged]
+    result = add_repeated_mentions(text, _tokens(text), spans)
+    assert [(text[s.start : s.stop], s.type) for s in result if s not in spans] == added
+    assert result == sorted(result, key=lambda s: (s.start, s.stop))

@@ -153,3 +153,55 @@ def test_views_count_entities_per_day_and_pairs_and_skip_near_duplicates(con, mo
     con.execute("UPDATE articles SET duplicate_of = 'full' WHERE article_id = 'bare'")
     assert con.execute("SELECT mentions, articles FROM entity_daily WHERE type = 'PER'").fetchall() == [(2, 1)]
     assert con.execute("SELECT articles FROM entity_cooccurrence").fetchall() == [(1,)]
+
+
+def load_hand_tagged(con, run_id, article_id, mentions):
+    """An article «<name>.» whose one mention is tagged by hand: (type, name)."""
+    from transforms.entities import ENTITIES_SCHEMA, MENTIONS_SCHEMA
+
+    kind, name = mentions
+    ARTICLES[article_id] = f"{name}."
+    ident = entity_id(kind, name)
+    mention_rows = [
+        {"article_id": article_id, "start": 0, "stop": len(name), "sentence": 0, "type": kind, "text": name,
+         "normal": name, "entity_id": ident, "run_id": None}
+    ]  # fmt: skip
+    db.load_batch(
+        con,
+        db.Batch.now(run_id, next(BATCH_NUMBERS), {}),
+        BatchTables.of(
+            articles=articles_table([article_id]),
+            mentions=pa.Table.from_pylist(mention_rows, schema=MENTIONS_SCHEMA),
+            entities=pa.Table.from_pylist(
+                [{"entity_id": ident, "type": kind, "name": name, "run_id": None}], schema=ENTITIES_SCHEMA
+            ),
+            quarantine=quarantine_table([]),
+        ),
+    )
+
+
+def test_a_name_the_corpus_gives_one_type_is_retyped_where_an_article_gave_another(con):
+    for n, kind in enumerate(["ORG", "ORG", "ORG", "LOC"]):
+        load_hand_tagged(con, "r1", f"voice{n}", (kind, "Голос Побережья"))
+    db.link_entities(con, retype_min_share=0.75)
+    org, loc = entity_id("ORG", "Голос Побережья"), entity_id("LOC", "Голос Побережья")
+    assert con.execute("SELECT type, entity_id, article_type, article_entity_id FROM mentions WHERE article_id = 'voice3'").fetchall() == [
+        ("ORG", org, "LOC", loc)
+    ]  # fmt: skip
+    assert con.execute("SELECT same_as FROM entities WHERE entity_id = $e", {"e": loc}).fetchone() == (org,)
+    evidence = con.execute("SELECT name, from_type, to_type, n_articles_from, n_articles_to, share FROM entity_retypes")
+    assert evidence.fetchall() == [("Голос Побережья", "LOC", "ORG", 1, 3, 0.75)]
+    assert con.execute("SELECT article_id, from_type, to_type FROM retyped_mentions").fetchall() == [
+        ("voice3", "LOC", "ORG")
+    ]
+    # the default share (0.9) is not reached: the types stay as tagged, and the evidence goes
+    db.link_entities(con)
+    assert con.execute("SELECT type, entity_id FROM mentions WHERE article_id = 'voice3'").fetchall() == [("LOC", loc)]
+    assert con.execute("SELECT count(*) FROM entity_retypes").fetchone() == (0,)
+
+
+def test_too_few_articles_retype_nothing(con):
+    for n, kind in enumerate(["ORG", "ORG", "LOC"]):
+        load_hand_tagged(con, "r1", f"few{n}", (kind, "Голос Залива"))
+    db.link_entities(con, retype_min_share=0.5)
+    assert con.execute("SELECT count(*) FROM retyped_mentions").fetchone() == (0,)

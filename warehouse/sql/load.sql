@@ -36,11 +36,13 @@ FROM batch_entities
 ON CONFLICT (entity_id) DO NOTHING;
 
 -- name: insert_mentions
--- entity_id starts as the article-level entity; link_entities may relink it across the corpus.
--- Like every child row, only of the articles the batch loads (one quarantined after tagging leaves none).
-INSERT INTO mentions (article_id, start, stop, sentence, type, text, normal, entity_id, run_id, article_entity_id)
-SELECT article_id, start, stop, sentence, type, text, normal, entity_id, $run_id, entity_id
+-- entity_id and type start as the article-level entity and type; link_entities may relink and re-type them
+-- across the corpus.
+INSERT INTO mentions (article_id, start, stop, sentence, type, text, normal, entity_id, run_id, article_entity_id,
+                      article_type)
+SELECT article_id, start, stop, sentence, type, text, normal, entity_id, $run_id, entity_id, type
 FROM batch_mentions
+-- Like every child row, only of the articles the batch loads (one quarantined after tagging leaves none).
 WHERE article_id IN (SELECT article_id FROM batch_articles);
 
 -- name: delete_replaced_child_quarantine
