@@ -64,3 +64,10 @@ def test_eval_ner_usage_errors(tmp_path):
     assert tagger.exit_code == 2 and "'mine' is not one of 'pipeline', 'bare'" in tagger.output
     events = runner.invoke(app, ["eval", "events", str(tmp_path / "none.toml"), "--format", "json"])
     assert events.exit_code == 2 and "gold file does not exist" in events.output
+
+
+def test_eval_events_on_real_news_gold_needs_the_corpus():
+    from flows.settings import PROJECT_ROOT
+
+    result = runner.invoke(app, ["eval", "events", str(PROJECT_ROOT / "tests" / "gold" / "events_news_bulk.toml")])
+    assert result.exit_code == 2 and "give it with --corpus FILE" in result.output
