@@ -86,9 +86,10 @@ def run_tagger(texts: dict[str, str], tagger: EventTagger, published: dict[str, 
     )
     mentions, entities, _, tagged = tag_entities(articles, tagger.models)
     date_mentions, _ = tag_dates(tagged, load_parser(tagger.models.morph_vocab))
-    events, participants, _, _ = tag_events(
+    events, participants, roles, _, _ = tag_events(
         tagged, mentions, date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names), tagger
     )
+    entities = pa.concat_tables([entities, roles])
     return {"mentions": mentions, "entities": entities, "events": events, "participants": participants}
 
 

@@ -59,10 +59,10 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from importlib import resources
 
 import pyarrow as pa
@@ -72,8 +72,9 @@ from natasha.doc import Doc
 from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax, tag_morph
 from transforms.ids import stable_id
 from transforms.models import NatashaModels, load_models
+from transforms.names import entity_id as entity_id_of
 from transforms.quarantine import tag_each_article
-from transforms.schemas import EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA
+from transforms.schemas import ENTITIES_SCHEMA, EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA
 from transforms.stages import Stage
 
 MODALITIES = ("occurred", "planned", "negated", "uncertain")
@@ -89,6 +90,7 @@ NOMINAL_RELS = {"nsubj", "obj", "iobj", "obl", "nmod", "amod", "appos", "conj"}
 TARGET_CASES = {"с", "со", "против", "к", "ко", "от"}
 PLACE_CASES = {"в", "во", "на"}
 NEGATIONS = {"не", "ни"}
+NEGATION_PASSES = {"xcomp", "nsubj", "nsubj:pass", "csubj", "aux", "cop", "conj"}
 PLAN_LEMMAS = {
     "планировать", "запланировать", "намереваться", "намеренный", "намерен", "намерение", "собираться",
     "мочь", "ожидаться", "предстоять", "готовиться", "хотеть", "предполагаться", "план",
@@ -104,6 +106,22 @@ HEDGE_PATTERN = re.compile(
     r"|\bякобы\b|\bвозможно\b|\bпредположительно\b|\bвероятно\b"
 )
 VISIT_CODES = {"042"}
+HOST_CODES = {"043"}
+PERSON_PRONOUNS = {"он", "она"}
+ANAPHORA_REACH = 1_500  # characters back to look for the person or organisation a pronoun or role noun stands for
+IMPERSONAL_CASES = {"в", "во", "у"}
+# Nouns of agreement, speech and attitude that a «по» phrase makes a statement: «по словам», «по мнению».
+STATEMENT_CASE = "по"
+# What a date's own words say about its year: «2019», «прошлый», «вчера», «назад» keep it where it is.
+YEAR_OR_PAST = re.compile(r"\d{4}|прошл|минувш|прошедш|позапрошл|вчера|накануне|назад")
+WEEKDAY_WORD = re.compile(r"понедельник|вторник|сред|четверг|пятниц|суббот|воскресень")
+# Verbs a denial is made with: what they govern did not happen («опроверг встречу»).
+DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отрицать", "опровержение"}
+PURPOSE_WORDS = {"чтобы", "для"}
+# Words of speech that also have a sense of their own with a plain object: «отметило 70-летие», «подчеркнула грудь».
+SPEECH_WITH_OBJECT = {"отметить", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать"}
+QUOTE = re.compile(r"[«»\"“”„]|—|–|:")
+ROLE_TYPE = "ROLE"  # the `entities.type` of a participant named by a common noun: «полиция», «жители»
 ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
 
 
@@ -112,6 +130,11 @@ class Lexicon:
     triggers: dict[str, str]  # lemma → CAMEO code
     roots: dict[str, str]  # "04" → "CONSULT"
     codes: dict[str, str]  # "042" → "Make a visit"
+    words: dict = field(default_factory=dict)  # the word tables the sense and participant rules read
+
+    def word_set(self, table: str, key: str) -> frozenset[str]:
+        """A list of the lexicon's word tables as a set of lemma keys (empty when the lexicon has no such table)."""
+        return frozenset(lemma_key(w) for w in self.words.get(table, {}).get(key, []))
 
     def event_type(self, code: str) -> str:
         root = code[:ROOT_DIGITS]
@@ -133,7 +156,8 @@ def parse_lexicon(text: str) -> Lexicon:
     for lemma, code in triggers.items():
         if code[:ROOT_DIGITS] not in roots or (len(code) > 2 and code not in codes):
             raise ValueError(f"event lexicon: trigger {lemma!r} has unknown CAMEO code {code!r}")
-    return Lexicon(triggers=triggers, roots=roots, codes=codes)
+    words = {key: value for key, value in data.items() if key not in ("roots", "codes", "triggers")}
+    return Lexicon(triggers=triggers, roots=roots, codes=codes, words=words)
 
 
 @functools.cache
@@ -168,8 +192,17 @@ class EventTagger:
     def __init__(self, models: NatashaModels, lexicon: Lexicon):
         self.models = models
         self.lexicon = lexicon
-        self.trigger_forms = trigger_forms(lexicon, models.morph_vocab)
+        self.trigger_forms = trigger_forms(lexicon.triggers, models.morph_vocab)
         self.visit_lemmas = {lemma for lemma, code in lexicon.triggers.items() if code in VISIT_CODES}
+        self.words = Words(lexicon)
+        self.genre_forms = {
+            name: (
+                genre.get("min_words", 1),
+                frozenset(genre.get("roots", [])),
+                word_forms(genre["words"], models.morph_vocab),
+            )
+            for name, genre in lexicon.words.get("genres", {}).items()
+        }
 
     def may_be_trigger(self, word: str) -> bool:
         """Whether the word is an inflected form of a trigger in the dictionary (no context: a set lookup)."""
@@ -188,18 +221,34 @@ class EventTagger:
             tokens.append(Token(i, tok.text, tok.start, tok.stop, tok.pos, tok.feats, lemma, head, tok.rel))
         return tokens
 
-    def article_events(self, text: str, mentions: list[dict], dates: list[dict], sentences) -> list[dict]:
-        """Events of one article as dicts (EVENTS_SCHEMA columns plus `participants`).
+    def excluded_roots(self, text: str) -> frozenset[str]:
+        """The roots an article's genre rules out: the genres with at least their `min_words` words in the text."""
+        words = {lemma_key(w) for w in WORD.findall(text)}
+        excluded: set[str] = set()
+        for min_words, roots, forms in self.genre_forms.values():
+            if len({forms[w] for w in words if w in forms}) >= min_words:
+                excluded |= roots
+        return frozenset(excluded)
 
-        `sentences`: (sentence index, natasha sentence, parsed tokens) of its candidate sentences.
+    def article_events(
+        self, text: str, mentions: list[dict], dates: list[dict], sentences, published: date | None = None
+    ) -> list[dict]:
+        """Events of one article as dicts (EVENTS_SCHEMA columns plus `participants` and `role_entities`).
+
+        `sentences`: (sentence index, natasha sentence, parsed tokens) of its candidate sentences;
+        `published`: its publication date, which dates of future events are resolved forward from.
         """
         mention_starts = [m["start"] for m in mentions]
+        article = Article(text, mentions, mention_starts, published, self.excluded_roots(text))
         events = []
         for sentence_no, sent, tokens in sentences:
-            sentence = Sentence(tokens, text[sent.start : sent.stop], mentions, mention_starts, self)
+            sentence = Sentence(tokens, text[sent.start : sent.stop], article, self, sent.start)
             for token in tokens:
                 code = self.lexicon.triggers.get(token.lemma)
                 if code is None or token.pos not in TRIGGER_POS or is_nominal_participle(token):
+                    continue
+                code = sentence.sense(token, code)
+                if code is None:
                     continue
                 event = sentence.event(token, dates)
                 event.update(
@@ -214,19 +263,92 @@ class EventTagger:
         return events
 
 
-def trigger_forms(lexicon: Lexicon, morph_vocab) -> frozenset[str]:
+class Words:
+    """The lexicon's word tables as sets of lemma keys, for the sense and participant rules."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.statement_nouns = lexicon.word_set("statement_nouns", "nouns")
+        self.talk_nouns = lexicon.word_set("talk_nouns", "nouns")
+        self.talk_modifiers = lexicon.word_set("talk_nouns", "modifiers")
+        self.attribution_verbs = lexicon.word_set("attribution", "verbs")
+        self.attribution_speakers = lexicon.word_set("attribution", "speakers")
+        self.charge_triggers = lexicon.word_set("legal_charge", "triggers")
+        self.charge_words = lexicon.word_set("legal_charge", "words")
+        self.charge_code = lexicon.words.get("legal_charge", {}).get("code")
+        self.institutions = lexicon.word_set("institutions", "nouns")
+        self.anaphoric = lexicon.word_set("institutions", "anaphoric")
+        self.habitual = lexicon.word_set("habitual", "adverbs")
+
+
+@dataclass
+class Article:
+    """What the rules of a sentence need of its article."""
+
+    text: str
+    mentions: list[dict]  # sorted by start
+    mention_starts: list[int]
+    published: date | None
+    excluded_roots: frozenset[str]  # the roots its genre rules out
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # spans of its quotations
+
+    def __post_init__(self):
+        self.quotes = quotations(self.text)
+
+    def in_quote(self, offset: int) -> bool:
+        return any(start < offset < stop for start, stop in self.quotes)
+
+
+QUOTATION_MIN = 40  # characters: shorter quoted spans are names («Рональд Рейган»), not quotations
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """Spans of the text's quotations: «…» (nested ones inside), "…", “…”, of at least QUOTATION_MIN characters."""
+    spans, depth, start = [], 0, 0
+    for match in re.finditer(r"[«»]", text):
+        if match.group() == "«":
+            start = match.start() if depth == 0 else start
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, match.end()))
+    for match in re.finditer(r'"[^"\n]*"|“[^”\n]*”|„[^“”\n]*[“”]', text):
+        spans.append(match.span())
+    return [(a, b) for a, b in spans if b - a >= QUOTATION_MIN]
+
+
+WORD = re.compile(r"[\w-]+")
+
+
+def word_forms(lemmas, morph_vocab) -> dict[str, str]:
+    """Every dictionary form of the given lemmas (lowercase, ё as е) → its lemma."""
+    forms = {}
+    for lemma in map(lemma_key, lemmas):
+        forms[lemma] = lemma
+        for parse in morph_vocab.parse(lemma):
+            if lemma_key(parse.normal_form) == lemma:
+                forms.update((lemma_key(form.word), lemma) for form in parse.lexeme)
+    return forms
+
+
+def trigger_forms(lemmas, morph_vocab) -> frozenset[str]:
     """Every dictionary form of every trigger lemma (lowercase, ё as е).
 
     A word may be a trigger only if one of its dictionary lemmas is one, that
     is if it is a form of a trigger's paradigm: so only sentences holding one
     of these forms need the costly parse.
     """
-    forms = set()
-    for lemma in lexicon.triggers:
-        for parse in morph_vocab.parse(lemma):
-            if lemma_key(parse.normal_form) == lemma:
-                forms.update(lemma_key(form.word) for form in parse.lexeme)
-    return frozenset(forms)
+    return frozenset(word_forms(lemmas, morph_vocab))
+
+
+def is_passive(token: Token) -> bool:
+    """A passive verb or participle: «обследованы», «было возбуждено»."""
+    return (token.feats or {}).get("Voice") == "Pass"
+
+
+def role_participant(lemma: str, start: int, stop: int) -> dict:
+    """A participant named by a common noun («полиция», «жители»): an entity of type ROLE named by the noun's lemma."""
+    return {"entity_id": entity_id_of(ROLE_TYPE, lemma), "type": ROLE_TYPE, "name": lemma, "start": start, "stop": stop}
 
 
 def is_nominal_participle(token: Token) -> bool:
@@ -237,19 +359,20 @@ def is_nominal_participle(token: Token) -> bool:
 class Sentence:
     """One parsed sentence with its entity mentions: the argument, place, date and modality rules."""
 
-    def __init__(
-        self, tokens: list[Token], text: str, mentions: list[dict], mention_starts: list[int], tagger: EventTagger
-    ):
+    def __init__(self, tokens: list[Token], text: str, article: Article, tagger: EventTagger, offset: int = 0):
         self.tokens = tokens
         self.trigger_lemmas = tagger.lexicon.triggers
         self.visit_lemmas = tagger.visit_lemmas
+        self.words = tagger.words
         self.text = text
+        self.offset = offset  # where the sentence starts in the article's text
         self.children: list[list[Token]] = [[] for _ in tokens]
         for token in tokens:
             if 0 <= token.head < len(tokens) and token.head != token.index:
                 self.children[token.head].append(token)
-        self.mentions = mentions
-        self.mention_starts = mention_starts
+        self.article = article
+        self.mentions = article.mentions
+        self.mention_starts = article.mention_starts
 
     # -- the tree ---------------------------------------------------------------
 
@@ -322,8 +445,51 @@ class Sentence:
                     self._named_children(word, NAME_RELS)
                     or self._person_below(word)
                     or self._named_children(word, ("nmod",))
+                    or self.stand_in(word)
                 )
         return found
+
+    def stand_in(self, word: Token) -> list[dict]:
+        """The participant a word that names no entity stands for, as a one-item list (or []).
+
+        - «он», «она»: the person last named before it in the article;
+        - «ведомство», «министерство», ...: the organisation last named before it;
+        - a role noun («депутат», «политолог») that an earlier mention of a
+          person carried («депутат Степан Чернявский»): that person; an
+          institution noun («прокуратура») an earlier organisation's name
+          contains: that organisation;
+        - else an institution noun, or a noun naming people («жители»,
+          «неизвестные»): a participant of type ROLE named by its lemma
+          (`role_participant`).
+        """
+        start = word.start
+        feats = word.feats or {}
+        if word.pos == "PRON" and word.lemma in PERSON_PRONOUNS:
+            return self._last_named(start, lambda m: m["type"] == "PER")
+        if word.pos not in ("NOUN", "PROPN") or (
+            feats.get("Animacy") != "Anim" and word.lemma not in self.words.institutions
+        ):
+            return []
+        if word.lemma in self.words.anaphoric:
+            return self._last_named(start, lambda m: m["type"] == "ORG")
+        stem = word.lemma[: max(4, len(word.lemma) - 2)]
+        text = self.article.text.lower().replace("ё", "е")
+        if feats.get("Animacy") == "Anim":
+            found = self._last_named(
+                start, lambda m: m["type"] == "PER" and stem in text[max(0, m["start"] - 40) : m["start"]]
+            )
+        else:
+            found = self._last_named(start, lambda m: m["type"] == "ORG" and stem in text[m["start"] : m["stop"]])
+        return found or [role_participant(word.lemma, start, start + len(word.text))]
+
+    def _last_named(self, start: int, fits) -> list[dict]:
+        """The last mention before `start` (within ANAPHORA_REACH characters) that `fits`, as a one-item list."""
+        i = bisect.bisect_left(self.mention_starts, start) - 1
+        while i >= 0 and start - self.mentions[i]["start"] <= ANAPHORA_REACH:
+            if fits(self.mentions[i]):
+                return [self.mentions[i]]
+            i -= 1
+        return []
 
     def _named_children(self, word: Token, rels) -> list[dict]:
         return [
@@ -349,6 +515,134 @@ class Sentence:
                 return people
         return []
 
+    # -- word sense ---------------------------------------------------------------
+
+    def sense(self, trigger: Token, code: str) -> str | None:
+        """The CAMEO code of a trigger in this context, or None when the word is not used in its event sense here."""
+        root = code[:ROOT_DIGITS]
+        words = self.words
+        children = self.children[trigger.index]
+        child_lemmas = {c.lemma for c in children}
+        feats = trigger.feats or {}
+        if self.mention_at(trigger) is not None:
+            return None  # part of a name: «Госбюро расследований», «Совет безопасности»
+        if self.article.text[trigger.start - 1 : trigger.start] == "#":
+            return None  # a hashtag
+        if trigger.pos == "NOUN" and trigger.lemma.endswith(("ть", "ться", "чь")):
+            return None  # a verb's participle used as a noun: «осужденного», «задержанных»
+        if root in self.article.excluded_roots:
+            return None  # the article's genre: a «встреча» of two teams
+        if trigger.lemma in words.statement_nouns and self.case_of(trigger) != STATEMENT_CASE:
+            return None  # «слово», «мнение» are statements only as «по словам X», «по мнению X»
+        if trigger.lemma in words.talk_nouns and not (
+            child_lemmas & words.talk_modifiers or any(self.case_of(c) in ("с", "со") for c in children)
+        ):
+            return None
+        if trigger.lemma == "помощь" and (
+            self.case_of(trigger) in ("с", "со", "при", "без") or "скорый" in child_lemmas
+        ):
+            return None  # «с его помощью», «скорая помощь»
+        if trigger.lemma in ("требование", "требовать") and not self._demand_sense(trigger):
+            return None  # «отвечает требованиям», «ситуация требует усилий»
+        if code in HOST_CODES and not any(
+            c.rel == "obj" and ((c.feats or {}).get("Animacy") == "Anim" or self.mention_at(c)) for c in children
+        ):
+            return None  # «принимать участие / решение / меры»
+        if trigger.lemma == "заявление" and any(
+            self.case_of(c) in ("в", "во") and c.lemma in words.institutions for c in children
+        ):
+            return None  # «заявление в полицию» is a complaint to the police, not a public statement
+        if trigger.pos == "VERB" and self._subject_is_a_thing(trigger):
+            return None  # an event has a doer: «ситуация требует», «снимки помогли»
+        if code.startswith("18") and any(
+            c.rel == "obj" and (c.feats or {}).get("Animacy") == "Inan" and not self.mention_at(c) for c in children
+        ):
+            return None  # «похитить деньги» is theft, not abduction
+        if root == "01" and not self._speech_sense(trigger):
+            return None
+        chain = self.chain(trigger)
+        if any(c.lemma in words.habitual for t in chain for c in self.children[t.index] if c.rel == "advmod"):
+            return None  # «часто обсуждают»: a kind of event
+        if any((t.feats or {}).get("Mood") == "Imp" or t.lemma == "приглашать" for t in chain):
+            return None  # «Приглашаем всех посетить»: an invitation to the reader
+        if (
+            trigger.pos == "NOUN"
+            and feats.get("Number") == "Plur"
+            and any(t.lemma == "мочь" for t in chain[1:])
+            and not any(self.mention_at(c) for c in children)
+        ):
+            return None  # «могут совершить теракты»: what may happen in general
+        if trigger.lemma in words.charge_triggers and words.charge_code:
+            if {t.lemma for t in self.tokens} & words.charge_words:
+                return words.charge_code  # «обвиняют по статье»: a criminal charge
+        return code
+
+    def _subject_is_a_thing(self, trigger: Token) -> bool:
+        """Whether a verb's subject is a common noun for a thing (not a person, an institution or a name)."""
+        for child in self.children[trigger.index]:
+            if child.rel == "nsubj" and child.pos == "NOUN" and not self.mention_at(child):
+                named = any(self.mention_at(c) for c in self.children[child.index])  # «Профсоюз CGT»
+                return (
+                    (child.feats or {}).get("Animacy") == "Inan"
+                    and child.lemma not in self.words.institutions
+                    and not named
+                )
+        return False
+
+    def _demand_sense(self, trigger: Token) -> bool:
+        """«требовать», «требование» as a demand: someone demands; not a requirement («по требованию», «отвечает требованиям»)."""
+        if trigger.pos == "VERB":
+            return True  # a thing as subject is ruled out by `_subject_is_a_thing`
+        head = self.head(trigger)
+        if self.case_of(trigger) == "по" or (head is not None and head.lemma in ("отвечать", "соответствовать")):
+            return False
+        return any(
+            c.rel == "nmod" and not self.case_of(c) and ((c.feats or {}).get("Animacy") == "Anim" or self.mention_at(c))
+            for c in self.children[trigger.index]
+        ) or (head is not None and head.lemma in ("выдвинуть", "выдвигать", "предъявить", "выполнить", "удовлетворить"))
+
+    def _speech_sense(self, trigger: Token) -> bool:
+        """A statement of someone's: not an outlet's attribution («сообщает ТАСС», «Об этом сообщили "Известия"»),
+        not «отметило 70-летие», not words inside a quotation («Я много раз говорил»), not a document
+        («в описании сказано»), not a report to the police, not an infinitive no one says («сообщить новость»)."""
+        children = self.children[trigger.index]
+        words = self.words
+        feats = trigger.feats or {}
+        if self.article.in_quote(trigger.start):
+            return False
+        if feats.get("Voice") == "Pass" and trigger.pos == "VERB" and not self.impersonal_actors(trigger):
+            if not any(
+                c.rel == "obl" and (c.feats or {}).get("Case") == "Ins" and not self.case_of(c) for c in children
+            ):
+                return False
+        if feats.get("VerbForm") == "Inf" and self.clause_head(trigger).index == trigger.index:
+            return False
+        if any(
+            c.rel == "obl"
+            and self.case_of(c) in ("в", "во")
+            and (c.feats or {}).get("Case") == "Acc"
+            and c.lemma in words.institutions
+            for c in children
+        ):
+            return False  # «сообщил в полицию»
+        if trigger.lemma in SPEECH_WITH_OBJECT and any(c.rel == "obj" and c.pos == "NOUN" for c in children):
+            if not any(c.rel in ("ccomp", "parataxis") for c in children) and not QUOTE.search(self.text):
+                return False
+        if trigger.lemma in words.attribution_verbs:
+            subjects = [c for c in children if c.rel in ("nsubj", "nsubj:pass")]
+            speaker = any(
+                s.lemma in words.attribution_speakers or (self.mention_at(s) or {}).get("type") == "PER"
+                for s in subjects
+            )
+            present = (trigger.feats or {}).get("Tense") == "Pres"
+            impersonal = not subjects and (trigger.feats or {}).get("Voice") == "Pass"
+            # «Ранее …», «Об этом …», «Как сообщала газета»
+            earlier = any(c.lemma in ("ранее", "этот", "как") for c in children) and not speaker
+            citing = any(c.lemma == "ссылка" for c in children)
+            if ((present or earlier) and not speaker and not self.impersonal_actors(trigger)) or impersonal or citing:
+                return False
+        return True
+
     # -- the rules --------------------------------------------------------------
 
     def arguments(self, trigger: Token) -> tuple[list[Token], list[Token], list[Token]]:
@@ -367,9 +661,26 @@ class Sentence:
                 actors.append(child)
             elif is_noun and child.rel in ("nmod", "iobj") and not case and (child.feats or {}).get("Case") == "Dat":
                 targets.append(child)  # «помощь Украине»
+            elif child.rel == "obl" and not case and (child.feats or {}).get("Case") == "Ins" and is_passive(trigger):
+                actors.append(child)  # «обследованы сотрудниками полиции»
+            elif child.rel in ("obl", "nmod") and case in PLACE_CASES and child.lemma == "отношение":
+                targets.extend(c for c in self.children[child.index] if c.rel == "nmod")  # «в отношении гражданина»
             elif child.rel in ("obl", "nmod", "appos") and case not in PLACE_CASES:
                 others.append(child)
         return actors, targets, others
+
+    def impersonal_actors(self, trigger: Token) -> list[dict]:
+        """The doer of a subject-less verb given by a «в/у» phrase: «заявили в пресс-службе МВД», «в ведомстве отметили».
+
+        Only organisations and institution nouns: «в Москве заявили» stays without a doer.
+        """
+        if trigger.pos != "VERB" or any(c.rel in ("nsubj", "nsubj:pass") for c in self.children[trigger.index]):
+            return []
+        found = []
+        for child in self.children[trigger.index]:
+            if child.rel == "obl" and self.case_of(child) in IMPERSONAL_CASES:
+                found.extend(p for p in self.entities_of(child) if p["type"] in ("ORG", ROLE_TYPE))
+        return found
 
     def inherited_actors(self, trigger: Token) -> list[Token]:
         """The subject of the verb a subject-less trigger depends on (through xcomp, conj, obj, obl).
@@ -423,8 +734,8 @@ class Sentence:
         """
         clause = self.clause_head(trigger).index
         best, best_distance = None, None
-        for date in dates:
-            inside = [t for t in self.tokens if t.start < date["stop"] and date["start"] < t.stop]
+        for mention in dates:
+            inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
             if not inside:
                 continue
             indexes = {t.index for t in inside}
@@ -444,17 +755,25 @@ class Sentence:
                     continue
             distance = abs(head.index - trigger.index)
             if best_distance is None or distance < best_distance:
-                best, best_distance = date, distance
+                best, best_distance = mention, distance
         return best
 
     def modality(self, trigger: Token) -> str:
         chain = self.chain(trigger)
-        # Negation stops at the next trigger up: «не встречался … после начала протестов» negates the meeting only.
-        own = [trigger] + list(itertools.takewhile(lambda t: t.lemma not in self.trigger_lemmas, chain[1:]))
+        # Negation stops at the next trigger up («не встречался … после начала протестов» negates the meeting
+        # only), and passes up only from a verb's complement or subject: «не планирует посетить», «встреча не
+        # состоялась»; not from its other arguments: «не реагирует на заявления» does not negate the statements.
+        own = [trigger]
+        for word in chain[1:]:
+            if word.lemma in self.trigger_lemmas or own[-1].rel not in NEGATION_PASSES:
+                break
+            own.append(word)
         if any(c.lemma in NEGATIONS for t in own for c in self.children[t.index]) or any(
             t.lemma == "нет" for t in own[1:]
         ):
             return "negated"
+        if any(t.lemma in DENIAL_LEMMAS for t in chain[1:]):
+            return "negated"  # «опроверг информацию о встрече»
         modifiers = [c for t in chain for c in self.children[t.index] if c.rel in ("aux", "advmod", "amod", "det")]
         lemmas = {t.lemma for t in chain[1:] + modifiers}
         trigger_mods = {c.lemma for c in self.children[trigger.index] if c.rel in ("amod", "det")}
@@ -465,6 +784,8 @@ class Sentence:
             return "uncertain"
         if lemmas & PLAN_LEMMAS or trigger_mods & PLAN_MODIFIERS:
             return "planned"
+        if self._is_purpose(trigger):
+            return "planned"  # «приехал, чтобы обсудить», «для встречи»
         for token in chain:
             feats = token.feats or {}
             if feats.get("Tense") == "Fut":
@@ -476,29 +797,73 @@ class Sentence:
                 return "planned"
         return "occurred"
 
+    def _is_purpose(self, trigger: Token) -> bool:
+        """Whether the trigger is the aim of another action: «чтобы обсудить», «для обмена опытом»."""
+        for word in self.chain(trigger)[:2]:
+            marks = {c.lemma for c in self.children[word.index] if c.rel in ("mark", "case")}
+            if marks & PURPOSE_WORDS:
+                return True
+        return False
+
     def event(self, trigger: Token, dates: list[dict]) -> dict:
         actors, targets, others = self.arguments(trigger)
         if not actors:
             actors = self.inherited_actors(trigger)
         place = self.place(trigger)
         participants: dict[str, str] = {}
-        for role, words in (("actor", actors), ("target", targets), ("participant", others)):
-            for word in words:
-                for mention in self.entities_of(word):
-                    if place is not None and mention["entity_id"] == place["entity_id"]:
-                        continue
-                    participants.setdefault(mention["entity_id"], role)
+        roles: dict[str, str] = {}  # entity_id → name of the ROLE participants
+        found = [
+            (role, p)
+            for role, words in (("actor", actors), ("target", targets), ("participant", others))
+            for word in words
+            for p in self.entities_of(word)
+        ]
+        if not actors:
+            found = [("actor", p) for p in self.impersonal_actors(trigger)] + found
+        for role, mention in found:
+            if place is not None and mention["entity_id"] == place["entity_id"]:
+                continue
+            participants.setdefault(mention["entity_id"], role)
+            if mention["type"] == ROLE_TYPE:
+                roles[mention["entity_id"]] = mention["name"]
+        modality = self.modality(trigger)
         date = self.date(trigger, dates)
+        value, precision = self.dated_forward(date, trigger, modality) if date else (None, None)
         return {
             "trigger": trigger.text,
             "start": trigger.start,
             "stop": trigger.stop,
-            "modality": self.modality(trigger),
-            "event_date": date["value"] if date else None,
-            "date_precision": date["precision"] if date else None,
+            "modality": modality,
+            "event_date": value,
+            "date_precision": precision,
             "place_entity_id": place["entity_id"] if place else None,
             "participants": participants,
+            "role_entities": roles,
         }
+
+    def dated_forward(self, date_mention: dict, trigger: Token, modality: str) -> tuple[date, str]:
+        """The value and precision of a date mention as the trigger's tense reads it.
+
+        tag-dates resolves «в среду» to the last Wednesday and «в феврале» (no
+        year) to the last February; for an event still to come (planned, or a
+        future verb in its chain) such a date is the next one: a week or a year
+        later. A date with a year, or a word of the past («прошлый», «вчера»), stays.
+        """
+        value, precision = date_mention["value"], date_mention["precision"]
+        published = self.article.published
+        if published is None or value >= published or precision not in ("day", "month"):
+            return value, precision
+        if modality != "planned" and not any((t.feats or {}).get("Tense") == "Fut" for t in self.chain(trigger)):
+            return value, precision
+        written = self.article.text[date_mention["start"] : date_mention["stop"]].lower()
+        if YEAR_OR_PAST.search(written):
+            return value, precision
+        if WEEKDAY_WORD.search(written):
+            return value + timedelta(days=7), precision
+        try:
+            return value.replace(year=value.year + 1), precision
+        except ValueError:  # 29 February
+            return value + timedelta(days=365), precision
 
 
 def _group(table: pa.Table, columns: list[str]) -> dict[str, list[dict]]:
@@ -516,8 +881,12 @@ def tag_events(
     date_mentions: pa.Table,
     tagger: EventTagger,
     docs: dict[str, Doc | Exception] | None = None,
-) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
-    """Tag a batch. Returns (events, event_participants, quarantine, tagged_articles).
+) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Tag a batch. Returns (events, event_participants, role_entities, quarantine, tagged_articles).
+
+    `role_entities` (ENTITIES_SCHEMA) are the participants named by a common
+    noun («полиция», «жители»), of type ROLE, that participant rows point to;
+    `published_date`, when the articles have it, dates future events forward.
 
     `docs` is the batch's analysis (`transforms.analysis.analyze_articles`, as
     entity tagging used it); without it the articles are segmented here. The
@@ -544,11 +913,21 @@ def tag_events(
     candidates = {article_id: found for article_id, found in candidates.items() if article_id not in failures}
     failures.update(parse_syntax(candidates, tagger.models.syntax_parser))
 
+    published = (
+        dict(zip(articles.column("article_id").to_pylist(), articles.column("published_date").to_pylist(), strict=True))
+        if "published_date" in articles.column_names
+        else {}
+    )
+
     def article_events(article: dict) -> list[dict]:
         article_id = article["article_id"]
         sentences = [(n, sent, tagger.sentence_tokens(sent)) for n, sent in candidates.get(article_id, [])]
         return tagger.article_events(
-            article["text"], mentions_by_article.get(article_id, []), dates_by_article.get(article_id, []), sentences
+            article["text"],
+            mentions_by_article.get(article_id, []),
+            dates_by_article.get(article_id, []),
+            sentences,
+            published.get(article_id),
         )
 
     events_by_article, rejected, tagged = tag_each_article(
@@ -560,9 +939,11 @@ def tag_events(
         failures=failures,
     )
     event_rows, participant_rows = [], []
+    role_entities: dict[str, str] = {}
     for article_id, events in events_by_article.items():
         for event in events:
             participants = event.pop("participants")
+            role_entities.update(event.pop("role_entities"))
             event_id = stable_id("event", article_id, str(event["start"]), str(event["stop"]), event["cameo_code"])
             event_rows.append({**event, "event_id": event_id, "article_id": article_id, "run_id": None})
             for entity_id, role in participants.items():
@@ -578,6 +959,10 @@ def tag_events(
     return (
         pa.Table.from_pylist(event_rows, schema=EVENTS_SCHEMA),
         pa.Table.from_pylist(participant_rows, schema=EVENT_PARTICIPANTS_SCHEMA),
+        pa.Table.from_pylist(
+            [{"entity_id": i, "type": ROLE_TYPE, "name": name, "run_id": None} for i, name in role_entities.items()],
+            schema=ENTITIES_SCHEMA,
+        ),
         rejected,
         tagged,
     )
