@@ -58,7 +58,7 @@ def tag_batch(articles: pa.Table) -> TaggedBatch:
     kept_ids = tagged.column("article_id")
     return TaggedBatch(
         mentions=mentions.filter(pc.is_in(mentions.column("article_id"), value_set=kept_ids)),
-        entities=entities,
+        entities=pa.concat_tables([entities, role_entities]),  # events' participants named by a common noun
         date_mentions=date_mentions.filter(pc.is_in(date_mentions.column("article_id"), value_set=kept_ids)),
         date_failures=date_failures,
         events=events,

@@ -74,7 +74,7 @@ from transforms.ids import stable_id
 from transforms.models import NatashaModels, load_models
 from transforms.names import entity_id as entity_id_of
 from transforms.quarantine import tag_each_article
-from transforms.schemas import ENTITIES_SCHEMA, EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA
+from transforms.schemas import ENTITIES_SCHEMA, EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA, ROLE_TYPE
 from transforms.stages import Stage
 
 MODALITIES = ("occurred", "planned", "negated", "uncertain")
@@ -121,7 +121,6 @@ PURPOSE_WORDS = {"чтобы", "для"}
 # Words of speech that also have a sense of their own with a plain object: «отметило 70-летие», «подчеркнула грудь».
 SPEECH_WITH_OBJECT = {"отметить", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать"}
 QUOTE = re.compile(r"[«»\"“”„]|—|–|:")
-ROLE_TYPE = "ROLE"  # the `entities.type` of a participant named by a common noun: «полиция», «жители»
 ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
 
 
@@ -969,17 +968,23 @@ def tag_events(
 
 
 def events_of(
-    events: pa.Table, participants: pa.Table, articles: pa.Table, mentions: pa.Table
-) -> tuple[pa.Table, pa.Table]:
-    """The events of the given (loaded) articles, and their participants whose entity is loaded too."""
+    events: pa.Table, participants: pa.Table, articles: pa.Table, mentions: pa.Table, entities: pa.Table
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """The events of the given (loaded) articles, their participants whose entity is loaded too, and the
+    ROLE entities (of `entities`) those participants point to, which no mention does."""
     events = events.filter(pc.is_in(events.column("article_id"), value_set=articles.column("article_id")))
+    roles = entities.filter(pc.equal(entities.column("type"), ROLE_TYPE))
+    known = pa.concat_arrays(
+        [mentions.column("entity_id").combine_chunks(), roles.column("entity_id").combine_chunks()]
+    )
     participants = participants.filter(
         pc.and_(
             pc.is_in(participants.column("event_id"), value_set=events.column("event_id")),
-            pc.is_in(participants.column("entity_id"), value_set=mentions.column("entity_id")),
+            pc.is_in(participants.column("entity_id"), value_set=known),
         )
     )
-    return events, participants
+    roles = roles.filter(pc.is_in(roles.column("entity_id"), value_set=participants.column("entity_id")))
+    return events, participants, roles
 
 
 @functools.cache

@@ -48,6 +48,10 @@ ARTICLE_BATCH_SCHEMA = pa.schema(
 
 # The kinds of named entity a mention or an entity has (its `type`).
 ENTITY_TYPES = ("PER", "LOC", "ORG")
+# An event participant named by a common noun, not by a name («полиция», «суд», «жители»): an entity of its
+# own kind, which no mention points to (transforms/events.py); `entities.type` is one of ENTITY_KINDS.
+ROLE_TYPE = "ROLE"
+ENTITY_KINDS = (*ENTITY_TYPES, ROLE_TYPE)
 
 MENTIONS_SCHEMA = pa.schema(
     [
