@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test lint bench bench-memory ui clean
+.PHONY: install demo test lint bench bench-memory event-model ui clean
 
 install: $(STAMP)
 
@@ -58,6 +58,12 @@ bench-memory: install
 	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000 --every 6
 	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000 --skip 5000
 	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 6000
+
+# The event confidence model (transforms/event_confidence.json), trained on the tune part of the real-news gold
+# (tests/gold/events_news_bulk.toml, which points into the bulk corpus); needs scikit-learn, installed here.
+event-model: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[train]'
+	$(BIN)/python bench/train_event_confidence.py $(CORPORA)/news_bulk_dev.jsonl.gz
 
 # A local Prefect server with its UI on http://127.0.0.1:4200 (database under data/prefect/).
 ui: install

@@ -61,11 +61,17 @@ def read_gold(path: Path, root: Path) -> list[dict]:
     return articles
 
 
-def run_tagger(texts: dict[str, str], tagger: EventTagger, published: dict[str, str | None] | None = None) -> dict:
+def run_tagger(
+    texts: dict[str, str],
+    tagger: EventTagger,
+    published: dict[str, str | None] | None = None,
+    with_features: bool = False,
+) -> dict:
     """Entities, date mentions and events of the given texts, the way `newsetl run` tags them.
 
     `published` maps a text's id to its publication date (ISO); date mentions of
-    a text are resolved against it, as in the pipeline.
+    a text are resolved against it, as in the pipeline. `with_features`: the
+    events carry what the confidence model saw (see `transforms.events.tag_events`).
     """
     ids = list(texts)
     published = published or {}
@@ -87,7 +93,7 @@ def run_tagger(texts: dict[str, str], tagger: EventTagger, published: dict[str, 
     mentions, entities, _, tagged = tag_entities(articles, tagger.models)
     date_mentions, _ = tag_dates(tagged, load_parser(tagger.models.morph_vocab))
     events, participants, roles, _, _ = tag_events(
-        tagged, mentions, date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names), tagger
+        tagged, mentions, date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names), tagger, with_features=with_features
     )
     entities = pa.concat_tables([entities, roles])
     return {"mentions": mentions, "entities": entities, "events": events, "participants": participants}

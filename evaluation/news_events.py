@@ -196,7 +196,7 @@ def _has_right(gold_people: list[dict], system_people: list) -> bool:
     return any(names_match(g, name, spans) for g in gold_people for name, spans in system_people)
 
 
-def _match(gold_events: list[dict], system: list[dict]) -> tuple[dict[int, int], set[int]]:
+def match(gold_events: list[dict], system: list[dict]) -> tuple[dict[int, int], set[int]]:
     """(system index → gold index of the same root it matches, system indexes overlapping any gold trigger)."""
     right: dict[int, int] = {}
     real: set[int] = set()
@@ -218,7 +218,7 @@ def score(articles: list[dict], system: dict[str, list[dict]]) -> dict:
     for article in articles:
         part = tallies[article["part"]]
         events = system.get(article["id"], [])
-        right, real = _match(article["events"], events)
+        right, real = match(article["events"], events)
         found = {j for j in right.values()}
 
         def tallies_of(root: str, part=part) -> tuple[Tally, Tally]:

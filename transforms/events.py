@@ -59,6 +59,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -188,9 +190,10 @@ def _lemma(morph_vocab, word: str, pos: str, feats: tuple) -> str:
 class EventTagger:
     """Finds events in the sentences of analysed articles; holds the models and the trigger word forms."""
 
-    def __init__(self, models: NatashaModels, lexicon: Lexicon):
+    def __init__(self, models: NatashaModels, lexicon: Lexicon, confidence: ConfidenceModel | None = None):
         self.models = models
         self.lexicon = lexicon
+        self.confidence = confidence or ConfidenceModel()
         self.trigger_forms = trigger_forms(lexicon.triggers, models.morph_vocab)
         self.visit_lemmas = {lemma for lemma, code in lexicon.triggers.items() if code in VISIT_CODES}
         self.words = Words(lexicon)
@@ -828,6 +831,8 @@ class Sentence:
         modality = self.modality(trigger)
         date = self.date(trigger, dates)
         value, precision = self.dated_forward(date, trigger, modality) if date else (None, None)
+        kinds = {role: {p["type"] for r, p in found if r == role} for role in ("actor", "target")}
+        features = self.features(trigger, modality, kinds, place is not None, date is not None)
         return {
             "trigger": trigger.text,
             "start": trigger.start,
@@ -838,6 +843,33 @@ class Sentence:
             "place_entity_id": place["entity_id"] if place else None,
             "participants": participants,
             "role_entities": roles,
+            "features": features,
+        }
+
+    def features(self, trigger: Token, modality: str, kinds: dict[str, set], placed: bool, dated: bool) -> dict:
+        """What the confidence model (`ConfidenceModel`) knows of an event: binary features, by name."""
+        feats = trigger.feats or {}
+        chain = self.chain(trigger)
+        tense = next((t.feats.get("Tense") for t in chain if t.feats and t.feats.get("Tense")), "none")
+        actor = kinds["actor"]
+        return {
+            f"root={self.trigger_lemmas[trigger.lemma][:ROOT_DIGITS]}": 1.0,
+            f"pos={trigger.pos}": 1.0,
+            f"modality={modality}": 1.0,
+            f"tense={tense}": 1.0,
+            "actor=named": float(bool(actor - {ROLE_TYPE})),
+            "actor=role": float(actor == {ROLE_TYPE}),
+            "actor=none": float(not actor),
+            "target": float(bool(kinds["target"])),
+            "place": float(placed),
+            "date": float(dated),
+            "plural": float(feats.get("Number") == "Plur" and trigger.pos == "NOUN"),
+            "first_person": float(any((t.feats or {}).get("Person") == "1" for t in chain)),
+            "infinitive": float(feats.get("VerbForm") == "Inf"),
+            "question": float(self.text.rstrip().endswith("?")),
+            "quoted": float(self.article.in_quote(trigger.start)),
+            "lead": float(self.offset == 0),
+            "short_sentence": float(len(self.tokens) < 8),
         }
 
     def dated_forward(self, date_mention: dict, trigger: Token, modality: str) -> tuple[date, str]:
@@ -880,12 +912,16 @@ def tag_events(
     date_mentions: pa.Table,
     tagger: EventTagger,
     docs: dict[str, Doc | Exception] | None = None,
+    with_features: bool = False,
 ) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table, pa.Table]:
     """Tag a batch. Returns (events, event_participants, role_entities, quarantine, tagged_articles).
 
     `role_entities` (ENTITIES_SCHEMA) are the participants named by a common
     noun («полиция», «жители»), of type ROLE, that participant rows point to;
     `published_date`, when the articles have it, dates future events forward.
+    Each event's `confidence` comes from the tagger's ConfidenceModel; with
+    `with_features` the events also carry `features` (JSON: what the model
+    saw), for training it (bench/train_event_confidence.py).
 
     `docs` is the batch's analysis (`transforms.analysis.analyze_articles`, as
     entity tagging used it); without it the articles are segmented here. The
@@ -939,10 +975,13 @@ def tag_events(
     )
     event_rows, participant_rows = [], []
     role_entities: dict[str, str] = {}
+    features = []
     for article_id, events in events_by_article.items():
         for event in events:
             participants = event.pop("participants")
             role_entities.update(event.pop("role_entities"))
+            features.append(event.pop("features"))
+            event["confidence"] = tagger.confidence(features[-1])
             event_id = stable_id("event", article_id, str(event["start"]), str(event["stop"]), event["cameo_code"])
             event_rows.append({**event, "event_id": event_id, "article_id": article_id, "run_id": None})
             for entity_id, role in participants.items():
@@ -955,8 +994,13 @@ def tag_events(
                         "run_id": None,
                     }
                 )
+    events = pa.Table.from_pylist(event_rows, schema=EVENTS_SCHEMA)
+    if with_features:
+        events = events.append_column(
+            "features", pa.array([json.dumps(f, sort_keys=True) for f in features], pa.string())
+        )
     return (
-        pa.Table.from_pylist(event_rows, schema=EVENTS_SCHEMA),
+        events,
         pa.Table.from_pylist(participant_rows, schema=EVENT_PARTICIPANTS_SCHEMA),
         pa.Table.from_pylist(
             [{"entity_id": i, "type": ROLE_TYPE, "name": name, "run_id": None} for i, name in role_entities.items()],
@@ -987,7 +1031,38 @@ def events_of(
     return events, participants, roles
 
 
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """A logistic regression over an event's features (`Sentence.features`): P(a real event of its type).
+
+    Trained on the tune part of the real-news gold by bench/train_event_confidence.py (`make event-model`),
+    shipped as event_confidence.json: {"bias": b, "weights": {feature: w}}. An empty model gives 1.0.
+    """
+
+    bias: float = 0.0
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def __call__(self, features: dict[str, float]) -> float:
+        if not self.weights:
+            return 1.0
+        score = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return round(1.0 / (1.0 + math.exp(-score)), CONFIDENCE_DIGITS)
+
+
+CONFIDENCE_DIGITS = 4
+CONFIDENCE_MODEL = "event_confidence.json"
+# Events of at least this confidence are confident: the views count them (`is_confident`, declared in
+# warehouse/migrations/013_event_confidence_durations.sql; a test keeps the two equal).
+CONFIDENT = 0.5
+
+
+@functools.cache
+def load_confidence_model() -> ConfidenceModel:
+    data = json.loads(resources.files("transforms").joinpath(CONFIDENCE_MODEL).read_text(encoding="utf-8"))
+    return ConfidenceModel(bias=data["bias"], weights=data["weights"])
+
+
 @functools.cache
 def load_event_tagger() -> EventTagger:
-    """The event tagger with natasha's models, the parser and the bundled lexicon, once per process."""
-    return EventTagger(load_models(), load_lexicon())
+    """The event tagger with natasha's models, the parser, the bundled lexicon and confidence model, once per process."""
+    return EventTagger(load_models(), load_lexicon(), load_confidence_model())

@@ -104,6 +104,7 @@ EVENTS_SCHEMA = pa.schema(
         ("sentence_start", OFFSET),
         ("sentence_stop", OFFSET),
         ("modality", STRING),
+        ("confidence", pa.float64()),  # 0 to 1: how likely a real event of its type (transforms/events.py)
         ("event_date", pa.date32()),
         ("date_precision", STRING),
         ("place_entity_id", STRING),

@@ -236,3 +236,33 @@ def test_a_cyclic_parse_does_not_hang_the_tagger(tagger):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_the_confidence_model_is_a_logistic_regression_over_the_features():
+    from transforms.events import ConfidenceModel
+
+    assert ConfidenceModel()({"root=04": 1.0}) == 1.0  # no model: every event counts
+    model = ConfidenceModel(bias=-1.0, weights={"root=04": 3.0, "quoted": -4.0})
+    assert model({"root=04": 1.0}) == 0.8808  # 1 / (1 + e^-2)
+    assert model({"root=04": 1.0, "quoted": 1.0}) == 0.1192
+    assert model({"unknown": 1.0}) == 0.2689
+
+
+def test_events_carry_the_shipped_models_confidence_and_its_features(tagger):
+    import json
+
+    articles = articles_table(["Министр встретился с послом в Берлине."])
+    mentions, _, _, tagged = tag_entities(articles, tagger.models)
+    events = tag_events(tagged, mentions, DATE_MENTIONS_INPUT_SCHEMA.empty_table(), tagger, with_features=True)[0]
+    row = events.to_pylist()[0]
+    features = json.loads(row["features"])
+    assert features["root=04"] == 1.0 and features["pos=VERB"] == 1.0 and features["modality=occurred"] == 1.0
+    assert 0.0 < row["confidence"] < 1.0 and row["confidence"] == tagger.confidence(features)
+
+
+def test_the_confidence_threshold_is_the_warehouses():
+    from transforms.events import CONFIDENT
+    from warehouse import db
+
+    (sql,) = [sql for name, sql in db.migrations() if name.startswith("013_")]
+    assert f"coalesce(confidence, 1.0) >= {CONFIDENT};" in sql

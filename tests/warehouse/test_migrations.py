@@ -121,3 +121,23 @@ def test_every_view_is_a_file_of_its_own_and_no_migration_makes_one(tmp_path):
     assert views == set(db.create_views(con))
     assert {"stories", "entity_aliases", "entity_mentions_per_day", "event_timeline"} <= views
     assert not [name for name, sql in db.migrations() if "CREATE VIEW" in sql.upper() or "REPLACE VIEW" in sql.upper()]
+
+
+def test_the_event_views_count_confident_events_and_durations_have_no_value(tmp_path):
+    con = db.connect(tmp_path / "w.duckdb")
+    db.upgrade(con)
+    con.execute(
+        "INSERT INTO articles (article_id, source, language, text, content_hash, run_id) VALUES ('a', 's', 'ru', 'Текст.', 'h', 'r')"
+    )
+    for event_id, confidence in (("sure", 0.9), ("doubtful", 0.2), ("old", None)):
+        con.execute(
+            "INSERT INTO events (event_id, article_id, type, cameo_code, cameo_name, trigger, start, stop, sentence,"
+            " sentence_start, sentence_stop, modality, run_id, confidence)"
+            " VALUES ($id, 'a', '04 CONSULT', '040', 'Consult', 'встреча', 0, 7, 0, 0, 6, 'occurred', 'r', $c)",
+            {"id": event_id, "c": confidence},
+        )
+    shown = {row[0] for row in con.execute("SELECT event_id FROM event_timeline").fetchall()}
+    assert shown == {"sure", "old"}  # events loaded before confidence existed count as before
+    con.execute("INSERT INTO date_mentions VALUES ('a', 0, 8, 'три года', NULL, 'duration', 'r')")
+    assert con.execute("SELECT count(*) FROM date_mentions WHERE value IS NULL").fetchone() == (1,)
+    con.close()
