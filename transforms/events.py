@@ -737,6 +737,8 @@ class Sentence:
         clause = self.clause_head(trigger).index
         best, best_distance = None, None
         for mention in dates:
+            if mention["value"] is None:
+                continue  # a duration («три года») dates nothing
             inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
             if not inside:
                 continue
