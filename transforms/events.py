@@ -86,7 +86,7 @@ TRIGGER_POS = {"VERB", "NOUN", "PROPN"}
 # Relations that start a new clause: climbing stops at a word attached by one of them.
 CLAUSE_RELS = {"root", "ccomp", "advcl", "parataxis", "csubj", "acl:relcl"}
 # A trigger without a subject of its own takes the subject of the word it hangs on through these.
-INHERIT_RELS = {"xcomp", "conj", "obj", "obl"}
+INHERIT_RELS = {"xcomp", "conj", "obj", "obl", "advcl"}  # advcl: a gerund, «заявляя»
 NAME_RELS = ("appos", "flat", "flat:name")
 NOMINAL_RELS = {"nsubj", "obj", "iobj", "obl", "nmod", "amod", "appos", "conj"}
 TARGET_CASES = {"с", "со", "против", "к", "ко", "от"}
@@ -109,7 +109,8 @@ HEDGE_PATTERN = re.compile(
 )
 VISIT_CODES = {"042"}
 HOST_CODES = {"043"}
-PERSON_PRONOUNS = {"он", "она"}
+PATIENT_GENITIVE_ROOTS = {"16", "17", "18", "19", "20"}  # the genitive of these nouns is whom it was done to
+PERSON_PRONOUNS = {"он", "она", "его", "ее"}  # «его», «ее» as possessives: «по его словам»
 ANAPHORA_REACH = 1_500  # characters back to look for the person or organisation a pronoun or role noun stands for
 IMPERSONAL_CASES = {"в", "во", "у"}
 # Nouns of agreement, speech and attitude that a «по» phrase makes a statement: «по словам», «по мнению».
@@ -466,14 +467,22 @@ class Sentence:
         """
         start = word.start
         feats = word.feats or {}
-        if word.pos == "PRON" and word.lemma in PERSON_PRONOUNS:
-            return self._last_named(start, lambda m: m["type"] == "PER")
+        if word.pos in ("PRON", "DET") and word.lemma in PERSON_PRONOUNS:
+            quoted = self.article.in_quote(start)  # outside a quotation, «он» is not a person the quotation names
+            return self._last_named(
+                start, lambda m: m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"]))
+            )
         if word.pos not in ("NOUN", "PROPN") or (
             feats.get("Animacy") != "Anim" and word.lemma not in self.words.institutions
         ):
             return []
         if word.lemma in self.words.anaphoric:
             return self._last_named(start, lambda m: m["type"] == "ORG")
+        below = self._named_below(
+            word
+        )  # «специалисты национального парка «Сенгилеевские горы»», «пресс-служба ведомства»
+        if below:
+            return below
         stem = word.lemma[: max(4, len(word.lemma) - 2)]
         text = self.article.text.lower().replace("ё", "е")
         if feats.get("Animacy") == "Anim":
@@ -483,6 +492,29 @@ class Sentence:
         else:
             found = self._last_named(start, lambda m: m["type"] == "ORG" and stem in text[m["start"] : m["stop"]])
         return found or [role_participant(word.lemma, start, start + len(word.text))]
+
+    def _named_below(self, word: Token, depth: int = 3) -> list[dict]:
+        """The organisation (or place) a role or institution noun belongs to, down its genitive nmods:
+        «сотрудники отдела … парка «Сенгилеевские горы»» → the park; «пресс-служба ведомства» → the ministry."""
+        level = [word]
+        for _ in range(depth):
+            level = [
+                c for w in level for c in self.children[w.index] if c.rel in ("nmod", "appos") and not self.case_of(c)
+            ]
+            for child in level:
+                mention = self.mention_at(child) or next(
+                    (
+                        m
+                        for c in self.children[child.index]
+                        if c.rel in NAME_RELS + ("appos",) and (m := self.mention_at(c))
+                    ),
+                    None,
+                )
+                if mention is not None and mention["type"] in ("ORG", "LOC"):
+                    return [mention]
+                if child.lemma in self.words.anaphoric:
+                    return self._last_named(child.start, lambda m: m["type"] == "ORG")
+        return []
 
     def _last_named(self, start: int, fits) -> list[dict]:
         """The last mention before `start` (within ANAPHORA_REACH characters) that `fits`, as a one-item list."""
@@ -660,7 +692,12 @@ class Sentence:
             elif child.rel in ("obl", "nmod") and case in TARGET_CASES:
                 targets.append(child)
             elif is_noun and child.rel == "nmod" and not case and (child.feats or {}).get("Case") == "Gen":
-                actors.append(child)
+                # «визит Уиткоффа»: the visitor; «убийство журналиста», «арест депутата»: the victim
+                (
+                    targets if self.trigger_lemmas[trigger.lemma][:ROOT_DIGITS] in PATIENT_GENITIVE_ROOTS else actors
+                ).append(child)
+            elif is_noun and child.rel == "det" and child.pos in ("PRON", "DET") and child.lemma in PERSON_PRONOUNS:
+                actors.append(child)  # «по его словам», «его визит»
             elif is_noun and child.rel in ("nmod", "iobj") and not case and (child.feats or {}).get("Case") == "Dat":
                 targets.append(child)  # «помощь Украине»
             elif child.rel == "obl" and not case and (child.feats or {}).get("Case") == "Ins" and is_passive(trigger):
@@ -681,7 +718,10 @@ class Sentence:
         found = []
         for child in self.children[trigger.index]:
             if child.rel == "obl" and self.case_of(child) in IMPERSONAL_CASES:
-                found.extend(p for p in self.entities_of(child) if p["type"] in ("ORG", ROLE_TYPE))
+                doers = [p for p in self.entities_of(child) if p["type"] in ("ORG", ROLE_TYPE)]
+                if not doers and child.lemma in self.words.institutions:  # «в администрации района отметили»
+                    doers = [role_participant(child.lemma, child.start, child.stop)]
+                found.extend(doers)
         return found
 
     def inherited_actors(self, trigger: Token) -> list[Token]:
