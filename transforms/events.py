@@ -615,6 +615,8 @@ class Sentence:
         """Whether a verb's subject is a common noun for a thing (not a person, an institution or a name)."""
         for child in self.children[trigger.index]:
             if child.rel == "nsubj" and child.pos == "NOUN" and not self.mention_at(child):
+                if child.lemma in self.trigger_lemmas:
+                    return False  # an event noun: the parse took a headline's «Встреча» for the subject
                 named = any(self.mention_at(c) for c in self.children[child.index])  # «Профсоюз CGT»
                 return (
                     (child.feats or {}).get("Animacy") == "Inan"
