@@ -123,7 +123,7 @@ DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отри
 PURPOSE_WORDS = {"чтобы", "для"}
 # Words of speech that also have a sense of their own with a plain object: «отметило 70-летие», «подчеркнула грудь».
 SPEECH_WITH_OBJECT = {"отметить", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать"}
-QUOTE = re.compile(r"[«»\"“”„]|—|–|:")
+QUOTE = re.compile(r"[«»\"“”„]")
 ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
 
 
@@ -597,6 +597,8 @@ class Sentence:
         chain = self.chain(trigger)
         if any(c.lemma in words.habitual for t in chain for c in self.children[t.index] if c.rel == "advmod"):
             return None  # «часто обсуждают»: a kind of event
+        if trigger.pos == "VERB" and feats.get("Person") == "1" and feats.get("Tense") == "Pres":
+            return None  # «хорошо общаемся»: what we do, not an event
         if any((t.feats or {}).get("Mood") == "Imp" or t.lemma == "приглашать" for t in chain):
             return None  # «Приглашаем всех посетить»: an invitation to the reader
         if (
@@ -607,7 +609,8 @@ class Sentence:
         ):
             return None  # «могут совершить теракты»: what may happen in general
         if trigger.lemma in words.charge_triggers and words.charge_code:
-            if {t.lemma for t in self.tokens} & words.charge_words:
+            below = [c for c in children for c in (c, *self.children[c.index])]  # «по статье», «в нанесении вреда»
+            if {t.lemma for t in below} & words.charge_words:
                 return words.charge_code  # «обвиняют по статье»: a criminal charge
         return code
 
@@ -673,7 +676,7 @@ class Sentence:
             present = (trigger.feats or {}).get("Tense") == "Pres"
             impersonal = not subjects and (trigger.feats or {}).get("Voice") == "Pass"
             # «Ранее …», «Об этом …», «Как сообщала газета»
-            earlier = any(c.lemma in ("ранее", "этот", "как") for c in children) and not speaker
+            earlier = any(c.lemma in ("ранее", "этот", "это", "как") for c in children) and not speaker
             citing = any(c.lemma == "ссылка" for c in children)
             if ((present or earlier) and not speaker and not self.impersonal_actors(trigger)) or impersonal or citing:
                 return False
