@@ -198,6 +198,11 @@ class EventTagger:
         self.trigger_forms = trigger_forms(lexicon.triggers, models.morph_vocab)
         self.visit_lemmas = {lemma for lemma, code in lexicon.triggers.items() if code in VISIT_CODES}
         self.words = Words(lexicon)
+        # forms that are forms of a statement noun and of no other trigger
+        other_forms = trigger_forms(
+            [t for t in lexicon.triggers if t not in self.words.statement_nouns], models.morph_vocab
+        )
+        self.statement_noun_forms = trigger_forms(self.words.statement_nouns, models.morph_vocab) - other_forms
         self.genre_forms = {
             name: (
                 genre.get("min_words", 1),
@@ -212,8 +217,22 @@ class EventTagger:
         return lemma_key(word) in self.trigger_forms
 
     def candidates(self, doc: Doc) -> list[tuple[int, object]]:
-        """(sentence index, sentence) of the doc's sentences holding a possible trigger."""
-        return [(n, sent) for n, sent in enumerate(doc.sents) if any(self.may_be_trigger(t.text) for t in sent.tokens)]
+        """(sentence index, sentence) of the doc's sentences holding a possible trigger.
+
+        A form of a statement noun only («слова», «мнения») counts only after «по» («по словам», «по его
+        словам»), the one phrase it is a trigger in: the sentences with «другими словами» are not parsed.
+        """
+        found = []
+        for n, sent in enumerate(doc.sents):
+            words = [lemma_key(t.text) for t in sent.tokens]
+            for i, word in enumerate(words):
+                if not self.may_be_trigger(word):
+                    continue
+                if word in self.statement_noun_forms and STATEMENT_CASE not in words[max(0, i - 2) : i]:
+                    continue
+                found.append((n, sent))
+                break
+        return found
 
     def sentence_tokens(self, sent) -> list[Token]:
         """The tokens of a natasha sentence that `transforms.analysis.parse_syntax` parsed, with their lemmas."""
