@@ -115,6 +115,7 @@ ANAPHORA_REACH = 1_500  # characters back to look for the person or organisation
 IMPERSONAL_CASES = {"в", "во", "у"}
 # Nouns of agreement, speech and attitude that a «по» phrase makes a statement: «по словам», «по мнению».
 STATEMENT_CASE = "по"
+STATEMENT_ROOT = "01"
 # What a date's own words say about its year: «2019», «прошлый», «вчера», «назад» keep it where it is.
 YEAR_OR_PAST = re.compile(r"\d{4}|прошл|минувш|прошедш|позапрошл|вчера|накануне|назад")
 WEEKDAY_WORD = re.compile(r"понедельник|вторник|сред|четверг|пятниц|суббот|воскресень")
@@ -505,8 +506,10 @@ class Sentence:
         stem = word.lemma[: max(4, len(word.lemma) - 2)]
         text = self.article.text.lower().replace("ё", "е")
         if feats.get("Animacy") == "Anim":
+            # the role word right before the name: «депутат Степан Чернявский», not «представителями команды Трампа»
+            titled = re.compile(rf"(?<!\w){re.escape(stem)}\w*\s+\Z")
             found = self._last_named(
-                start, lambda m: m["type"] == "PER" and stem in text[max(0, m["start"] - 40) : m["start"]]
+                start, lambda m: m["type"] == "PER" and titled.search(text, max(0, m["start"] - 40), m["start"])
             )
         else:
             found = self._last_named(start, lambda m: m["type"] == "ORG" and stem in text[m["start"] : m["stop"]])
@@ -848,7 +851,8 @@ class Sentence:
         sentence = self.text.lower().replace("ё", "е")
         if "бы" in lemmas or sentence.rstrip().endswith("?") or trigger_mods & HEDGE_MODIFIERS:
             return "uncertain"
-        if HEDGE_PATTERN.search(sentence):
+        if HEDGE_PATTERN.search(sentence) and self.trigger_lemmas[trigger.lemma][:ROOT_DIGITS] != STATEMENT_ROOT:
+            # «по словам источников» hedges what the source says, not that it said it
             return "uncertain"
         if lemmas & PLAN_LEMMAS or trigger_mods & PLAN_MODIFIERS:
             return "planned"
@@ -948,8 +952,10 @@ class Sentence:
         """
         value, precision = date_mention["value"], date_mention["precision"]
         published = self.article.published
-        if published is None or value >= published or precision not in ("day", "month"):
+        if published is None or precision not in ("day", "month") or value >= published:
             return value, precision
+        if precision == "month" and (value.year, value.month) == (published.year, published.month):
+            return value, precision  # «в этом месяце»: the month of publication is not past
         if modality != "planned" and not any((t.feats or {}).get("Tense") == "Fut" for t in self.chain(trigger)):
             return value, precision
         written = self.article.text[date_mention["start"] : date_mention["stop"]].lower()
