@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test lint bench bench-memory retagger ui clean
+.PHONY: install demo test lint bench bench-memory retagger event-model ui clean
 
 install: $(STAMP)
 
@@ -63,6 +63,11 @@ bench-memory: install
 # NEREL train and factRu dev (evaluation/retagger_training.py); the same corpora give the same file.
 retagger: install
 	$(BIN)/python -m evaluation.retagger_training $(CORPORA)
+
+# The event confidence model (transforms/event_confidence.json), trained on the tune part of the real-news gold
+# (tests/gold/events_news_bulk.toml, which points into the bulk corpus); scikit-learn comes with `make install`.
+event-model: install
+	$(BIN)/python bench/train_event_confidence.py $(CORPORA)/news_bulk_dev.jsonl.gz
 
 # A local Prefect server with its UI on http://127.0.0.1:4200 (database under data/prefect/).
 ui: install

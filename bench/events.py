@@ -61,7 +61,7 @@ def main() -> None:
         mentions, _, _, tagged = tag_entities(batch, models)
         entity_seconds += time.perf_counter() - started
         started = time.perf_counter()
-        events, _, quarantine, _ = tag_events(tagged, mentions, dates, tagger)
+        events, _, _, quarantine, _ = tag_events(tagged, mentions, dates, tagger)
         event_seconds += time.perf_counter() - started
         n_events += events.num_rows
         n_quarantined += quarantine.num_rows

@@ -11,8 +11,11 @@ The other figures are counted over matched pairs only:
 
 factRuEval Meeting: a type-04 event covers a fact when every Participant of
 the fact has a mention overlapping a mention of one of the event's
-participant entities. Recall = covered facts / facts; precision = type-04
-events with at least one participant that cover some fact / such events.
+participant entities. A meeting has two sides, so the events that may be
+Meeting facts are the type-04 events with at least MEETING_PARTIES named
+participants (entities with mentions; a ROLE participant such as «власти»
+has none). Recall = covered facts / facts; precision = such events that
+cover some fact / such events.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from transforms.names import entity_key
 from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
 
 FIGURES = ("detection", "participants", "place", "date", "modality")
+MEETING_PARTIES = 2  # named participants a type-04 event needs to be a candidate Meeting fact
 
 
 def trigger_offset(text: str, word: str, n: int = 1) -> int:
@@ -61,11 +65,17 @@ def read_gold(path: Path, root: Path) -> list[dict]:
     return articles
 
 
-def run_tagger(texts: dict[str, str], tagger: EventTagger, published: dict[str, str | None] | None = None) -> dict:
+def run_tagger(
+    texts: dict[str, str],
+    tagger: EventTagger,
+    published: dict[str, str | None] | None = None,
+    with_features: bool = False,
+) -> dict:
     """Entities, date mentions and events of the given texts, the way `newsetl run` tags them.
 
     `published` maps a text's id to its publication date (ISO); date mentions of
-    a text are resolved against it, as in the pipeline.
+    a text are resolved against it, as in the pipeline. `with_features`: the
+    events carry what the confidence model saw (see `transforms.events.tag_events`).
     """
     ids = list(texts)
     published = published or {}
@@ -86,9 +96,10 @@ def run_tagger(texts: dict[str, str], tagger: EventTagger, published: dict[str, 
     )
     mentions, entities, _, tagged = tag_entities(articles, tagger.models)
     date_mentions, _ = tag_dates(tagged, load_parser(tagger.models.morph_vocab))
-    events, participants, _, _ = tag_events(
-        tagged, mentions, date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names), tagger
+    events, participants, roles, _, _ = tag_events(
+        tagged, mentions, date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names), tagger, with_features=with_features
     )
+    entities = pa.concat_tables([entities, roles])
     return {"mentions": mentions, "entities": entities, "events": events, "participants": participants}
 
 
@@ -185,11 +196,16 @@ def score_factru_meetings(docs: list[dict], tagger: EventTagger) -> dict:
     for row in tagged["mentions"].to_pylist():
         spans.setdefault((row["article_id"], row["entity_id"]), []).append((row["start"], row["stop"]))
     events = system_events(tagged)
+    named = set(tagged["mentions"].column("entity_id").to_pylist())
     n_facts = covered = n_events = matching_events = 0
     for doc in docs:
         facts = meeting_facts(doc)
         n_facts += len(facts)
-        meetings = [e for e in events.get(doc["doc_id"], []) if e["type"].startswith("04") and e["entity_ids"]]
+        meetings = [
+            e
+            for e in events.get(doc["doc_id"], [])
+            if e["type"].startswith("04") and len(e["entity_ids"] & named) >= MEETING_PARTIES
+        ]
         n_events += len(meetings)
 
         def covers(event, fact, doc_id=doc["doc_id"]):

@@ -419,7 +419,9 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
     loaded = checked.tables["articles"]
     date_mentions = checked.tables["date_mentions"]
     mentions = checked.tables["mentions"]
-    events, participants = events_of(tagging.events, tagging.event_participants, loaded, mentions)
+    events, participants, role_entities = events_of(
+        tagging.events, tagging.event_participants, loaded, mentions, checked.tables["entities"]
+    )
     rejected = {
         **batch.rejected,
         Stage.TAG_ENTITIES: tagging.rejected_entities,
@@ -456,7 +458,7 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
     tables = BatchTables(
         articles=loaded,
         mentions=mentions,
-        entities=entities_of(mentions, checked.tables["entities"]),
+        entities=pa.concat_tables([entities_of(mentions, checked.tables["entities"]), role_entities]),
         quarantine=quarantine,
         date_mentions=date_mentions,
         article_signatures=batch.signatures,

@@ -54,11 +54,11 @@ def tag_batch(articles: pa.Table) -> TaggedBatch:
         mentions, entities, rejected_entities, tagged, docs = tag_entities(articles)
         date_mentions, date_failures = tag_dates(tagged)
         date_input = date_mentions.select(DATE_MENTIONS_INPUT_SCHEMA.names)
-        events, participants, rejected_events, tagged = tag_events(tagged, mentions, date_input, docs)
+        events, participants, role_entities, rejected_events, tagged = tag_events(tagged, mentions, date_input, docs)
     kept_ids = tagged.column("article_id")
     return TaggedBatch(
         mentions=mentions.filter(pc.is_in(mentions.column("article_id"), value_set=kept_ids)),
-        entities=entities,
+        entities=pa.concat_tables([entities, role_entities]),  # events' participants named by a common noun
         date_mentions=date_mentions.filter(pc.is_in(date_mentions.column("article_id"), value_set=kept_ids)),
         date_failures=date_failures,
         events=events,

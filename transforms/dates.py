@@ -17,7 +17,12 @@ What is understood (`published` is the article's publication date):
 - relative: «в прошлом/этом/следующем году/месяце», «на прошлой/этой неделе»
   (week: its Monday), «вчера», «позавчера», «накануне», «сегодня», «завтра»,
   «год/месяц/неделю/день назад»;
-- weekdays: «в понедельник» is the last Monday before publication;
+- weekdays: «в понедельник» is the last Monday up to publication (the day
+  itself in a Monday article; tag-events dates a future event's weekday forward);
+- found by patterns beside the grammar (`pattern_mentions`): bare years
+  («2017», «в 2011-м»), «COVID-19» (2019), «через два года», «3 года назад»,
+  and durations, precision `duration` with no value: «три года», «в течение
+  нескольких дней», «около 30 лет» (not ages: «ему было 45 лет»);
 - seasons: «весной 2025 года», «прошлой осенью» (winter starts on 1 December
   of the year before).
 Expressions that need the publication date are left out when it is unknown.
@@ -52,7 +57,8 @@ from yargy.rule.bnf import is_rule
 from transforms.analysis import TAGGED_LANGUAGES
 from transforms.schemas import DATE_MENTIONS_SCHEMA
 
-PRECISIONS = ("day", "week", "month", "season", "year")
+PRECISIONS = ("day", "week", "month", "season", "year", "duration")
+DURATION = "duration"  # a length of time («три года»): no point value (`value` is null)
 
 # ---- the grammar -------------------------------------------------------------
 
@@ -218,7 +224,7 @@ def resolve(expression, published: date | None) -> list[tuple[date, str]]:
     if e.weekday is not None:
         if published is None:
             return []
-        back = (published.weekday() - e.weekday) % 7 or 7
+        back = (published.weekday() - e.weekday) % 7  # «в понедельник» in a Monday article is that day
         return [(published - timedelta(days=back), "day")]
     if e.unit is not None:
         if published is None:
@@ -254,7 +260,7 @@ class DateMention:
     start: int
     stop: int
     text: str
-    value: date
+    value: date | None  # None for a duration
     precision: str
 
 
@@ -326,6 +332,91 @@ def _matches(window: str, parser: Parser) -> list[tuple[int, int, object]]:
     ]
 
 
+NUMBER_WORDS = (
+    r"(?:\d+(?:[.,]\d+)?|один|одн(?:а|о|у|ого|ому|ой|им|ом)|дв(?:а|е|ух|ум|умя)|тр(?:и|ех|ёх|ем|ём|емя|ёмя)|"
+    r"четыр(?:е|ех|ёх|ем|ём|ьмя)|пят(?:ь|и|ью)|шест(?:ь|и|ью)|сем(?:ь|и|ью)|восем(?:ь|ью)|восьми|девят(?:ь|и|ью)|"
+    r"десят(?:ь|и|ью|ки|ков|ка)|одиннадцат[ьи]|двенадцат[ьи]|пятнадцат[ьи]|двадцат[ьи]|тридцат[ьи]|сорока?|"
+    r"пятьдесят|пятидесяти|сто|полтора|полутора|нескольк(?:о|их|им|ими)|пар[уы]|много|многих)"
+)
+UNITS = (
+    r"(?:лет|года?|году|годам|годами|годах|месяц\w*|недел[иьяюе]\w*|дн(?:я|ей|ям|ями)|день|суток|сутки|десятилети\w*)"
+)
+UNIT_OF = (("л", "year"), ("г", "year"), ("м", "month"), ("н", "week"), ("д", "day"), ("с", "day"))
+# «в течение двух лет», «последние три года», «около 30 лет», «три года»; a bare number of years with digits
+# («45 лет») is mostly an age, and so is one after «ему было», «в возрасте», «исполнилось»: neither is taken.
+DURATION_PATTERN = re.compile(
+    rf"(?<![\w-])(?:(?P<prefix>в течение|на протяжении|за последние|последние|около|более|менее|не более|не менее|"
+    rf"почти|свыше|целых|всего|за)\s+)?(?P<number>{NUMBER_WORDS})\s+{UNITS}(?!\s+назад)(?![\w-])",
+    re.IGNORECASE,
+)
+AGE_BEFORE = re.compile(r"(?:возраст\w*|исполн\w*|ему|ей|им|было|будет|сейчас|уже|,)\s*$", re.IGNORECASE)
+# «через два года», «3 года назад»: a point a number of units from publication.
+OFFSET_PATTERN = re.compile(
+    rf"(?<![\w-])(через\s+)?(\d+|{NUMBER_WORDS})\s+({UNITS})(\s+назад)?(?![\w-])", re.IGNORECASE
+)
+SMALL_NUMBERS = {
+    "один": 1, "одну": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
+    "восемь": 8, "девять": 9, "десять": 10, "полгода": 0,
+}  # fmt: skip
+BARE_YEAR = re.compile(
+    r"(?<![\w.,:/№-])((?:1[89]|20)\d\d)(?:-(?:м|й|го|х|е|ми|ом|му))?(?![\w.,/%]|\s*(?:г\b|год|гг|—|–|-\s*\d))"
+    r"(?!\s+(?:человек|рубл|долл|евро|тонн|км|кг|метр|штук|тыс|млн|млрд|гривен|га\b|мест|участник|голос|случа))",
+    re.IGNORECASE,
+)
+# Periods with no number: «в последние годы», «в ближайшие месяцы», «долгие годы», «в последнее время».
+PERIOD_PATTERN = re.compile(
+    r"(?<![\w-])(?:(?:в|на|за)\s+)?(?:последние|ближайшие|долгие|многие|прошедшие)\s+(?:годы|года|месяцы|недели|дни|"
+    r"десятилетия)(?![\w-])|(?<![\w-])в\s+(?:последнее|настоящее|ближайшее)\s+время(?![\w-])",
+    re.IGNORECASE,
+)
+# «через год», «через месяц»: one unit from publication.
+ONE_UNIT_LATER = re.compile(r"(?<![\w-])через\s+(год|месяц|неделю|день)(?![\w-])", re.IGNORECASE)
+COVID = re.compile(r"(?:covid|ковид|коронавирус\w*)-(19)\b", re.IGNORECASE)
+
+
+def _unit_of(word: str) -> str:
+    return _by_stem(UNIT_OF, word)
+
+
+def _offset(published: date, unit: str, count: int) -> tuple[date, str]:
+    if unit == "year":
+        return date(published.year + count, 1, 1), "year"
+    if unit == "month":
+        return _shift_months(published, count), "month"
+    if unit == "week":
+        monday = published - timedelta(days=published.weekday())
+        return monday + timedelta(weeks=count), "week"
+    return published + timedelta(days=count), "day"
+
+
+def pattern_mentions(text: str, published: date | None) -> list[DateMention]:
+    """Date mentions the grammar does not find: bare years, COVID-19, offsets with a number, and durations."""
+    found: list[DateMention] = []
+    for match in COVID.finditer(text):
+        found.append(DateMention(match.start(1), match.end(1), match.group(1), date(2019, 1, 1), "year"))
+    for match in BARE_YEAR.finditer(text):
+        found.append(DateMention(match.start(), match.end(), match.group(), date(int(match.group(1)), 1, 1), "year"))
+    for match in OFFSET_PATTERN.finditer(text):
+        later, number, unit, ago = match.group(1), match.group(2).lower(), match.group(3), match.group(4)
+        count = int(number) if number.isdigit() else SMALL_NUMBERS.get(number)
+        if (later or ago) and count and published is not None and count < 1000:
+            value, precision = _offset(published, _unit_of(unit), count if later else -count)
+            found.append(DateMention(match.start(), match.end(), match.group(), value, precision))
+    if published is not None:
+        for match in ONE_UNIT_LATER.finditer(text):
+            value, precision = _offset(published, _unit_of(match.group(1)), 1)
+            found.append(DateMention(match.start(), match.end(), match.group(), value, precision))
+    for match in PERIOD_PATTERN.finditer(text):
+        found.append(DateMention(match.start(), match.end(), match.group(), None, DURATION))
+    for match in DURATION_PATTERN.finditer(text):
+        if not match.group("prefix") and (
+            match.group("number")[0].isdigit() or AGE_BEFORE.search(text, max(0, match.start() - 20), match.start())
+        ):
+            continue
+        found.append(DateMention(match.start(), match.end(), match.group(), None, DURATION))
+    return found
+
+
 def find_dates(text: str, published: date | None, parser: Parser) -> tuple[list[DateMention], list[str]]:
     """Date mentions of one text, and one error line per window the parser failed on."""
     mentions: list[DateMention] = []
@@ -346,6 +437,11 @@ def find_dates(text: str, published: date | None, parser: Parser) -> tuple[list[
                 start = preposition.start()
             for value, precision in values:
                 mentions.append(DateMention(start, stop, text[start:stop], value, precision))
+    taken = [(m.start, m.stop) for m in mentions]
+    for extra in sorted(pattern_mentions(text, published), key=lambda m: (m.start, -m.stop)):
+        if not any(a < extra.stop and extra.start < b for a, b in taken):  # the grammar's reading comes first
+            mentions.append(extra)
+            taken.append((extra.start, extra.stop))
     return mentions, errors
 
 

@@ -59,10 +59,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
+import json
+import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from importlib import resources
 
 import pyarrow as pa
@@ -72,8 +74,9 @@ from natasha.doc import Doc
 from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax, tag_morph
 from transforms.ids import stable_id
 from transforms.models import NatashaModels, load_models
+from transforms.names import entity_id as entity_id_of
 from transforms.quarantine import tag_each_article
-from transforms.schemas import EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA
+from transforms.schemas import ENTITIES_SCHEMA, EVENT_PARTICIPANTS_SCHEMA, EVENTS_SCHEMA, ROLE_TYPE
 from transforms.stages import Stage
 
 MODALITIES = ("occurred", "planned", "negated", "uncertain")
@@ -83,12 +86,13 @@ TRIGGER_POS = {"VERB", "NOUN", "PROPN"}
 # Relations that start a new clause: climbing stops at a word attached by one of them.
 CLAUSE_RELS = {"root", "ccomp", "advcl", "parataxis", "csubj", "acl:relcl"}
 # A trigger without a subject of its own takes the subject of the word it hangs on through these.
-INHERIT_RELS = {"xcomp", "conj", "obj", "obl"}
+INHERIT_RELS = {"xcomp", "conj", "obj", "obl", "advcl"}  # advcl: a gerund, «заявляя»
 NAME_RELS = ("appos", "flat", "flat:name")
 NOMINAL_RELS = {"nsubj", "obj", "iobj", "obl", "nmod", "amod", "appos", "conj"}
 TARGET_CASES = {"с", "со", "против", "к", "ко", "от"}
 PLACE_CASES = {"в", "во", "на"}
 NEGATIONS = {"не", "ни"}
+NEGATION_PASSES = {"xcomp", "nsubj", "nsubj:pass", "csubj", "aux", "cop", "conj"}
 PLAN_LEMMAS = {
     "планировать", "запланировать", "намереваться", "намеренный", "намерен", "намерение", "собираться",
     "мочь", "ожидаться", "предстоять", "готовиться", "хотеть", "предполагаться", "план",
@@ -104,6 +108,23 @@ HEDGE_PATTERN = re.compile(
     r"|\bякобы\b|\bвозможно\b|\bпредположительно\b|\bвероятно\b"
 )
 VISIT_CODES = {"042"}
+HOST_CODES = {"043"}
+PATIENT_GENITIVE_ROOTS = {"16", "17", "18", "19", "20"}  # the genitive of these nouns is whom it was done to
+PERSON_PRONOUNS = {"он", "она", "его", "ее"}  # «его», «ее» as possessives: «по его словам»
+ANAPHORA_REACH = 1_500  # characters back to look for the person or organisation a pronoun or role noun stands for
+IMPERSONAL_CASES = {"в", "во", "у"}
+# Nouns of agreement, speech and attitude that a «по» phrase makes a statement: «по словам», «по мнению».
+STATEMENT_CASE = "по"
+STATEMENT_ROOT = "01"
+# What a date's own words say about its year: «2019», «прошлый», «вчера», «назад» keep it where it is.
+YEAR_OR_PAST = re.compile(r"\d{4}|прошл|минувш|прошедш|позапрошл|вчера|накануне|назад")
+WEEKDAY_WORD = re.compile(r"понедельник|вторник|сред|четверг|пятниц|суббот|воскресень")
+# Verbs a denial is made with: what they govern did not happen («опроверг встречу»).
+DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отрицать", "опровержение"}
+PURPOSE_WORDS = {"чтобы", "для"}
+# Words of speech that also have a sense of their own with a plain object: «отметило 70-летие», «подчеркнула грудь».
+SPEECH_WITH_OBJECT = {"отметить", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать"}
+QUOTE = re.compile(r"[«»\"“”„]")
 ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
 
 
@@ -112,6 +133,11 @@ class Lexicon:
     triggers: dict[str, str]  # lemma → CAMEO code
     roots: dict[str, str]  # "04" → "CONSULT"
     codes: dict[str, str]  # "042" → "Make a visit"
+    words: dict = field(default_factory=dict)  # the word tables the sense and participant rules read
+
+    def word_set(self, table: str, key: str) -> frozenset[str]:
+        """A list of the lexicon's word tables as a set of lemma keys (empty when the lexicon has no such table)."""
+        return frozenset(lemma_key(w) for w in self.words.get(table, {}).get(key, []))
 
     def event_type(self, code: str) -> str:
         root = code[:ROOT_DIGITS]
@@ -133,7 +159,8 @@ def parse_lexicon(text: str) -> Lexicon:
     for lemma, code in triggers.items():
         if code[:ROOT_DIGITS] not in roots or (len(code) > 2 and code not in codes):
             raise ValueError(f"event lexicon: trigger {lemma!r} has unknown CAMEO code {code!r}")
-    return Lexicon(triggers=triggers, roots=roots, codes=codes)
+    words = {key: value for key, value in data.items() if key not in ("roots", "codes", "triggers")}
+    return Lexicon(triggers=triggers, roots=roots, codes=codes, words=words)
 
 
 @functools.cache
@@ -165,19 +192,48 @@ def _lemma(morph_vocab, word: str, pos: str, feats: tuple) -> str:
 class EventTagger:
     """Finds events in the sentences of analysed articles; holds the models and the trigger word forms."""
 
-    def __init__(self, models: NatashaModels, lexicon: Lexicon):
+    def __init__(self, models: NatashaModels, lexicon: Lexicon, confidence: ConfidenceModel | None = None):
         self.models = models
         self.lexicon = lexicon
-        self.trigger_forms = trigger_forms(lexicon, models.morph_vocab)
+        self.confidence = confidence or ConfidenceModel()
+        self.trigger_forms = trigger_forms(lexicon.triggers, models.morph_vocab)
         self.visit_lemmas = {lemma for lemma, code in lexicon.triggers.items() if code in VISIT_CODES}
+        self.words = Words(lexicon)
+        # forms that are forms of a statement noun and of no other trigger
+        other_forms = trigger_forms(
+            [t for t in lexicon.triggers if t not in self.words.statement_nouns], models.morph_vocab
+        )
+        self.statement_noun_forms = trigger_forms(self.words.statement_nouns, models.morph_vocab) - other_forms
+        self.genre_forms = {
+            name: (
+                genre.get("min_words", 1),
+                frozenset(genre.get("roots", [])),
+                word_forms(genre["words"], models.morph_vocab),
+            )
+            for name, genre in lexicon.words.get("genres", {}).items()
+        }
 
     def may_be_trigger(self, word: str) -> bool:
         """Whether the word is an inflected form of a trigger in the dictionary (no context: a set lookup)."""
         return lemma_key(word) in self.trigger_forms
 
     def candidates(self, doc: Doc) -> list[tuple[int, object]]:
-        """(sentence index, sentence) of the doc's sentences holding a possible trigger."""
-        return [(n, sent) for n, sent in enumerate(doc.sents) if any(self.may_be_trigger(t.text) for t in sent.tokens)]
+        """(sentence index, sentence) of the doc's sentences holding a possible trigger.
+
+        A form of a statement noun only («слова», «мнения») counts only after «по» («по словам», «по его
+        словам»), the one phrase it is a trigger in: the sentences with «другими словами» are not parsed.
+        """
+        found = []
+        for n, sent in enumerate(doc.sents):
+            words = [lemma_key(t.text) for t in sent.tokens]
+            for i, word in enumerate(words):
+                if not self.may_be_trigger(word):
+                    continue
+                if word in self.statement_noun_forms and STATEMENT_CASE not in words[max(0, i - 2) : i]:
+                    continue
+                found.append((n, sent))
+                break
+        return found
 
     def sentence_tokens(self, sent) -> list[Token]:
         """The tokens of a natasha sentence that `transforms.analysis.parse_syntax` parsed, with their lemmas."""
@@ -188,18 +244,34 @@ class EventTagger:
             tokens.append(Token(i, tok.text, tok.start, tok.stop, tok.pos, tok.feats, lemma, head, tok.rel))
         return tokens
 
-    def article_events(self, text: str, mentions: list[dict], dates: list[dict], sentences) -> list[dict]:
-        """Events of one article as dicts (EVENTS_SCHEMA columns plus `participants`).
+    def excluded_roots(self, text: str) -> frozenset[str]:
+        """The roots an article's genre rules out: the genres with at least their `min_words` words in the text."""
+        words = {lemma_key(w) for w in WORD.findall(text)}
+        excluded: set[str] = set()
+        for min_words, roots, forms in self.genre_forms.values():
+            if len({forms[w] for w in words if w in forms}) >= min_words:
+                excluded |= roots
+        return frozenset(excluded)
 
-        `sentences`: (sentence index, natasha sentence, parsed tokens) of its candidate sentences.
+    def article_events(
+        self, text: str, mentions: list[dict], dates: list[dict], sentences, published: date | None = None
+    ) -> list[dict]:
+        """Events of one article as dicts (EVENTS_SCHEMA columns plus `participants` and `role_entities`).
+
+        `sentences`: (sentence index, natasha sentence, parsed tokens) of its candidate sentences;
+        `published`: its publication date, which dates of future events are resolved forward from.
         """
         mention_starts = [m["start"] for m in mentions]
+        article = Article(text, mentions, mention_starts, published, self.excluded_roots(text))
         events = []
         for sentence_no, sent, tokens in sentences:
-            sentence = Sentence(tokens, text[sent.start : sent.stop], mentions, mention_starts, self)
+            sentence = Sentence(tokens, text[sent.start : sent.stop], article, self, sent.start)
             for token in tokens:
                 code = self.lexicon.triggers.get(token.lemma)
                 if code is None or token.pos not in TRIGGER_POS or is_nominal_participle(token):
+                    continue
+                code = sentence.sense(token, code)
+                if code is None:
                     continue
                 event = sentence.event(token, dates)
                 event.update(
@@ -214,19 +286,92 @@ class EventTagger:
         return events
 
 
-def trigger_forms(lexicon: Lexicon, morph_vocab) -> frozenset[str]:
+class Words:
+    """The lexicon's word tables as sets of lemma keys, for the sense and participant rules."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.statement_nouns = lexicon.word_set("statement_nouns", "nouns")
+        self.talk_nouns = lexicon.word_set("talk_nouns", "nouns")
+        self.talk_modifiers = lexicon.word_set("talk_nouns", "modifiers")
+        self.attribution_verbs = lexicon.word_set("attribution", "verbs")
+        self.attribution_speakers = lexicon.word_set("attribution", "speakers")
+        self.charge_triggers = lexicon.word_set("legal_charge", "triggers")
+        self.charge_words = lexicon.word_set("legal_charge", "words")
+        self.charge_code = lexicon.words.get("legal_charge", {}).get("code")
+        self.institutions = lexicon.word_set("institutions", "nouns")
+        self.anaphoric = lexicon.word_set("institutions", "anaphoric")
+        self.habitual = lexicon.word_set("habitual", "adverbs")
+
+
+@dataclass
+class Article:
+    """What the rules of a sentence need of its article."""
+
+    text: str
+    mentions: list[dict]  # sorted by start
+    mention_starts: list[int]
+    published: date | None
+    excluded_roots: frozenset[str]  # the roots its genre rules out
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # spans of its quotations
+
+    def __post_init__(self):
+        self.quotes = quotations(self.text)
+
+    def in_quote(self, offset: int) -> bool:
+        return any(start < offset < stop for start, stop in self.quotes)
+
+
+QUOTATION_MIN = 40  # characters: shorter quoted spans are names («Рональд Рейган»), not quotations
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """Spans of the text's quotations: «…» (nested ones inside), "…", “…”, of at least QUOTATION_MIN characters."""
+    spans, depth, start = [], 0, 0
+    for match in re.finditer(r"[«»]", text):
+        if match.group() == "«":
+            start = match.start() if depth == 0 else start
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, match.end()))
+    for match in re.finditer(r'"[^"\n]*"|“[^”\n]*”|„[^“”\n]*[“”]', text):
+        spans.append(match.span())
+    return [(a, b) for a, b in spans if b - a >= QUOTATION_MIN]
+
+
+WORD = re.compile(r"[\w-]+")
+
+
+def word_forms(lemmas, morph_vocab) -> dict[str, str]:
+    """Every dictionary form of the given lemmas (lowercase, ё as е) → its lemma."""
+    forms = {}
+    for lemma in map(lemma_key, lemmas):
+        forms[lemma] = lemma
+        for parse in morph_vocab.parse(lemma):
+            if lemma_key(parse.normal_form) == lemma:
+                forms.update((lemma_key(form.word), lemma) for form in parse.lexeme)
+    return forms
+
+
+def trigger_forms(lemmas, morph_vocab) -> frozenset[str]:
     """Every dictionary form of every trigger lemma (lowercase, ё as е).
 
     A word may be a trigger only if one of its dictionary lemmas is one, that
     is if it is a form of a trigger's paradigm: so only sentences holding one
     of these forms need the costly parse.
     """
-    forms = set()
-    for lemma in lexicon.triggers:
-        for parse in morph_vocab.parse(lemma):
-            if lemma_key(parse.normal_form) == lemma:
-                forms.update(lemma_key(form.word) for form in parse.lexeme)
-    return frozenset(forms)
+    return frozenset(word_forms(lemmas, morph_vocab))
+
+
+def is_passive(token: Token) -> bool:
+    """A passive verb or participle: «обследованы», «было возбуждено»."""
+    return (token.feats or {}).get("Voice") == "Pass"
+
+
+def role_participant(lemma: str, start: int, stop: int) -> dict:
+    """A participant named by a common noun («полиция», «жители»): an entity of type ROLE named by the noun's lemma."""
+    return {"entity_id": entity_id_of(ROLE_TYPE, lemma), "type": ROLE_TYPE, "name": lemma, "start": start, "stop": stop}
 
 
 def is_nominal_participle(token: Token) -> bool:
@@ -237,19 +382,20 @@ def is_nominal_participle(token: Token) -> bool:
 class Sentence:
     """One parsed sentence with its entity mentions: the argument, place, date and modality rules."""
 
-    def __init__(
-        self, tokens: list[Token], text: str, mentions: list[dict], mention_starts: list[int], tagger: EventTagger
-    ):
+    def __init__(self, tokens: list[Token], text: str, article: Article, tagger: EventTagger, offset: int = 0):
         self.tokens = tokens
         self.trigger_lemmas = tagger.lexicon.triggers
         self.visit_lemmas = tagger.visit_lemmas
+        self.words = tagger.words
         self.text = text
+        self.offset = offset  # where the sentence starts in the article's text
         self.children: list[list[Token]] = [[] for _ in tokens]
         for token in tokens:
             if 0 <= token.head < len(tokens) and token.head != token.index:
                 self.children[token.head].append(token)
-        self.mentions = mentions
-        self.mention_starts = mention_starts
+        self.article = article
+        self.mentions = article.mentions
+        self.mention_starts = article.mention_starts
 
     # -- the tree ---------------------------------------------------------------
 
@@ -322,8 +468,84 @@ class Sentence:
                     self._named_children(word, NAME_RELS)
                     or self._person_below(word)
                     or self._named_children(word, ("nmod",))
+                    or self.stand_in(word)
                 )
         return found
+
+    def stand_in(self, word: Token) -> list[dict]:
+        """The participant a word that names no entity stands for, as a one-item list (or []).
+
+        - «он», «она»: the person last named before it in the article;
+        - «ведомство», «министерство», ...: the organisation last named before it;
+        - a role noun («депутат», «политолог») that an earlier mention of a
+          person carried («депутат Степан Чернявский»): that person; an
+          institution noun («прокуратура») an earlier organisation's name
+          contains: that organisation;
+        - else an institution noun, or a noun naming people («жители»,
+          «неизвестные»): a participant of type ROLE named by its lemma
+          (`role_participant`).
+        """
+        start = word.start
+        feats = word.feats or {}
+        if word.pos in ("PRON", "DET") and word.lemma in PERSON_PRONOUNS:
+            quoted = self.article.in_quote(start)  # outside a quotation, «он» is not a person the quotation names
+            return self._last_named(
+                start, lambda m: m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"]))
+            )
+        if word.pos not in ("NOUN", "PROPN") or (
+            feats.get("Animacy") != "Anim" and word.lemma not in self.words.institutions
+        ):
+            return []
+        if word.lemma in self.words.anaphoric:
+            return self._last_named(start, lambda m: m["type"] == "ORG")
+        below = self._named_below(
+            word
+        )  # «специалисты национального парка «Сенгилеевские горы»», «пресс-служба ведомства»
+        if below:
+            return below
+        stem = word.lemma[: max(4, len(word.lemma) - 2)]
+        text = self.article.text.lower().replace("ё", "е")
+        if feats.get("Animacy") == "Anim":
+            # the role word right before the name: «депутат Степан Чернявский», not «представителями команды Трампа»
+            titled = re.compile(rf"(?<!\w){re.escape(stem)}\w*\s+\Z")
+            found = self._last_named(
+                start, lambda m: m["type"] == "PER" and titled.search(text, max(0, m["start"] - 40), m["start"])
+            )
+        else:
+            found = self._last_named(start, lambda m: m["type"] == "ORG" and stem in text[m["start"] : m["stop"]])
+        return found or [role_participant(word.lemma, start, start + len(word.text))]
+
+    def _named_below(self, word: Token, depth: int = 3) -> list[dict]:
+        """The organisation (or place) a role or institution noun belongs to, down its genitive nmods:
+        «сотрудники отдела … парка «Сенгилеевские горы»» → the park; «пресс-служба ведомства» → the ministry."""
+        level = [word]
+        for _ in range(depth):
+            level = [
+                c for w in level for c in self.children[w.index] if c.rel in ("nmod", "appos") and not self.case_of(c)
+            ]
+            for child in level:
+                mention = self.mention_at(child) or next(
+                    (
+                        m
+                        for c in self.children[child.index]
+                        if c.rel in NAME_RELS + ("appos",) and (m := self.mention_at(c))
+                    ),
+                    None,
+                )
+                if mention is not None and mention["type"] in ("ORG", "LOC"):
+                    return [mention]
+                if child.lemma in self.words.anaphoric:
+                    return self._last_named(child.start, lambda m: m["type"] == "ORG")
+        return []
+
+    def _last_named(self, start: int, fits) -> list[dict]:
+        """The last mention before `start` (within ANAPHORA_REACH characters) that `fits`, as a one-item list."""
+        i = bisect.bisect_left(self.mention_starts, start) - 1
+        while i >= 0 and start - self.mentions[i]["start"] <= ANAPHORA_REACH:
+            if fits(self.mentions[i]):
+                return [self.mentions[i]]
+            i -= 1
+        return []
 
     def _named_children(self, word: Token, rels) -> list[dict]:
         return [
@@ -349,6 +571,139 @@ class Sentence:
                 return people
         return []
 
+    # -- word sense ---------------------------------------------------------------
+
+    def sense(self, trigger: Token, code: str) -> str | None:
+        """The CAMEO code of a trigger in this context, or None when the word is not used in its event sense here."""
+        root = code[:ROOT_DIGITS]
+        words = self.words
+        children = self.children[trigger.index]
+        child_lemmas = {c.lemma for c in children}
+        feats = trigger.feats or {}
+        if self.mention_at(trigger) is not None:
+            return None  # part of a name: «Госбюро расследований», «Совет безопасности»
+        if self.article.text[trigger.start - 1 : trigger.start] == "#":
+            return None  # a hashtag
+        if trigger.pos == "NOUN" and trigger.lemma.endswith(("ть", "ться", "чь")):
+            return None  # a verb's participle used as a noun: «осужденного», «задержанных»
+        if root in self.article.excluded_roots:
+            return None  # the article's genre: a «встреча» of two teams
+        if trigger.lemma in words.statement_nouns and self.case_of(trigger) != STATEMENT_CASE:
+            return None  # «слово», «мнение» are statements only as «по словам X», «по мнению X»
+        if trigger.lemma in words.talk_nouns and not (
+            child_lemmas & words.talk_modifiers or any(self.case_of(c) in ("с", "со") for c in children)
+        ):
+            return None
+        if trigger.lemma == "помощь" and (
+            self.case_of(trigger) in ("с", "со", "при", "без") or "скорый" in child_lemmas
+        ):
+            return None  # «с его помощью», «скорая помощь»
+        if trigger.lemma in ("требование", "требовать") and not self._demand_sense(trigger):
+            return None  # «отвечает требованиям», «ситуация требует усилий»
+        if code in HOST_CODES and not any(
+            c.rel == "obj" and ((c.feats or {}).get("Animacy") == "Anim" or self.mention_at(c)) for c in children
+        ):
+            return None  # «принимать участие / решение / меры»
+        if trigger.lemma == "заявление" and any(
+            self.case_of(c) in ("в", "во") and c.lemma in words.institutions for c in children
+        ):
+            return None  # «заявление в полицию» is a complaint to the police, not a public statement
+        if trigger.pos == "VERB" and self._subject_is_a_thing(trigger):
+            return None  # an event has a doer: «ситуация требует», «снимки помогли»
+        if code.startswith("18") and any(
+            c.rel == "obj" and (c.feats or {}).get("Animacy") == "Inan" and not self.mention_at(c) for c in children
+        ):
+            return None  # «похитить деньги» is theft, not abduction
+        if root == "01" and not self._speech_sense(trigger):
+            return None
+        chain = self.chain(trigger)
+        if any(c.lemma in words.habitual for t in chain for c in self.children[t.index] if c.rel == "advmod"):
+            return None  # «часто обсуждают»: a kind of event
+        if trigger.pos == "VERB" and feats.get("Person") == "1" and feats.get("Tense") == "Pres":
+            return None  # «хорошо общаемся»: what we do, not an event
+        if any((t.feats or {}).get("Mood") == "Imp" or t.lemma == "приглашать" for t in chain):
+            return None  # «Приглашаем всех посетить»: an invitation to the reader
+        if (
+            trigger.pos == "NOUN"
+            and feats.get("Number") == "Plur"
+            and any(t.lemma == "мочь" for t in chain[1:])
+            and not any(self.mention_at(c) for c in children)
+        ):
+            return None  # «могут совершить теракты»: what may happen in general
+        if trigger.lemma in words.charge_triggers and words.charge_code:
+            below = [c for c in children for c in (c, *self.children[c.index])]  # «по статье», «в нанесении вреда»
+            if {t.lemma for t in below} & words.charge_words:
+                return words.charge_code  # «обвиняют по статье»: a criminal charge
+        return code
+
+    def _subject_is_a_thing(self, trigger: Token) -> bool:
+        """Whether a verb's subject is a common noun for a thing (not a person, an institution or a name)."""
+        for child in self.children[trigger.index]:
+            if child.rel == "nsubj" and child.pos == "NOUN" and not self.mention_at(child):
+                if child.lemma in self.trigger_lemmas:
+                    return False  # an event noun: the parse took a headline's «Встреча» for the subject
+                named = any(self.mention_at(c) for c in self.children[child.index])  # «Профсоюз CGT»
+                return (
+                    (child.feats or {}).get("Animacy") == "Inan"
+                    and child.lemma not in self.words.institutions
+                    and not named
+                )
+        return False
+
+    def _demand_sense(self, trigger: Token) -> bool:
+        """«требовать», «требование» as a demand: someone demands; not a requirement («по требованию», «отвечает требованиям»)."""
+        if trigger.pos == "VERB":
+            return True  # a thing as subject is ruled out by `_subject_is_a_thing`
+        head = self.head(trigger)
+        if self.case_of(trigger) == "по" or (head is not None and head.lemma in ("отвечать", "соответствовать")):
+            return False
+        return any(
+            c.rel == "nmod" and not self.case_of(c) and ((c.feats or {}).get("Animacy") == "Anim" or self.mention_at(c))
+            for c in self.children[trigger.index]
+        ) or (head is not None and head.lemma in ("выдвинуть", "выдвигать", "предъявить", "выполнить", "удовлетворить"))
+
+    def _speech_sense(self, trigger: Token) -> bool:
+        """A statement of someone's: not an outlet's attribution («сообщает ТАСС», «Об этом сообщили "Известия"»),
+        not «отметило 70-летие», not words inside a quotation («Я много раз говорил»), not a document
+        («в описании сказано»), not a report to the police, not an infinitive no one says («сообщить новость»)."""
+        children = self.children[trigger.index]
+        words = self.words
+        feats = trigger.feats or {}
+        if self.article.in_quote(trigger.start):
+            return False
+        if feats.get("Voice") == "Pass" and trigger.pos == "VERB" and not self.impersonal_actors(trigger):
+            if not any(
+                c.rel == "obl" and (c.feats or {}).get("Case") == "Ins" and not self.case_of(c) for c in children
+            ):
+                return False
+        if feats.get("VerbForm") == "Inf" and self.clause_head(trigger).index == trigger.index:
+            return False
+        if any(
+            c.rel == "obl"
+            and self.case_of(c) in ("в", "во")
+            and (c.feats or {}).get("Case") == "Acc"
+            and c.lemma in words.institutions
+            for c in children
+        ):
+            return False  # «сообщил в полицию»
+        if trigger.lemma in SPEECH_WITH_OBJECT and any(c.rel == "obj" and c.pos == "NOUN" for c in children):
+            if not any(c.rel in ("ccomp", "parataxis") for c in children) and not QUOTE.search(self.text):
+                return False
+        if trigger.lemma in words.attribution_verbs:
+            subjects = [c for c in children if c.rel in ("nsubj", "nsubj:pass")]
+            speaker = any(
+                s.lemma in words.attribution_speakers or (self.mention_at(s) or {}).get("type") == "PER"
+                for s in subjects
+            )
+            present = (trigger.feats or {}).get("Tense") == "Pres"
+            impersonal = not subjects and (trigger.feats or {}).get("Voice") == "Pass"
+            # «Ранее …», «Об этом …», «Как сообщала газета»
+            earlier = any(c.lemma in ("ранее", "этот", "это", "как") for c in children) and not speaker
+            citing = any(c.lemma == "ссылка" for c in children)
+            if ((present or earlier) and not speaker and not self.impersonal_actors(trigger)) or impersonal or citing:
+                return False
+        return True
+
     # -- the rules --------------------------------------------------------------
 
     def arguments(self, trigger: Token) -> tuple[list[Token], list[Token], list[Token]]:
@@ -364,12 +719,37 @@ class Sentence:
             elif child.rel in ("obl", "nmod") and case in TARGET_CASES:
                 targets.append(child)
             elif is_noun and child.rel == "nmod" and not case and (child.feats or {}).get("Case") == "Gen":
-                actors.append(child)
+                # «визит Уиткоффа»: the visitor; «убийство журналиста», «арест депутата»: the victim
+                (
+                    targets if self.trigger_lemmas[trigger.lemma][:ROOT_DIGITS] in PATIENT_GENITIVE_ROOTS else actors
+                ).append(child)
+            elif is_noun and child.rel == "det" and child.pos in ("PRON", "DET") and child.lemma in PERSON_PRONOUNS:
+                actors.append(child)  # «по его словам», «его визит»
             elif is_noun and child.rel in ("nmod", "iobj") and not case and (child.feats or {}).get("Case") == "Dat":
                 targets.append(child)  # «помощь Украине»
+            elif child.rel == "obl" and not case and (child.feats or {}).get("Case") == "Ins" and is_passive(trigger):
+                actors.append(child)  # «обследованы сотрудниками полиции»
+            elif child.rel in ("obl", "nmod") and case in PLACE_CASES and child.lemma == "отношение":
+                targets.extend(c for c in self.children[child.index] if c.rel == "nmod")  # «в отношении гражданина»
             elif child.rel in ("obl", "nmod", "appos") and case not in PLACE_CASES:
                 others.append(child)
         return actors, targets, others
+
+    def impersonal_actors(self, trigger: Token) -> list[dict]:
+        """The doer of a subject-less verb given by a «в/у» phrase: «заявили в пресс-службе МВД», «в ведомстве отметили».
+
+        Only organisations and institution nouns: «в Москве заявили» stays without a doer.
+        """
+        if trigger.pos != "VERB" or any(c.rel in ("nsubj", "nsubj:pass") for c in self.children[trigger.index]):
+            return []
+        found = []
+        for child in self.children[trigger.index]:
+            if child.rel == "obl" and self.case_of(child) in IMPERSONAL_CASES:
+                doers = [p for p in self.entities_of(child) if p["type"] in ("ORG", ROLE_TYPE)]
+                if not doers and child.lemma in self.words.institutions:  # «в администрации района отметили»
+                    doers = [role_participant(child.lemma, child.start, child.stop)]
+                found.extend(doers)
+        return found
 
     def inherited_actors(self, trigger: Token) -> list[Token]:
         """The subject of the verb a subject-less trigger depends on (through xcomp, conj, obj, obl).
@@ -423,8 +803,10 @@ class Sentence:
         """
         clause = self.clause_head(trigger).index
         best, best_distance = None, None
-        for date in dates:
-            inside = [t for t in self.tokens if t.start < date["stop"] and date["start"] < t.stop]
+        for mention in dates:
+            if mention["value"] is None:
+                continue  # a duration («три года») dates nothing
+            inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
             if not inside:
                 continue
             indexes = {t.index for t in inside}
@@ -444,27 +826,38 @@ class Sentence:
                     continue
             distance = abs(head.index - trigger.index)
             if best_distance is None or distance < best_distance:
-                best, best_distance = date, distance
+                best, best_distance = mention, distance
         return best
 
     def modality(self, trigger: Token) -> str:
         chain = self.chain(trigger)
-        # Negation stops at the next trigger up: «не встречался … после начала протестов» negates the meeting only.
-        own = [trigger] + list(itertools.takewhile(lambda t: t.lemma not in self.trigger_lemmas, chain[1:]))
+        # Negation stops at the next trigger up («не встречался … после начала протестов» negates the meeting
+        # only), and passes up only from a verb's complement or subject: «не планирует посетить», «встреча не
+        # состоялась»; not from its other arguments: «не реагирует на заявления» does not negate the statements.
+        own = [trigger]
+        for word in chain[1:]:
+            if word.lemma in self.trigger_lemmas or own[-1].rel not in NEGATION_PASSES:
+                break
+            own.append(word)
         if any(c.lemma in NEGATIONS for t in own for c in self.children[t.index]) or any(
             t.lemma == "нет" for t in own[1:]
         ):
             return "negated"
+        if any(t.lemma in DENIAL_LEMMAS for t in chain[1:]):
+            return "negated"  # «опроверг информацию о встрече»
         modifiers = [c for t in chain for c in self.children[t.index] if c.rel in ("aux", "advmod", "amod", "det")]
         lemmas = {t.lemma for t in chain[1:] + modifiers}
         trigger_mods = {c.lemma for c in self.children[trigger.index] if c.rel in ("amod", "det")}
         sentence = self.text.lower().replace("ё", "е")
         if "бы" in lemmas or sentence.rstrip().endswith("?") or trigger_mods & HEDGE_MODIFIERS:
             return "uncertain"
-        if HEDGE_PATTERN.search(sentence):
+        if HEDGE_PATTERN.search(sentence) and self.trigger_lemmas[trigger.lemma][:ROOT_DIGITS] != STATEMENT_ROOT:
+            # «по словам источников» hedges what the source says, not that it said it
             return "uncertain"
         if lemmas & PLAN_LEMMAS or trigger_mods & PLAN_MODIFIERS:
             return "planned"
+        if self._is_purpose(trigger):
+            return "planned"  # «приехал, чтобы обсудить», «для встречи»
         for token in chain:
             feats = token.feats or {}
             if feats.get("Tense") == "Fut":
@@ -476,29 +869,104 @@ class Sentence:
                 return "planned"
         return "occurred"
 
+    def _is_purpose(self, trigger: Token) -> bool:
+        """Whether the trigger is the aim of another action: «чтобы обсудить», «для обмена опытом»."""
+        for word in self.chain(trigger)[:2]:
+            marks = {c.lemma for c in self.children[word.index] if c.rel in ("mark", "case")}
+            if marks & PURPOSE_WORDS:
+                return True
+        return False
+
     def event(self, trigger: Token, dates: list[dict]) -> dict:
         actors, targets, others = self.arguments(trigger)
         if not actors:
             actors = self.inherited_actors(trigger)
         place = self.place(trigger)
         participants: dict[str, str] = {}
-        for role, words in (("actor", actors), ("target", targets), ("participant", others)):
-            for word in words:
-                for mention in self.entities_of(word):
-                    if place is not None and mention["entity_id"] == place["entity_id"]:
-                        continue
-                    participants.setdefault(mention["entity_id"], role)
+        roles: dict[str, str] = {}  # entity_id → name of the ROLE participants
+        found = [
+            (role, p)
+            for role, words in (("actor", actors), ("target", targets), ("participant", others))
+            for word in words
+            for p in self.entities_of(word)
+        ]
+        if not actors:
+            found = [("actor", p) for p in self.impersonal_actors(trigger)] + found
+        for role, mention in found:
+            if place is not None and mention["entity_id"] == place["entity_id"]:
+                continue
+            participants.setdefault(mention["entity_id"], role)
+            if mention["type"] == ROLE_TYPE:
+                roles[mention["entity_id"]] = mention["name"]
+        modality = self.modality(trigger)
         date = self.date(trigger, dates)
+        value, precision = self.dated_forward(date, trigger, modality) if date else (None, None)
+        kinds = {role: {p["type"] for r, p in found if r == role} for role in ("actor", "target")}
+        features = self.features(trigger, modality, kinds, place is not None, date is not None)
         return {
             "trigger": trigger.text,
             "start": trigger.start,
             "stop": trigger.stop,
-            "modality": self.modality(trigger),
-            "event_date": date["value"] if date else None,
-            "date_precision": date["precision"] if date else None,
+            "modality": modality,
+            "event_date": value,
+            "date_precision": precision,
             "place_entity_id": place["entity_id"] if place else None,
             "participants": participants,
+            "role_entities": roles,
+            "features": features,
         }
+
+    def features(self, trigger: Token, modality: str, kinds: dict[str, set], placed: bool, dated: bool) -> dict:
+        """What the confidence model (`ConfidenceModel`) knows of an event: binary features, by name."""
+        feats = trigger.feats or {}
+        chain = self.chain(trigger)
+        tense = next((t.feats.get("Tense") for t in chain if t.feats and t.feats.get("Tense")), "none")
+        actor = kinds["actor"]
+        return {
+            f"root={self.trigger_lemmas[trigger.lemma][:ROOT_DIGITS]}": 1.0,
+            f"pos={trigger.pos}": 1.0,
+            f"modality={modality}": 1.0,
+            f"tense={tense}": 1.0,
+            "actor=named": float(bool(actor - {ROLE_TYPE})),
+            "actor=role": float(actor == {ROLE_TYPE}),
+            "actor=none": float(not actor),
+            "target": float(bool(kinds["target"])),
+            "place": float(placed),
+            "date": float(dated),
+            "plural": float(feats.get("Number") == "Plur" and trigger.pos == "NOUN"),
+            "first_person": float(any((t.feats or {}).get("Person") == "1" for t in chain)),
+            "infinitive": float(feats.get("VerbForm") == "Inf"),
+            "question": float(self.text.rstrip().endswith("?")),
+            "quoted": float(self.article.in_quote(trigger.start)),
+            "lead": float(self.offset == 0),
+            "short_sentence": float(len(self.tokens) < 8),
+        }
+
+    def dated_forward(self, date_mention: dict, trigger: Token, modality: str) -> tuple[date, str]:
+        """The value and precision of a date mention as the trigger's tense reads it.
+
+        tag-dates resolves «в среду» to the last Wednesday and «в феврале» (no
+        year) to the last February; for an event still to come (planned, or a
+        future verb in its chain) such a date is the next one: a week or a year
+        later. A date with a year, or a word of the past («прошлый», «вчера»), stays.
+        """
+        value, precision = date_mention["value"], date_mention["precision"]
+        published = self.article.published
+        if published is None or precision not in ("day", "month") or value >= published:
+            return value, precision
+        if precision == "month" and (value.year, value.month) == (published.year, published.month):
+            return value, precision  # «в этом месяце»: the month of publication is not past
+        if modality != "planned" and not any((t.feats or {}).get("Tense") == "Fut" for t in self.chain(trigger)):
+            return value, precision
+        written = self.article.text[date_mention["start"] : date_mention["stop"]].lower()
+        if YEAR_OR_PAST.search(written):
+            return value, precision
+        if WEEKDAY_WORD.search(written):
+            return value + timedelta(days=7), precision
+        try:
+            return value.replace(year=value.year + 1), precision
+        except ValueError:  # 29 February
+            return value + timedelta(days=365), precision
 
 
 def _group(table: pa.Table, columns: list[str]) -> dict[str, list[dict]]:
@@ -516,8 +984,16 @@ def tag_events(
     date_mentions: pa.Table,
     tagger: EventTagger,
     docs: dict[str, Doc | Exception] | None = None,
-) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
-    """Tag a batch. Returns (events, event_participants, quarantine, tagged_articles).
+    with_features: bool = False,
+) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Tag a batch. Returns (events, event_participants, role_entities, quarantine, tagged_articles).
+
+    `role_entities` (ENTITIES_SCHEMA) are the participants named by a common
+    noun («полиция», «жители»), of type ROLE, that participant rows point to;
+    `published_date`, when the articles have it, dates future events forward.
+    Each event's `confidence` comes from the tagger's ConfidenceModel; with
+    `with_features` the events also carry `features` (JSON: what the model
+    saw), for training it (bench/train_event_confidence.py).
 
     `docs` is the batch's analysis (`transforms.analysis.analyze_articles`, as
     entity tagging used it); without it the articles are segmented here. The
@@ -544,11 +1020,21 @@ def tag_events(
     candidates = {article_id: found for article_id, found in candidates.items() if article_id not in failures}
     failures.update(parse_syntax(candidates, tagger.models.syntax_parser))
 
+    published = (
+        dict(zip(articles.column("article_id").to_pylist(), articles.column("published_date").to_pylist(), strict=True))
+        if "published_date" in articles.column_names
+        else {}
+    )
+
     def article_events(article: dict) -> list[dict]:
         article_id = article["article_id"]
         sentences = [(n, sent, tagger.sentence_tokens(sent)) for n, sent in candidates.get(article_id, [])]
         return tagger.article_events(
-            article["text"], mentions_by_article.get(article_id, []), dates_by_article.get(article_id, []), sentences
+            article["text"],
+            mentions_by_article.get(article_id, []),
+            dates_by_article.get(article_id, []),
+            sentences,
+            published.get(article_id),
         )
 
     events_by_article, rejected, tagged = tag_each_article(
@@ -560,9 +1046,14 @@ def tag_events(
         failures=failures,
     )
     event_rows, participant_rows = [], []
+    role_entities: dict[str, str] = {}
+    features = []
     for article_id, events in events_by_article.items():
         for event in events:
             participants = event.pop("participants")
+            role_entities.update(event.pop("role_entities"))
+            features.append(event.pop("features"))
+            event["confidence"] = tagger.confidence(features[-1])
             event_id = stable_id("event", article_id, str(event["start"]), str(event["stop"]), event["cameo_code"])
             event_rows.append({**event, "event_id": event_id, "article_id": article_id, "run_id": None})
             for entity_id, role in participants.items():
@@ -575,29 +1066,75 @@ def tag_events(
                         "run_id": None,
                     }
                 )
+    events = pa.Table.from_pylist(event_rows, schema=EVENTS_SCHEMA)
+    if with_features:
+        events = events.append_column(
+            "features", pa.array([json.dumps(f, sort_keys=True) for f in features], pa.string())
+        )
     return (
-        pa.Table.from_pylist(event_rows, schema=EVENTS_SCHEMA),
+        events,
         pa.Table.from_pylist(participant_rows, schema=EVENT_PARTICIPANTS_SCHEMA),
+        pa.Table.from_pylist(
+            [{"entity_id": i, "type": ROLE_TYPE, "name": name, "run_id": None} for i, name in role_entities.items()],
+            schema=ENTITIES_SCHEMA,
+        ),
         rejected,
         tagged,
     )
 
 
 def events_of(
-    events: pa.Table, participants: pa.Table, articles: pa.Table, mentions: pa.Table
-) -> tuple[pa.Table, pa.Table]:
-    """The events of the given (loaded) articles, and their participants whose entity is loaded too."""
+    events: pa.Table, participants: pa.Table, articles: pa.Table, mentions: pa.Table, entities: pa.Table
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """The events of the given (loaded) articles, their participants whose entity is loaded too, and the
+    ROLE entities (of `entities`) those participants point to, which no mention does."""
     events = events.filter(pc.is_in(events.column("article_id"), value_set=articles.column("article_id")))
+    roles = entities.filter(pc.equal(entities.column("type"), ROLE_TYPE))
+    known = pa.concat_arrays(
+        [mentions.column("entity_id").combine_chunks(), roles.column("entity_id").combine_chunks()]
+    )
     participants = participants.filter(
         pc.and_(
             pc.is_in(participants.column("event_id"), value_set=events.column("event_id")),
-            pc.is_in(participants.column("entity_id"), value_set=mentions.column("entity_id")),
+            pc.is_in(participants.column("entity_id"), value_set=known),
         )
     )
-    return events, participants
+    roles = roles.filter(pc.is_in(roles.column("entity_id"), value_set=participants.column("entity_id")))
+    return events, participants, roles
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """A logistic regression over an event's features (`Sentence.features`): P(a real event of its type).
+
+    Trained on the tune part of the real-news gold by bench/train_event_confidence.py (`make event-model`),
+    shipped as event_confidence.json: {"bias": b, "weights": {feature: w}}. An empty model gives 1.0.
+    """
+
+    bias: float = 0.0
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def __call__(self, features: dict[str, float]) -> float:
+        if not self.weights:
+            return 1.0
+        score = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return round(1.0 / (1.0 + math.exp(-score)), CONFIDENCE_DIGITS)
+
+
+CONFIDENCE_DIGITS = 4
+CONFIDENCE_MODEL = "event_confidence.json"
+# Events of at least this confidence are confident: the views count them (`is_confident`, declared in
+# warehouse/migrations/013_event_confidence_durations.sql; a test keeps the two equal).
+CONFIDENT = 0.5
+
+
+@functools.cache
+def load_confidence_model() -> ConfidenceModel:
+    data = json.loads(resources.files("transforms").joinpath(CONFIDENCE_MODEL).read_text(encoding="utf-8"))
+    return ConfidenceModel(bias=data["bias"], weights=data["weights"])
 
 
 @functools.cache
 def load_event_tagger() -> EventTagger:
-    """The event tagger with natasha's models, the parser and the bundled lexicon, once per process."""
-    return EventTagger(load_models(), load_lexicon())
+    """The event tagger with natasha's models, the parser, the bundled lexicon and confidence model, once per process."""
+    return EventTagger(load_models(), load_lexicon(), load_confidence_model())

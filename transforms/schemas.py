@@ -50,6 +50,10 @@ ARTICLE_BATCH_SCHEMA = pa.schema(
 
 # The kinds of named entity a mention or an entity has (its `type`).
 ENTITY_TYPES = ("PER", "LOC", "ORG")
+# An event participant named by a common noun, not by a name («полиция», «суд», «жители»): an entity of its
+# own kind, which no mention points to (transforms/events.py); `entities.type` is one of ENTITY_KINDS.
+ROLE_TYPE = "ROLE"
+ENTITY_KINDS = (*ENTITY_TYPES, ROLE_TYPE)
 
 MENTIONS_SCHEMA = pa.schema(
     [
@@ -102,6 +106,7 @@ EVENTS_SCHEMA = pa.schema(
         ("sentence_start", OFFSET),
         ("sentence_stop", OFFSET),
         ("modality", STRING),
+        ("confidence", pa.float64()),  # 0 to 1: how likely a real event of its type (transforms/events.py)
         ("event_date", pa.date32()),
         ("date_precision", STRING),
         ("place_entity_id", STRING),

@@ -85,39 +85,112 @@ def ner(
 
 @app.command("events")
 def events(
-    gold: Annotated[Path, typer.Argument(metavar="GOLD", help="Gold events (TOML, as tests/gold/events.toml).")],
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            metavar="GOLD",
+            help="Gold events (TOML): composed articles (tests/gold/events.toml) or real-news annotations "
+            "pointing into a corpus (tests/gold/events_news_bulk.toml, with --corpus).",
+        ),
+    ],
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus", metavar="FILE", help="The corpus a real-news gold file points into (its records' `id`)."
+        ),
+    ] = None,
     factru: Annotated[
         Path | None,
         typer.Option("--factru", metavar="FILE", help="factRuEval-2016 JSON Lines: also score its Meeting facts."),
     ] = None,
     output_format: FormatOption = "table",
 ) -> None:
-    """Precision, recall and F1 of events: detection (type + trigger), participants, place, date, modality.
+    """Score the event tagger against gold events.
 
-    JSON: {"detection": {"precision", "recall", "f1", "support"}, "participants",
-    "place", "date", "modality", and with --factru "factru_meeting":
-    {"precision", "recall", "f1", "facts", "events", "documents"}}.
+    Composed gold: precision, recall and F1 of detection (type + trigger),
+    participants, place, date, modality. Real-news gold (with --corpus): for
+    the tune and the holdout part, overall and per CAMEO root: precision
+    (system events with the right root), recall, the share of real events,
+    actor, target, modality and date right, the share of events with an
+    actor. With --factru, factRuEval's Meeting facts too.
 
-    Example: newsetl eval events tests/gold/events.toml --factru ../shared/corpora/factru/devset.jsonl
+    JSON: composed: {"detection": {"precision", "recall", "f1", "support"},
+    "participants", "place", "date", "modality"}; real news: {"tune": {"all":
+    {...}, "roots": {"01": {...}, ...}}, "holdout": {...}}; with --factru also
+    "factru_meeting": {"precision", "recall", "f1", "facts", "events", "documents"}.
+
+    Example: newsetl eval events tests/gold/events_news_bulk.toml --corpus ../shared/corpora/news_bulk_dev.jsonl.gz
     """
-    _check(gold, factru)
-    from evaluation.events import read_factru, read_gold, run_tagger, score, score_factru_meetings, system_events
+    _check(gold, factru, corpus)
+    from evaluation import news_events
+    from evaluation.events import read_factru, score_factru_meetings
     from transforms.events import load_event_tagger
 
     try:
-        articles = read_gold(gold, PROJECT_ROOT)
+        real = news_events.is_real_news_gold(gold)
+        if real and corpus is None:
+            raise fail(f"{gold} points into a corpus: give it with --corpus FILE", code=2)
         factru_docs = read_factru(factru) if factru else None
+        tagger = load_event_tagger()
+        figures = _score_real(gold, corpus, tagger) if real else _score_composed(gold, tagger)
     except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
         raise fail(f"{gold}: {exc}") from None
-    tagger = load_event_tagger()
-    tagged = run_tagger({a["id"]: a["text"] for a in articles}, tagger, {a["id"]: a["published"] for a in articles})
-    figures = score(articles, system_events(tagged))
     if factru_docs is not None:
         figures["factru_meeting"] = score_factru_meetings(factru_docs, tagger)
     if output_format == "json":
         sys.stdout.write(json.dumps(figures) + "\n")
         return
-    table = Table(title=f"events on {gold} ({len(articles)} articles)")
+    if real:
+        for part in news_events.PARTS:
+            _print_real(f"{part} part of {gold}", figures[part])
+    else:
+        _print_composed(f"events on {gold}", {k: v for k, v in figures.items() if k != "factru_meeting"})
+    if factru_docs is not None:
+        _print_composed(f"factRuEval Meeting facts of {factru}", {"factru_meeting": figures["factru_meeting"]})
+
+
+def _score_composed(gold: Path, tagger) -> dict:
+    from evaluation.events import read_gold, run_tagger, score, system_events
+
+    articles = read_gold(gold, PROJECT_ROOT)
+    tagged = run_tagger({a["id"]: a["text"] for a in articles}, tagger, {a["id"]: a["published"] for a in articles})
+    return score(articles, system_events(tagged))
+
+
+def _score_real(gold: Path, corpus: Path, tagger) -> dict:
+    from evaluation import news_events
+    from evaluation.events import run_tagger
+
+    articles = news_events.read_gold(gold)
+    table = news_events.read_articles(corpus, {a["id"] for a in articles})
+    rows = table.select(["article_id", "corpus_id", "text", "published_date"]).to_pylist()
+    news_events.check_alignment(articles, {r["corpus_id"]: r["text"] for r in rows})
+    published = {r["article_id"]: r["published_date"].isoformat() if r["published_date"] else None for r in rows}
+    tagged = run_tagger({r["article_id"]: r["text"] for r in rows}, tagger, published)
+    corpus_ids = {r["article_id"]: r["corpus_id"] for r in rows}
+    return news_events.score(articles, news_events.system_events(tagged, corpus_ids))
+
+
+# Columns of the real-news table: (figure, heading); the JSON names every figure in full.
+REAL_COLUMNS = (
+    ("system", "events"), ("precision", "P"), ("recall", "R"), ("f1", "F1"), ("actor", "actor"),
+    ("target", "targ."), ("with_actor", "w/act"), ("modality", "mod."), ("date", "date"),
+    ("dates", "dated"), ("support", "gold"),
+)  # fmt: skip
+
+
+def _print_real(title: str, figures: dict) -> None:
+    table = Table(title=title, box=None, padding=(0, 1))
+    table.add_column("root")
+    for _, heading in REAL_COLUMNS:
+        table.add_column(heading, justify="right")
+    for root, row in (("all", figures["all"]), *figures["roots"].items()):
+        table.add_row(root, *(str(row[c]) if isinstance(row[c], int) else f"{row[c]:.2f}" for c, _ in REAL_COLUMNS))
+    console.print(table)
+
+
+def _print_composed(title: str, figures: dict) -> None:
+    table = Table(title=title)
     for name in ("what", "P", "R", "F1", "support"):
         table.add_column(name, justify="left" if name == "what" else "right")
     for name, row in figures.items():

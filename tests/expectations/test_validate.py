@@ -221,7 +221,8 @@ GOOD_DATE_MENTION = {
         ({"start": 8, "stop": 8}, "expect_column_pair_values_a_to_be_greater_than_b(stop,start)"),
         ({"start": -1}, "expect_column_values_to_be_between(start)"),
         ({"value": date(2300, 1, 1)}, "expect_column_values_to_be_between(value)"),
-        ({"value": None}, "expect_column_values_to_not_be_null(value)"),
+        ({"value": None}, "expect_column_values_to_be_in_set(valued)"),  # only a duration has no value
+        ({"precision": "duration"}, "expect_column_values_to_be_in_set(valued)"),  # and a duration has none
         ({"text": ""}, "expect_column_value_lengths_to_be_between(text)"),
     ],
 )

@@ -74,3 +74,9 @@ def test_eval_ner_reads_a_brat_folder(tmp_path, models):
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
     assert figures["PER"]["support"] == 1 and figures["LOC"]["support"] == 1 and figures["micro"]["f1"] == 1.0
+
+def test_eval_events_on_real_news_gold_needs_the_corpus():
+    from flows.settings import PROJECT_ROOT
+
+    result = runner.invoke(app, ["eval", "events", str(PROJECT_ROOT / "tests" / "gold" / "events_news_bulk.toml")])
+    assert result.exit_code == 2 and "give it with --corpus FILE" in result.output

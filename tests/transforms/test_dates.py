@@ -53,7 +53,8 @@ GOLDEN = [
     ("Завтра ожидается потепление.", "Завтра", date(2026, 1, 15), "day"),
     ("В понедельник президент провел совещание.", "В понедельник", date(2026, 1, 12), "day"),
     ("Во вторник министр выступил в Думе.", "Во вторник", date(2026, 1, 13), "day"),
-    ("В среду прошли консультации.", "В среду", date(2026, 1, 7), "day"),  # the last Wednesday before publication
+    ("В среду прошли консультации.", "В среду", date(2026, 1, 14), "day"),  # published on a Wednesday: that day
+    ("Во вторник прошли консультации.", "Во вторник", date(2026, 1, 13), "day"),  # else the last one before
     ("В пятницу суд вынес решение.", "В пятницу", date(2026, 1, 9), "day"),
     ("В воскресенье прошли выборы.", "В воскресенье", date(2026, 1, 11), "day"),
     ("Весной 2025 года начались работы.", "Весной 2025 года", date(2025, 3, 1), "season"),
@@ -182,5 +183,36 @@ def test_a_cached_window_is_resolved_against_each_articles_date(parser):
     text = "Отчет вышел в декабре, в среду."
     first, _ = find_dates(text, date(2026, 1, 14), parser)
     second, _ = find_dates(text, date(2026, 12, 20), parser)  # the same window, later: the parse is cached
-    assert [(m.text, m.value) for m in first] == [("в декабре", date(2025, 12, 1)), ("в среду", date(2026, 1, 7))]
+    assert [(m.text, m.value) for m in first] == [("в декабре", date(2025, 12, 1)), ("в среду", date(2026, 1, 14))]
     assert [(m.text, m.value) for m in second] == [("в декабре", date(2026, 12, 1)), ("в среду", date(2026, 12, 16))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "value", "precision"),
+    [
+        ("Соглашение (2018) действует.", "2018", date(2018, 1, 1), "year"),
+        ("Пандемия COVID-19 изменила всё.", "19", date(2019, 1, 1), "year"),
+        ("Стадион построят через два года.", "через два года", date(2028, 1, 1), "year"),
+        ("Завод закрыли 3 года назад.", "3 года назад", date(2023, 1, 1), "year"),
+        ("Мост откроют через месяц.", "через месяц", date(2026, 2, 1), "month"),
+        ("Переговоры шли три года.", "три года", None, "duration"),
+        ("Он болел в течение нескольких дней.", "в течение нескольких дней", None, "duration"),
+        ("В последние годы цены росли.", "В последние годы", None, "duration"),
+    ],
+)
+def test_years_offsets_and_durations_beside_the_grammar(parser, text, expression, value, precision):
+    mentions, _ = find_dates(text, date(2026, 1, 14), parser)
+    assert (expression, value, precision) in [(m.text, m.value, m.precision) for m in mentions]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ему было 45 лет.",
+        "В акции участвовали 2000 человек.",
+        "Бюджет составил 2019 рублей.",
+        "В возрасте трех лет он уехал.",
+    ],
+)
+def test_ages_and_counts_are_no_dates(parser, text):
+    assert find_dates(text, date(2026, 1, 14), parser)[0] == []

@@ -10,6 +10,7 @@ import pytest
 from transforms.analysis import analyze_articles
 from transforms.entities import tag_entities
 from transforms.events import (
+    Article,
     EventTagger,
     Sentence,
     Token,
@@ -38,8 +39,8 @@ def run(tagger, text, date_mentions=()):
     articles = articles_table([text])
     mentions, entities, _, tagged = tag_entities(articles, tagger.models)
     dates = pa.Table.from_pylist([{"article_id": "a0", **d} for d in date_mentions], schema=DATE_MENTIONS_INPUT_SCHEMA)
-    events, participants, quarantine, kept = tag_events(tagged, mentions, dates, tagger)
-    names = {r["entity_id"]: r["name"] for r in entities.to_pylist()}
+    events, participants, roles, quarantine, kept = tag_events(tagged, mentions, dates, tagger)
+    names = {r["entity_id"]: r["name"] for r in entities.to_pylist() + roles.to_pylist()}
     found = []
     for event in events.to_pylist():
         roles = {}
@@ -187,7 +188,7 @@ def test_an_article_that_breaks_the_parser_is_quarantined_and_the_batch_goes_on(
     )
     articles = articles_table(["Это сломает парсер на встрече.", "Министр встретился с послом."])
     mentions, _, _, tagged = tag_entities(articles, tagger.models)
-    events, _, quarantine, kept = tag_events(tagged, mentions, DATE_MENTIONS_INPUT_SCHEMA.empty_table(), local)
+    events, _, _, quarantine, kept = tag_events(tagged, mentions, DATE_MENTIONS_INPUT_SCHEMA.empty_table(), local)
     assert kept.column("article_id").to_pylist() == ["a1"]
     assert events.column("article_id").to_pylist() == ["a1"]
     row = quarantine.to_pylist()[0]
@@ -223,7 +224,7 @@ def test_a_cyclic_parse_does_not_hang_the_tagger(tagger):
         Token(0, "встретился", 0, 10, "VERB", {}, "встретиться", 1, "conj"),
         Token(1, "посетил", 11, 18, "VERB", {}, "посетить", 0, "xcomp"),
     ]
-    sentence = Sentence(tokens, "встретился посетил", [], [], tagger)
+    sentence = Sentence(tokens, "встретился посетил", Article("встретился посетил", [], [], None, frozenset()), tagger)
 
     def hung(signum, frame):
         raise TimeoutError("inherited_actors loops on a cycle")
@@ -235,3 +236,33 @@ def test_a_cyclic_parse_does_not_hang_the_tagger(tagger):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_the_confidence_model_is_a_logistic_regression_over_the_features():
+    from transforms.events import ConfidenceModel
+
+    assert ConfidenceModel()({"root=04": 1.0}) == 1.0  # no model: every event counts
+    model = ConfidenceModel(bias=-1.0, weights={"root=04": 3.0, "quoted": -4.0})
+    assert model({"root=04": 1.0}) == 0.8808  # 1 / (1 + e^-2)
+    assert model({"root=04": 1.0, "quoted": 1.0}) == 0.1192
+    assert model({"unknown": 1.0}) == 0.2689
+
+
+def test_events_carry_the_shipped_models_confidence_and_its_features(tagger):
+    import json
+
+    articles = articles_table(["Министр встретился с послом в Берлине."])
+    mentions, _, _, tagged = tag_entities(articles, tagger.models)
+    events = tag_events(tagged, mentions, DATE_MENTIONS_INPUT_SCHEMA.empty_table(), tagger, with_features=True)[0]
+    row = events.to_pylist()[0]
+    features = json.loads(row["features"])
+    assert features["root=04"] == 1.0 and features["pos=VERB"] == 1.0 and features["modality=occurred"] == 1.0
+    assert 0.0 < row["confidence"] < 1.0 and row["confidence"] == tagger.confidence(features)
+
+
+def test_the_confidence_threshold_is_the_warehouses():
+    from transforms.events import CONFIDENT
+    from warehouse import db
+
+    (sql,) = [sql for name, sql in db.migrations() if name.startswith("013_")]
+    assert f"coalesce(confidence, 1.0) >= {CONFIDENT};" in sql

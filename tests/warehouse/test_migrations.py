@@ -144,3 +144,22 @@ def test_near_copies_of_a_missing_or_copied_original_are_repaired(tmp_path):
     assert con.execute("SELECT article_id, duplicate_of FROM articles ORDER BY 1").fetchall() == [
         ("a", None), ("b", "a"), ("c", "a"), ("d", None),
     ]  # fmt: skip
+
+def test_the_event_views_count_confident_events_and_durations_have_no_value(tmp_path):
+    con = db.connect(tmp_path / "w.duckdb")
+    db.upgrade(con)
+    con.execute(
+        "INSERT INTO articles (article_id, source, language, text, content_hash, run_id) VALUES ('a', 's', 'ru', 'Текст.', 'h', 'r')"
+    )
+    for event_id, confidence in (("sure", 0.9), ("doubtful", 0.2), ("old", None)):
+        con.execute(
+            "INSERT INTO events (event_id, article_id, type, cameo_code, cameo_name, trigger, start, stop, sentence,"
+            " sentence_start, sentence_stop, modality, run_id, confidence)"
+            " VALUES ($id, 'a', '04 CONSULT', '040', 'Consult', 'встреча', 0, 7, 0, 0, 6, 'occurred', 'r', $c)",
+            {"id": event_id, "c": confidence},
+        )
+    shown = {row[0] for row in con.execute("SELECT event_id FROM event_timeline").fetchall()}
+    assert shown == {"sure", "old"}  # events loaded before confidence existed count as before
+    con.execute("INSERT INTO date_mentions VALUES ('a', 0, 8, 'три года', NULL, 'duration', 'r')")
+    assert con.execute("SELECT count(*) FROM date_mentions WHERE value IS NULL").fetchone() == (1,)
+    con.close()

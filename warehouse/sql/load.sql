@@ -85,7 +85,7 @@ WHERE s.article_id IN (SELECT article_id FROM batch_articles);
 -- name: insert_events
 INSERT INTO events
 SELECT event_id, article_id, type, cameo_code, cameo_name, trigger, start, stop, sentence,
-       sentence_start, sentence_stop, modality, event_date, date_precision, place_entity_id, $run_id
+       sentence_start, sentence_stop, modality, event_date, date_precision, place_entity_id, $run_id, confidence
 FROM batch_events
 WHERE article_id IN (SELECT article_id FROM batch_articles);
 

@@ -1,4 +1,4 @@
--- Actor → target pairs with their number of events by type, GDELT-style.
+-- Actor → target pairs with their number of events by type, GDELT-style; confident events only (is_confident).
 CREATE OR REPLACE VIEW actor_dyads AS
 SELECT
     actor.name AS actor,
@@ -16,5 +16,6 @@ JOIN event_participants AS a ON a.event_id = e.event_id AND a.role = 'actor'
 JOIN event_participants AS t ON t.event_id = e.event_id AND t.role = 'target'
 JOIN entities AS actor ON actor.entity_id = a.entity_id
 JOIN entities AS target ON target.entity_id = t.entity_id
+WHERE is_confident(e.confidence)
 GROUP BY ALL
 ORDER BY n_events DESC, actor, target, e.type;

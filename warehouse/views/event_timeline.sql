@@ -1,5 +1,6 @@
 -- One row per event, in date order: when, what, who did it to whom, where, did it happen, and the evidence.
 -- `date` is null when the text gives no date for the event (the publication date is never used for it).
+-- Confident events only (is_confident, migration 013): query `events` for all of them.
 CREATE OR REPLACE VIEW event_timeline AS
 SELECT
     e.event_date AS date,
@@ -13,6 +14,7 @@ SELECT
     string_agg(DISTINCT pe.name, ', ' ORDER BY pe.name) FILTER (WHERE p.role = 'target') AS targets,
     place.name AS place,
     e.modality,
+    e.confidence,
     e.article_id,
     a.title,
     a.published_date,
@@ -23,5 +25,6 @@ JOIN articles AS a ON a.article_id = e.article_id
 LEFT JOIN event_participants AS p ON p.event_id = e.event_id
 LEFT JOIN entities AS pe ON pe.entity_id = p.entity_id
 LEFT JOIN entities AS place ON place.entity_id = e.place_entity_id
+WHERE is_confident(e.confidence)
 GROUP BY ALL
 ORDER BY date NULLS LAST, a.published_date, e.article_id, trigger_start;

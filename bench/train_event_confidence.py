@@ -1,0 +1,80 @@
+"""Train the event confidence model (transforms/event_confidence.json) on the tune part of the real-news gold.
+
+Usage: .venv/bin/python bench/train_event_confidence.py ../shared/corpora/news_bulk_dev.jsonl.gz
+       [--gold tests/gold/events_news_bulk.toml] [--out transforms/event_confidence.json]
+(`make event-model` runs it; it needs scikit-learn: pip install -c constraints.txt -e '.[train]').
+
+Each event the tagger finds in a tune article is an example: 1 when it is a
+real event of its root (it matches a gold event of the same root), else 0; its
+features are `transforms.events.Sentence.features`. A logistic regression
+(scikit-learn, L2) is fitted on them and written as bias and weights, which
+the tagger applies at run time with no scikit-learn. The holdout part is
+never fitted on: the script prints its precision over all events and over
+the confident ones, as a check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from flows.settings import PROJECT_ROOT, configure_environment
+
+configure_environment()
+
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from evaluation import news_events  # noqa: E402
+from evaluation.events import run_tagger  # noqa: E402
+from transforms.events import CONFIDENCE_MODEL, CONFIDENT, ConfidenceModel, EventTagger, load_lexicon  # noqa: E402
+from transforms.models import load_models  # noqa: E402
+
+REGULARIZATION = 0.5  # scikit-learn's C: smaller is simpler; a few hundred examples call for a simple model
+
+
+def examples(gold_path: Path, corpus: Path) -> dict[str, list[tuple[dict, int]]]:
+    """(features, label) of every event the tagger finds in the gold's articles, by part."""
+    articles = news_events.read_gold(gold_path)
+    table = news_events.read_articles(corpus, {a["id"] for a in articles})
+    rows = table.select(["article_id", "corpus_id", "text", "published_date"]).to_pylist()
+    published = {r["article_id"]: r["published_date"].isoformat() if r["published_date"] else None for r in rows}
+    tagger = EventTagger(load_models(), load_lexicon())  # no model: features only
+    tagged = run_tagger({r["article_id"]: r["text"] for r in rows}, tagger, published, with_features=True)
+    system = news_events.system_events(tagged, {r["article_id"]: r["corpus_id"] for r in rows})
+    found: dict[str, list[tuple[dict, int]]] = {part: [] for part in news_events.PARTS}
+    for article in articles:
+        events = system.get(article["id"], [])
+        right, _ = news_events.match(article["events"], events)
+        for event in events:
+            found[article["part"]].append((json.loads(event["features"]), int(id(event) in right)))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--gold", type=Path, default=PROJECT_ROOT / "tests" / "gold" / "events_news_bulk.toml")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "transforms" / CONFIDENCE_MODEL)
+    options = parser.parse_args()
+    found = examples(options.gold, options.corpus)
+    tune = found["tune"]
+    names = sorted({name for features, _ in tune for name in features})
+    matrix = [[features.get(name, 0.0) for name in names] for features, _ in tune]
+    labels = [label for _, label in tune]
+    model = LogisticRegression(C=REGULARIZATION, max_iter=1_000).fit(matrix, labels)
+    weights = {name: round(float(w), 4) for name, w in zip(names, model.coef_[0], strict=True) if abs(w) >= 1e-4}
+    data = {"bias": round(float(model.intercept_[0]), 4), "weights": weights}
+    options.out.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    confidence = ConfidenceModel(**data)
+    print(f"tune: {len(tune)} events, {sum(labels)} real of their root; weights written to {options.out}")
+    for part, events in found.items():
+        kept = [label for features, label in events if confidence(features) >= CONFIDENT]
+        print(
+            f"{part:8} precision of all events {sum(label for _, label in events) / max(len(events), 1):.3f} "
+            f"({len(events)}), of confident ones {sum(kept) / max(len(kept), 1):.3f} ({len(kept)})"
+        )
+
+
+if __name__ == "__main__":
+    main()
