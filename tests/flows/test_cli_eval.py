@@ -75,6 +75,7 @@ def test_eval_ner_reads_a_brat_folder(tmp_path, models):
     figures = json.loads(result.output)
     assert figures["PER"]["support"] == 1 and figures["LOC"]["support"] == 1 and figures["micro"]["f1"] == 1.0
 
+
 def test_eval_events_on_real_news_gold_needs_the_corpus():
     from flows.settings import PROJECT_ROOT
 

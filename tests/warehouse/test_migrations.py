@@ -145,6 +145,7 @@ def test_near_copies_of_a_missing_or_copied_original_are_repaired(tmp_path):
         ("a", None), ("b", "a"), ("c", "a"), ("d", None),
     ]  # fmt: skip
 
+
 def test_the_event_views_count_confident_events_and_durations_have_no_value(tmp_path):
     con = db.connect(tmp_path / "w.duckdb")
     db.upgrade(con)
