@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test lint bench bench-memory retagger event-model ui clean
+.PHONY: install demo test lint bench bench-memory bench-report retagger event-model ui clean
 
 install: $(STAMP)
 
@@ -40,7 +40,7 @@ N ?= 2000
 BENCH_DB ?= data/news.duckdb
 BENCH_LAKE ?= data/lake
 bench: install
-	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --n $(N)
+	$(BIN)/python -m bench.throughput --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --n $(N)
 	$(BIN)/python bench/extract_eval.py $(CORPORA)/html
 	$(BIN)/python -m bench.bench_dates $(CORPORA)/news_bulk_dev.jsonl.gz --limit 400
 	$(BIN)/python -m bench.bench_neardup $(CORPORA)/news_bulk_dev.jsonl.gz
@@ -54,10 +54,10 @@ bench: install
 # Peak memory against the articles read: the first 1,000, one in every 6 (the whole file's mix of short and long),
 # the last 1,000 (long ones), all 6,000 (about 8 minutes).
 bench-memory: install
-	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000
-	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000 --every 6
-	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000 --skip 5000
-	$(BIN)/python bench/throughput.py --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 6000
+	$(BIN)/python -m bench.throughput --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000
+	$(BIN)/python -m bench.throughput --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000 --every 6
+	$(BIN)/python -m bench.throughput --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 1000 --skip 5000
+	$(BIN)/python -m bench.throughput --jsonl $(CORPORA)/news_bulk_dev.jsonl.gz --pipeline-only --n 6000
 
 # The entity re-tagger (transforms/retagger.npz, shipped in the package) learned again from the tune parts of
 # NEREL train and factRu dev (evaluation/retagger_training.py); the same corpora give the same file.
@@ -68,6 +68,10 @@ retagger: install
 # (tests/gold/events_news_bulk.toml, which points into the bulk corpus); scikit-learn comes with `make install`.
 event-model: install
 	$(BIN)/python bench/train_event_confidence.py $(CORPORA)/news_bulk_dev.jsonl.gz
+
+# Every benchmark run recorded in bench/results/history.jsonl (commit, machine, figures), oldest first.
+bench-report: install
+	$(BIN)/python -m bench.history
 
 # A local Prefect server with its UI on http://127.0.0.1:4200 (database under data/prefect/).
 ui: install

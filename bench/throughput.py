@@ -18,9 +18,9 @@ after it, and the ratio is against the mean of the two: a machine whose speed
 drifts over the minutes of the bench slows or speeds both sides alike, and the
 two figures show by how much it drifted.
 
-Example: .venv/bin/python bench/throughput.py --n 2000
-         .venv/bin/python bench/throughput.py --pipeline-only --n 1000 --skip 5000
-         .venv/bin/python bench/throughput.py --pipeline-only --n 1000 --every 6
+Example: .venv/bin/python -m bench.throughput --n 2000
+         .venv/bin/python -m bench.throughput --pipeline-only --n 1000 --skip 5000
+         .venv/bin/python -m bench.throughput --pipeline-only --n 1000 --every 6
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ from pathlib import Path
 
 import duckdb
 import psutil
+
+from bench import history
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSONL = PROJECT_ROOT.parent / "shared" / "corpora" / "news_bulk_dev.jsonl.gz"
@@ -294,6 +296,20 @@ def main() -> None:
             print(f"ratio pipeline / bare:       {rate / bare_rate:7.2f}  (target on 2 cores: >= 1.5)")
             print(f"  against bare with OpenBLAS threads on: {rate / bare_rate_all_threads:.2f}")
         print(f"load average at the end {os.getloadavg()[0]:.2f} (other work on the machine slows both sides)")
+        figures = {
+            "n_articles": result["n_read"],
+            "pipeline_rate": round(rate, 2),
+            "wall_seconds": round(result["seconds"], 1),
+            "peak_mib": round(result["peak_pipeline"] / 2**20),
+            "server_peak_mib": round(result["peak_server"] / 2**20),
+            "batch_size": args.batch_size,
+            "skip": args.skip,
+            "every": args.every,
+        }
+        if not args.pipeline_only:
+            figures |= {"bare_natasha_rate": round(bare_rate, 2), "ratio": round(rate / bare_rate, 3)}
+        history.record("throughput", figures)
+        print(f"recorded in {history.HISTORY.relative_to(PROJECT_ROOT)} (`make bench-report` prints the history)")
 
 
 if __name__ == "__main__":
