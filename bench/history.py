@@ -89,7 +89,9 @@ def table(rows: list[dict]) -> str:
     for row in rows:
         cells.append([form.format(row[key]) if row.get(key) is not None else "" for key, _, form in COLUMNS])
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in cells)
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() for line in cells
+    )
 
 
 def main() -> None:
