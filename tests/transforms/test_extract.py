@@ -31,6 +31,7 @@ def test_seed_format_header_and_text(tmp_path):
             "record_key": str(path),
             "url": None,
             "title": None,
+            "author": None,
             "published_raw": "2026-01-14",
             "raw_text": "Первый абзац.\n\nВторой абзац.",
             "payload": " date 2026-01-14 Первый абзац.\n\nВторой абзац.",
