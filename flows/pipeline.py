@@ -35,12 +35,12 @@ from flows.settings import REPLAYABLE_STAGES, LoadSettings, ReplaySettings, RunS
 from flows.tagging import TaggedBatch, tag_batch
 from transforms.entities import entities_of
 from transforms.events import events_of
-from transforms.extract import as_sources, chunked, iter_chunks, replay_item
+from transforms.extract import chunked, iter_chunks, replay_item
 from transforms.neardup import NearDuplicateIndex
 from transforms.quarantine import quarantine_table
-from transforms.sources.config import load_sources, select_sources
-from transforms.sources.http import HttpClient, HttpSettings
-from transforms.sources.read import ReadContext, StateEntry
+from transforms.sources.config import sources_to_read
+from transforms.sources.http import HttpClient
+from transforms.sources.read import ReadContext, known_state
 from transforms.stages import Stage
 from warehouse import db, integrity, recovery
 from warehouse.batches import BatchTables
@@ -253,20 +253,14 @@ def publish_validation(settings: LoadSettings, run_id: str, validation: Validati
 
 def run(settings: RunSettings) -> dict:
     """`news_etl`: read the run's sources into the lake and the warehouse; only what is new unless `settings.full`."""
-    if settings.sources_file:
-        sources, http_settings = load_sources(settings.sources_file)
-        sources = select_sources(sources, settings.only)
-    else:
-        sources, http_settings = as_sources(settings.inputs), HttpSettings()
+    sources, http_settings = sources_to_read(settings.inputs, settings.sources_file, settings.only)
     # a zone declared in sources.toml applies unless the flow's parameters name one for that source
     declared_zones = {source.name: source.timezone for source in sources if source.named and source.timezone}
     settings = settings.model_copy(update={"source_timezones": {**declared_zones, **settings.source_timezones}})
 
     def read_sources(run: Run) -> None:
         with run.warehouse.connection() as con:
-            known = (
-                {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
-            )
+            known = {} if settings.full else known_state(db.load_source_state(con))
         if progress.watched():  # what an incremental run will read is known only once it has read it
             progress.expecting(None if known else progress.expected_records(sources))
         with HttpClient(http_settings) as http:

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from transforms.quarantine import quarantine_row, quarantine_table
 from transforms.schemas import RAW_SCHEMA
-from transforms.sources.config import Source, source_for_location
+from transforms.sources.config import Source, as_sources
 from transforms.sources.decode import UndecodableError, decode_bytes
 from transforms.sources.html import NoMainText, extract_page
 from transforms.sources.http import HttpClient, HttpResult
@@ -43,10 +43,6 @@ SEED_HEADER = re.compile(r"\A\s*date\s+(\S+)[ \t]*")
 def find_input_files(paths: Iterable[str | Path]) -> list[Path]:
     """Expand directories recursively (sorted, article files only); keep files as given."""
     return [path for location in paths for path in find_files(str(location))]
-
-
-def as_sources(inputs: Iterable[Source | str | Path]) -> list[Source]:
-    return [s if isinstance(s, Source) else source_for_location(str(s)) for s in inputs]
 
 
 def replay_item(quarantine_id: str, record_key: str, payload: str) -> RawItem:

@@ -61,16 +61,22 @@ def migrations() -> list[tuple[str, str]]:
     return [(file.name.removesuffix(".sql"), file.read_text(encoding="utf-8")) for file in _sql_files("migrations")]
 
 
+def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(name, sql) of the migrations not yet recorded in `schema_migrations`, in order (every one on a new file)."""
+    recorded = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    done = set()
+    if con.execute(recorded).fetchone()[0]:
+        done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    return [(name, sql) for name, sql in migrations() if name not in done]
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations not yet recorded in `schema_migrations`, in order; return their names."""
+    """Apply the pending migrations in order, each recorded in `schema_migrations`; return their names."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"
     )
-    done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
     applied = []
-    for name, sql in migrations():
-        if name in done:
-            continue
+    for name, sql in pending_migrations(con):
         with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations VALUES ($name, now())", {"name": name})

@@ -29,7 +29,7 @@ ROW_CHECKS = (
     "signatures_are_of_articles",
 )
 # Checks over the whole warehouse, cheap at any size: links across the corpus, runs and batches.
-WAREHOUSE_CHECKS = ("entity_links_resolve", "rows_belong_to_runs", "run_counts_add_up")
+WAREHOUSE_CHECKS = ("entity_links_resolve", "entity_retypes_resolve", "rows_belong_to_runs", "run_counts_add_up")
 LAKE_CHECK = "lake_manifest_lists_the_warehouse_batches"
 
 

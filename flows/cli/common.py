@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import annotated_types
 import typer
@@ -20,6 +20,9 @@ from rich.table import Table
 
 from flows.counts import RUN_COUNTS, SUMMARY
 from flows.settings import ReplaySettings, RunSettings
+
+if TYPE_CHECKING:
+    from transforms.sources.config import Source
 
 console = Console()
 errors = Console(stderr=True)
@@ -114,19 +117,18 @@ def _option_name(field: str) -> str:
     return INPUTS if field == "inputs" else OPTIONS.get(field, (field, None))[0]
 
 
-def check_inputs(settings: RunSettings) -> None:
-    """Usage errors of what a run would read (a missing path, a bad sources file), before anything starts."""
-    from transforms.sources.config import SourceConfigError, is_url, load_sources, select_sources
+def check_inputs(settings: RunSettings) -> list[Source]:
+    """Usage errors of what a run would read (a missing path, a bad sources file), before anything starts;
+    the run's sources."""
+    from transforms.sources.config import SourceConfigError, is_url, sources_to_read
 
-    if settings.sources_file:
-        try:
-            select_sources(load_sources(settings.sources_file)[0], settings.only)
-        except SourceConfigError as exc:
-            raise fail(str(exc), code=2) from None
-        return
     missing = [p for p in settings.inputs if not is_url(p) and not Path(p).exists()]
-    if missing:
+    if missing and not settings.sources_file:
         raise fail(f"input path does not exist: {', '.join(missing)}", code=2)
+    try:
+        return sources_to_read(settings.inputs, settings.sources_file, settings.only)[0]
+    except SourceConfigError as exc:
+        raise fail(str(exc), code=2) from None
 
 
 def run_flow(what: str, flow: Callable[[Settings], dict], settings: Settings) -> None:

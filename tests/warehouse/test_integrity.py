@@ -80,6 +80,7 @@ BREAKS = {
     "event_participants_resolve": "INSERT INTO event_participants VALUES ('ev-gone', 'a1', 'e1', 'actor', 'r1')",
     "signatures_are_of_articles": "INSERT INTO article_signatures VALUES ('a-gone', [1, 2, 3], 'r1')",
     "entity_links_resolve": "UPDATE entities SET same_as = 'e-gone'",
+    "entity_retypes_resolve": "INSERT INTO entity_retypes VALUES ('e1', 'e-gone', 'Газпром', 'LOC', 'ORG', 1, 9, 0.9)",
     "rows_belong_to_runs": "UPDATE articles SET run_id = 'r-gone' WHERE article_id = 'a1'",
     "run_counts_add_up": "UPDATE runs SET n_quarantined_extract = 1",
 }
@@ -137,4 +138,4 @@ def test_newsetl_check_prints_each_check_and_exits_1_on_a_violation(con, tmp_pat
     result = runner.invoke(app, ["check", "--db", str(tmp_path / "w.duckdb"), "--lake", str(tmp_path / "lake")])
     assert result.exit_code == 1, result.output
     assert "mentions_name_entities" in result.output and "a1:9" in result.output
-    assert "1 of 12 checks failed: mentions_name_entities" in result.output
+    assert "1 of 13 checks failed: mentions_name_entities" in result.output

@@ -8,7 +8,7 @@ line becomes an unnamed `Source` whose kind is detected from what it is.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -113,3 +113,17 @@ def select_sources(sources: list[Source], only: list[str] | None) -> list[Source
     if missing:
         raise SourceConfigError(f"no source named {', '.join(missing)} (known: {', '.join(sorted(names))})")
     return [s for s in sources if s.name in only]
+
+
+def sources_to_read(
+    inputs: Iterable[Source | str | Path], sources_file: str | Path | None = None, only: list[str] | None = None
+) -> tuple[list[Source], HttpSettings]:
+    """A run's sources and HTTP settings: those of `sources_file` (narrowed to `only`), else one per input."""
+    if sources_file:
+        sources, http_settings = load_sources(sources_file)
+        return select_sources(sources, only), http_settings
+    return as_sources(inputs), HttpSettings()
+
+
+def as_sources(inputs: Iterable[Source | str | Path]) -> list[Source]:
+    return [s if isinstance(s, Source) else source_for_location(str(s)) for s in inputs]

@@ -23,7 +23,7 @@ import hashlib
 import io
 import json
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -112,6 +112,27 @@ class ReadContext:
     def to_save(self) -> list[StateEntry]:
         """What a completed run records in `source_state`."""
         return self.updates + [entry for entry in self._pending if entry not in self._blocked]
+
+
+def known_state(rows: Iterable[Mapping]) -> dict[tuple[str, str], StateEntry]:
+    """`source_state` rows as `ReadContext.known`: by source name and key."""
+    return {(row["source"], row["key"]): StateEntry(**row) for row in rows}
+
+
+def anything_new(sources: Iterable[Source], known: Mapping[tuple[str, str], StateEntry]) -> bool:
+    """Whether reading `sources` against `known` would give a record, or an error to quarantine.
+
+    Stops at the first one, so it costs the stat calls of unchanged files (and
+    the hashing of files touched but unchanged). A URL may always have news:
+    only fetching it tells.
+    """
+    context = ReadContext(known=known)
+    for source in sources:
+        if source.is_url:
+            return True
+        for _ in read_source(source, context):
+            return True
+    return False
 
 
 def content_hash(data: bytes) -> str:

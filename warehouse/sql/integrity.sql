@@ -90,6 +90,12 @@ SELECT count(*) AS violations, list(entity_id ORDER BY entity_id)[1:5] AS exampl
 FROM entities
 WHERE same_as IS NOT NULL AND same_as NOT IN (SELECT entity_id FROM entities);
 
+-- name: entity_retypes_resolve
+-- The evidence of a re-typing names two entities the warehouse holds: the re-typed one and its target.
+SELECT count(*) AS violations, list(entity_id ORDER BY entity_id)[1:5] AS examples
+FROM entity_retypes
+WHERE entity_id NOT IN (SELECT entity_id FROM entities) OR target_id NOT IN (SELECT entity_id FROM entities);
+
 -- name: rows_belong_to_runs
 -- Every loaded row names the run that loaded it, and every batch its run.
 SELECT count(*) AS violations, list(what ORDER BY what)[1:5] AS examples
