@@ -35,7 +35,7 @@ def run_query(db_path: str | Path, query: str, lake_root: str | None = None) -> 
     """Run one read-only statement on a read-only connection and return its result.
 
     With `lake_root` on object storage (`s3://...`), the statement can also read the lake's files by
-    their URLs, e.g. `read_parquet('s3://bucket/lake/articles/**/*.parquet', hive_partitioning = true)`.
+    their URLs, e.g. `read_parquet('s3://bucket/lake/articles/**/[!.]*.parquet', hive_partitioning = true)`.
     """
     check_read_only(query)
     con = connect(db_path, read_only=True)

@@ -48,7 +48,7 @@ def sql(
 
     A lake on object storage (--lake s3://BUCKET/PATH) can be read in the same statement:
 
-    Example: newsetl sql --lake s3://news/lake "select count(*) from read_parquet('s3://news/lake/articles/**/*.parquet')"
+    Example: newsetl sql --lake s3://news/lake "select count(*) from read_parquet('s3://news/lake/articles/**/[!.]*.parquet')"
     """
     from warehouse.query import WriteRefused, run_query
 

@@ -15,23 +15,14 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import duckdb
 import httpx
+
+from tests.flows.test_runners import TABLES as CONTENT_COLUMNS  # noqa: F401 (what two runs must agree on)
+from tests.flows.test_runners import tables as content  # noqa: F401
 from warehouse import db
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # the virtual environment's commands: newsetl, prefect, dask, moto_server
-
-# Columns that do not depend on which run loaded a row, or when: two runs over the same input agree on them.
-CONTENT_COLUMNS = {
-    "articles": "article_id, source, url, title, published_at, published_date, language, text, content_hash, duplicate_of",
-    "mentions": "article_id, start, stop, sentence, type, text, normal, entity_id",
-    "entities": "entity_id, type, name",
-    "date_mentions": "article_id, start, stop, text, value, precision",
-    "events": "event_id, article_id, type, trigger, start, stop, sentence, modality, event_date, date_precision, place_entity_id",
-    "event_participants": "event_id, entity_id, role",
-    "quarantine": "stage, source, record_key, reason, payload",
-}
 
 
 def free_port() -> int:
@@ -120,18 +111,6 @@ def newsetl(*args, env: dict[str, str], cwd: Path, timeout: float = 600) -> subp
     )
     assert result.returncode == 0, f"newsetl {' '.join(map(str, args))}:\n{result.stdout}\n{result.stderr}"
     return result
-
-
-def content(db_path: Path) -> dict[str, list[tuple]]:
-    """The CONTENT_COLUMNS of each table, rows sorted: what two runs over the same input must agree on."""
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return {
-            table: sorted(con.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)  # noqa: S608 (fixed names)
-            for table, columns in CONTENT_COLUMNS.items()
-        }
-    finally:
-        con.close()
 
 
 def checksums(db_path: Path) -> dict[str, tuple[int, int]]:

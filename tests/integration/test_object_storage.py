@@ -86,7 +86,7 @@ def test_a_lake_in_s3_is_written_rebuilt_from_compacted_and_queried(s3, prefect_
     # `newsetl sql` reads the lake's Parquet in S3 and the warehouse in one statement
     query = (
         f"SELECT count(*) AS lake_rows, count(a.article_id) AS matched "  # noqa: S608 (a test's query)
-        f"FROM read_parquet('{LAKE}/articles/**/*.parquet', hive_partitioning = true) l "
+        f"FROM read_parquet('{LAKE}/articles/**/[!.]*.parquet', hive_partitioning = true) l "
         "LEFT JOIN articles a ON a.article_id = l.article_id AND a.text = l.text AND a.published_date = l.published_date"
     )
     result = newsetl("sql", query, "--db", db_path, "--lake", LAKE, "--format", "csv", env=env, cwd=work)
