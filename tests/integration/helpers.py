@@ -95,7 +95,7 @@ def answers(url: str) -> bool:
     return httpx.get(url, timeout=5).status_code == 200
 
 
-def prefect_server(start, home: Path, env: dict[str, str], name: str = "prefect-server") -> tuple[Service, str]:
+def start_prefect_server(start, home: Path, env: dict[str, str], name: str = "prefect-server") -> tuple[Service, str]:
     """`newsetl ui` (a Prefect server and its UI) on a free port of 127.0.0.1; returns it and its API URL."""
     port = free_port()
     server = start(name, [BIN / "newsetl", "ui", "--port", port, "--home", home], env)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from flows.settings import EXAMPLES_DIR
-from tests.integration.helpers import BIN, clean_environment, free_port, prefect_server
+from tests.integration.helpers import BIN, clean_environment, free_port, start_prefect_server
 
 pytestmark = pytest.mark.integration
 
@@ -74,7 +74,7 @@ def test_prefect_on_postgres_records_two_runs_at_once(postgres, services, tmp_pa
 
     url, psql = postgres
     env = clean_environment(PREFECT_API_DATABASE_CONNECTION_URL=url)
-    _, api = prefect_server(services, tmp_path / "prefect", env)
+    _, api = start_prefect_server(services, tmp_path / "prefect", env)
     assert "flow_run" in psql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").split()  # migrated there
     env = {**env, "PREFECT_API_URL": api}
 

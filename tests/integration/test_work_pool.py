@@ -10,7 +10,7 @@ import time
 import pytest
 
 from flows.settings import EXAMPLES_DIR
-from tests.integration.helpers import BIN, ROOT, clean_environment, prefect_server
+from tests.integration.helpers import BIN, ROOT, clean_environment, start_prefect_server
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,7 @@ def test_a_worker_of_the_pool_runs_the_deployment_of_prefect_yaml(services, tmp_
     # The scheduler service is off: the deployment's every-15-minutes schedule must not start a run of its own
     # (prefect.yaml's parameters write to the checkout's data/) while the test waits for the one it asks for.
     env = clean_environment(PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="false")
-    _, api = prefect_server(services, tmp_path / "prefect", env)
+    _, api = start_prefect_server(services, tmp_path / "prefect", env)
     env = {**env, "PREFECT_API_URL": api, "PREFECT_HOME": str(tmp_path / "prefect-client"), "PREFECT_WORKER_QUERY_SECONDS": "2"}  # fmt: skip
     tracked_before = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
 
