@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test lint bench bench-memory bench-report retagger event-model ui clean
+.PHONY: install demo test test-integration lint bench bench-memory bench-report retagger event-model ui clean
 
 install: $(STAMP)
 
@@ -22,8 +22,12 @@ $(STAMP): pyproject.toml constraints.txt
 demo: install
 	$(BIN)/newsetl run examples/articles
 
+# The integration tests (tests/integration/: S3, a Dask cluster, a work pool, PostgreSQL) run apart: a few minutes each.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not integration"
+
+test-integration: install
+	$(BIN)/python -m pytest -m integration tests/integration
 
 # The layout's guard rails: ruff (lint and format, configured in pyproject.toml) and the import contracts (lint-imports).
 lint: install

@@ -61,6 +61,12 @@ def prepare_worker() -> None:
     threads (one per core by default) would only make them compete.
     """
     die_with_parent()
+    load_tagging_models()
+
+
+def load_tagging_models() -> None:
+    """What a process that tags loads once, before its first batch: natasha's models, the date grammar, the
+    event lexicon; one BLAS thread; the models frozen out of the collector's way (a pool worker, a Dask worker)."""
     full_collections_between_batches()  # for the worker's life, and none while the models load
     models = load_models()  # imports numpy, and with it OpenBLAS, whose threads can then be limited
     threadpool_limits(limits=1, user_api="blas")
@@ -92,7 +98,8 @@ def tagging_runner(workers: int | None, dask_address: str | None) -> TaskRunner:
     if dask_address:
         from prefect_dask import DaskTaskRunner  # imports dask.distributed, only when asked for
 
-        # Dask workers are long-lived processes: load_models()'s cache keeps the models per worker.
+        # Dask workers are long-lived processes: load_models()'s cache keeps the models per worker
+        # (started with `--preload flows.dask_worker`, they load them before the first batch).
         return DaskTaskRunner(address=dask_address)
     return WarmProcessPoolTaskRunner(max_workers=workers or machine_cores(), initializer=prepare_worker)
 

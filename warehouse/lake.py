@@ -77,6 +77,17 @@ def filesystem(lake_root: str) -> tuple[fsspec.AbstractFileSystem, str]:
     return fs, root.rstrip("/") or "/"
 
 
+def register_lake(con, lake_root: str) -> None:
+    """Let DuckDB connection `con` read the files of a lake on object storage by their URLs (`s3://...`).
+
+    DuckDB reads them through the same fsspec filesystem (and credentials) the lake is written with:
+    its own httpfs extension is not needed (it would be downloaded at first use). A local lake needs nothing.
+    """
+    fs, _ = filesystem(lake_root)
+    if not isinstance(fs, LocalFileSystem):
+        con.register_filesystem(fs)
+
+
 def absolute_root(lake_root: str) -> str:
     """A local lake as an absolute path (what a deployment stores, so a run does not depend on where it
     starts); an fsspec URL of another filesystem as it is."""

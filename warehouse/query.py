@@ -8,6 +8,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.db import connect
+from warehouse.lake import register_lake
 from warehouse.statements import statements
 
 # Statement kinds that cannot change the warehouse (DESCRIBE, SHOW and SUMMARIZE parse as SELECT).
@@ -30,11 +31,17 @@ def check_read_only(query: str) -> None:
         )
 
 
-def run_query(db_path: str | Path, query: str) -> pa.Table:
-    """Run one read-only statement on a read-only connection and return its result."""
+def run_query(db_path: str | Path, query: str, lake_root: str | None = None) -> pa.Table:
+    """Run one read-only statement on a read-only connection and return its result.
+
+    With `lake_root` on object storage (`s3://...`), the statement can also read the lake's files by
+    their URLs, e.g. `read_parquet('s3://bucket/lake/articles/**/[!.]*.parquet', hive_partitioning = true)`.
+    """
     check_read_only(query)
     con = connect(db_path, read_only=True)
     try:
+        if lake_root is not None:
+            register_lake(con, lake_root)
         return con.sql(query).to_arrow_table()
     finally:
         con.close()

@@ -29,6 +29,7 @@ def sql(
         ),
     ],
     db: Path = setting("db_path"),
+    lake: str = setting("lake_dir"),
     output_format: FormatOption = "table",
     output: Annotated[
         Path | None,
@@ -44,6 +45,10 @@ def sql(
     Example: newsetl sql "select type, normal, count(*) n from mentions group by all order by n desc limit 10"
 
     Example: newsetl sql warehouse/queries/top_entities_per_day.sql --format parquet --output top.parquet
+
+    A lake on object storage (--lake s3://BUCKET/PATH) can be read in the same statement:
+
+    Example: newsetl sql --lake s3://news/lake "select count(*) from read_parquet('s3://news/lake/articles/**/[!.]*.parquet')"
     """
     from warehouse.query import WriteRefused, run_query
 
@@ -54,7 +59,7 @@ def sql(
             raise fail(f"no such .sql file: {query}", code=2)
         query = Path(query).read_text(encoding="utf-8")
     try:
-        result = run_query(db, query)
+        result = run_query(db, query, lake)
     except WriteRefused as exc:
         raise fail(str(exc), code=2) from None
     except FileNotFoundError as exc:

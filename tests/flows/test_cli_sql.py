@@ -102,3 +102,20 @@ def test_sql_refuses_writes_in_a_file_and_parquet_without_output(small_warehouse
     assert invoke("sql", bad, "--db", db_path).exit_code == 2
     assert "--output" in invoke("sql", "select 1", "--db", db_path, "--format", "parquet").output
     assert "no such .sql file" in invoke("sql", tmp_path / "missing.sql", "--db", db_path).output
+
+
+def test_sql_reads_a_lake_on_another_filesystem_beside_the_warehouse(small_warehouse, tmp_path):
+    import uuid
+
+    import fsspec
+
+    db_path, lake_root = small_warehouse
+    remote = f"memory://lake-{uuid.uuid4().hex}"  # not a local path: DuckDB reads it through fsspec
+    fsspec.filesystem("memory").put(lake_root, remote.removeprefix("memory://"), recursive=True)
+    query = (
+        f"select count(*) as n from read_parquet('{remote}/articles/**/[!.]*.parquet', hive_partitioning = true) l "  # noqa: S608 (a test's query)
+        "join articles a using (article_id) where l.published_date = a.published_date"
+    )
+    assert json.loads(invoke("sql", query, "--db", db_path, "--lake", remote, "--format", "json").output) == {"n": 2}
+    without = invoke("sql", query, "--db", db_path, "--format", "json")
+    assert without.exit_code == 1
