@@ -42,6 +42,7 @@ from transforms.sources.config import load_sources, select_sources
 from transforms.sources.http import HttpClient, HttpSettings
 from transforms.sources.read import ReadContext, StateEntry
 from transforms.stages import Stage
+from transforms.stories import StoryParameters
 from warehouse import db, integrity, recovery
 from warehouse.batches import BatchTables
 from warehouse.lock import writer_lock
@@ -435,6 +436,8 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
         event_participants=participants,
         replayed_quarantine=pa.table({"quarantine_id": pa.array(replayed, type=pa.string())}),
     )
+    assignment = tasks.assign_stories(run.warehouse, tables, StoryParameters.of(run.settings.as_parameters()))
+    counts.update(assignment.counts)
     # The counts go in with the rows: a run killed later still accounts for every batch it loaded.
     tasks.load(
         run.warehouse,
@@ -444,6 +447,7 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
         counts,
         tables,
         run.near_index.banding,
+        assignment,
     )
     # Loaded articles are now found in the warehouse; quarantined ones must not be found at all.
     for article_id in batch.unique.column("article_id").to_pylist():

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from transforms import stories
 from transforms.stages import Stage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +83,19 @@ class LoadSettings(BaseModel):
     # Estimated Jaccard similarity of word 5-gram shingles; chosen on news_bulk_dev (docs/near-duplicates.md).
     near_duplicate_threshold: float = Field(
         0.5, gt=0, lt=1, description="Similarity (0 to 1) above which an article is a near copy of an earlier one."
+    )
+
+    # Stories (transforms/stories.py); chosen on news_bulk_dev (docs/stories.md).
+    story_window_days: float = Field(
+        stories.DEFAULT_WINDOW_DAYS,
+        gt=0,
+        description="Days around a story's articles within which a new article may join it.",
+    )
+    story_threshold: float = Field(
+        stories.DEFAULT_THRESHOLD,
+        gt=0,
+        lt=2,
+        description="Score (cosine plus entity bonus) from which an article joins a story rather than founding one.",
     )
 
     @property

@@ -38,9 +38,16 @@ class NatashaModels:
 
 
 @functools.cache
+def load_embedding() -> NewsEmbedding:
+    """natasha's navec word embedding (news), loaded once per process: the taggers' input, and the
+    word vectors of stories (transforms/stories.py) in the flow's process."""
+    return NewsEmbedding()
+
+
+@functools.cache
 def load_models() -> NatashaModels:
     """Load natasha's models (shipped inside the package, no download) once per process."""
-    embedding = NewsEmbedding()
+    embedding = load_embedding()
     morph_vocab = MorphVocab()
     return NatashaModels(
         segmenter=Segmenter(),

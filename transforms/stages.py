@@ -23,6 +23,7 @@ class Stage(StrEnum):
     INDEX_SIGNATURES = "index-signatures"
     RECORD_VALIDATION = "record-validation"
     BUILD_DATA_DOCS = "build-data-docs"
+    ASSIGN_STORIES = "assign-stories"  # the batch's articles into stories, before its load
     LINK_ENTITIES = "link-entities"
     CHECK_INTEGRITY = "check-integrity"  # the warehouse's references and counts, once a run has loaded
 

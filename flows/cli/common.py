@@ -37,6 +37,8 @@ OPTIONS: dict[str, tuple[str, str | None]] = {
     "lock_timeout": ("--wait", "SECONDS"),
     "default_timezone": ("--timezone", "ZONE"),
     "near_duplicate_threshold": ("--near-duplicate-threshold", "X"),
+    "story_window_days": ("--story-window", "DAYS"),
+    "story_threshold": ("--story-threshold", "X"),
     "sources_file": ("--sources", "FILE"),
     "only": ("--only", "NAME"),
     "full": ("--full", None),

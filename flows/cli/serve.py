@@ -37,6 +37,8 @@ def serve(  # each settings parameter named after its field (see `build`)
     workers: int | None = setting("workers"),
     default_timezone: str = setting("default_timezone"),
     near_duplicate_threshold: float = setting("near_duplicate_threshold"),
+    story_window_days: float = setting("story_window_days"),
+    story_threshold: float = setting("story_threshold"),
 ) -> None:
     """Serve the news_etl deployment on a cron schedule until stopped (Ctrl-C).
 

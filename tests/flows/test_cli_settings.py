@@ -35,6 +35,8 @@ REPLAY_LEAVES = {
     "default_timezone": "records are replayed as the run that quarantined them read them, without sources.toml",
     "source_timezones": "the same",
     "near_duplicate_threshold": "the index of near copies is the warehouse's, with its default threshold",
+    "story_window_days": "replayed articles join stories with the default window and threshold",
+    "story_threshold": "the same",
 }
 COMMANDS = [
     (("run",), RunSettings, RUN_SETS_OTHERWISE),

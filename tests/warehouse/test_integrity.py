@@ -82,6 +82,14 @@ BREAKS = {
     "entity_links_resolve": "UPDATE entities SET same_as = 'e-gone'",
     "rows_belong_to_runs": "UPDATE articles SET run_id = 'r-gone' WHERE article_id = 'a1'",
     "run_counts_add_up": "UPDATE runs SET n_quarantined_extract = 1",
+    "articles_are_in_one_story": "INSERT INTO articles SELECT * REPLACE ('a3' AS article_id, NULL AS duplicate_of) FROM articles WHERE article_id = 'a1'",
+    "story_articles_resolve": "INSERT INTO story_articles SELECT * REPLACE ('a-gone' AS article_id, 's-gone' AS story_id) FROM story_articles WHERE article_id = 'a1'",
+    "stories_count_their_articles": "UPDATE stories SET n_articles = 3",
+    "near_copies_share_their_originals_story": (
+        "UPDATE stories SET n_articles = 1;"
+        "INSERT INTO stories SELECT * REPLACE ('s2' AS story_id) FROM stories;"
+        "UPDATE story_articles SET story_id = 's2' WHERE article_id = 'a2'"
+    ),
 }
 
 
@@ -137,4 +145,4 @@ def test_newsetl_check_prints_each_check_and_exits_1_on_a_violation(con, tmp_pat
     result = runner.invoke(app, ["check", "--db", str(tmp_path / "w.duckdb"), "--lake", str(tmp_path / "lake")])
     assert result.exit_code == 1, result.output
     assert "mentions_name_entities" in result.output and "a1:9" in result.output
-    assert "1 of 12 checks failed: mentions_name_entities" in result.output
+    assert "1 of 16 checks failed: mentions_name_entities" in result.output

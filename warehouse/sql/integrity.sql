@@ -13,6 +13,8 @@ CREATE OR REPLACE TEMP VIEW checked_date_mentions AS SELECT article_id, start, s
 CREATE OR REPLACE TEMP VIEW checked_events AS SELECT event_id, article_id, start, stop, trigger, place_entity_id FROM events;
 CREATE OR REPLACE TEMP VIEW checked_event_participants AS SELECT event_id, article_id, entity_id FROM event_participants;
 CREATE OR REPLACE TEMP VIEW checked_article_signatures AS SELECT article_id FROM article_signatures;
+CREATE OR REPLACE TEMP VIEW checked_story_articles AS SELECT article_id, story_id FROM story_articles;
+CREATE OR REPLACE TEMP VIEW checked_stories AS SELECT story_id, n_articles FROM stories;
 
 -- name: scope_batch
 CREATE OR REPLACE TEMP VIEW checked_articles AS
@@ -29,6 +31,12 @@ CREATE OR REPLACE TEMP VIEW checked_event_participants AS
 SELECT event_id, article_id, entity_id FROM event_participants WHERE article_id IN (SELECT article_id FROM batch_articles);
 CREATE OR REPLACE TEMP VIEW checked_article_signatures AS
 SELECT article_id FROM article_signatures WHERE article_id IN (SELECT article_id FROM batch_articles);
+-- the stories of the batch's articles, with every member
+CREATE OR REPLACE TEMP VIEW checked_stories AS
+SELECT story_id, n_articles FROM stories
+WHERE story_id IN (SELECT story_id FROM story_articles WHERE article_id IN (SELECT article_id FROM batch_articles));
+CREATE OR REPLACE TEMP VIEW checked_story_articles AS
+SELECT article_id, story_id FROM story_articles WHERE story_id IN (SELECT story_id FROM checked_stories);
 
 -- name: near_copies_point_at_loaded_originals
 -- A near copy's duplicate_of is another article the warehouse holds, itself no copy.
@@ -83,6 +91,33 @@ WHERE e.event_id IS NULL
 SELECT count(*) AS violations, list(s.article_id ORDER BY s.article_id)[1:5] AS examples
 FROM checked_article_signatures AS s
 WHERE s.article_id NOT IN (SELECT article_id FROM articles);
+
+-- name: articles_are_in_one_story
+-- Every stored article is in exactly one story (story_articles' key makes it at most one), and that story is stored.
+SELECT count(*) AS violations, list(c.article_id ORDER BY c.article_id)[1:5] AS examples
+FROM checked_articles AS c
+LEFT JOIN story_articles AS sa ON sa.article_id = c.article_id
+WHERE sa.article_id IS NULL OR sa.story_id NOT IN (SELECT story_id FROM stories);
+
+-- name: story_articles_resolve
+-- A membership names a stored article and a stored story.
+SELECT count(*) AS violations, list(sa.article_id || ':' || sa.story_id ORDER BY sa.article_id)[1:5] AS examples
+FROM checked_story_articles AS sa
+WHERE sa.article_id NOT IN (SELECT article_id FROM articles) OR sa.story_id NOT IN (SELECT story_id FROM stories);
+
+-- name: stories_count_their_articles
+-- A story has members, as many as its n_articles says.
+SELECT count(*) AS violations, list(s.story_id ORDER BY s.story_id)[1:5] AS examples
+FROM checked_stories AS s
+LEFT JOIN (SELECT story_id, count(*) AS n FROM story_articles GROUP BY story_id) AS m ON m.story_id = s.story_id
+WHERE m.n IS NULL OR m.n <> s.n_articles;
+
+-- name: near_copies_share_their_originals_story
+SELECT count(*) AS violations, list(c.article_id ORDER BY c.article_id)[1:5] AS examples
+FROM checked_articles AS c
+JOIN story_articles AS copy ON copy.article_id = c.article_id
+JOIN story_articles AS original ON original.article_id = c.duplicate_of
+WHERE copy.story_id <> original.story_id;
 
 -- name: entity_links_resolve
 -- An entity linked across the corpus (same_as) points at an entity the warehouse holds.
