@@ -139,6 +139,7 @@ def run_flow(settings: LoadSettings, work: Callable[[Run], None]) -> dict:
                 work(run)
                 with warehouse.connection() as con:
                     tasks.link_entities(con)
+                    tasks.group_events(con)
                     run.counts["n_entities"] = db.count_run_entities(con, run_id)
                     run.record_end(con, "completed")
                     run.validation.add_integrity(tasks.check_integrity(con))

@@ -141,6 +141,12 @@ def link_entities(con: duckdb.DuckDBPyConnection) -> None:
     db.link_entities(con)
 
 
+@batch_task(Stage.GROUP_EVENTS)
+def group_events(con: duckdb.DuckDBPyConnection) -> None:
+    """Consolidate the reports of one event in one story into an event group (rewriting only the groups that changed)."""
+    db.group_events(con)
+
+
 @batch_task(Stage.CHECK_INTEGRITY)
 def check_integrity(con: duckdb.DuckDBPyConnection) -> list[integrity.Check]:
     """The checks of the whole warehouse a run ends with (each batch's rows were checked as it loaded)."""

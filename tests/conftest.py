@@ -97,3 +97,14 @@ def small_warehouse(tmp_path) -> tuple[Path, str]:
         )
         recovery.write_run(con, lake_root, "r1")
     return db_path, lake_root
+
+
+@pytest.fixture(scope="session")
+def story_articles():
+    """tests/story_articles.py: composed articles for the tests of stories, and how a batch of them is loaded."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("story_articles", Path(__file__).with_name("story_articles.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

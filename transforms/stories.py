@@ -7,10 +7,11 @@ TITLE_WEIGHT times, the lead LEAD_WEIGHT times, the rest once), with the directi
 shares removed (`common_direction`), then scaled to length 1.
 
 A story is the sum of its articles' vectors (its centroid) and its top entities. An article's score
-against a story is the cosine of its vector with the centroid plus an entity bonus (the IDF-weighted
-share of the article's main entities the story also names, times `entity_bonus`); only stories
+against a story is the cosine of its vector with the centroid plus an entity bonus (ENTITY_BONUS times
+the IDF-weighted Dice overlap of the article's main entities and the story's top entities); only stories
 whose time span, widened by the window, holds the article's publication time are compared. The
-article joins the best story when its score reaches the threshold, else founds a story; a story
+article joins the best story when its score reaches the threshold and it shares enough entities with
+it (MIN_ENTITY_SHARE, unless its cosine alone reaches COSINE_ALONE), else founds a story; a story
 that also reaches the merge threshold is merged into the one joined (the bridge is recorded). A
 near copy (`duplicate_of`) always joins its original's story; a new version of an article already
 in a story stays there; an article without a publication time founds a story of its own.
@@ -50,6 +51,10 @@ DEFAULT_WINDOW_DAYS = 3.0
 DEFAULT_THRESHOLD = 0.9
 ENTITY_BONUS = 0.5
 MERGE_MARGIN = 0.05  # a second story is merged only if the article scores threshold + this against it too
+# Topic is not happening: two fires, two opinion pieces of one day read alike. An article joins a story only if
+# it shares at least this IDF-weighted share of its main entities with it, or its cosine alone is this high.
+MIN_ENTITY_SHARE = 0.3
+COSINE_ALONE = 0.95
 
 VECTOR = pa.list_(pa.float32(), DIMENSIONS)
 STORY_ARTICLES_SCHEMA = pa.schema(
@@ -187,23 +192,23 @@ class StoryIndex:
         self.first = np.zeros(0)  # epoch seconds, NaN when undated
         self.last = np.zeros(0)
         self.sizes = np.zeros(0, dtype=np.int64)
-        self.entities: list[set[str]] = []
+        self.entities: list[Counter] = []  # entity -> articles naming it (top entities for stored stories)
         self.touched: set[str] = set()
 
-    def add_story(self, story_id: str, centroid, first, last, size: int, entities: set[str]) -> None:
+    def add_story(self, story_id: str, centroid, first, last, size: int, entities: Mapping[str, int]) -> None:
         self.row[story_id] = len(self.ids)
         self.ids.append(story_id)
         self.centroids = np.vstack([self.centroids, np.asarray(centroid, dtype=np.float64)[None, :]])
         self.first = np.append(self.first, np.nan if first is None else first)
         self.last = np.append(self.last, np.nan if last is None else last)
         self.sizes = np.append(self.sizes, size)
-        self.entities.append(set(entities))
+        self.entities.append(Counter(entities))
 
     def add(self, story_id: str, vector: np.ndarray, when: float | None, entities) -> None:
         k = self.row[story_id]
         self.centroids[k] += vector
         self.sizes[k] += 1
-        self.entities[k] |= set(entities)
+        self.entities[k].update(entities)
         if when is not None:
             self.first[k] = when if np.isnan(self.first[k]) else min(self.first[k], when)
             self.last[k] = when if np.isnan(self.last[k]) else max(self.last[k], when)
@@ -220,11 +225,16 @@ class StoryIndex:
         a, b = self.row[absorbed], self.row[into]
         self.centroids[b] += self.centroids[a]
         self.sizes[b] += self.sizes[a]
-        self.entities[b] |= self.entities[a]
+        self.entities[b].update(self.entities[a])
         self.first[b] = np.fmin(self.first[a], self.first[b])
         self.last[b] = np.fmax(self.last[a], self.last[b])
         self.sizes[a] = 0
         self.touched.update((absorbed, into))
+
+    def top_entities(self, k: int) -> list[str]:
+        """The story's STORY_ENTITIES entities named by most of its articles (ties by id)."""
+        ranked = sorted(self.entities[k].items(), key=lambda item: (-item[1], item[0]))
+        return [entity for entity, _ in ranked[:STORY_ENTITIES]]
 
     def scores(self, vector: np.ndarray, when: float, window: float, entities: list[str], rarity, floor: float):
         """(story ids, scores) of the non-empty stories whose span widened by `window` holds `when`, scoring
@@ -235,15 +245,25 @@ class StoryIndex:
             return [], np.zeros(0)
         centroids = self.centroids[eligible]
         norms = np.maximum(np.linalg.norm(centroids, axis=1), 1e-12)
-        scores = centroids @ vector / norms
+        cosines = centroids @ vector / norms
+        shares = np.zeros(len(eligible))
         if entities:
             weights = {e: rarity.get(ENTITY_TERM + e, 1.0) for e in entities}
-            total = sum(weights.values())
-            for j in np.flatnonzero(scores + ENTITY_BONUS >= floor):
-                shared = sum(w for e, w in weights.items() if e in self.entities[eligible[j]])
-                scores[j] += ENTITY_BONUS * shared / total
-        keep = scores >= floor
+            for j in np.flatnonzero(cosines + ENTITY_BONUS >= floor):
+                shares[j] = entity_overlap(weights, self.top_entities(eligible[j]), rarity)
+        scores = cosines + ENTITY_BONUS * shares
+        keep = (scores >= floor) & ((shares >= MIN_ENTITY_SHARE) | (cosines >= COSINE_ALONE))
         return [self.ids[k] for k in eligible[keep]], scores[keep]
+
+
+def entity_overlap(article: Mapping[str, float], story: list[str], rarity: Mapping[str, float]) -> float:
+    """IDF-weighted Dice overlap of an article's main entities (with their weights) and a story's top entities:
+    2 · shared / (article's + story's), so one common entity («РФ») shared by an article naming nothing else
+    weighs little, and an outlet's own name in every one of its articles no more."""
+    story_weights = {e: rarity.get(ENTITY_TERM + e, 1.0) for e in story}
+    shared = sum(w for e, w in article.items() if e in story_weights)
+    total = sum(article.values()) + sum(story_weights.values())
+    return 2 * shared / total if total else 0.0
 
 
 @dataclass
@@ -315,7 +335,7 @@ def assign_stories(
         strict=True,
     ):
         first, last = (None if row[k] is None else row[k].timestamp() for k in ("first_seen", "last_seen"))
-        entities = {entry["entity_id"] for entry in row["top_entities"] or ()}
+        entities = {entry["entity_id"]: entry["n_articles"] for entry in row["top_entities"] or ()}
         index.add_story(row["story_id"], centroid, first, last, row["n_articles"], entities)
     stored = {
         row["article_id"]: (row["story_id"], row["duplicate_of"], vector)
@@ -336,8 +356,9 @@ def assign_stories(
         added.update(article_terms_.keys())
         added.update(ENTITY_TERM + e for e in entities_of.get(row["article_id"], ()))
     n_total = n_documents + len(rows)
-    term_counts = stored_term_counts(sorted(added))
-    rarity = {term: idf(term_counts.get(term, 0) + n, n_total) for term, n in added.items()}
+    story_terms = {ENTITY_TERM + e for named in index.entities for e in named}
+    term_counts = stored_term_counts(sorted(story_terms | set(added)))
+    rarity = {term: idf(term_counts.get(term, 0) + added.get(term, 0), n_total) for term in story_terms | set(added)}
     vectors = document_vectors(terms, rarity, words)
 
     memberships: dict[str, tuple[str, str, float | None, np.ndarray]] = {}  # article -> story, how, score, vector

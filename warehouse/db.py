@@ -367,6 +367,20 @@ def link_entities(con: duckdb.DuckDBPyConnection, min_share: float = LINK_MIN_SH
         con.execute(links["apply_links"])
 
 
+# ---------------------------------------------------------------- consolidated events
+
+
+def group_events(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every event its consolidated group (story, type, linked actors and targets, date) and rewrite the
+    groups whose events changed, in one transaction; call after `link_entities`."""
+    grouping = statements("event_groups")
+    with transaction(con):
+        for name in ("event_keys", "affected_groups", "set_event_groups", "delete_affected_groups",
+                     "insert_affected_groups"):  # fmt: skip
+            con.execute(grouping[name])
+        con.execute("DROP TABLE event_keys; DROP TABLE affected_groups")
+
+
 # ---------------------------------------------------------------- tables
 
 TABLES = "tables"

@@ -32,8 +32,8 @@ ROW_CHECKS = (
     "stories_count_their_articles",
     "near_copies_share_their_originals_story",
 )
-# Checks over the whole warehouse, cheap at any size: links across the corpus, runs and batches.
-WAREHOUSE_CHECKS = ("entity_links_resolve", "rows_belong_to_runs", "run_counts_add_up")
+# Checks over the whole warehouse, cheap at any size: links across the corpus, event groups, runs and batches.
+WAREHOUSE_CHECKS = ("entity_links_resolve", "event_groups_resolve", "rows_belong_to_runs", "run_counts_add_up")
 LAKE_CHECK = "lake_manifest_lists_the_warehouse_batches"
 
 

@@ -35,8 +35,9 @@ def reconcile(con: duckdb.DuckDBPyConnection, lake_root: str) -> dict[str, list[
     """Close runs a killed process left `running`, and make the lake hold exactly the committed batches."""
     lake.upgrade_layout(lake_root)
     closed = db.close_unfinished_runs(con)
-    if closed:  # a killed run never linked its entities across the corpus
+    if closed:  # a killed run never linked its entities across the corpus, nor grouped its events
         db.link_entities(con)
+        db.group_events(con)
     committed = db.batch_keys(con)
     removed = lake.remove_uncommitted(lake_root, committed)
     missing = committed - lake.manifest_keys(lake_root)
@@ -117,6 +118,7 @@ def replay(con: duckdb.DuckDBPyConnection, lake_root: str) -> int:
         story_parameters = parameters.get(batch.run_id, StoryParameters())
         db.load_batch(con, batch, BatchTables(**tables), story_parameters=story_parameters)
     db.link_entities(con)  # as each run does once it has loaded its batches
+    db.group_events(con)
     if runs is not None:
         with registered(con, lake_runs=_latest_runs(runs)):
             con.execute(statements(db.RUNS)["insert_runs"])

@@ -1,64 +1,13 @@
 """Stories in the warehouse, batch after batch: new articles join stored stories, a bridging article merges
 two and the merge is recorded, a new version of an article stays in its story, every check passes."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-import pyarrow as pa
 import pytest
 
-from transforms.schemas import ARTICLE_BATCH_SCHEMA, ENTITIES_SCHEMA, MENTIONS_SCHEMA
 from warehouse import db, integrity
-from warehouse.batches import Batch, BatchTables
 
-DAY = datetime(2025, 12, 2, 10, tzinfo=UTC)
-TALKS = (
-    "Путин встретился с Уиткоффом в Москве",
-    "Президент России Владимир Путин встретился в Кремле со спецпосланником президента США Стивом Уиткоффом. "
-    "Переговоры продолжались почти пять часов, сообщил помощник президента Юрий Ушаков.",
-)
-TALKS_RETOLD = (
-    "Переговоры Путина и Уиткоффа в Кремле длились пять часов",
-    "В Кремле завершились переговоры Владимира Путина со Стивом Уиткоффом. По словам Юрия Ушакова, встреча "
-    "продолжалась около пяти часов.",
-)
-FUEL = (
-    "В Тюмени подорожало дизельное топливо",
-    "Цены на дизельное топливо на автозаправочных станциях Тюмени выросли за неделю на двадцать копеек за литр.",
-)
-ENTITIES = {"Путин": "putin", "Уиткофф": "witkoff", "Ушаков": "ushakov", "Тюмен": "tyumen"}
-
-
-def row(article_id, story, when):
-    title, text = story
-    return {
-        "article_id": article_id, "source": f"outlet-{article_id}", "url": None, "title": title, "text": text,
-        "published_at": when, "published_date": when.date(), "language": "ru", "content_hash": f"{article_id}{text}",
-    }  # fmt: skip
-
-
-def mentions_of(article):
-    """A mention of each entity whose stem the text names, at its first occurrence."""
-    found = []
-    for stem, entity_id in ENTITIES.items():
-        start = article["text"].find(stem)
-        if start >= 0:
-            found.append({"article_id": article["article_id"], "start": start, "stop": start + len(stem),
-                          "sentence": 0, "type": "PER", "text": stem, "normal": stem, "entity_id": entity_id})  # fmt: skip
-    return found
-
-
-def load(con, batch_no, *articles):
-    db.load_batch(
-        con,
-        Batch.now("r1", batch_no, {}),
-        BatchTables.of(
-            articles=pa.Table.from_pylist(list(articles), schema=ARTICLE_BATCH_SCHEMA),
-            mentions=pa.Table.from_pylist([m for a in articles for m in mentions_of(a)], schema=MENTIONS_SCHEMA),
-            entities=pa.Table.from_pylist(
-                [{"entity_id": e, "type": "PER", "name": stem} for stem, e in ENTITIES.items()], schema=ENTITIES_SCHEMA
-            ),
-        ),
-    )
+NAMES = ("DAY", "FUEL", "TALKS", "TALKS_RETOLD", "load", "row")  # from the story_articles fixture
 
 
 @pytest.fixture
@@ -81,7 +30,8 @@ def groups(con) -> set[frozenset[str]]:
     return {frozenset(m) for m in stories_of(con).values()}
 
 
-def test_batches_join_stored_stories_and_a_bridge_merges_two(con):
+def test_batches_join_stored_stories_and_a_bridge_merges_two(con, story_articles):
+    DAY, FUEL, TALKS, TALKS_RETOLD, load, row = (getattr(story_articles, n) for n in NAMES)
     load(con, 1, row("a", TALKS, DAY), row("fuel", FUEL, DAY))
     load(con, 2, row("b", TALKS_RETOLD, DAY + timedelta(hours=3)))
     assert groups(con) == {frozenset({"a", "b"}), frozenset({"fuel"})}
@@ -102,7 +52,8 @@ def test_batches_join_stored_stories_and_a_bridge_merges_two(con):
     assert [c.name for c in integrity.check_warehouse(con) if not c.passed] == []
 
 
-def test_a_new_version_of_an_article_stays_in_its_story(con):
+def test_a_new_version_of_an_article_stays_in_its_story(con, story_articles):
+    DAY, FUEL, TALKS, TALKS_RETOLD, load, row = (getattr(story_articles, n) for n in NAMES)
     load(con, 1, row("a", TALKS, DAY), row("b", TALKS_RETOLD, DAY))
     load(con, 2, {**row("a", FUEL, DAY)})
     assert groups(con) == {frozenset({"a", "b"})}
@@ -110,7 +61,8 @@ def test_a_new_version_of_an_article_stays_in_its_story(con):
     assert [c.name for c in integrity.check_warehouse(con) if not c.passed] == []
 
 
-def test_a_story_is_recorded_with_every_batch_and_its_terms_counted(con):
+def test_a_story_is_recorded_with_every_batch_and_its_terms_counted(con, story_articles):
+    DAY, FUEL, TALKS, TALKS_RETOLD, load, row = (getattr(story_articles, n) for n in NAMES)
     load(con, 1, row("a", TALKS, DAY))
     load(con, 2, row("fuel", FUEL, DAY))
     assert con.execute("SELECT n_articles FROM story_terms WHERE term = 'путин'").fetchall() == [(1,)]

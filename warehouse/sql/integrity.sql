@@ -125,6 +125,23 @@ SELECT count(*) AS violations, list(entity_id ORDER BY entity_id)[1:5] AS exampl
 FROM entities
 WHERE same_as IS NOT NULL AND same_as NOT IN (SELECT entity_id FROM entities);
 
+-- name: event_groups_resolve
+-- A grouped event names a stored group of its article's story, and a group counts its events (an event loaded
+-- since the last run's end, by a run that was killed, has no group yet).
+SELECT count(*) AS violations, list(what ORDER BY what)[1:5] AS examples
+FROM (
+    SELECT 'event ' || e.event_id AS what
+    FROM events AS e
+    LEFT JOIN event_groups AS g ON g.group_id = e.group_id
+    LEFT JOIN story_articles AS sa ON sa.article_id = e.article_id
+    WHERE e.group_id IS NOT NULL AND (g.group_id IS NULL OR g.story_id IS DISTINCT FROM sa.story_id)
+    UNION ALL
+    SELECT 'group ' || g.group_id
+    FROM event_groups AS g
+    LEFT JOIN (SELECT group_id, count(*) AS n FROM events GROUP BY group_id) AS c ON c.group_id = g.group_id
+    WHERE c.n IS DISTINCT FROM g.n_mentions
+);
+
 -- name: rows_belong_to_runs
 -- Every loaded row names the run that loaded it, and every batch its run.
 SELECT count(*) AS violations, list(what ORDER BY what)[1:5] AS examples

@@ -108,3 +108,12 @@ LEFT JOIN top AS t ON t.story_id = s.story_id;
 INSERT INTO story_terms
 SELECT term, n_articles FROM batch_story_terms
 ON CONFLICT (term) DO UPDATE SET n_articles = story_terms.n_articles + excluded.n_articles;
+
+-- name: top_of_day
+-- `newsetl stories`: the day's stories (the latest day with articles when $day is NULL), most articles first.
+SELECT day, story_id, title, n_articles, n_sources, growth, sources, entities[1:5] AS entities,
+       story_articles, first_seen, last_seen
+FROM top_stories
+WHERE day = coalesce(CAST($day AS DATE), (SELECT max(day) FROM top_stories))
+ORDER BY n_articles DESC, n_sources DESC, story_articles DESC, story_id
+LIMIT $limit;

@@ -12,12 +12,15 @@ WITH daily AS (
     GROUP BY ALL
 ),
 named AS (
-    SELECT s.story_id,
-           list(DISTINCT coalesce(linked.name, e.name)) AS entities
-    FROM stories AS s, unnest(s.top_entities) AS t(entity)
-    JOIN entities AS e ON e.entity_id = t.entity.entity_id
-    LEFT JOIN entities AS linked ON linked.entity_id = e.same_as
-    GROUP BY s.story_id
+    SELECT story_id, list(name ORDER BY n_articles DESC, name) AS entities
+    FROM (
+        SELECT s.story_id, coalesce(linked.name, e.name) AS name, max(t.entity.n_articles) AS n_articles
+        FROM stories AS s, unnest(s.top_entities) AS t(entity)
+        JOIN entities AS e ON e.entity_id = t.entity.entity_id
+        LEFT JOIN entities AS linked ON linked.entity_id = e.same_as
+        GROUP BY ALL
+    )
+    GROUP BY story_id
 )
 SELECT d.day, d.story_id, s.title, d.n_articles, d.n_sources,
        d.n_articles - coalesce(lag(d.n_articles) OVER (PARTITION BY d.story_id ORDER BY d.day), 0) AS growth,
