@@ -40,6 +40,7 @@ DIMENSIONS = 300  # navec's news embedding
 TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 2.0
 LEAD_CHARS = 500  # the lead: the text's first characters (up to the end of the word there)
+BODY_CHARS = 4000  # what tells the story is at the top (news are written so): the rest of a long text is not read
 MIN_WORD_CHARS = 3
 ARTICLE_ENTITIES = 8  # an article's main entities, by mentions, for the entity bonus
 STORY_ENTITIES = 10  # a story's top entities (`stories.top_entities`)
@@ -141,11 +142,12 @@ def word_vectors() -> WordVectors:
 
 def article_terms(title: str | None, text: str, word_ids: Mapping[str, int]) -> Counter:
     """The article's words that navec knows (lowercased, at least MIN_WORD_CHARS letters), each counted
-    with its weight: TITLE_WEIGHT per title occurrence, LEAD_WEIGHT in the lead, 1 in the rest."""
+    with its weight: TITLE_WEIGHT per title occurrence, LEAD_WEIGHT in the lead, 1 in the rest of the
+    first BODY_CHARS characters."""
     terms: Counter = Counter()
     for word in WORD.findall((title or "").lower()):
         terms[word] += TITLE_WEIGHT
-    for match in WORD.finditer(text.lower()):
+    for match in WORD.finditer(text[:BODY_CHARS].lower()):
         terms[match.group()] += LEAD_WEIGHT if match.start() < LEAD_CHARS else 1.0
     return Counter({w: n for w, n in terms.items() if len(w) >= MIN_WORD_CHARS and w in word_ids})
 
@@ -282,6 +284,12 @@ class StoryAssignment:
 def _seconds(column: pa.ChunkedArray) -> list[float | None]:
     values = column.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()).to_pylist()
     return [None if v is None else v / 1e6 for v in values]
+
+
+def _vector_array(vectors: list[np.ndarray]) -> pa.FixedSizeListArray:
+    """Vectors as a FLOAT[300] column."""
+    flat = np.asarray(vectors, dtype=np.float32).reshape(-1) if vectors else np.zeros(0, dtype=np.float32)
+    return pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.float32()), DIMENSIONS)
 
 
 def _vectors(column: pa.ChunkedArray) -> np.ndarray:
@@ -440,26 +448,24 @@ def assign_stories(
         move(article_id, into, "similar", float(scores[best]), vector, when, entities)
 
     live = [sid for sid in index.ids if sid in index.touched and sid not in merged_into]
+    kept = [sid for sid in live if index.sizes[index.row[sid]] > 0]
+    joined = list(memberships.items())
     return StoryAssignment(
-        story_articles=pa.Table.from_pylist(
-            [
-                {
-                    "article_id": a,
-                    "story_id": current(s),
-                    "joined_by": how,
-                    "score": score,
-                    "vector": vector.astype(np.float32).tolist(),
-                }
-                for a, (s, how, score, vector) in memberships.items()
-            ],
+        story_articles=pa.table(
+            {
+                "article_id": pa.array([a for a, _ in joined], pa.string()),
+                "story_id": pa.array([current(m[0]) for _, m in joined], pa.string()),
+                "joined_by": pa.array([m[1] for _, m in joined], pa.string()),
+                "score": pa.array([m[2] for _, m in joined], pa.float64()),
+                "vector": _vector_array([m[3] for _, m in joined]),
+            },
             schema=STORY_ARTICLES_SCHEMA,
-        ),  # fmt: skip
-        stories=pa.Table.from_pylist(
-            [
-                {"story_id": sid, "centroid": index.centroids[index.row[sid]].astype(np.float32).tolist()}
-                for sid in live
-                if index.sizes[index.row[sid]] > 0
-            ],
+        ),
+        stories=pa.table(
+            {
+                "story_id": pa.array(kept, pa.string()),
+                "centroid": _vector_array([index.centroids[index.row[sid]] for sid in kept]),
+            },
             schema=STORIES_SCHEMA,
         ),
         merges=pa.Table.from_pylist(

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pyarrow as pa
-import pytest
 
 from transforms import stories
 from transforms.stories import VECTOR, StoryParameters, assign_stories
