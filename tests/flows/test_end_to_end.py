@@ -225,7 +225,9 @@ def test_the_examples_stories(examples_run):
     december = story("Спецпосланник президента США Стив Уиткофф и Джаред Кушнер встретились%")
     assert seed == briefing != december
     assert query(db, "SELECT count(*) FROM story_articles WHERE story_id = $s", {"s": december}) == [(1,)]
-    assert query(db, "SELECT count(*) FROM articles WHERE article_id NOT IN (SELECT article_id FROM story_articles)") == [(0,)]
+    assert query(
+        db, "SELECT count(*) FROM articles WHERE article_id NOT IN (SELECT article_id FROM story_articles)"
+    ) == [(0,)]
     assert query(db, "SELECT count(*) FROM events WHERE group_id IS NULL") == [(0,)]
 
 
