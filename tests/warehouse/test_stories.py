@@ -70,3 +70,10 @@ def test_a_story_is_recorded_with_every_batch_and_its_terms_counted(con, story_a
     assert con.execute("SELECT n_articles FROM story_terms WHERE term = 'топливо'").fetchall() == [(1,)]
     load(con, 3, row("b", TALKS_RETOLD, DAY))
     assert con.execute("SELECT n_articles FROM story_terms WHERE term = '@putin'").fetchall() == [(2,)]
+
+
+def test_an_untitled_article_lends_its_first_line_as_the_title(con, story_articles):
+    article = {**story_articles.row("a", story_articles.TALKS, story_articles.DAY), "title": None}
+    article["text"] = "Первая строка сообщения.\n" + article["text"]
+    story_articles.load(con, 1, article)
+    assert con.execute("SELECT title FROM stories").fetchall() == [("Первая строка сообщения.",)]

@@ -6,7 +6,7 @@ DROP VIEW IF EXISTS stories;
 
 CREATE TABLE stories (
     story_id           VARCHAR PRIMARY KEY,  -- hash of the article that founded it
-    title              VARCHAR,              -- the title of its most central article
+    title              VARCHAR,              -- the title of its most central article (its first line if untitled)
     central_article_id VARCHAR NOT NULL,     -- the member closest to the story's centroid
     first_seen         TIMESTAMPTZ,          -- earliest and latest publication time of its articles
     last_seen          TIMESTAMPTZ,

@@ -97,7 +97,12 @@ sizes AS (
     FROM members
     GROUP BY story_id
 )
-SELECT s.story_id, a.title, z.central_article_id, z.first_seen, z.last_seen, z.n_articles, z.n_sources,
+SELECT s.story_id,
+       -- an article without a title (seed-format files) lends its first line, cut at 120 characters
+       coalesce(nullif(a.title, ''), CASE WHEN length(split_part(a.text, chr(10), 1)) > 120
+                                          THEN left(split_part(a.text, chr(10), 1), 119) || '…'
+                                          ELSE split_part(a.text, chr(10), 1) END),
+       z.central_article_id, z.first_seen, z.last_seen, z.n_articles, z.n_sources,
        coalesce(t.top_entities, []), s.centroid, $run_id
 FROM batch_stories AS s
 JOIN sizes AS z ON z.story_id = s.story_id
