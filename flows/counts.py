@@ -31,6 +31,8 @@ RUN_COUNTS = {
     "n_date_mentions_quarantined": "date mentions quarantined",
     "n_events": "events",
     "n_event_participants": "event participants",
+    "n_stories_new": "new stories",
+    "n_story_merges": "stories merged",
 }
 # The stages that send whole records to quarantine, and the count of each.
 QUARANTINED_BY_STAGE = {
@@ -43,7 +45,7 @@ QUARANTINED_BY_STAGE = {
 # What `newsetl run` prints, in this order (the rest is in the `runs` row).
 SUMMARY = (
     "n_read", "n_loaded", "n_duplicates", "n_quarantined", "n_near_duplicates", "n_no_date",
-    "n_mentions", "n_entities", "n_date_mentions", "n_events",
+    "n_mentions", "n_entities", "n_date_mentions", "n_events", "n_stories_new",
 )  # fmt: skip
 # Articles loaded per language are counted as `language:<code>` (stored in `runs.languages`, not a column).
 LANGUAGE_PREFIX = "language:"

@@ -42,6 +42,7 @@ from transforms.sources.config import sources_to_read
 from transforms.sources.http import HttpClient
 from transforms.sources.read import ReadContext, known_state
 from transforms.stages import Stage
+from transforms.stories import StoryParameters
 from warehouse import db, integrity, recovery
 from warehouse.batches import BatchTables
 from warehouse.lock import writer_lock
@@ -138,6 +139,7 @@ def run_flow(settings: LoadSettings, work: Callable[[Run], None]) -> dict:
                 work(run)
                 with warehouse.connection() as con:
                     tasks.link_entities(con)
+                    tasks.group_events(con)
                     run.counts["n_entities"] = db.count_run_entities(con, run_id)
                     run.record_end(con, "completed")
                     run.validation.add_integrity(tasks.check_integrity(con))
@@ -460,6 +462,8 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
         event_participants=participants,
         replayed_quarantine=pa.table({"quarantine_id": pa.array(replayed, type=pa.string())}),
     )
+    assignment = tasks.assign_stories(run.warehouse, tables, StoryParameters.of(run.settings.as_parameters()))
+    counts.update(assignment.counts)
     # The counts go in with the rows: a run killed later still accounts for every batch it loaded.
     tasks.load(
         run.warehouse,
@@ -469,6 +473,7 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
         counts,
         tables,
         run.near_index.banding,
+        assignment,
     )
     # Loaded articles are now found in the warehouse; quarantined ones must not be found at all.
     for article_id in batch.unique.column("article_id").to_pylist():

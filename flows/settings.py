@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from transforms import stories
 from transforms.stages import Stage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +87,17 @@ class LoadSettings(BaseModel):
 
     report_path: str | None = Field(
         None, description="After the run, write the HTML report of the warehouse (newsetl report) to this file."
+    # Stories (transforms/stories.py); chosen on news_bulk_dev (docs/stories.md).
+    story_window_days: float = Field(
+        stories.DEFAULT_WINDOW_DAYS,
+        gt=0,
+        description="Days around a story's articles within which a new article may join it.",
+    )
+    story_threshold: float = Field(
+        stories.DEFAULT_THRESHOLD,
+        gt=0,
+        lt=2,
+        description="Score (cosine plus entity bonus) from which an article joins a story rather than founding one.",
     )
 
     @property

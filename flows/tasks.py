@@ -21,8 +21,10 @@ from transforms import extract as extract_transform
 from transforms import language as language_transform
 from transforms import neardup as neardup_transform
 from transforms import normalize as normalize_transform
+from transforms import stories as story_transform
 from transforms.stages import Stage
-from warehouse import db, integrity, lake
+from transforms.stories import StoryAssignment, StoryParameters
+from warehouse import db, integrity, lake, stories
 from warehouse.batches import Batch, BatchTables
 
 # Network extraction may hit a passing outage: retry with backoff (2, 4, 8 s plus jitter).
@@ -66,6 +68,7 @@ def flow_process_prepared():
         import expectations.validate  # noqa: F401 (Great Expectations: slow to import, so only when a run starts)
 
         language_transform.load_detector()
+        story_transform.word_vectors()  # navec, for the document vectors of assign-stories
         freeze_long_lived_objects()
         yield
 
@@ -124,10 +127,24 @@ def build_data_docs(gx_dir: str, identifiers: list) -> str:
     return docs.build(gx_dir, identifiers)
 
 
+@batch_task(Stage.ASSIGN_STORIES)
+def assign_stories(warehouse: db.Warehouse, tables: BatchTables, parameters: StoryParameters) -> StoryAssignment:
+    """Put each article the batch loads into a story: with its original, or the most similar story of the
+    time window, or a story of its own (the assignment is stored with the batch, in its load)."""
+    with warehouse.connection() as con:
+        return stories.assign(con, tables, parameters)
+
+
 @batch_task(Stage.LINK_ENTITIES)
 def link_entities(con: duckdb.DuckDBPyConnection) -> None:
     """Re-type names to the type the corpus gives them; link bare surnames to the dominant fuller entity."""
     db.link_entities(con)
+
+
+@batch_task(Stage.GROUP_EVENTS)
+def group_events(con: duckdb.DuckDBPyConnection) -> None:
+    """Consolidate the reports of one event in one story into an event group (rewriting only the groups that changed)."""
+    db.group_events(con)
 
 
 @batch_task(Stage.CHECK_INTEGRITY)
@@ -145,8 +162,10 @@ def load(
     counts: Counter,
     tables: BatchTables,
     banding: tuple[int, int] | None = None,
+    assignment: StoryAssignment | None = None,
 ) -> None:
-    """Write the batch to the Parquet lake, then to DuckDB in one transaction, then its lake manifest.
+    """Write the batch to the Parquet lake, then to DuckDB in one transaction (with its stories), then its
+    lake manifest.
 
     Near copies whose original did not load point at none first, in both. A crash between two of
     these steps is repaired by `warehouse.recovery.reconcile` at the next run.
@@ -155,5 +174,5 @@ def load(
     with warehouse.connection() as con:
         tables = replace(tables, articles=db.anchor_near_copies(con, tables.articles))
         lake.write_batch(lake_dir, batch, tables)
-        db.load_batch(con, batch, tables, banding)
+        db.load_batch(con, batch, tables, banding, assignment)
     lake.write_manifest(lake_dir, batch)

@@ -62,7 +62,13 @@ def small_warehouse(tmp_path) -> tuple[Path, str]:
     from flows import tasks
     from transforms.names import entity_id
     from transforms.quarantine import quarantine_table
-    from transforms.schemas import ARTICLE_BATCH_SCHEMA, ENTITIES_SCHEMA, MENTIONS_SCHEMA
+    from transforms.schemas import (
+        ARTICLE_BATCH_SCHEMA,
+        ENTITIES_SCHEMA,
+        EVENT_PARTICIPANTS_SCHEMA,
+        EVENTS_SCHEMA,
+        MENTIONS_SCHEMA,
+    )
     from warehouse import db, recovery
 
     texts = {"a1": "Владимир Путин встретился с Кушнером в Москве.", "a2": "Джаред Кушнер прилетел в Москву."}
@@ -81,14 +87,22 @@ def small_warehouse(tmp_path) -> tuple[Path, str]:
         for a, rows in spans.items() for s, e, k, x, n in rows
     ]  # fmt: skip
     entities = {(m["entity_id"], m["type"], m["normal"]) for m in mentions}
+    meeting = {"event_id": "ev1", "article_id": "a1", "type": "04 CONSULT", "cameo_code": "040", "cameo_name": "Consult",
+               "trigger": "встретился", "start": 15, "stop": 25, "sentence": 0, "sentence_start": 0, "sentence_stop": 46,
+               "modality": "occurred", "event_date": None, "date_precision": None, "place_entity_id": entity_id("LOC", "Москва")}  # fmt: skip
+    participants = [
+        {"event_id": "ev1", "article_id": "a1", "entity_id": entity_id("PER", n), "role": r}
+        for n, r in (("Владимир Путин", "actor"), ("Джаред Кушнер", "target"))
+    ]
     db_path, lake_root = tmp_path / "w.duckdb", str(tmp_path / "lake")
     warehouse = db.Warehouse(str(db_path))
     with warehouse.connection() as con:
         db.upgrade(con)
         db.start_run(con, "r1", "news_etl", {"batch_size": 2}, "test")
-    tasks.load.fn(warehouse, lake_root, "r1", 1, Counter(n_read=2, n_loaded=2, n_mentions=len(mentions)), BatchTables.of(articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA), mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA), entities=pa.Table.from_pylist([{"entity_id": i, "type": t, "name": n} for i, t, n in sorted(entities)], schema=ENTITIES_SCHEMA), quarantine=quarantine_table([])))  # fmt: skip
+    tasks.load.fn(warehouse, lake_root, "r1", 1, Counter(n_read=2, n_loaded=2, n_mentions=len(mentions)), BatchTables.of(articles=pa.Table.from_pylist(articles, schema=ARTICLE_BATCH_SCHEMA), mentions=pa.Table.from_pylist(mentions, schema=MENTIONS_SCHEMA), entities=pa.Table.from_pylist([{"entity_id": i, "type": t, "name": n} for i, t, n in sorted(entities)], schema=ENTITIES_SCHEMA), quarantine=quarantine_table([]), events=pa.Table.from_pylist([meeting], schema=EVENTS_SCHEMA), event_participants=pa.Table.from_pylist(participants, schema=EVENT_PARTICIPANTS_SCHEMA)))  # fmt: skip
     with warehouse.connection() as con:
         db.link_entities(con)
+        db.group_events(con)
         db.finish_run(
             con,
             "r1",
@@ -116,3 +130,14 @@ def data_docs_site(tmp_path_factory) -> Path:
     index = Path(unquote(urlsplit(docs.build(gx_dir, identifiers)).path))
     assert index.name == "index.html"
     return index.parent
+
+
+@pytest.fixture(scope="session")
+def story_articles():
+    """tests/story_articles.py: composed articles for the tests of stories, and how a batch of them is loaded."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("story_articles", Path(__file__).with_name("story_articles.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

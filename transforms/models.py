@@ -41,12 +41,19 @@ class NatashaModels:
 
 
 @functools.cache
+def load_embedding() -> NewsEmbedding:
+    """natasha's navec word embedding (news), loaded once per process: the taggers' input, and the
+    word vectors of stories (transforms/stories.py) in the flow's process."""
+    return NewsEmbedding()
+
+
+@functools.cache
 def load_models(retagger: bool = True) -> NatashaModels:
     """Load natasha's models (shipped inside the package, no download) once per process.
 
     `retagger=False` leaves the re-tagger out (natasha's own types): what the re-tagger is trained on.
     """
-    embedding = NewsEmbedding()
+    embedding = load_embedding()
     morph_vocab = MorphVocab()
     return NatashaModels(
         segmenter=Segmenter(),

@@ -23,7 +23,9 @@ class Stage(StrEnum):
     INDEX_SIGNATURES = "index-signatures"
     RECORD_VALIDATION = "record-validation"
     BUILD_DATA_DOCS = "build-data-docs"
+    ASSIGN_STORIES = "assign-stories"  # the batch's articles into stories, before its load
     LINK_ENTITIES = "link-entities"
+    GROUP_EVENTS = "group-events"  # consolidated events (event_groups), once a run has linked its entities
     CHECK_INTEGRITY = "check-integrity"  # the warehouse's references and counts, once a run has loaded
 
 

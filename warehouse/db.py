@@ -27,7 +27,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from warehouse import integrity
+from transforms.stories import StoryAssignment, StoryParameters
+from warehouse import integrity, stories
 from warehouse.batches import Batch, BatchTables
 from warehouse.statements import registered, rows, statements, transaction
 
@@ -187,7 +188,12 @@ def anchor_near_copies(con: duckdb.DuckDBPyConnection, articles: pa.Table) -> pa
 
 
 def load_batch(
-    con: duckdb.DuckDBPyConnection, batch: Batch, tables: BatchTables, banding: tuple[int, int] | None = None
+    con: duckdb.DuckDBPyConnection,
+    batch: Batch,
+    tables: BatchTables,
+    banding: tuple[int, int] | None = None,
+    assignment: StoryAssignment | None = None,
+    story_parameters: StoryParameters | None = None,
 ) -> None:
     """Write one batch to every table, and its `batches` row, in a single transaction.
 
@@ -202,8 +208,12 @@ def load_batch(
     checked (warehouse/integrity.py): a batch that would leave a reference
     dangling raises IntegrityViolated and is rolled back. `banding` (bands,
     band_rows) adds the signatures' LSH band hashes (a rebuild adds them once
-    at the end, see `add_signature_bands`).
+    at the end, see `add_signature_bands`). Every loaded article goes into a
+    story: `assignment` when the caller made it (`stories.assign`, the flow's
+    assign-stories step), else one made here with `story_parameters`.
     """
+    if assignment is None:
+        assignment = stories.assign(con, tables, story_parameters or StoryParameters())
     relations = {f"batch_{name}": table for name, table in tables.items()}
     relations["batch_quarantine"] = batch.stamp(tables.quarantine)
     load = statements(LOAD)
@@ -221,6 +231,7 @@ def load_batch(
             con.execute(load["insert_signature_bands"], {"bands": banding[0], "band_rows": banding[1]})
         for name in ("insert_events", "insert_event_participants"):
             con.execute(load[name], run)
+        stories.store(con, assignment, batch.run_id, batch.key)
         con.execute(load["delete_replayed_quarantine"])
         con.execute(load["insert_batch"], batch.row())
         integrity.check_batch(con)
@@ -373,6 +384,20 @@ def link_entities(
         con.execute(links["apply_retypes"])
         con.execute(links["find_links"], {"min_share": min_share})
         con.execute(links["apply_links"])
+
+
+# ---------------------------------------------------------------- consolidated events
+
+
+def group_events(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every event its consolidated group (story, type, linked actors and targets, date) and rewrite the
+    groups whose events changed, in one transaction; call after `link_entities`."""
+    grouping = statements("event_groups")
+    with transaction(con):
+        for name in ("event_keys", "affected_groups", "set_event_groups", "delete_affected_groups",
+                     "insert_affected_groups"):  # fmt: skip
+            con.execute(grouping[name])
+        con.execute("DROP TABLE event_keys; DROP TABLE affected_groups")
 
 
 # ---------------------------------------------------------------- tables

@@ -17,7 +17,7 @@ from warehouse import lake
 from warehouse.statements import rows, statements
 
 INTEGRITY = "integrity"
-# Checks of the rows that point into an article (its mentions, dates, events, signature, near-copy anchor).
+# Checks of the rows that point into an article (its mentions, dates, events, signature, near-copy anchor, story).
 ROW_CHECKS = (
     "near_copies_point_at_loaded_originals",
     "mentions_point_into_their_article",
@@ -27,9 +27,19 @@ ROW_CHECKS = (
     "event_places_are_entities",
     "event_participants_resolve",
     "signatures_are_of_articles",
+    "articles_are_in_one_story",
+    "story_articles_resolve",
+    "stories_count_their_articles",
+    "near_copies_share_their_originals_story",
 )
-# Checks over the whole warehouse, cheap at any size: links across the corpus, runs and batches.
-WAREHOUSE_CHECKS = ("entity_links_resolve", "entity_retypes_resolve", "rows_belong_to_runs", "run_counts_add_up")
+# Checks over the whole warehouse, cheap at any size: links across the corpus, event groups, runs and batches.
+WAREHOUSE_CHECKS = (
+    "entity_links_resolve",
+    "entity_retypes_resolve",
+    "event_groups_resolve",
+    "rows_belong_to_runs",
+    "run_counts_add_up",
+)
 LAKE_CHECK = "lake_manifest_lists_the_warehouse_batches"
 
 

@@ -10,6 +10,7 @@ Both functions run under the writer lock, so no run is in progress.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from transforms.quarantine import with_current_stage_names
+from transforms.stories import StoryParameters
 from warehouse import db, lake
 from warehouse.batches import BATCH_TABLES, EMPTY, Batch, BatchTables
 from warehouse.lock import writer_lock
@@ -33,8 +35,9 @@ def reconcile(con: duckdb.DuckDBPyConnection, lake_root: str) -> dict[str, list[
     """Close runs a killed process left `running`, and make the lake hold exactly the committed batches."""
     lake.upgrade_layout(lake_root)
     closed = db.close_unfinished_runs(con)
-    if closed:  # a killed run never linked its entities across the corpus
+    if closed:  # a killed run never linked its entities across the corpus, nor grouped its events
         db.link_entities(con)
+        db.group_events(con)
     committed = db.batch_keys(con)
     removed = lake.remove_uncommitted(lake_root, committed)
     missing = committed - lake.manifest_keys(lake_root)
@@ -91,7 +94,8 @@ def _slices(table: pa.Table) -> dict[str, pa.Table]:
 
 
 def replay(con: duckdb.DuckDBPyConnection, lake_root: str) -> int:
-    """Load every batch of the lake's manifest, in key order, as the runs loaded them; then the runs rows."""
+    """Load every batch of the lake's manifest, in key order, as the runs loaded them (assigning its articles
+    to stories again, with its run's story parameters); then the runs rows."""
     manifest = lake.read_table(lake_root, "batches")
     if manifest is None:
         return 0
@@ -101,13 +105,20 @@ def replay(con: duckdb.DuckDBPyConnection, lake_root: str) -> int:
         if name == "quarantine" and table is not None:
             table = with_current_stage_names(table)  # a lake written before the stages were renamed
         per_table[name] = _slices(table) if table is not None and table.num_rows else {}
+    runs = lake.read_table(lake_root, "runs")
+    # Stories are not in the lake: each batch is assigned again, as its run did, with that run's parameters.
+    parameters = {} if runs is None else {
+        row["run_id"]: StoryParameters.of(json.loads(row["parameters"] or "{}"))
+        for row in _latest_runs(runs).select(["run_id", "parameters"]).to_pylist()
+    }  # fmt: skip
     rows = manifest.sort_by("batch_key").to_pylist()
     for row in rows:
         batch = Batch.from_row(row)
         tables = {name: slices.get(batch.key, EMPTY[name].empty_table()) for name, slices in per_table.items()}
-        db.load_batch(con, batch, BatchTables(**tables))
+        story_parameters = parameters.get(batch.run_id, StoryParameters())
+        db.load_batch(con, batch, BatchTables(**tables), story_parameters=story_parameters)
     db.link_entities(con)  # as each run does once it has loaded its batches
-    runs = lake.read_table(lake_root, "runs")
+    db.group_events(con)
     if runs is not None:
         with registered(con, lake_runs=_latest_runs(runs)):
             con.execute(statements(db.RUNS)["insert_runs"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from flows.cli import check, docs, entities, eval, lake, quarantine, report, run, serve, sources, sql, warehouse
+from flows.cli import check, docs, entities, eval, lake, quarantine, report, run, serve, sources, sql, stories, warehouse
 
 app = typer.Typer(
     help="newsetl: news articles in, a validated warehouse of articles, entities, dates and events out.\n\n"
@@ -20,7 +20,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-for module in (run, sql, warehouse, report, check, quarantine, docs, lake, sources, eval, entities, serve):
+for module in (run, sql, warehouse, report, stories, check, quarantine, docs, lake, sources, eval, entities, serve):
     app.add_typer(module.app)
 
 

@@ -41,6 +41,8 @@ OPTIONS: dict[str, tuple[str, str | None]] = {
     "default_timezone": ("--timezone", "ZONE"),
     "near_duplicate_threshold": ("--near-duplicate-threshold", "X"),
     "report_path": ("--report", "FILE"),
+    "story_window_days": ("--story-window", "DAYS"),
+    "story_threshold": ("--story-threshold", "X"),
     "sources_file": ("--sources", "FILE"),
     "only": ("--only", "NAME"),
     "full": ("--full", None),

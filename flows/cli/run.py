@@ -32,6 +32,8 @@ def run(  # each parameter named after its settings field (see `build`)
     default_timezone: str = setting("default_timezone"),
     near_duplicate_threshold: float = setting("near_duplicate_threshold"),
     report_path: Path | None = setting("report_path"),
+    story_window_days: float = setting("story_window_days"),
+    story_threshold: float = setting("story_threshold"),
 ) -> None:
     """Run the news_etl flow over PATH|URL arguments (or --sources) and print a summary.
 

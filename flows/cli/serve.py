@@ -38,6 +38,8 @@ def serve(  # each settings parameter named after its field (see `build`)
     default_timezone: str = setting("default_timezone"),
     near_duplicate_threshold: float = setting("near_duplicate_threshold"),
     report_path: Path | None = setting("report_path"),
+    story_window_days: float = setting("story_window_days"),
+    story_threshold: float = setting("story_threshold"),
 ) -> None:
     """Serve the news_etl deployment on a cron schedule until stopped (Ctrl-C).
 

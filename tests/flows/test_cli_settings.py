@@ -36,6 +36,8 @@ REPLAY_LEAVES = {
     "source_timezones": "the same",
     "near_duplicate_threshold": "the index of near copies is the warehouse's, with its default threshold",
     "report_path": "a replay changes a few rows: `newsetl report` (or the next run's --report) shows them",
+    "story_window_days": "replayed articles join stories with the default window and threshold",
+    "story_threshold": "the same",
 }
 COMMANDS = [
     (("run",), RunSettings, RUN_SETS_OTHERWISE),

@@ -202,7 +202,34 @@ def test_repost_is_marked_as_a_near_duplicate_and_counted_once(examples_run):
         "WHERE a.text LIKE '%ценах на бензин.' AND k.text LIKE '%проведет в феврале.'",
     )
     assert rows == [(True,)]
-    assert query(db, "SELECT count(*) FROM stories WHERE text LIKE 'Банк России на заседании%'") == [(1,)]
+    assert query(
+        db,
+        "SELECT count(DISTINCT sa.story_id) FROM story_articles sa JOIN articles a USING (article_id) "
+        "WHERE a.text LIKE 'Банк России на заседании%'",
+    ) == [(1,)]
+
+
+def test_the_examples_stories(examples_run):
+    """The seed and the White House briefing of the same day are one story; the December talks, six weeks
+    earlier, a story of their own; every article is in exactly one story."""
+    db = examples_run["db"]
+
+    def story(pattern):
+        (found,) = query(
+            db,
+            "SELECT sa.story_id FROM story_articles sa JOIN articles a USING (article_id) WHERE a.text LIKE $p",
+            {"p": pattern},
+        )
+        return found[0]
+
+    seed, briefing = story("Посланники президента США Стив Уиткофф%"), story("Пресс-секретарь Белого дома%")
+    december = story("Спецпосланник президента США Стив Уиткофф и Джаред Кушнер встретились%")
+    assert seed == briefing != december
+    assert query(db, "SELECT count(*) FROM story_articles WHERE story_id = $s", {"s": december}) == [(1,)]
+    assert query(
+        db, "SELECT count(*) FROM articles WHERE article_id NOT IN (SELECT article_id FROM story_articles)"
+    ) == [(0,)]
+    assert query(db, "SELECT count(*) FROM events WHERE group_id IS NULL") == [(0,)]
 
 
 def test_near_copy_in_a_later_run_is_marked(prefect_server, tmp_path, run_flow):

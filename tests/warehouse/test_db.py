@@ -229,7 +229,7 @@ def test_signature_bands_follow_their_article(con):
     assert candidates(con, {"q": [1, 2, 0, 0]}, (2, 2)) == [("q", "a2", "a2")]
 
 
-def test_stories_view_counts_a_story_once(con):
+def test_a_near_copy_shares_its_originals_story(con):
     copy = {**article(article_id="a2", content_hash="h2"), "duplicate_of": "a1"}
     db.load_batch(
         con,
@@ -241,7 +241,11 @@ def test_stories_view_counts_a_story_once(con):
             quarantine=quarantine_table([]),
         ),
     )
-    assert con.execute("SELECT article_id FROM stories").fetchall() == [("a1",)]
+    assert con.execute("SELECT article_id, joined_by FROM story_articles ORDER BY 1").fetchall() == [
+        ("a1", "founded"),
+        ("a2", "near_copy"),
+    ]
+    assert con.execute("SELECT n_articles, n_sources FROM stories").fetchall() == [(2, 1)]
 
 
 def test_runs_row_records_languages_and_new_counts(con):

@@ -75,14 +75,23 @@ BREAKS = {
     "mentions_point_into_their_article": "UPDATE mentions SET start = 0, stop = 5",
     "mentions_name_entities": "UPDATE mentions SET entity_id = 'e-gone'",
     "date_mentions_point_into_their_article": "INSERT INTO date_mentions VALUES ('a-gone', 0, 7, 'Встреча', DATE '2026-01-06', 'day', 'r1')",
-    "events_point_into_their_article": "INSERT INTO events VALUES ('ev1', 'a1', '04 CONSULT', '040', 'Consult', 'встреча', 0, 7, 0, 0, 24, 'occurred', NULL, NULL, NULL, 'r1', 0.9)",
-    "event_places_are_entities": "INSERT INTO events VALUES ('ev1', 'a1', '04 CONSULT', '040', 'Consult', 'Встреча', 0, 7, 0, 0, 24, 'occurred', NULL, NULL, 'e-gone', 'r1', 0.9)",
+    "events_point_into_their_article": "INSERT INTO events VALUES ('ev1', 'a1', '04 CONSULT', '040', 'Consult', 'встреча', 0, 7, 0, 0, 24, 'occurred', NULL, NULL, NULL, 'r1', 0.9, NULL)",
+    "event_places_are_entities": "INSERT INTO events VALUES ('ev1', 'a1', '04 CONSULT', '040', 'Consult', 'Встреча', 0, 7, 0, 0, 24, 'occurred', NULL, NULL, 'e-gone', 'r1', 0.9, NULL)",
     "event_participants_resolve": "INSERT INTO event_participants VALUES ('ev-gone', 'a1', 'e1', 'actor', 'r1')",
     "signatures_are_of_articles": "INSERT INTO article_signatures VALUES ('a-gone', [1, 2, 3], 'r1')",
     "entity_links_resolve": "UPDATE entities SET same_as = 'e-gone'",
     "entity_retypes_resolve": "INSERT INTO entity_retypes VALUES ('e1', 'e-gone', 'Газпром', 'LOC', 'ORG', 1, 9, 0.9)",
     "rows_belong_to_runs": "UPDATE articles SET run_id = 'r-gone' WHERE article_id = 'a1'",
     "run_counts_add_up": "UPDATE runs SET n_quarantined_extract = 1",
+    "event_groups_resolve": "INSERT INTO events VALUES ('ev1', 'a1', '04 CONSULT', '040', 'Consult', 'Встреча', 0, 7, 0, 0, 24, 'occurred', NULL, NULL, NULL, 'r1', 0.9, 'g-gone')",
+    "articles_are_in_one_story": "INSERT INTO articles SELECT * REPLACE ('a3' AS article_id, NULL AS duplicate_of) FROM articles WHERE article_id = 'a1'",
+    "story_articles_resolve": "INSERT INTO story_articles SELECT * REPLACE ('a-gone' AS article_id, 's-gone' AS story_id) FROM story_articles WHERE article_id = 'a1'",
+    "stories_count_their_articles": "UPDATE stories SET n_articles = 3",
+    "near_copies_share_their_originals_story": (
+        "UPDATE stories SET n_articles = 1;"
+        "INSERT INTO stories SELECT * REPLACE ('s2' AS story_id) FROM stories;"
+        "UPDATE story_articles SET story_id = 's2' WHERE article_id = 'a2'"
+    ),
 }
 
 
@@ -138,4 +147,4 @@ def test_newsetl_check_prints_each_check_and_exits_1_on_a_violation(con, tmp_pat
     result = runner.invoke(app, ["check", "--db", str(tmp_path / "w.duckdb"), "--lake", str(tmp_path / "lake")])
     assert result.exit_code == 1, result.output
     assert "mentions_name_entities" in result.output and "a1:9" in result.output
-    assert "1 of 13 checks failed: mentions_name_entities" in result.output
+    assert "1 of 18 checks failed: mentions_name_entities" in result.output

@@ -127,7 +127,7 @@ def test_every_view_is_a_file_of_its_own_and_no_migration_makes_one(tmp_path):
     db.upgrade(con)
     views = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     assert views == set(db.create_views(con))
-    assert {"stories", "entity_aliases", "entity_mentions_per_day", "event_timeline"} <= views
+    assert {"top_stories", "story_timeline", "entity_aliases", "entity_mentions_per_day", "event_timeline"} <= views
     assert not [name for name, sql in db.migrations() if "CREATE VIEW" in sql.upper() or "REPLACE VIEW" in sql.upper()]
 
 

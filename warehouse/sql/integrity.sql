@@ -13,6 +13,8 @@ CREATE OR REPLACE TEMP VIEW checked_date_mentions AS SELECT article_id, start, s
 CREATE OR REPLACE TEMP VIEW checked_events AS SELECT event_id, article_id, start, stop, trigger, place_entity_id FROM events;
 CREATE OR REPLACE TEMP VIEW checked_event_participants AS SELECT event_id, article_id, entity_id FROM event_participants;
 CREATE OR REPLACE TEMP VIEW checked_article_signatures AS SELECT article_id FROM article_signatures;
+CREATE OR REPLACE TEMP VIEW checked_story_articles AS SELECT article_id, story_id FROM story_articles;
+CREATE OR REPLACE TEMP VIEW checked_stories AS SELECT story_id, n_articles FROM stories;
 
 -- name: scope_batch
 CREATE OR REPLACE TEMP VIEW checked_articles AS
@@ -29,6 +31,12 @@ CREATE OR REPLACE TEMP VIEW checked_event_participants AS
 SELECT event_id, article_id, entity_id FROM event_participants WHERE article_id IN (SELECT article_id FROM batch_articles);
 CREATE OR REPLACE TEMP VIEW checked_article_signatures AS
 SELECT article_id FROM article_signatures WHERE article_id IN (SELECT article_id FROM batch_articles);
+-- the stories of the batch's articles, with every member
+CREATE OR REPLACE TEMP VIEW checked_stories AS
+SELECT story_id, n_articles FROM stories
+WHERE story_id IN (SELECT story_id FROM story_articles WHERE article_id IN (SELECT article_id FROM batch_articles));
+CREATE OR REPLACE TEMP VIEW checked_story_articles AS
+SELECT article_id, story_id FROM story_articles WHERE story_id IN (SELECT story_id FROM checked_stories);
 
 -- name: near_copies_point_at_loaded_originals
 -- A near copy's duplicate_of is another article the warehouse holds, itself no copy.
@@ -84,6 +92,33 @@ SELECT count(*) AS violations, list(s.article_id ORDER BY s.article_id)[1:5] AS 
 FROM checked_article_signatures AS s
 WHERE s.article_id NOT IN (SELECT article_id FROM articles);
 
+-- name: articles_are_in_one_story
+-- Every stored article is in exactly one story (story_articles' key makes it at most one), and that story is stored.
+SELECT count(*) AS violations, list(c.article_id ORDER BY c.article_id)[1:5] AS examples
+FROM checked_articles AS c
+LEFT JOIN story_articles AS sa ON sa.article_id = c.article_id
+WHERE sa.article_id IS NULL OR sa.story_id NOT IN (SELECT story_id FROM stories);
+
+-- name: story_articles_resolve
+-- A membership names a stored article and a stored story.
+SELECT count(*) AS violations, list(sa.article_id || ':' || sa.story_id ORDER BY sa.article_id)[1:5] AS examples
+FROM checked_story_articles AS sa
+WHERE sa.article_id NOT IN (SELECT article_id FROM articles) OR sa.story_id NOT IN (SELECT story_id FROM stories);
+
+-- name: stories_count_their_articles
+-- A story has members, as many as its n_articles says.
+SELECT count(*) AS violations, list(s.story_id ORDER BY s.story_id)[1:5] AS examples
+FROM checked_stories AS s
+LEFT JOIN (SELECT story_id, count(*) AS n FROM story_articles GROUP BY story_id) AS m ON m.story_id = s.story_id
+WHERE m.n IS NULL OR m.n <> s.n_articles;
+
+-- name: near_copies_share_their_originals_story
+SELECT count(*) AS violations, list(c.article_id ORDER BY c.article_id)[1:5] AS examples
+FROM checked_articles AS c
+JOIN story_articles AS copy ON copy.article_id = c.article_id
+JOIN story_articles AS original ON original.article_id = c.duplicate_of
+WHERE copy.story_id <> original.story_id;
+
 -- name: entity_links_resolve
 -- An entity linked across the corpus (same_as) points at an entity the warehouse holds.
 SELECT count(*) AS violations, list(entity_id ORDER BY entity_id)[1:5] AS examples
@@ -95,6 +130,22 @@ WHERE same_as IS NOT NULL AND same_as NOT IN (SELECT entity_id FROM entities);
 SELECT count(*) AS violations, list(entity_id ORDER BY entity_id)[1:5] AS examples
 FROM entity_retypes
 WHERE entity_id NOT IN (SELECT entity_id FROM entities) OR target_id NOT IN (SELECT entity_id FROM entities);
+-- name: event_groups_resolve
+-- A grouped event names a stored group of its article's story, and a group counts its events (an event loaded
+-- since the last run's end, by a run that was killed, has no group yet).
+SELECT count(*) AS violations, list(what ORDER BY what)[1:5] AS examples
+FROM (
+    SELECT 'event ' || e.event_id AS what
+    FROM events AS e
+    LEFT JOIN event_groups AS g ON g.group_id = e.group_id
+    LEFT JOIN story_articles AS sa ON sa.article_id = e.article_id
+    WHERE e.group_id IS NOT NULL AND (g.group_id IS NULL OR g.story_id IS DISTINCT FROM sa.story_id)
+    UNION ALL
+    SELECT 'group ' || g.group_id
+    FROM event_groups AS g
+    LEFT JOIN (SELECT group_id, count(*) AS n FROM events GROUP BY group_id) AS c ON c.group_id = g.group_id
+    WHERE c.n IS DISTINCT FROM g.n_mentions
+);
 
 -- name: rows_belong_to_runs
 -- Every loaded row names the run that loaded it, and every batch its run.

@@ -83,7 +83,10 @@ CROSS JOIN range($bands) AS b
 WHERE s.article_id IN (SELECT article_id FROM batch_articles);
 
 -- name: insert_events
-INSERT INTO events
+-- group_id stays NULL until the run's end groups the events (sql/event_groups.sql).
+INSERT INTO events (event_id, article_id, type, cameo_code, cameo_name, trigger, start, stop, sentence,
+                    sentence_start, sentence_stop, modality, event_date, date_precision, place_entity_id, run_id,
+                    confidence)
 SELECT event_id, article_id, type, cameo_code, cameo_name, trigger, start, stop, sentence,
        sentence_start, sentence_stop, modality, event_date, date_precision, place_entity_id, $run_id, confidence
 FROM batch_events
