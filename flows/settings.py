@@ -87,6 +87,7 @@ class LoadSettings(BaseModel):
 
     report_path: str | None = Field(
         None, description="After the run, write the HTML report of the warehouse (newsetl report) to this file."
+    )
     # Stories (transforms/stories.py); chosen on news_bulk_dev (docs/stories.md).
     story_window_days: float = Field(
         stories.DEFAULT_WINDOW_DAYS,

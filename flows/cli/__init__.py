@@ -11,7 +11,21 @@ from __future__ import annotations
 
 import typer
 
-from flows.cli import check, docs, entities, eval, lake, quarantine, report, run, serve, sources, sql, stories, warehouse
+from flows.cli import (
+    check,
+    docs,
+    entities,
+    eval,
+    lake,
+    quarantine,
+    report,
+    run,
+    serve,
+    sources,
+    sql,
+    stories,
+    warehouse,
+)
 
 app = typer.Typer(
     help="newsetl: news articles in, a validated warehouse of articles, entities, dates and events out.\n\n"
