@@ -29,7 +29,7 @@ def con(tmp_path, story_articles):
     for event_id, article_id, modality, when, actor, target in events:
         connection.execute(
             "INSERT INTO events SELECT $e, article_id, '04 CONSULT', '040', 'Consult', split_part(text, ' ', 1), 0, "
-            "length(split_part(text, ' ', 1)), 0, 0, 10, $m, $d, 'day', NULL, 'r1', NULL FROM articles "
+            "length(split_part(text, ' ', 1)), 0, 0, 10, $m, $d, 'day', NULL, 'r1', 0.9, NULL FROM articles "
             "WHERE article_id = $a",
             {"e": event_id, "a": article_id, "m": modality, "d": when},
         )
