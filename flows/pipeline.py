@@ -37,7 +37,7 @@ from transforms.entities import entities_of
 from transforms.events import events_of
 from transforms.extract import as_sources, chunked, iter_chunks, replay_item
 from transforms.neardup import NearDuplicateIndex
-from transforms.quarantine import quarantine_table
+from transforms.quarantine import is_truncated, quarantine_table
 from transforms.sources.config import load_sources, select_sources
 from transforms.sources.http import HttpClient, HttpSettings
 from transforms.sources.read import ReadContext, StateEntry
@@ -249,8 +249,8 @@ def run(settings: RunSettings) -> dict:
             known = (
                 {} if settings.full else {(r["source"], r["key"]): StateEntry(**r) for r in db.load_source_state(con)}
             )
-        with HttpClient(http_settings) as http:
-            context = ReadContext(known=known, http=http)
+        with HttpClient(http_settings, max_bytes=settings.max_file_bytes) as http:
+            context = ReadContext(known=known, http=http, limits=settings.limits)
             run_batches(run, iter_chunks(sources, settings.batch_size, context, settings.batch_chars), context)
         with run.warehouse.connection() as con:
             # only now: a run that failed above leaves the state as it was, so its input is read again
@@ -269,6 +269,8 @@ def replay(settings: ReplaySettings) -> dict:
     def read_quarantine(run: Run) -> None:
         with run.warehouse.connection() as con:
             records = db.replayable_quarantine(con, stages_replayed, child_tables)
+        # a record over a limit kept only the start of its payload: its input is read again (--full), not replayed
+        records = [r for r in records if not is_truncated(r["payload"])]
         items = (replay_item(r["quarantine_id"], r["record_key"], r["payload"] or "") for r in records)
         run_batches(run, chunked(items, settings.batch_size, settings.batch_chars))
 
@@ -349,10 +351,12 @@ def start_batch(
 ) -> BatchInFlight:
     """Extract, normalize, dedupe and detect the language of a chunk here, then submit its tagging."""
     settings = run.settings
-    raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
+    raw, rejected_extract = tasks.extract(chunk, context.http if context else None, settings.limits)
     if context is not None:
         context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
-    articles, rejected_normalize = tasks.normalize(raw, settings.default_timezone, settings.source_timezones)
+    articles, rejected_normalize = tasks.normalize(
+        raw, settings.default_timezone, settings.source_timezones, settings.max_article_chars
+    )
     unique, duplicates, superseded = tasks.dedupe(articles, run.warehouse, in_flight)
     unique, signatures = tasks.find_near_duplicates(unique, run.near_index, run.warehouse)
     unique = tasks.detect_language(unique)

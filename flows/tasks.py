@@ -35,16 +35,23 @@ EXTRACT_RETRIES = {
 
 
 @batch_task(Stage.EXTRACT, **EXTRACT_RETRIES)
-def extract(chunk: list[extract_transform.RawItem], http=None) -> tuple[pa.Table, pa.Table]:
+def extract(chunk: list[extract_transform.RawItem], http=None, limits=None) -> tuple[pa.Table, pa.Table]:
     """Parse a chunk of raw records (fetching the pages feed items link to) into raw articles and quarantine rows."""
-    return extract_transform.parse_items(chunk, http)
+    return extract_transform.parse_items(chunk, http, limits)
 
 
 @batch_task(Stage.NORMALIZE)
-def normalize(raw: pa.Table, default_timezone: str, source_timezones: dict[str, str]) -> tuple[pa.Table, pa.Table]:
-    """Clean text, parse publication dates (relative ones against now, the fetch time), assign ids."""
+def normalize(
+    raw: pa.Table, default_timezone: str, source_timezones: dict[str, str], max_article_chars: int
+) -> tuple[pa.Table, pa.Table]:
+    """Clean text, parse publication dates (relative ones against now, the fetch time), assign ids; quarantine the
+    records over `max_article_chars` first."""
     return normalize_transform.normalize(
-        raw, fetched_at=datetime.now(UTC), default_timezone=default_timezone, source_timezones=source_timezones
+        raw,
+        fetched_at=datetime.now(UTC),
+        default_timezone=default_timezone,
+        source_timezones=source_timezones,
+        max_article_chars=max_article_chars,
     )
 
 

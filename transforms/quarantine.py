@@ -6,6 +6,7 @@ over a batch article by article through `tag_each_article`: one article that
 breaks a tagger goes to quarantine, and the rest of its batch goes on.
 """
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from typing import TypeVar
 
@@ -27,6 +28,32 @@ def quarantine_row(stage: str, source: str, record_key: str, reason: str, payloa
         "reason": reason,
         "payload": payload,
     }
+
+
+# The payload kept of a record that cannot be replayed as it is (over a limit, or unreadable at extract).
+PAYLOAD_PREFIX_CHARS = 10_000
+TRUNCATION_NOTE = re.compile(r"\n\[newsetl: payload truncated: its first [\d,]+ characters kept, of [^\]\n]+\]\Z")
+
+
+def bounded_payload(payload: str | None, whole: str | None = None) -> str | None:
+    """`payload`, or its first PAYLOAD_PREFIX_CHARS characters and a note saying so when it is longer.
+
+    For records that are not replayed from their payload: what was over a limit,
+    and what extract could not read (its input stays where it was; read it again with --full).
+    `whole` says how big the whole record was, when `payload` is already only its start.
+    """
+    if payload is None or (len(payload) <= PAYLOAD_PREFIX_CHARS and whole is None) or is_truncated(payload):
+        return payload
+    whole = whole or f"{len(payload):,} characters"
+    return (
+        f"{payload[:PAYLOAD_PREFIX_CHARS]}\n"
+        f"[newsetl: payload truncated: its first {min(len(payload), PAYLOAD_PREFIX_CHARS):,} characters kept, of {whole}]"
+    )
+
+
+def is_truncated(payload: str | None) -> bool:
+    """Whether `payload` was cut by `bounded_payload` (such a record cannot be replayed)."""
+    return payload is not None and TRUNCATION_NOTE.search(payload[-200:]) is not None
 
 
 def quarantine_table(rows: list[dict]) -> pa.Table:

@@ -27,6 +27,10 @@ def run(  # each parameter named after its settings field (see `build`)
     lock_timeout: float = setting("lock_timeout"),
     default_timezone: str = setting("default_timezone"),
     near_duplicate_threshold: float = setting("near_duplicate_threshold"),
+    max_article_chars: int = setting("max_article_chars"),
+    max_file_bytes: int = setting("max_file_bytes"),
+    max_lines_per_file: int = setting("max_lines_per_file"),
+    max_json_depth: int = setting("max_json_depth"),
 ) -> None:
     """Run the news_etl flow over PATH|URL arguments (or --sources) and print a summary.
 

@@ -37,6 +37,10 @@ def serve(  # each settings parameter named after its field (see `build`)
     workers: int | None = setting("workers"),
     default_timezone: str = setting("default_timezone"),
     near_duplicate_threshold: float = setting("near_duplicate_threshold"),
+    max_article_chars: int = setting("max_article_chars"),
+    max_file_bytes: int = setting("max_file_bytes"),
+    max_lines_per_file: int = setting("max_lines_per_file"),
+    max_json_depth: int = setting("max_json_depth"),
 ) -> None:
     """Serve the news_etl deployment on a cron schedule until stopped (Ctrl-C).
 
