@@ -242,7 +242,8 @@ def _refuse_lone_surrogates(row: dict) -> None:
     """ValueError for a field holding half of a UTF-16 pair (a JSON escape such as \\ud800): no text can hold it."""
     for field, value in row.items():
         if isinstance(value, str) and not value.isascii() and (found := LONE_SURROGATE.search(value)):
-            raise ValueError(f"the {field} holds a lone surrogate (\\u{ord(found.group()):04x}), which is not text")
+            name = {"raw_text": "text", "published_raw": "publication date"}.get(field, field)
+            raise ValueError(f"the {name} holds a lone surrogate (\\u{ord(found.group()):04x}), which is not text")
 
 
 PARSERS = {"txt": _parse_txt, "record": _parse_record, "entry": _parse_entry, "html": _parse_html}

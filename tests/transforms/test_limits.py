@@ -159,7 +159,7 @@ def test_deep_records_and_lone_surrogates_are_quarantined_and_the_rest_of_the_du
     assert [r["raw_text"] for r in raws] == ["Пара целиком \U0001f600"]
     assert [r["reason"].split(": ", 1)[1] for r in rejected] == [
         "the JSON record nests deeper than max_json_depth (3 levels)",
-        "the raw_text holds a lone surrogate (\\ud800), which is not text",
+        "the text holds a lone surrogate (\\ud800), which is not text",
     ]
 
 
