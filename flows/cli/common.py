@@ -133,7 +133,13 @@ def check_inputs(settings: RunSettings) -> None:
 
 
 def run_flow(what: str, flow: Callable[[Settings], dict], settings: Settings) -> None:
-    """Run a flow (news_etl, quarantine_replay) on its settings and print its summary; a failure exits with 1."""
+    """Run a flow (news_etl, quarantine_replay) on its settings and print its summary; a failure exits with 1.
+
+    Prefect's temporary server, if the run starts one, ends with this process however it ends.
+    """
+    from flows.runners import temporary_server_dies_with_this_process
+
+    temporary_server_dies_with_this_process()
     try:
         summary = flow(settings)
     except Exception as exc:
