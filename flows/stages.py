@@ -20,9 +20,15 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 
+from transforms.quarantine import preview
+
 # Tasks never cache: their inputs are Arrow tables and connections, which are
 # costly or impossible to hash, and a batch is never worth recomputing from cache.
 BATCH_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+
+# Characters of a failed stage's cause kept in its message: it becomes the task run's state message, the run's
+# error and a log line, all sent to the Prefect server, and an exception may quote a whole record.
+CAUSE_CHARS = 2_000
 
 # Seconds spent per stage in the current run; the flow sets a Counter here and stores it in `runs.stage_seconds`.
 STAGE_SECONDS: ContextVar[Counter | None] = ContextVar("stage_seconds", default=None)
@@ -103,7 +109,8 @@ def batch_task(stage: str, **options):
                 except StageFailed:
                     raise
                 except Exception as exc:
-                    raise StageFailed(stage, f"{type(exc).__name__}: {exc}", is_transient(exc)) from exc
+                    cause = preview(f"{type(exc).__name__}: {exc}", CAUSE_CHARS)
+                    raise StageFailed(stage, cause, is_transient(exc)) from exc
             try:
                 get_run_logger().info("%s: done in %.2f s", stage, time.perf_counter() - started)
             except MissingContextError:  # called as a plain function (`task.fn`, tests): nothing to log to

@@ -16,16 +16,28 @@ from transforms.ids import stable_id
 from transforms.schemas import QUARANTINE_SCHEMA
 from transforms.stages import Stage
 
+# A reason names the record and what failed; it never holds the record (the payload does), so a value
+# it quotes is cut: a record can be a gigabyte, and reasons are listed, logged and shown in the Prefect UI.
+REASON_CHARS = 1_000
+
+
+def preview(text: str, limit: int) -> str:
+    """`text` if it has at most `limit` characters, else its first `limit` and how long it is:
+    'Совет обсудил… (1,073,741,824 characters)'."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
 
 def quarantine_row(stage: str, source: str, record_key: str, reason: str, payload: str | None) -> dict:
-    """One quarantine row; its id is stable so the same failure is stored once."""
+    """One quarantine row; its id is stable so the same failure is stored once. The reason is cut to REASON_CHARS."""
     payload = payload or ""
     return {
         "quarantine_id": stable_id(stage, source, record_key, payload),
         "stage": stage,
         "source": source,
         "record_key": record_key,
-        "reason": reason,
+        "reason": preview(reason, REASON_CHARS),
         "payload": payload,
     }
 

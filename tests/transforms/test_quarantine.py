@@ -2,7 +2,7 @@
 
 import pyarrow as pa
 
-from transforms.quarantine import tag_each_article
+from transforms.quarantine import REASON_CHARS, preview, quarantine_row, tag_each_article
 from transforms.schemas import ARTICLE_BATCH_SCHEMA, QUARANTINE_SCHEMA
 from transforms.stages import Stage
 
@@ -64,3 +64,16 @@ def test_an_article_a_batched_step_failed_on_is_quarantined_with_that_failure():
 def test_an_empty_batch():
     results, quarantine, tagged = tag(batch())
     assert results == {} and quarantine.num_rows == 0 and tagged.num_rows == 0
+
+
+def test_a_reason_is_cut_and_says_how_long_it_was_but_the_payload_stays_whole():
+    record = "x" * 3_000_000
+    row = quarantine_row(Stage.NORMALIZE, "files", "big.txt", f"big.txt: cannot parse {record}", record)
+    assert row["reason"] == f"big.txt: cannot parse {'x' * (REASON_CHARS - 22)}… (3,000,022 characters)"
+    assert row["payload"] == record
+    assert row["quarantine_id"] == quarantine_row(Stage.NORMALIZE, "files", "big.txt", "other", record)["quarantine_id"]
+
+
+def test_preview_keeps_a_short_text_as_it_is():
+    assert preview("короткий текст", 14) == "короткий текст"
+    assert preview("короткий текст", 8) == "короткий… (14 characters)"
