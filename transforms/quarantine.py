@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import TypeVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from transforms.ids import stable_id
 from transforms.schemas import QUARANTINE_SCHEMA
@@ -21,12 +22,16 @@ from transforms.stages import Stage
 REASON_CHARS = 1_000
 
 
-def preview(text: str, limit: int) -> str:
-    """`text` if it has at most `limit` characters, else its first `limit` and how long it is:
-    'Совет обсудил… (1,073,741,824 characters)'."""
-    if len(text) <= limit:
+def preview(text: str, limit: int, length: int | None = None) -> str:
+    """`text` if it has at most `limit` characters, else its start and how long it is, `limit` characters
+    in all: 'Совет обсудил… (1,073,741,824 characters)'. `length`: the whole text's, when `text` is only
+    its start. A preview is its own preview (for limits longer than the marker).
+    """
+    length = len(text) if length is None else length
+    if length <= limit and len(text) <= limit:
         return text
-    return f"{text[:limit]}… ({len(text):,} characters)"
+    marker = f"… ({length:,} characters)"
+    return text[: max(limit - len(marker), 0)] + marker
 
 
 def quarantine_row(stage: str, source: str, record_key: str, reason: str, payload: str | None) -> dict:
@@ -118,6 +123,16 @@ def tag_each_article(
 
 # Stage names quarantine rows had before the stages were named as the tasks are (warehouse migration 010).
 RENAMED_STAGES = {"tag": Stage.TAG_ENTITIES, "events": Stage.TAG_EVENTS}
+
+
+def with_cut_reasons(quarantine: pa.Table) -> pa.Table:
+    """Rows whose reason an older version wrote longer than REASON_CHARS, cut as `quarantine_row` cuts
+    them (a lake's rows; warehouse migration 016 cuts the stored ones the same way)."""
+    reasons = quarantine.column("reason")
+    if quarantine.num_rows == 0 or (pc.max(pc.utf8_length(reasons)).as_py() or 0) <= REASON_CHARS:
+        return quarantine
+    cut = pa.array([None if r is None else preview(r, REASON_CHARS) for r in reasons.to_pylist()], pa.string())
+    return quarantine.set_column(quarantine.schema.get_field_index("reason"), "reason", cut)
 
 
 def with_current_stage_names(quarantine: pa.Table) -> pa.Table:
