@@ -112,11 +112,23 @@ def test_what_was_huge_keeps_only_a_prefix_and_what_loaded_is_clean(hostile_run)
     assert sorted(len(url) for _, url in hostile_run["articles"] if url and "hostile.example/a" in url) == [20_024]
 
 
+def violations(directory) -> list[str]:
+    """What `newsetl check` finds wrong in the warehouse and lake of `directory` (every check, every row)."""
+    from warehouse import db
+    from warehouse.integrity import check_warehouse
+
+    con = db.connect(directory / "w.duckdb", read_only=True)
+    try:
+        checks = check_warehouse(con, str(directory / "lake"))
+    finally:
+        con.close()
+    assert len(checks) == 12  # 8 checks of articles' rows, 3 of the whole warehouse, the lake's manifest
+    return [check.line() for check in checks if not check.passed]
+
+
 def test_the_warehouse_holds_together_after_the_hostile_run(hostile_run):
-    # ---- INTEGRITY CHECK: issue 19's warehouse integrity check (`newsetl check`, a function in
-    # warehouse/db.py, written on another branch) is to be called here once merged, on the warehouse
-    # of this run (hostile_run["corpus"].parent / "w.duckdb"), and must report nothing. ----
-    # Until then, what this run can check itself: every quarantine row has a stage, a reason naming its record.
+    assert violations(hostile_run["corpus"].parent) == []
+    # Every quarantine row has a stage, and a one-line reason naming its record.
     for key, stage, reason, _ in hostile_run["quarantine"]:
         assert stage in ("extract", "normalize") and reason.startswith(f"{key}: ") and "\n" not in reason, reason
 
@@ -141,3 +153,4 @@ def test_a_replay_runs_again_what_it_can_and_leaves_what_was_over_a_limit(hostil
     finally:
         con.close()
     assert sorted(after) == sorted((key, stage, reason) for key, stage, reason, _ in hostile_run["quarantine"])
+    assert violations(directory) == []
