@@ -30,7 +30,13 @@ from prefect.futures import PrefectFuture
 from flows import reports, stages, tasks
 from flows.counts import QUARANTINED_BY_STAGE, RUN_COUNTS, languages_of
 from flows.memory import release_free_memory
-from flows.runners import machine_cores, tagging_runner, workers_report_to_this_server
+from flows.runners import (
+    PrefectServerGone,
+    check_server_answers,
+    machine_cores,
+    tagging_runner,
+    workers_report_to_this_server,
+)
 from flows.settings import REPLAYABLE_STAGES, LoadSettings, ReplaySettings, RunSettings, code_version
 from flows.tagging import TaggedBatch, tag_batch
 from transforms.entities import entities_of
@@ -133,6 +139,7 @@ def run_flow(settings: LoadSettings, work: Callable[[Run], None]) -> dict:
             near_index = tasks.prepare_near_duplicate_index(con, settings.near_duplicate_threshold)
         run = Run(run_id, settings, warehouse, near_index)
         started = time.perf_counter()
+        server_gone = False
         with stages.stage_seconds_here() as run.stage_seconds:
             try:
                 work(run)
@@ -144,9 +151,10 @@ def run_flow(settings: LoadSettings, work: Callable[[Run], None]) -> dict:
                     top_entities = db.top_run_entities(con, run_id, reports.TOP_ENTITIES)
             except BaseException as exc:
                 record_failure(run, exc, logger)
+                server_gone = isinstance(exc, PrefectServerGone)
                 raise
             finally:
-                docs_index = publish_validation(settings, run_id, run.validation)
+                docs_index = publish_validation(settings, run_id, run.validation, artifact=not server_gone)
     publish_reports(run, time.perf_counter() - started, top_entities, logger)
     return run_summary(run, docs_index)
 
@@ -205,8 +213,11 @@ def run_summary(run: Run, docs_index: str | None) -> dict:
     }
 
 
-def publish_validation(settings: LoadSettings, run_id: str, validation: ValidationLog) -> str | None:
-    """Build the run's Data Docs pages and the validation artifact; return the Data Docs index.
+def publish_validation(
+    settings: LoadSettings, run_id: str, validation: ValidationLog, artifact: bool = True
+) -> str | None:
+    """Build the run's Data Docs pages and (unless not `artifact`: no server to send it to) the validation
+    artifact; return the Data Docs index.
 
     Reporting must not hide the run's own outcome: a failure here is logged, not raised.
     """
@@ -215,14 +226,15 @@ def publish_validation(settings: LoadSettings, run_id: str, validation: Validati
     logger = get_run_logger()
     try:
         index = tasks.build_data_docs(settings.gx_dir, validation.docs_pages)
-        create_table_artifact(
-            key=VALIDATION_ARTIFACT_KEY,
-            table=[
-                {k: row[k] for k in ("suite", "expectation", "severity", "success", "unexpected_count")}
-                for row in validation.summary()
-            ],
-            description=f"Great Expectations results of run {run_id}, summed over its batches. Data Docs: {index}",
-        )
+        if artifact:
+            create_table_artifact(
+                key=VALIDATION_ARTIFACT_KEY,
+                table=[
+                    {k: row[k] for k in ("suite", "expectation", "severity", "success", "unexpected_count")}
+                    for row in validation.summary()
+                ],
+                description=f"Great Expectations results of run {run_id}, summed over its batches. Data Docs: {index}",
+            )
     except Exception as exc:
         logger.warning("could not publish the validation results: %s: %s", type(exc).__name__, exc)
         return None
@@ -306,6 +318,7 @@ def run_batches(run: Run, chunks: Iterable[list], context: ReadContext | None = 
     window = (run.settings.workers or machine_cores()) + 1
 
     def finish(batch: BatchInFlight) -> None:
+        check_server_answers()  # before anything of the batch is loaded
         batch_counts, quarantine = process_batch(run, batch)
         run.counts.update(batch_counts)
         if sum(t.num_rows for t in run.quarantine_sample) < reports.QUARANTINE_SAMPLE_SIZE:

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from threadpoolctl import threadpool_limits
@@ -116,6 +117,39 @@ def workers_report_to_this_server() -> Iterator[None]:
     temporary_server_dies_with_this_process()  # if nothing did it before the flow started
     with temporary_settings(updates={PREFECT_API_URL: SubprocessASGIServer().api_url}):
         yield
+
+
+class PrefectServerGone(RuntimeError):
+    """The Prefect server the run reports to stopped answering: the run ends between two batches."""
+
+
+# Seconds the server has to answer a health check between two batches (it answers in milliseconds when up).
+SERVER_CHECK_SECONDS = 10.0
+
+
+def check_server_answers() -> None:
+    """Raise PrefectServerGone if the run's Prefect server cannot be reached (or fails with a 5xx).
+
+    Without this a run whose server died goes on loading, then waits minutes in
+    Prefect's client retries (about a minute per call) before failing with a
+    connection error that does not say which server. Called before each batch
+    is validated and loaded, so the run ends between two whole batches.
+    """
+    url = get_current_settings().api.url
+    if not url:
+        return
+    try:
+        answer = httpx.get(f"{url.rstrip('/')}/health", timeout=SERVER_CHECK_SECONDS)
+    except httpx.TransportError as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    else:
+        if answer.status_code < 500:  # 2xx, or a 4xx of a server that needs a key for this: it answers
+            return
+        problem = f"HTTP {answer.status_code}"
+    raise PrefectServerGone(
+        f"the Prefect server at {url} stopped answering ({problem}); "
+        "the batches loaded before stay loaded, run again once it is back"
+    )
 
 
 def temporary_server_dies_with_this_process() -> None:

@@ -5,6 +5,7 @@ The tagging tasks, which run in the workers, are in flows/tagging.py.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
@@ -12,6 +13,8 @@ from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
+from prefect import get_run_logger
+from prefect.exceptions import MissingContextError
 from prefect.tasks import exponential_backoff
 
 from flows.memory import collecting_between_batches, freeze_long_lived_objects
@@ -161,6 +164,28 @@ def load(
     batch = Batch.now(run_id, batch_no, counts)
     with warehouse.connection() as con:
         tables = replace(tables, articles=db.anchor_near_copies(con, tables.articles))
-        lake.write_batch(lake_dir, batch, tables)
-        db.load_batch(con, batch, tables, banding)
+        try:
+            lake.write_batch(lake_dir, batch, tables)
+            db.load_batch(con, batch, tables, banding)  # raises before its commit, or commits
+        except Exception:
+            _remove_uncommitted_batch(lake_dir, batch)
+            raise
     lake.write_manifest(lake_dir, batch)
+
+
+def _remove_uncommitted_batch(lake_dir: str, batch: Batch) -> None:
+    """Take out of the lake what a batch the warehouse did not commit wrote there; if even that fails (the
+    filesystem is gone), say so: the next run's `reconcile` removes it."""
+    try:
+        lake.remove_batch(lake_dir, batch.key)
+    except Exception as exc:
+        try:
+            logger = get_run_logger()
+        except MissingContextError:  # called as a plain function (`load.fn`)
+            logger = logging.getLogger(__name__)
+        logger.warning(
+            "batch %s was not loaded; its lake files stay until the next run removes them (%s: %s)",
+            batch.key,
+            type(exc).__name__,
+            exc,
+        )
