@@ -9,7 +9,7 @@ read, loaded, duplicates, quarantined by stage, the run's seconds (its `runs`
 row: Prefect's server start not counted), the seconds per stage, and the peak
 memory of the flow and its tagging workers (sampled every 0.2 s, Prefect's
 server apart). In the hostile corpus, the dump that the test cuts while it is
-read is read whole here (nothing cuts it).
+read is read whole here (nothing cuts it). Then `newsetl check` on each warehouse and lake.
 
 Example: .venv/bin/python -m bench.hostile --workers 1
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -56,6 +57,12 @@ def measure(name: str, inputs: Path, workdir: Path, workers: int) -> dict:
         f"(flow {mib(result['peak_by_role'].get('flow', 0))}, workers {mib(result['peak_by_role'].get('workers', 0))})"
     )
     print("  slowest stages: " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages))
+    check = subprocess.run(
+        [str(Path(sys.executable).with_name("newsetl")), "check", "--db", str(workdir / "bench.duckdb"),
+         "--lake", str(workdir / "lake")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    print(f"  newsetl check: exit {check.returncode}, {check.stdout.strip().splitlines()[-1]}")
     return result
 
 
