@@ -65,12 +65,21 @@ class Run:
             pass
 
     def kill(self) -> list[psutil.Process]:
-        """SIGKILL the run's process; return the processes it had started (a last look first)."""
+        """SIGKILL the run's process; return the processes it had started (a last look first). The command
+        lines of those running at that moment are kept in `running_at_kill` (a worker dies with its parent
+        at once: looked at after the kill, it may be gone already)."""
+        self.running_at_kill: list[str] = []
         try:
             for child in psutil.Process(self.process.pid).children(recursive=True):
                 self.started.setdefault(child.pid, child)
         except psutil.NoSuchProcess:
             pass
+        for process in self.started.values():
+            try:
+                if alive(process):
+                    self.running_at_kill.append(" ".join(process.cmdline()))
+            except psutil.NoSuchProcess:
+                pass
         self.process.send_signal(signal.SIGKILL)
         return list(self.started.values())
 
@@ -219,7 +228,7 @@ def test_nothing_a_killed_run_started_survives_it_its_own_temporary_server_inclu
         assert run.process.poll() is None, f"seed {seed}: the run ended before it was killed"
         started = run.kill()
         if how == "batch":  # what the test is about was there to be killed
-            commands = [" ".join(p.cmdline()) for p in started if alive(p)]
+            commands = run.running_at_kill
             assert any(SERVER in c for c in commands) and any(WORKER in c for c in commands), commands
         assert_none_survives(started, f"seed {seed}, killed at {how} {when}")
         run.finish()
