@@ -6,13 +6,14 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 
 from expectations.suite import ROW, Batch, key_expectations
+from transforms.limits import DEFAULT_LIMITS
 
 TABLE = "articles"
 KEY_COLUMNS = ("article_id",)
 # ISO 639-1 codes of the languages the sources publish in, and `unknown` when detection gives up.
 LANGUAGES = ["ru", "uk", "be", "en", "de", "fr", "es", "it", "pt", "pl", "kk", "unknown"]
 MIN_TEXT_CHARS = 1
-MAX_TEXT_CHARS = 1_000_000  # longer is a dump of a whole site, not an article
+MAX_TEXT_CHARS = DEFAULT_LIMITS.max_article_chars  # the most a run lets through (LoadSettings.max_article_chars)
 EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
 
 

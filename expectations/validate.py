@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from expectations import articles, date_mentions, entities, mentions
 from expectations.suite import BATCH, Batch
-from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.quarantine import preview, quarantine_row, quarantine_table
 from transforms.stages import Stage
 
 # Parents before children: a child's suite sees its parents' passing rows only.
@@ -37,6 +37,8 @@ SUITE_MODULES = (articles, date_mentions, entities, mentions)
 # quarantined row that has none of its own. (The pandas copy holds only the columns a suite names.)
 NOT_VALIDATED = ("payload", "raw_text")
 EXAMPLES_IN_MESSAGE = 3
+# Characters of an offending value a reason or message quotes (a text over the suite's maximum is megabytes).
+VALUE_CHARS = 200
 # Most suites pass, and of a passing suite we keep only each expectation's success and
 # unexpected_count (the report) and its Data Docs page. BASIC has both (its pages render the same
 # as COMPLETE's when nothing failed) and skips the metrics COMPLETE adds, every unexpected value
@@ -100,6 +102,12 @@ def _jsonable(value):
     return str(value)
 
 
+def _quoted(value):
+    """A value as a reason or message quotes it: JSON-able, a long string cut to VALUE_CHARS."""
+    value = _jsonable(value)
+    return preview(value, VALUE_CHARS) if isinstance(value, str) else value
+
+
 def _checked_columns(suite: gx.ExpectationSuite, table: pa.Table) -> pa.Table:
     """The columns of `table` that the suite's expectations name, in table order.
 
@@ -128,7 +136,7 @@ def _validate_suite(table_name: str, frame, suite: gx.ExpectationSuite):
 def _batch_failure(table_name: str, name: str, details: dict) -> str:
     if "observed_value" in details and "unexpected_count" not in details:
         return f"{table_name}: {name} failed (observed {details['observed_value']})"
-    examples = [_jsonable(v) for v in (details.get("partial_unexpected_list") or [])[:EXAMPLES_IN_MESSAGE]]
+    examples = [_quoted(v) for v in (details.get("partial_unexpected_list") or [])[:EXAMPLES_IN_MESSAGE]]
     return f"{table_name}: {name} failed for {details.get('unexpected_count', 0)} rows, e.g. {examples}"
 
 
@@ -147,7 +155,7 @@ def _quarantine_rows(module, table: pa.Table, failures: dict[int, list[tuple[str
         row = table.slice(row_index, 1).to_pylist()[0]
         record_key = row.get("record_key") or "/".join(str(row[c]) for c in module.KEY_COLUMNS)
         names = ", ".join(name for name, _ in failed)
-        values = {c: _jsonable(row.get(c)) for _, columns in failed for c in columns}
+        values = {c: _quoted(row.get(c)) for _, columns in failed for c in columns}
         reason = f"{module.TABLE} {record_key}: failed {names}; values {json.dumps(values, ensure_ascii=False)}"
         payload = row.get("payload") or json.dumps(
             {k: _jsonable(v) for k, v in row.items() if k not in NOT_VALIDATED}, ensure_ascii=False

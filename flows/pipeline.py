@@ -30,14 +30,20 @@ from prefect.futures import PrefectFuture
 from flows import progress, reports, stages, tasks
 from flows.counts import QUARANTINED_BY_STAGE, RUN_COUNTS, languages_of
 from flows.memory import release_free_memory
-from flows.runners import machine_cores, tagging_runner, workers_report_to_this_server
+from flows.runners import (
+    PrefectServerGone,
+    check_server_answers,
+    machine_cores,
+    tagging_runner,
+    workers_report_to_this_server,
+)
 from flows.settings import REPLAYABLE_STAGES, LoadSettings, ReplaySettings, RunSettings, code_version
 from flows.tagging import TaggedBatch, tag_batch
 from transforms.entities import entities_of
 from transforms.events import events_of
 from transforms.extract import chunked, iter_chunks, replay_item
 from transforms.neardup import NearDuplicateIndex
-from transforms.quarantine import quarantine_table
+from transforms.quarantine import is_truncated, quarantine_table
 from transforms.sources.config import sources_to_read
 from transforms.sources.http import HttpClient
 from transforms.sources.read import ReadContext, known_state
@@ -134,6 +140,7 @@ def run_flow(settings: LoadSettings, work: Callable[[Run], None]) -> dict:
             near_index = tasks.prepare_near_duplicate_index(con, settings.near_duplicate_threshold)
         run = Run(run_id, settings, warehouse, near_index)
         started = time.perf_counter()
+        server_gone = False
         with stages.stage_seconds_here() as run.stage_seconds:
             try:
                 work(run)
@@ -146,9 +153,10 @@ def run_flow(settings: LoadSettings, work: Callable[[Run], None]) -> dict:
                     top_entities = db.top_run_entities(con, run_id, reports.TOP_ENTITIES)
             except BaseException as exc:
                 record_failure(run, exc, logger)
+                server_gone = isinstance(exc, PrefectServerGone)
                 raise
             finally:
-                docs_index = publish_validation(settings, run_id, run.validation)
+                docs_index = publish_validation(settings, run_id, run.validation, artifact=not server_gone)
     publish_reports(run, time.perf_counter() - started, top_entities, logger)
     report = publish_html_report(settings, logger) if settings.report_path else None
     return {**run_summary(run, docs_index), "report": report}
@@ -225,8 +233,11 @@ def run_summary(run: Run, docs_index: str | None) -> dict:
     }
 
 
-def publish_validation(settings: LoadSettings, run_id: str, validation: ValidationLog) -> str | None:
-    """Build the run's Data Docs pages and the validation artifact; return the Data Docs index.
+def publish_validation(
+    settings: LoadSettings, run_id: str, validation: ValidationLog, artifact: bool = True
+) -> str | None:
+    """Build the run's Data Docs pages and (unless not `artifact`: no server to send it to) the validation
+    artifact; return the Data Docs index.
 
     Reporting must not hide the run's own outcome: a failure here is logged, not raised.
     """
@@ -235,14 +246,15 @@ def publish_validation(settings: LoadSettings, run_id: str, validation: Validati
     logger = get_run_logger()
     try:
         index = tasks.build_data_docs(settings.gx_dir, validation.docs_pages)
-        create_table_artifact(
-            key=VALIDATION_ARTIFACT_KEY,
-            table=[
-                {k: row[k] for k in ("suite", "expectation", "severity", "success", "unexpected_count")}
-                for row in validation.summary()
-            ],
-            description=f"Great Expectations results of run {run_id}, summed over its batches. Data Docs: {index}",
-        )
+        if artifact:
+            create_table_artifact(
+                key=VALIDATION_ARTIFACT_KEY,
+                table=[
+                    {k: row[k] for k in ("suite", "expectation", "severity", "success", "unexpected_count")}
+                    for row in validation.summary()
+                ],
+                description=f"Great Expectations results of run {run_id}, summed over its batches. Data Docs: {index}",
+            )
     except Exception as exc:
         logger.warning("could not publish the validation results: %s: %s", type(exc).__name__, exc)
         return None
@@ -265,8 +277,8 @@ def run(settings: RunSettings) -> dict:
             known = {} if settings.full else known_state(db.load_source_state(con))
         if progress.watched():  # what an incremental run will read is known only once it has read it
             progress.expecting(None if known else progress.expected_records(sources))
-        with HttpClient(http_settings) as http:
-            context = ReadContext(known=known, http=http)
+        with HttpClient(http_settings, max_bytes=settings.max_file_bytes) as http:
+            context = ReadContext(known=known, http=http, limits=settings.limits)
             run_batches(run, iter_chunks(sources, settings.batch_size, context, settings.batch_chars), context)
         with run.warehouse.connection() as con:
             # only now: a run that failed above leaves the state as it was, so its input is read again
@@ -285,6 +297,8 @@ def replay(settings: ReplaySettings) -> dict:
     def read_quarantine(run: Run) -> None:
         with run.warehouse.connection() as con:
             records = db.replayable_quarantine(con, stages_replayed, child_tables)
+        # a record over a limit kept only the start of its payload: its input is read again (--full), not replayed
+        records = [r for r in records if not is_truncated(r["payload"])]
         progress.expecting(len(records))
         items = (replay_item(r["quarantine_id"], r["record_key"], r["payload"] or "") for r in records)
         run_batches(run, chunked(items, settings.batch_size, settings.batch_chars))
@@ -321,6 +335,7 @@ def run_batches(run: Run, chunks: Iterable[list], context: ReadContext | None = 
     window = (run.settings.workers or machine_cores()) + 1
 
     def finish(batch: BatchInFlight) -> None:
+        check_server_answers()  # before anything of the batch is loaded
         batch_counts, quarantine = process_batch(run, batch)
         run.counts.update(batch_counts)
         if sum(t.num_rows for t in run.quarantine_sample) < reports.QUARANTINE_SAMPLE_SIZE:
@@ -374,10 +389,12 @@ def start_batch(
 ) -> BatchInFlight:
     """Extract, normalize, dedupe and detect the language of a chunk here, then submit its tagging."""
     settings = run.settings
-    raw, rejected_extract = tasks.extract(chunk, context.http if context else None)
+    raw, rejected_extract = tasks.extract(chunk, context.http if context else None, settings.limits)
     if context is not None:
         context.settle(chunk, set(rejected_extract.column("record_key").to_pylist()))
-    articles, rejected_normalize = tasks.normalize(raw, settings.default_timezone, settings.source_timezones)
+    articles, rejected_normalize = tasks.normalize(
+        raw, settings.default_timezone, settings.source_timezones, settings.max_article_chars
+    )
     unique, duplicates, superseded = tasks.dedupe(articles, run.warehouse, in_flight)
     unique, signatures = tasks.find_near_duplicates(unique, run.near_index, run.warehouse)
     unique = tasks.detect_language(unique)

@@ -14,6 +14,7 @@ import pyarrow as pa
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.counts import QUARANTINED_BY_STAGE
+from transforms.quarantine import preview
 from transforms.stages import ARTICLE_STAGES, Stage
 
 SUMMARY_KEY = "newsetl-run-summary"
@@ -34,6 +35,8 @@ REPORT_HEADLINE = {
 
 QUARANTINE_SAMPLE_SIZE = 20
 TOP_ENTITIES = 20
+# Characters of a record key or reason an artifact shows: the server stores an artifact and sends it in an event.
+ARTIFACT_CELL_CHARS = 300
 
 
 def stage_rows(counts: Counter, seconds: Counter) -> list[dict]:
@@ -99,7 +102,10 @@ def publish_artifacts(
         description=f"Run {run_id}: articles per stage, seconds per stage (the tagging stages: seconds of work in the "
         f"tagging workers, summed over workers), {rate:.1f} articles/s end to end.",
     )
-    sample = quarantine_sample.select(["stage", "record_key", "reason"]).to_pylist()
+    sample = [
+        {name: preview(value, ARTIFACT_CELL_CHARS) for name, value in row.items()}
+        for row in quarantine_sample.select(["stage", "record_key", "reason"]).to_pylist()
+    ]
     create_table_artifact(
         key=QUARANTINE_KEY,
         table=sample or [{"stage": "", "record_key": "", "reason": "nothing was quarantined"}],

@@ -9,17 +9,20 @@ natasha's models once and keeps them for every batch it tags.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from threadpoolctl import threadpool_limits
 
 import flows.tagging  # noqa: F401 (what a worker runs: imported before its models are frozen, so it is frozen too)
+from flows import guard
 from flows.memory import freeze_long_lived_objects, full_collections_between_batches
 from transforms.dates import load_parser
 from transforms.events import load_event_tagger
@@ -118,5 +121,78 @@ def workers_report_to_this_server() -> Iterator[None]:
         return
     from prefect.server.api.server import SubprocessASGIServer  # the temporary server (one per process)
 
+    temporary_server_dies_with_this_process()  # if nothing did it before the flow started
     with temporary_settings(updates={PREFECT_API_URL: SubprocessASGIServer().api_url}):
         yield
+
+
+class PrefectServerGone(RuntimeError):
+    """The Prefect server the run reports to stopped answering: the run ends between two batches."""
+
+
+# Seconds the server has to answer a health check between two batches (it answers in milliseconds when up).
+SERVER_CHECK_SECONDS = 10.0
+
+
+def check_server_answers() -> None:
+    """Raise PrefectServerGone if the run's Prefect server cannot be reached (or fails with a 5xx).
+
+    Without this a run whose server died goes on loading, then waits minutes in
+    Prefect's client retries (about a minute per call) before failing with a
+    connection error that does not say which server. Called before each batch
+    is validated and loaded, so the run ends between two whole batches.
+    """
+    url = get_current_settings().api.url
+    if not url:
+        return
+    try:
+        answer = httpx.get(f"{url.rstrip('/')}/health", timeout=SERVER_CHECK_SECONDS)
+    except httpx.TransportError as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    else:
+        if answer.status_code < 500:  # 2xx, or a 4xx of a server that needs a key for this: it answers
+            return
+        problem = f"HTTP {answer.status_code}"
+    raise PrefectServerGone(
+        f"the Prefect server at {url} stopped answering ({problem}); "
+        "the batches loaded before stay loaded, run again once it is back"
+    )
+
+
+def temporary_server_dies_with_this_process() -> None:
+    """Have Prefect's temporary server end when this process dies, even by SIGKILL (see flows/guard.py).
+
+    Prefect starts the server on its first call to the API when no
+    PREFECT_API_URL is set (`SubprocessASGIServer`, one per process) and never
+    stops it if this process is killed. Called before that, this puts in the
+    place of that one server an instance of a subclass that hands each server
+    process it starts to the guard at once (Prefect's own test harness uses the
+    same place, `SubprocessASGIServer._instances[None]`). Called once the server
+    runs, it hands it to the guard. Where the pinned Prefect's internals are not
+    as expected, it does nothing.
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+
+    instances = getattr(SubprocessASGIServer, "_instances", None)
+    if not isinstance(instances, dict) or not hasattr(SubprocessASGIServer, "_run_uvicorn_command"):
+        return
+    server = instances.get(None)
+    if server is None:
+        _guarded_server_class()()  # registers itself as the server Prefect's `SubprocessASGIServer()` returns
+    elif getattr(server, "server_process", None) is not None:
+        guard.watch(server.server_process.pid)
+
+
+@functools.cache
+def _guarded_server_class() -> type:
+    from prefect.server.api.server import SubprocessASGIServer
+
+    class GuardedSubprocessASGIServer(SubprocessASGIServer):
+        """Prefect's temporary server, each of whose processes the guard ends with this process."""
+
+        def _run_uvicorn_command(self):
+            process = super()._run_uvicorn_command()
+            guard.watch(process.pid)
+            return process
+
+    return GuardedSubprocessASGIServer

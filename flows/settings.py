@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import fields
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from transforms import stories
+from transforms.limits import DEFAULT_LIMITS, Limits
 from transforms.stages import Stage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +86,36 @@ class LoadSettings(BaseModel):
     near_duplicate_threshold: float = Field(
         0.5, gt=0, lt=1, description="Similarity (0 to 1) above which an article is a near copy of an earlier one."
     )
+    # The limits, checked before anything costly (transforms/limits.py has the defaults and why; docs/sources.md).
+    # The articles suite accepts no longer text than the default: a lower limit only quarantines sooner.
+    max_article_chars: int = Field(
+        DEFAULT_LIMITS.max_article_chars,
+        ge=1,
+        le=DEFAULT_LIMITS.max_article_chars,
+        description="Longest article text, in characters once cleaned; longer goes to quarantine before tagging.",
+    )
+    max_file_bytes: int = Field(
+        DEFAULT_LIMITS.max_file_bytes,
+        ge=1,
+        le=1 << 40,  # a tebibyte: more than any reader is meant to take
+        description="Largest file or response, in bytes once decompressed; reading stops there, and it goes to quarantine.",
+    )
+    max_lines_per_file: int = Field(
+        DEFAULT_LIMITS.max_lines_per_file,
+        ge=1,
+        description="Most lines (or Parquet rows) in one file; a file with more goes to quarantine whole.",
+    )
+    max_json_depth: int = Field(
+        DEFAULT_LIMITS.max_json_depth,
+        ge=1,
+        le=500,  # Python's JSON parser gives up near 1,000 levels
+        description="Deepest nesting of arrays and objects in one JSON record; deeper goes to quarantine.",
+    )
+
+    @property
+    def limits(self) -> Limits:
+        """The limits as the readers and normalize take them."""
+        return Limits(**{limit.name: getattr(self, limit.name) for limit in fields(Limits)})
 
     report_path: str | None = Field(
         None, description="After the run, write the HTML report of the warehouse (newsetl report) to this file."

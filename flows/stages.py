@@ -7,11 +7,14 @@ tagging needs (see flows/tagging.py).
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import socket
 import time
 import urllib.error
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -20,9 +23,15 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 
+from transforms.quarantine import preview
+
 # Tasks never cache: their inputs are Arrow tables and connections, which are
 # costly or impossible to hash, and a batch is never worth recomputing from cache.
 BATCH_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+
+# Characters of a failed stage's cause kept in its message: it becomes the task run's state message, the run's
+# error and a log line, all sent to the Prefect server, and an exception may quote a whole record.
+CAUSE_CHARS = 2_000
 
 # Seconds spent per stage in the current run; the flow sets a Counter here and stores it in `runs.stage_seconds`.
 STAGE_SECONDS: ContextVar[Counter | None] = ContextVar("stage_seconds", default=None)
@@ -73,6 +82,30 @@ def is_transient(exc: BaseException) -> bool:
     )
 
 
+# Errors that say a filesystem is full, by errno and, for libraries that keep only the message (DuckDB), by the text.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+DISK_FULL_TEXT = os.strerror(errno.ENOSPC)
+
+
+def raised_with(exc: BaseException) -> Iterator[BaseException]:
+    """`exc`, the error it was raised from or while handling, that one's, and so on."""
+    seen: set[int] = set()
+    error: BaseException | None = exc
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def cause_of(exc: BaseException) -> str:
+    """What a stage failed of: a full disk said plainly (with the file being written), else the error itself."""
+    for error in raised_with(exc):
+        if (isinstance(error, OSError) and error.errno in DISK_FULL) or DISK_FULL_TEXT in str(error):
+            where = f" while writing {error.filename}" if getattr(error, "filename", None) else ""
+            return preview(f"the disk is full ({DISK_FULL_TEXT.lower()}{where}): free space and run again", CAUSE_CHARS)
+    return preview(f"{type(exc).__name__}: {exc}", CAUSE_CHARS)
+
+
 def retry_on_transient(task, task_run, state) -> bool:
     """Prefect retry condition: retry network errors, never deterministic failures."""
     try:
@@ -103,7 +136,7 @@ def batch_task(stage: str, **options):
                 except StageFailed:
                     raise
                 except Exception as exc:
-                    raise StageFailed(stage, f"{type(exc).__name__}: {exc}", is_transient(exc)) from exc
+                    raise StageFailed(stage, cause_of(exc), is_transient(exc)) from exc
             try:
                 get_run_logger().info("%s: done in %.2f s", stage, time.perf_counter() - started)
             except MissingContextError:  # called as a plain function (`task.fn`, tests): nothing to log to

@@ -5,6 +5,7 @@ The tagging tasks, which run in the workers, are in flows/tagging.py.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
@@ -12,6 +13,8 @@ from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
+from prefect import get_run_logger
+from prefect.exceptions import MissingContextError
 from prefect.tasks import exponential_backoff
 
 from flows.memory import collecting_between_batches, freeze_long_lived_objects
@@ -37,16 +40,23 @@ EXTRACT_RETRIES = {
 
 
 @batch_task(Stage.EXTRACT, **EXTRACT_RETRIES)
-def extract(chunk: list[extract_transform.RawItem], http=None) -> tuple[pa.Table, pa.Table]:
+def extract(chunk: list[extract_transform.RawItem], http=None, limits=None) -> tuple[pa.Table, pa.Table]:
     """Parse a chunk of raw records (fetching the pages feed items link to) into raw articles and quarantine rows."""
-    return extract_transform.parse_items(chunk, http)
+    return extract_transform.parse_items(chunk, http, limits)
 
 
 @batch_task(Stage.NORMALIZE)
-def normalize(raw: pa.Table, default_timezone: str, source_timezones: dict[str, str]) -> tuple[pa.Table, pa.Table]:
-    """Clean text, parse publication dates (relative ones against now, the fetch time), assign ids."""
+def normalize(
+    raw: pa.Table, default_timezone: str, source_timezones: dict[str, str], max_article_chars: int
+) -> tuple[pa.Table, pa.Table]:
+    """Clean text, parse publication dates (relative ones against now, the fetch time), assign ids; quarantine the
+    records over `max_article_chars` first."""
     return normalize_transform.normalize(
-        raw, fetched_at=datetime.now(UTC), default_timezone=default_timezone, source_timezones=source_timezones
+        raw,
+        fetched_at=datetime.now(UTC),
+        default_timezone=default_timezone,
+        source_timezones=source_timezones,
+        max_article_chars=max_article_chars,
     )
 
 
@@ -173,6 +183,28 @@ def load(
     batch = Batch.now(run_id, batch_no, counts)
     with warehouse.connection() as con:
         tables = replace(tables, articles=db.anchor_near_copies(con, tables.articles))
-        lake.write_batch(lake_dir, batch, tables)
-        db.load_batch(con, batch, tables, banding, assignment)
+        try:
+            lake.write_batch(lake_dir, batch, tables)
+            db.load_batch(con, batch, tables, banding, assignment)  # raises before its commit, or commits
+        except Exception:
+            _remove_uncommitted_batch(lake_dir, batch)
+            raise
     lake.write_manifest(lake_dir, batch)
+
+
+def _remove_uncommitted_batch(lake_dir: str, batch: Batch) -> None:
+    """Take out of the lake what a batch the warehouse did not commit wrote there; if even that fails (the
+    filesystem is gone), say so: the next run's `reconcile` removes it."""
+    try:
+        lake.remove_batch(lake_dir, batch.key)
+    except Exception as exc:
+        try:
+            logger = get_run_logger()
+        except MissingContextError:  # called as a plain function (`load.fn`)
+            logger = logging.getLogger(__name__)
+        logger.warning(
+            "batch %s was not loaded; its lake files stay until the next run removes them (%s: %s)",
+            batch.key,
+            type(exc).__name__,
+            exc,
+        )

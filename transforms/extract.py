@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
-from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.limits import Limits, parse_json_record
+from transforms.quarantine import bounded_payload, quarantine_row, quarantine_table
 from transforms.schemas import RAW_SCHEMA
 from transforms.sources.config import Source, as_sources
 from transforms.sources.decode import UndecodableError, decode_bytes
@@ -140,7 +141,7 @@ def _authors(value) -> str | None:
     return joined or None
 
 
-def _parse_txt(item: RawItem, page: HttpResult | None) -> dict:
+def _parse_txt(item: RawItem, page: HttpResult | None, limits: Limits) -> dict:
     match = SEED_HEADER.match(item.data)
     if not match:
         raise ValueError("no ' date YYYY-MM-DD ' header at the start of the file")
@@ -154,9 +155,9 @@ def _parse_txt(item: RawItem, page: HttpResult | None) -> dict:
     }
 
 
-def _parse_record(item: RawItem, page: HttpResult | None) -> dict:
+def _parse_record(item: RawItem, page: HttpResult | None, limits: Limits) -> dict:
     try:
-        record = json.loads(item.data)
+        record = parse_json_record(item.data, limits.max_json_depth)
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(record, dict):
@@ -199,17 +200,19 @@ def _extract(html: str, url: str | None) -> dict:
         raise ValueError(f"HTML extraction failed: {type(exc).__name__}: {exc}") from None
 
 
-def _parse_entry(item: RawItem, page: HttpResult | None) -> dict:
-    entry = json.loads(item.data)
+def _parse_entry(item: RawItem, page: HttpResult | None, limits: Limits) -> dict:
+    entry = parse_json_record(item.data, limits.max_json_depth)
+    if not isinstance(entry, dict):
+        raise ValueError(f"a feed item as a JSON object was expected, got {type(entry).__name__}")
     text, title, published, url, author = (
-        entry["content"] or entry["summary"],
-        entry["title"],
-        entry["published"],
-        entry["link"],
+        entry.get("content") or entry.get("summary"),
+        entry.get("title"),
+        entry.get("published"),
+        entry.get("link"),
         entry.get("author"),
     )
     if page is not None:
-        extracted = _page_of(page, entry["link"])
+        extracted = _page_of(page, url)
         text = extracted["text"]  # the page's full text beats the feed's summary
         title = title or extracted["title"]
         published = published or extracted["published"]
@@ -227,7 +230,7 @@ def _parse_entry(item: RawItem, page: HttpResult | None) -> dict:
     }
 
 
-def _parse_html(item: RawItem, page: HttpResult | None) -> dict:
+def _parse_html(item: RawItem, page: HttpResult | None, limits: Limits) -> dict:
     extracted = _extract(item.data, item.url)
     url = extracted["url"]
     fallback = urlsplit(url).hostname if url else Path(item.record_key).name
@@ -239,6 +242,17 @@ def _parse_html(item: RawItem, page: HttpResult | None) -> dict:
         "published_raw": extracted["published"],
         "raw_text": extracted["text"],
     }
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_lone_surrogates(row: dict) -> None:
+    """ValueError for a field holding half of a UTF-16 pair (a JSON escape such as \\ud800): no text can hold it."""
+    for field, value in row.items():
+        if isinstance(value, str) and not value.isascii() and (found := LONE_SURROGATE.search(value)):
+            name = {"raw_text": "text", "published_raw": "publication date"}.get(field, field)
+            raise ValueError(f"the {name} holds a lone surrogate (\\u{ord(found.group()):04x}), which is not text")
 
 
 PARSERS = {"txt": _parse_txt, "record": _parse_record, "entry": _parse_entry, "html": _parse_html}
@@ -255,14 +269,20 @@ def _pages_to_fetch(items: list[RawItem]) -> dict[str, str]:
     return links
 
 
-def parse_items(items: list[RawItem], http: HttpClient | None = None) -> tuple[pa.Table, pa.Table]:
+def parse_items(
+    items: list[RawItem], http: HttpClient | None = None, limits: Limits | None = None
+) -> tuple[pa.Table, pa.Table]:
     """Parse a chunk of RawItems.
 
     Returns (raw, quarantine): `raw` has RAW_SCHEMA, one row per readable
-    record; `quarantine` has a row for each record that could not be parsed,
-    with a one-line reason that names the file (and line) or URL. Pages that
-    feed items link to are fetched here, together (see HttpClient.get_many).
+    record; `quarantine` has a row for each record that could not be parsed
+    (or nests its JSON deeper than `limits.max_json_depth`, or holds no valid
+    Unicode), with a one-line reason that names the file (and line) or URL;
+    its payload is the record, cut to a prefix when long (extract failures are
+    not replayed: their input stays where it was). Pages that feed items link
+    to are fetched here, together (see HttpClient.get_many).
     """
+    limits = limits or Limits()
     links = _pages_to_fetch(items)
     if links and http is None:
         raise ValueError("feed items to follow, but no HTTP client was given")
@@ -275,10 +295,12 @@ def parse_items(items: list[RawItem], http: HttpClient | None = None) -> tuple[p
         try:
             if item.error is not None:
                 raise ValueError(item.error)
-            row = PARSERS[item.kind](item, pages.get(item.record_key))
-        except ValueError as exc:
-            reason = " ".join(f"{item.record_key}: {exc}".split())  # one line
-            rejected.append(quarantine_row(Stage.EXTRACT, source, item.record_key, reason, item.data))
+            row = PARSERS[item.kind](item, pages.get(item.record_key), limits)
+            _refuse_lone_surrogates(row)
+        except Exception as exc:  # noqa: BLE001 - one record that breaks a parser must not take its batch down
+            cause = exc if isinstance(exc, ValueError) else f"cannot parse ({type(exc).__name__}: {exc})"
+            reason = " ".join(f"{item.record_key}: {cause}".split())  # one line
+            rejected.append(quarantine_row(Stage.EXTRACT, source, item.record_key, reason, bounded_payload(item.data)))
             continue
         row["published_raw"] = _with_timezone(row["published_raw"], item.source.timezone if item.source else None)
         row["record_key"] = item.record_key

@@ -23,12 +23,20 @@ import dateparser
 import pyarrow as pa
 
 from transforms.ids import stable_id
-from transforms.quarantine import quarantine_row, quarantine_table
+from transforms.limits import DEFAULT_LIMITS, RAW_TEXT_SLACK, OverLimit
+from transforms.quarantine import bounded_payload, quarantine_row, quarantine_table
 from transforms.schemas import ARTICLE_BATCH_SCHEMA
 from transforms.stages import Stage
 
-# Characters that carry no text: soft hyphen, zero-width marks, word joiner, BOM.
-INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+# Characters that carry no text: soft hyphen, zero-width marks, word joiner, BOM, and the marks and
+# controls of writing direction (LRM, RLM, ALM, embeddings, overrides, isolates), which split words in two.
+INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+    ),
+    None,
+)
 # Every other kind of space becomes a plain space; line separators become newlines.
 SPACES = dict.fromkeys(
     map(ord, "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " "
@@ -81,6 +89,9 @@ RFC_822_START = re.compile(r"\A(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\
 # dateparser tries every language it knows unless told, which is slow and guesses wrong:
 # publication dates come in the languages news arrives in.
 DATEPARSER_LANGUAGES = ("ru", "uk", "be", "en", "de", "fr", "es", "it", "pt", "pl")
+# The longest publication date worth parsing: «понедельник, 14 января 2026 года, 10:15 (МСК)» has 45 characters;
+# dateparser takes seconds over a few thousand and minutes over a few hundred thousand.
+MAX_DATE_CHARS = 100
 
 
 @lru_cache(maxsize=64)
@@ -138,6 +149,8 @@ def parse_published(value: str | None, *, fetched_at: datetime, timezone: str = 
     if value is None or not value.strip():
         return None
     value = value.strip()
+    if len(value) > MAX_DATE_CHARS:
+        raise ValueError(f"invalid publication date {value[:40]!r}... ({len(value):,} characters, no date is so long)")
     zone = ZoneInfo(timezone)
     try:
         parsed = _parse_fixed_formats(value, zone)
@@ -167,39 +180,61 @@ def content_hash(text: str) -> str:
     return stable_id(text)
 
 
+def _check_length(field: str, text: str, max_chars: int, *, cleaned: bool) -> None:
+    """OverLimit when `text` is longer than `max_chars` (cleaned), or RAW_TEXT_SLACK times that before cleaning."""
+    if cleaned and len(text) > max_chars:
+        raise OverLimit(f"the {field} has {len(text):,} characters, more than max_article_chars ({max_chars:,})")
+    if not cleaned and len(text) > RAW_TEXT_SLACK * max_chars:
+        raise OverLimit(
+            f"the {field} has {len(text):,} characters before cleaning, "
+            f"more than {RAW_TEXT_SLACK} times max_article_chars ({max_chars:,}); not cleaned"
+        )
+
+
 def normalize(
     raw: pa.Table,
     *,
     fetched_at: datetime,
     default_timezone: str = "UTC",
     source_timezones: Mapping[str, str] | None = None,
+    max_article_chars: int = DEFAULT_LIMITS.max_article_chars,
 ) -> tuple[pa.Table, pa.Table]:
     """Normalize a RAW_SCHEMA batch.
 
     Returns (articles, quarantine). `fetched_at` is when the batch was read
     (the base of relative dates such as `вчера`); a publication date without a
     zone is in its source's zone from `source_timezones`, else
-    `default_timezone`. A record whose text is empty after cleaning or whose
-    publication date does not parse or is out of range goes to quarantine with
-    the reason. A missing date is allowed: published_at stays null.
+    `default_timezone`. A missing date is allowed: published_at stays null.
     `language` is the one the source declares (RAW_SCHEMA's `language`), else
     null for `transforms.language` to detect.
+
+    Goes to quarantine with the reason: a text or title over
+    `max_article_chars` (one more than RAW_TEXT_SLACK times as long is not
+    even cleaned; the payload keeps only a prefix), a text empty after
+    cleaning, a publication date that does not parse or is out of range.
     """
     source_timezones = source_timezones or {}
     rows: list[dict] = []
     rejected: list[dict] = []
     for record in raw.to_pylist():
         key = record["record_key"]
-        text = normalize_text(record["raw_text"] or "")
+        payload = record["payload"]
         try:
+            _check_length("text", record["raw_text"] or "", max_article_chars, cleaned=False)
+            _check_length("title", record["title"] or "", max_article_chars, cleaned=False)
+            text = normalize_text(record["raw_text"] or "")
+            _check_length("text", text, max_article_chars, cleaned=True)
             if not text:
                 raise ValueError("the text is empty after normalization")
+            title = normalize_text(record["title"]) if record["title"] else None
+            _check_length("title", title or "", max_article_chars, cleaned=True)
             zone = source_timezones.get(record["source"], default_timezone)
             published_at = parse_published(record["published_raw"], fetched_at=fetched_at, timezone=zone)
         except ValueError as exc:
-            rejected.append(quarantine_row(Stage.NORMALIZE, record["source"], key, f"{key}: {exc}", record["payload"]))
+            if isinstance(exc, OverLimit):
+                payload = bounded_payload(payload)  # over a limit: not replayed as it is, so its start is enough
+            rejected.append(quarantine_row(Stage.NORMALIZE, record["source"], key, f"{key}: {exc}", payload))
             continue
-        title = normalize_text(record["title"]) if record["title"] else None
         published_date: date | None = published_at.date() if published_at else None
         rows.append(
             {

@@ -160,6 +160,8 @@ class Warehouse:
 # ---------------------------------------------------------------- batches
 
 LOAD = "load"
+# Characters of each quarantined payload kept beside it (quarantine.payload_preview, migration 016).
+PAYLOAD_PREVIEW_CHARS = 1_000
 
 
 def known_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Iterable[str]) -> set[str]:
@@ -225,7 +227,8 @@ def load_batch(
         for name in ("insert_entities", "insert_mentions"):
             con.execute(load[name], run)
         con.execute(load["delete_replaced_child_quarantine"])
-        for name in ("insert_quarantine", "insert_date_mentions", "insert_article_signatures"):
+        con.execute(load["insert_quarantine"], {**run, "preview_chars": PAYLOAD_PREVIEW_CHARS})
+        for name in ("insert_date_mentions", "insert_article_signatures"):
             con.execute(load[name], run)
         if banding is not None:
             con.execute(load["insert_signature_bands"], {"bands": banding[0], "band_rows": banding[1]})

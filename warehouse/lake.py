@@ -31,6 +31,7 @@ import posixpath
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 
 import fsspec
@@ -106,8 +107,13 @@ def _put(fs: fsspec.AbstractFileSystem, table: pa.Table, path: str) -> None:
     directory, name = posixpath.split(path)
     fs.makedirs(directory, exist_ok=True)
     temporary = posixpath.join(directory, f".tmp-{uuid.uuid4().hex}-{name}")
-    with fs.open(temporary, "wb") as out:
-        pq.write_table(table, out, compression="zstd")
+    try:
+        with fs.open(temporary, "wb") as out:
+            pq.write_table(table, out, compression="zstd")
+    except BaseException:
+        if fs.exists(temporary):  # half a file (a full disk, an I/O error): not left for the next run to find
+            fs.rm(temporary)
+        raise
     fs.mv(temporary, path)
 
 
@@ -225,6 +231,16 @@ def _parquet_files(fs, root: str) -> list[str]:
     )
 
 
+def _batch_files(fs, root: str) -> Iterator[tuple[str, str | None]]:
+    """(path, batch key) of every batch file of the lake, and of every temporary leftover (key None)."""
+    for name in (*BATCH_TABLES, "batches"):
+        for path in _parquet_files(fs, posixpath.join(root, name)):
+            file_name = posixpath.basename(path)
+            match = BATCH_FILE.match(file_name)
+            if file_name.startswith(".tmp-") or match:
+                yield path, None if file_name.startswith(".tmp-") else match["key"]
+
+
 def remove_uncommitted(lake_root: str, committed: set[str]) -> list[str]:
     """Delete batch files whose batch the warehouse never committed, and temporary leftovers.
 
@@ -233,15 +249,26 @@ def remove_uncommitted(lake_root: str, committed: set[str]) -> list[str]:
     """
     fs, root = filesystem(lake_root)
     removed = []
-    for name in (*BATCH_TABLES, "batches"):
-        for path in _parquet_files(fs, posixpath.join(root, name)):
-            file_name = posixpath.basename(path)
-            match = BATCH_FILE.match(file_name)
-            if file_name.startswith(".tmp-") or (match and match["key"] not in committed):
-                fs.rm(path)
-                removed.append(path)
+    for path, key in _batch_files(fs, root):
+        if key not in committed:
+            fs.rm(path)
+            removed.append(path)
     for path in _parquet_files(fs, posixpath.join(root, "runs")):
         if posixpath.basename(path).startswith(".tmp-"):
+            fs.rm(path)
+            removed.append(path)
+    return removed
+
+
+def remove_batch(lake_root: str, batch_key: str) -> list[str]:
+    """Delete what a batch whose load failed wrote to the lake (its files, and half-written temporary ones).
+
+    Call under the writer lock, only for a batch the warehouse did not commit.
+    """
+    fs, root = filesystem(lake_root)
+    removed = []
+    for path, key in _batch_files(fs, root):
+        if key in (None, batch_key):
             fs.rm(path)
             removed.append(path)
     return removed

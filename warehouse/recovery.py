@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms.quarantine import with_current_stage_names
+from transforms.quarantine import with_current_stage_names, with_cut_reasons
 from transforms.stories import StoryParameters
 from warehouse import db, lake
 from warehouse.batches import BATCH_TABLES, EMPTY, Batch, BatchTables
@@ -103,7 +103,7 @@ def replay(con: duckdb.DuckDBPyConnection, lake_root: str) -> int:
     for name in BATCH_TABLES:
         table = lake.read_table(lake_root, name)
         if name == "quarantine" and table is not None:
-            table = with_current_stage_names(table)  # a lake written before the stages were renamed
+            table = with_cut_reasons(with_current_stage_names(table))  # a lake written by an older version
         per_table[name] = _slices(table) if table is not None and table.num_rows else {}
     runs = lake.read_table(lake_root, "runs")
     # Stories are not in the lake: each batch is assigned again, as its run did, with that run's parameters.

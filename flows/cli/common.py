@@ -7,6 +7,8 @@ default and limits from the field in flows/settings.py, so none of them is writt
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
@@ -43,6 +45,10 @@ OPTIONS: dict[str, tuple[str, str | None]] = {
     "report_path": ("--report", "FILE"),
     "story_window_days": ("--story-window", "DAYS"),
     "story_threshold": ("--story-threshold", "X"),
+    "max_article_chars": ("--max-article-chars", "N"),
+    "max_file_bytes": ("--max-file-bytes", "N"),
+    "max_lines_per_file": ("--max-lines-per-file", "N"),
+    "max_json_depth": ("--max-json-depth", "N"),
     "sources_file": ("--sources", "FILE"),
     "only": ("--only", "NAME"),
     "full": ("--full", None),
@@ -136,15 +142,29 @@ def check_inputs(settings: RunSettings) -> list[Source]:
 def run_flow(what: str, flow: Callable[[Settings], dict], settings: Settings) -> None:
     """Run a flow (news_etl, quarantine_replay) on its settings and print its summary; a failure exits with 1.
 
-    On a terminal a live line shows the run's progress (flows/cli/live.py).
+    On a terminal a live line shows the run's progress (flows/cli/live.py). Prefect's temporary server, if
+    the run starts one, ends with this process however it ends.
     """
     from flows.cli.live import live_progress
+    from flows.runners import PrefectServerGone, temporary_server_dies_with_this_process
+    from flows.stages import raised_with
 
+    temporary_server_dies_with_this_process()
     try:
         with live_progress(errors):
             summary = flow(settings)
     except Exception as exc:
-        raise fail(f"{what} failed: {type(exc).__name__}: {exc}") from None
+        # With its server gone, Prefect fails on its own calls after the run stopped: say why the run stopped.
+        gone = next((error for error in raised_with(exc) if isinstance(error, PrefectServerGone)), None)
+        if gone is None:
+            raise fail(f"{what} failed: {type(exc).__name__}: {exc}") from None
+        fail(f"{what} failed: {gone}")
+        # The run is recorded and closed; at exit Prefect would try each unsent event against the gone
+        # server, 7 s apiece (minutes), and nothing else is left to do: leave now. (Workers die with this
+        # process, and the guard ends a temporary server: docs/crashes.md.)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1)
     print_summary(summary)
 
 

@@ -40,6 +40,10 @@ def serve(  # each settings parameter named after its field (see `build`)
     report_path: Path | None = setting("report_path"),
     story_window_days: float = setting("story_window_days"),
     story_threshold: float = setting("story_threshold"),
+    max_article_chars: int = setting("max_article_chars"),
+    max_file_bytes: int = setting("max_file_bytes"),
+    max_lines_per_file: int = setting("max_lines_per_file"),
+    max_json_depth: int = setting("max_json_depth"),
 ) -> None:
     """Serve the news_etl deployment on a cron schedule until stopped (Ctrl-C).
 

@@ -96,6 +96,19 @@ def test_bad_article_row_is_quarantined_with_the_expectation(override, expectati
     assert validated.batch_failures == []
 
 
+def test_a_text_over_the_maximum_is_quoted_not_copied_in_its_reason():
+    from expectations.articles import MAX_TEXT_CHARS
+    from expectations.validate import VALUE_CHARS
+
+    text = "Совет обсудил бюджет. " * (MAX_TEXT_CHARS // 20)
+    validated = validate_batch(batch(articles({}, {"text": text, "payload": text})), NOW)
+    (row,) = validated.rejected["articles"].to_pylist()
+    assert "expect_column_value_lengths_to_be_between(text)" in row["reason"]
+    assert text[: VALUE_CHARS - 30] in row["reason"] and f"… ({len(text):,} characters)" in row["reason"]
+    assert len(row["reason"]) < 2 * VALUE_CHARS + 200
+    assert row["payload"] == text  # the record itself is kept whole
+
+
 def test_mentions_of_a_quarantined_article_leave_with_it():
     moscow_of_a1 = {**MOSCOW, "article_id": "a1"}
     validated = validate_batch(batch(articles({}, {"language": "xx"}), [PUTIN, moscow_of_a1]), NOW)

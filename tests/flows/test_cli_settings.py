@@ -38,6 +38,11 @@ REPLAY_LEAVES = {
     "report_path": "a replay changes a few rows: `newsetl report` (or the next run's --report) shows them",
     "story_window_days": "replayed articles join stories with the default window and threshold",
     "story_threshold": "the same",
+    "max_file_bytes": "a replay reads no file: its records come from the quarantine table",
+    "max_lines_per_file": "the same",
+    "max_article_chars": "a record over a limit kept only the start of its payload and is not replayed; "
+    "the others are checked against the default limits",
+    "max_json_depth": "the same",
 }
 COMMANDS = [
     (("run",), RunSettings, RUN_SETS_OTHERWISE),
@@ -106,11 +111,13 @@ def test_run_hands_each_option_to_its_setting(monkeypatch, tmp_path):
         "run", str(EXAMPLES_DIR), "--full", "--db", str(tmp_path / "w.duckdb"), "--lake", "memory://newsetl/lake",
         "--batch-size", "3", "--batch-chars", "4000", "--workers", "2", "--dask-address", "tcp://scheduler:8786",
         "--wait", "5", "--timezone", "Europe/Moscow", "--near-duplicate-threshold", "0.7",
+        "--max-article-chars", "5000", "--max-file-bytes", "6000", "--max-lines-per-file", "7", "--max-json-depth", "8",
     ]  # fmt: skip
     assert handed_to(monkeypatch, flows.etl, "news_etl", args) == RunSettings(
         inputs=[str(EXAMPLES_DIR)], full=True, db_path=str(tmp_path / "w.duckdb"), lake_dir="memory://newsetl/lake",
         batch_size=3, batch_chars=4000, workers=2, dask_address="tcp://scheduler:8786", lock_timeout=5,
         default_timezone="Europe/Moscow", near_duplicate_threshold=0.7,
+        max_article_chars=5000, max_file_bytes=6000, max_lines_per_file=7, max_json_depth=8,
     )  # fmt: skip
     config = str(EXAMPLES_DIR.parent / "sources.toml")
     with_sources = handed_to(
@@ -175,6 +182,8 @@ def test_serve_stores_its_settings_with_the_deployment(monkeypatch, tmp_path):
         (["quarantine", "replay", "--stage", "extract"], "error: --stage: cannot replay stage 'extract'"),
         (["run", "--batch-size", "0"], "--batch-size"),
         (["run", "--wait", "-1"], "--wait"),
+        (["run", "--max-article-chars", "1000001"], "--max-article-chars"),
+        (["run", "--max-file-bytes", "0"], "--max-file-bytes"),
     ],
 )
 def test_a_bad_setting_is_a_usage_error_naming_its_option(args, message, tmp_path):

@@ -2,7 +2,9 @@
 
 Each `newsetl run` here is a real process on the example articles (batches of
 one article, so there are many moments to kill it at); they share the session's
-temporary Prefect server so none has to start its own.
+temporary Prefect server so none has to start its own, except where a run's own
+temporary server is what is tested. Every process a run starts is watched: none
+may outlive a run killed with SIGKILL.
 """
 
 import os
@@ -15,6 +17,7 @@ import threading
 import time
 
 import duckdb
+import psutil
 import pytest
 
 from flows.settings import EXAMPLES_DIR
@@ -34,19 +37,51 @@ COMPARED = {
 
 
 class Run:
-    """`newsetl run` in a subprocess, its output collected line by line as it comes."""
+    """`newsetl run` in a subprocess, its output collected line by line as it comes, and every process it starts
+    (its descendants, looked for every 50 ms while it runs) kept in `started`."""
 
     def __init__(self, inputs, db_path, lake, env):
         command = [sys.executable, "-c", "from flows.cli import main; main()", "run", *map(str, inputs),
                    "--db", str(db_path), "--lake", str(lake), "--batch-size", "1", "--workers", "1"]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         self.lines: list[str] = []
+        self.started: dict[int, psutil.Process] = {}
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
+        threading.Thread(target=self._watch_descendants, daemon=True).start()
 
     def _read(self):
         for line in self.process.stdout:
             self.lines.append(line)
+
+    def _watch_descendants(self):
+        try:
+            root = psutil.Process(self.process.pid)
+            while self.process.poll() is None:
+                for child in root.children(recursive=True):
+                    self.started.setdefault(child.pid, child)
+                time.sleep(0.05)
+        except psutil.NoSuchProcess:
+            pass
+
+    def kill(self) -> list[psutil.Process]:
+        """SIGKILL the run's process; return the processes it had started (a last look first). The command
+        lines of those running at that moment are kept in `running_at_kill` (a worker dies with its parent
+        at once: looked at after the kill, it may be gone already)."""
+        self.running_at_kill: list[str] = []
+        try:
+            for child in psutil.Process(self.process.pid).children(recursive=True):
+                self.started.setdefault(child.pid, child)
+        except psutil.NoSuchProcess:
+            pass
+        for process in self.started.values():
+            try:
+                if alive(process):
+                    self.running_at_kill.append(" ".join(process.cmdline()))
+            except psutil.NoSuchProcess:
+                pass
+        self.process.send_signal(signal.SIGKILL)
+        return list(self.started.values())
 
     def wait_for(self, text: str, timeout: float = 120) -> bool:
         deadline = time.monotonic() + timeout
@@ -69,6 +104,25 @@ def run_env(prefect_server):
     from prefect.settings import PREFECT_API_URL
 
     return {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONUNBUFFERED": "1"}
+
+
+def alive(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE  # is_running checks the start time too
+    except psutil.NoSuchProcess:
+        return False
+
+
+def assert_none_survives(started: list[psutil.Process], why: str, timeout: float = 30) -> None:
+    """Every process of a killed run ends within `timeout` seconds (the guard gives each 5 s after SIGTERM)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(alive(p) for p in started):
+        time.sleep(0.2)
+    survivors = [" ".join(p.cmdline())[:160] for p in started if alive(p)]
+    for p in started:  # leave nothing behind, whatever the outcome
+        if alive(p):
+            p.kill()
+    assert not survivors, f"{why}: still running after the run was killed: {survivors}"
 
 
 def rows(db_path, table):
@@ -112,13 +166,14 @@ def test_runs_killed_at_random_moments_end_like_a_clean_run(run_env, tmp_path):
         run = Run([inputs], db_path, lake, run_env)
         if how == "seconds":
             time.sleep(when)
-            alive = run.process.poll() is None
+            running = run.process.poll() is None
         else:
-            alive = run.wait_for(f"batch {when}:")
+            running = run.wait_for(f"batch {when}:")
             time.sleep(rng.uniform(0, 0.8))  # somewhere inside batch when+1: extract, tag, validate or load
-        if alive and run.process.poll() is None:
-            run.process.send_signal(signal.SIGKILL)
+        if running and run.process.poll() is None:
+            started = run.kill()
             killed += 1
+            assert_none_survives(started, f"seed {seed}, killed at {how} {when}")
         run.finish()
         if db_path.exists():
             check_whole_batches(db_path)
@@ -150,6 +205,33 @@ def test_runs_killed_at_random_moments_end_like_a_clean_run(run_env, tmp_path):
     con.close()
     for table in COMPARED:
         assert rows(db_path, table) == rows(tmp_path / "clean.duckdb", table)
+
+
+SERVER = "prefect.server.api.server:create_app"  # in the command line of Prefect's temporary server
+WORKER = "multiprocessing.spawn"  # in the command line of a tagging worker
+
+
+def test_nothing_a_killed_run_started_survives_it_its_own_temporary_server_included(tmp_path):
+    """A run with no PREFECT_API_URL starts Prefect's temporary server; killed, it takes it along (flows/guard.py)."""
+    seed = int(os.environ.get("NEWSETL_KILL_SEED") or random.randrange(1_000_000))
+    print(f"kill test seed {seed} (set NEWSETL_KILL_SEED={seed} to run it again)")
+    rng = random.Random(seed)
+    env = {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
+    env.update(PYTHONUNBUFFERED="1", PREFECT_HOME=str(tmp_path / "prefect"))  # the server's database, its own
+    # killed while its server starts, then while its workers tag
+    for how, when in [("seconds", rng.uniform(0.5, 8)), ("batch", rng.randint(1, 4))]:
+        run = Run([EXAMPLES_DIR], tmp_path / "w.duckdb", tmp_path / "lake", env)
+        if how == "seconds":
+            time.sleep(when)
+        else:
+            assert run.wait_for(f"batch {when}:", timeout=300), "".join(run.lines)
+        assert run.process.poll() is None, f"seed {seed}: the run ended before it was killed"
+        started = run.kill()
+        if how == "batch":  # what the test is about was there to be killed
+            commands = run.running_at_kill
+            assert any(SERVER in c for c in commands) and any(WORKER in c for c in commands), commands
+        assert_none_survives(started, f"seed {seed}, killed at {how} {when}")
+        run.finish()
 
 
 def test_two_runs_at_once_both_finish_and_readers_read_during_them(run_env, tmp_path):

@@ -42,3 +42,19 @@ def test_replay_takes_only_stages_it_can_replay():
 def test_settings_are_recorded_as_json_and_read_back_the_same():
     settings = RunSettings(inputs=["a", "b"], source_timezones={"wire": "Europe/Moscow"}, workers=2)
     assert RunSettings(**settings.as_parameters()) == settings
+
+
+def test_each_limit_is_a_setting_whose_default_is_the_one_declared_in_transforms():
+    """transforms/limits.py declares the limits once; the settings, the run's Limits and the articles suite follow it."""
+    from dataclasses import fields
+
+    from expectations.articles import MAX_TEXT_CHARS
+    from transforms.limits import DEFAULT_LIMITS, Limits
+
+    for limit in fields(Limits):
+        assert LoadSettings.model_fields[limit.name].default == getattr(DEFAULT_LIMITS, limit.name), limit.name
+    assert LoadSettings().limits == DEFAULT_LIMITS
+    assert RunSettings(max_file_bytes=10, max_json_depth=3).limits == Limits(max_file_bytes=10, max_json_depth=3)
+    assert MAX_TEXT_CHARS == DEFAULT_LIMITS.max_article_chars
+    with pytest.raises(ValidationError, match="less than or equal to 1000000"):
+        LoadSettings(max_article_chars=MAX_TEXT_CHARS + 1)  # the articles suite would refuse what normalize let by

@@ -6,7 +6,7 @@ import urllib.error
 import duckdb
 import pytest
 
-from flows.stages import StageFailed, batch_task, is_transient
+from flows.stages import CAUSE_CHARS, StageFailed, batch_task, is_transient
 from flows.tasks import EXTRACT_RETRIES
 
 
@@ -33,6 +33,21 @@ def test_stage_failed_survives_pickling():
 
     error = pickle.loads(pickle.dumps(StageFailed("tag-entities", "MemoryError: ", transient=False)))
     assert str(error) == "stage tag-entities failed: MemoryError: " and error.stage == "tag-entities"
+
+
+def test_a_failed_stage_quotes_the_start_of_a_long_cause_and_says_how_long_it_was():
+    """The message goes to the Prefect server (state message, the run's error, a log line): an exception
+    quoting a whole record must not take the record there."""
+
+    @batch_task("normalize")
+    def normalize(batch: list) -> list:
+        raise ValueError(f"cannot parse {batch[0]}")
+
+    with pytest.raises(StageFailed) as failed:
+        normalize.fn(["x" * 5_000_000])
+    assert str(failed.value).startswith("stage normalize failed: ValueError: cannot parse xxx")
+    assert str(failed.value).endswith("… (5,000,025 characters)")
+    assert len(failed.value.cause) < CAUSE_CHARS + 30
 
 
 def flaky_extract(error: Exception, failures: int):

@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.transforms.test_sources import PAGE, RSS, read
+from transforms.limits import Limits
 from transforms.sources.config import Source
 from transforms.sources.http import HttpClient, HttpSettings
 from transforms.sources.read import ReadContext
@@ -184,3 +185,29 @@ def test_feed_items_link_to_pages_whose_full_text_wins(server, http):
     ]
     assert all("Ильсур Метшин" in r["raw_text"] and "анонс" not in r["raw_text"] for r in raws)
     assert [r["reason"] for r in rejected] == [f"{source.location}#3: page {server.url}/news/3: HTTP 404 Not Found"]
+
+
+def test_a_body_is_read_no_further_than_max_bytes_even_when_the_server_gzips_it(server):
+    import gzip
+
+    page = PAGE.format(charset="utf-8").encode()
+    bomb = gzip.compress(bytes(64 << 20))  # 64 KiB on the wire, 64 MiB once decoded
+    server.route("/page", (200, {"Content-Type": "text/html"}, page))
+    server.route("/bomb", (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"}, bomb))
+    server.route(
+        "/bomb.gz", (200, {"Content-Type": "application/gzip"}, bomb)
+    )  # gzip as content: inflated by the reader
+    with HttpClient(FAST, max_bytes=len(page)) as client:
+        assert client.get(f"{server.url}/page").body == page
+        over = client.get(f"{server.url}/bomb")
+        assert (
+            over.error
+            == f"the response is over max_file_bytes ({len(page):,} bytes once decompressed); reading stopped there"
+        )
+        assert over.body == b"" and len(server.requests) == 2  # not retried
+    with HttpClient(FAST, max_bytes=1 << 20) as client:  # 64 KiB of gzip as content pass; the reader inflates it
+        context = ReadContext(http=client, limits=Limits(max_file_bytes=1 << 20))
+        raws, rejected = read(f"{server.url}/bomb.gz", context=context, http=client)
+    assert raws == [] and [r["reason"] for r in rejected] == [
+        f"{server.url}/bomb.gz: the file is over max_file_bytes (1,048,576 bytes once decompressed); reading stopped there"
+    ]

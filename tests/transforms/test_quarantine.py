@@ -2,7 +2,7 @@
 
 import pyarrow as pa
 
-from transforms.quarantine import tag_each_article
+from transforms.quarantine import REASON_CHARS, preview, quarantine_row, tag_each_article
 from transforms.schemas import ARTICLE_BATCH_SCHEMA, QUARANTINE_SCHEMA
 from transforms.stages import Stage
 
@@ -64,3 +64,19 @@ def test_an_article_a_batched_step_failed_on_is_quarantined_with_that_failure():
 def test_an_empty_batch():
     results, quarantine, tagged = tag(batch())
     assert results == {} and quarantine.num_rows == 0 and tagged.num_rows == 0
+
+
+def test_a_reason_is_cut_and_says_how_long_it_was_but_the_payload_stays_whole():
+    record = "x" * 3_000_000
+    row = quarantine_row(Stage.NORMALIZE, "files", "big.txt", f"big.txt: cannot parse {record}", record)
+    assert len(row["reason"]) == REASON_CHARS
+    assert row["reason"].startswith("big.txt: cannot parse xxx") and row["reason"].endswith("x… (3,000,022 characters)")
+    assert row["payload"] == record
+    assert row["quarantine_id"] == quarantine_row(Stage.NORMALIZE, "files", "big.txt", "other", record)["quarantine_id"]
+
+
+def test_a_preview_is_the_start_and_the_length_in_limit_characters_and_its_own_preview():
+    assert preview("короткий текст", 14) == "короткий текст"
+    cut = preview("короткий текст " * 3, 25)
+    assert cut == "короткий… (45 characters)" and preview(cut, 25) == cut
+    assert preview("короткий", 30, length=1_000_000) == "коротк… (1,000,000 characters)"  # the start of a longer text

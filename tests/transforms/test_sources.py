@@ -442,8 +442,8 @@ def test_a_dump_cut_after_it_was_scanned_quarantines_the_rest_and_keeps_what_was
     path.write_bytes(gzip.compress(jsonl_dump([{"text": "Первая новость."}, {"text": "Вторая новость."}])))
     scan = read_module._scan_file
 
-    def scan_then_cut(source, scanned):
-        result = scan(source, scanned)
+    def scan_then_cut(source, scanned, limits):
+        result = scan(source, scanned, limits)
         scanned.write_bytes(scanned.read_bytes()[:-12])  # the gzip trailer and some data gone
         return result
 

@@ -90,6 +90,47 @@ def test_quarantine_stages_are_renamed_as_the_lake_reader_renames_them(tmp_path)
     assert {row[1] for row in migrated} == {"tag-entities", "tag-events", "normalize"}
 
 
+def test_quarantine_previews_and_cut_reasons_are_the_same_migrated_as_loaded(tmp_path):
+    """Migration 016 gives stored rows what loading gives new ones (and a rebuild, the lake's older rows):
+    the payload's length and first characters, and a reason cut as `quarantine_row` cuts it."""
+    from transforms.quarantine import REASON_CHARS, quarantine_row, quarantine_table, with_cut_reasons
+    from warehouse.batches import BatchTables
+
+    long_reason = "normalize.txt: дата «" + "2026-02-30 " * 500 + "» не разбирается"
+    old_rows = [  # as an older version wrote them: reasons whole
+        {**quarantine_row("normalize", "files", "long.txt", "", "Текст статьи. " * 200), "reason": long_reason},
+        {**quarantine_row("normalize", "files", "short.txt", "", "короткий"), "reason": "short.txt: нет даты"},
+        {**quarantine_row("extract", "files", "empty.txt", "", None), "reason": "empty.txt: empty file"},
+    ]
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute("CREATE TABLE schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)")
+    for name, statements in db.migrations():
+        if name.startswith("016"):
+            break
+        con.execute(statements)
+        con.execute("INSERT INTO schema_migrations VALUES ($name, now())", {"name": name})
+    with db.registered(con, old=quarantine_table(old_rows)):
+        con.execute(
+            "INSERT INTO quarantine SELECT quarantine_id, 'r0', stage, source, record_key, reason, payload, now() FROM old"
+        )
+    assert db.upgrade(con)[0].startswith("016")
+    compared = "SELECT record_key, reason, payload, payload_chars, payload_preview FROM quarantine ORDER BY record_key"
+    migrated = con.execute(compared).fetchall()
+    con.close()
+
+    loaded = db.connect(tmp_path / "new.duckdb")
+    db.upgrade(loaded)
+    db.load_batch(
+        loaded, db.Batch.now("r0", 1, {}), BatchTables.of(quarantine=with_cut_reasons(quarantine_table(old_rows)))
+    )
+    assert loaded.execute(compared).fetchall() == migrated
+    loaded.close()
+    long_row = migrated[1]
+    assert len(long_row[1]) == REASON_CHARS and long_row[1].endswith(f"… ({len(long_reason):,} characters)")
+    assert long_row[3] == 2800 and long_row[4] == ("Текст статьи. " * 200)[: db.PAYLOAD_PREVIEW_CHARS]
+    assert migrated[2][1:] == ("short.txt: нет даты", "короткий", 8, "короткий")
+
+
 def test_the_run_counts_are_the_runs_tables_count_columns(tmp_path):
     from flows.counts import QUARANTINED_BY_STAGE, RUN_COUNTS
 

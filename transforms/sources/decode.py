@@ -71,11 +71,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
                 return _checked(data.decode(encoding), encoding)
             except UnicodeDecodeError as exc:
                 raise UndecodableError(f"invalid {encoding} after its byte-order mark ({exc.reason})") from None
+    not_utf8 = ""
     if b"\x00" not in data:
         try:
             return _checked(data.decode("utf-8"), "utf-8")
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as exc:
+            not_utf8 = f" (not UTF-8: byte 0x{data[exc.start]:02x} at {exc.start:,} is {exc.reason})"
     declared = declared or declared_charset(data)
     if declared and declared not in ("utf-8", "utf-16", "utf-32"):
         try:
@@ -84,7 +85,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             pass  # the declaration lied; guess below
     guess = _guess(data)
     if guess is None:
-        raise UndecodableError("binary data, not text in any known encoding")
+        raise UndecodableError(f"binary data, not text in any known encoding{not_utf8}")
     return _checked(str(guess), guess.encoding)
 
 

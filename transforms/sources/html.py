@@ -46,8 +46,8 @@ def _jsonld_objects(tree) -> list[dict]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text_content())
-        except (json.JSONDecodeError, TypeError):
-            continue  # broken JSON-LD is common; the other sources of a date remain
+        except (json.JSONDecodeError, TypeError, RecursionError):
+            continue  # broken (or absurdly deep) JSON-LD is common; the other sources of a date remain
         stack = [data]
         while stack:
             item = stack.pop()

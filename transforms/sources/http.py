@@ -5,7 +5,9 @@ exponential backoff on 5xx, 429 and transport errors, redirects followed, a
 politeness delay between two requests to the same host, bounded concurrency
 for many pages, and conditional requests (ETag / Last-Modified → 304).
 Failures never raise: they come back as an `HttpResult` with `error` set, so
-one bad URL becomes one quarantine row. Tests point it at a local server.
+one bad URL becomes one quarantine row. A body is read as it arrives and no
+further than `max_bytes` once decompressed (a gzip bomb served with
+`Content-Encoding: gzip` never inflates past it). Tests point it at a local server.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from email.message import Message
 from urllib.parse import urlsplit
 
 import httpx
+
+from transforms.limits import DEFAULT_LIMITS
 
 USER_AGENT = "newsetl/0.1 (news ETL; +README 'Sources')"
 RETRY_STATUS = {429, 500, 502, 503, 504}
@@ -58,9 +62,25 @@ class HttpResult:
         return message.get_content_charset()
 
 
+class ResponseTooLarge(Exception):
+    """The body grew past the client's max_bytes."""
+
+
+def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
+    """The (decompressed) body, chunk by chunk; ResponseTooLarge as soon as it passes `max_bytes`."""
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ResponseTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 class HttpClient:
-    def __init__(self, settings: HttpSettings | None = None) -> None:
+    def __init__(self, settings: HttpSettings | None = None, max_bytes: int = DEFAULT_LIMITS.max_file_bytes) -> None:
         self.settings = settings or HttpSettings()
+        self.max_bytes = max_bytes  # the run's max_file_bytes
         self._client = httpx.Client(
             headers={"User-Agent": self.settings.user_agent},
             timeout=self.settings.timeout,
@@ -108,7 +128,11 @@ class HttpClient:
                 time.sleep(self.settings.backoff * 2 ** (attempt - 1))
             lock = self._wait_for_host(url)
             try:
-                response = self._client.get(url, headers=headers)
+                with self._client.stream("GET", url, headers=headers) as response:
+                    body = _read_body(response, self.max_bytes)
+            except ResponseTooLarge:
+                over = f"the response is over max_file_bytes ({self.max_bytes:,} bytes once decompressed); reading stopped there"
+                return HttpResult(url, final_url=str(response.url), status=response.status_code, error=over)
             except httpx.TimeoutException:
                 result.error = f"timed out after {self.settings.timeout:g} s"
                 continue
@@ -123,7 +147,7 @@ class HttpClient:
                 url,
                 final_url=str(response.url),
                 status=response.status_code,
-                body=response.content,
+                body=body,
                 headers={k.lower(): v for k, v in response.headers.items()},
             )
             if response.status_code in RETRY_STATUS:

@@ -22,14 +22,19 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISFIFO, S_ISREG, S_ISSOCK
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from transforms.limits import Limits, OverLimit
+from transforms.quarantine import PAYLOAD_PREFIX_CHARS, bounded_payload
 from transforms.sources.config import Source
 from transforms.sources.decode import BOMS, CONTROL_SAMPLE, UndecodableError, decode_bytes
 from transforms.sources.feeds import FeedError, parse_feed
@@ -89,6 +94,7 @@ class RawItem:
 class ReadContext:
     known: Mapping[tuple[str, str], StateEntry] = field(default_factory=dict)
     http: HttpClient | None = None
+    limits: Limits = field(default_factory=Limits)
     updates: list[StateEntry] = field(default_factory=list)
     _pending: dict[StateEntry, None] = field(default_factory=dict)  # an ordered set
     _blocked: set[StateEntry] = field(default_factory=set)
@@ -154,12 +160,16 @@ def is_article_file(path: Path) -> bool:
 def find_files(location: str) -> list[Path]:
     """A directory's article files (recursively, sorted), or the file itself.
 
-    A location that does not exist raises FileNotFoundError: a usage error, not a bad record.
+    Entries named like article files that are no regular file (a broken
+    symbolic link, a FIFO, a link loop) are listed too: reading them
+    quarantines them, so nothing meant as input is skipped silently.
+    Symbolic links to directories are not followed (no loops). A location
+    that does not exist raises FileNotFoundError: a usage error, not a bad record.
     """
     path = Path(location)
     if path.is_dir():
-        return [p for p in sorted(path.rglob("*")) if p.is_file() and is_article_file(p)]
-    if path.is_file():
+        return [p for p in sorted(path.rglob("*")) if is_article_file(p) and not p.is_dir()]
+    if path.exists() or path.is_symlink():
         return [path]
     raise FileNotFoundError(f"input path does not exist: {path}")
 
@@ -185,7 +195,8 @@ def detect_kind(name: str, data: bytes, content_type: str | None = None) -> str:
 
 
 def _error(source: Source, key: str, reason: str, payload: str | None = None) -> RawItem:
-    return RawItem("error", key, payload, error=reason, source=source)
+    """What could not be read; its payload (what was read of it) is cut to a prefix (see bounded_payload)."""
+    return RawItem("error", key, bounded_payload(payload), error=reason, source=source)
 
 
 def _lossless(data: bytes) -> str:
@@ -193,8 +204,11 @@ def _lossless(data: bytes) -> str:
     return data.decode("utf-8", errors="backslashreplace")
 
 
-def _decompress(data: bytes) -> bytes:
-    return gzip.decompress(data) if data[:2] == GZIP_MAGIC else data
+def _lossless_start(data: bytes) -> str:
+    """The payload of bytes that are no text: the start of them, losslessly (never all of a big file)."""
+    if len(data) <= PAYLOAD_PREFIX_CHARS:
+        return _lossless(data)
+    return bounded_payload(_lossless(data[:PAYLOAD_PREFIX_CHARS]), whole=f"{len(data):,} bytes")
 
 
 def items_from_bytes(
@@ -209,7 +223,7 @@ def items_from_bytes(
     kind: str | None = None,
     state: StateEntry | None = None,
 ) -> Iterator[RawItem]:
-    """Split the bytes of one file or HTTP body into records of its kind (detected when not given).
+    """Split the (decompressed) bytes of one file or HTTP body into records of its kind (detected when not given).
 
     `state` is what to record for the file or body: now, or, for a source that
     follows links, deferred on its items (see ReadContext.settle).
@@ -246,24 +260,23 @@ def _split(
     context: ReadContext,
     kind: str | None,
 ) -> Iterator[RawItem]:
-    try:
-        data = _decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        yield _error(source, key, f"cannot decompress: {exc}")
-        return
     if not data.strip():
         yield _error(source, key, "empty file" if url is None else "empty response")
         return
     kind = kind or source.kind or detect_kind(name, data)
     if kind == "parquet":
-        yield from _parquet_records(source, key, data)
+        yield from _parquet_records(source, key, data, context.limits)
         return
     try:
         text, _encoding = decode_bytes(data, charset)
     except UndecodableError as exc:
-        yield _error(source, key, f"cannot decode: {exc}", _lossless(data))
+        yield _error(source, key, f"cannot decode: {exc}", _lossless_start(data))
         return
     text = text.lstrip("\ufeff")
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines > context.limits.max_lines_per_file:
+        yield _error(source, key, str(_too_many_lines(context.limits.max_lines_per_file)), text)
+        return
     if kind == "txt":
         yield RawItem("txt", key, text, source=source)
     elif kind == "html":
@@ -274,14 +287,18 @@ def _split(
             if line.strip():
                 yield RawItem("record", f"{key}:{line_no}", line, source=source)
     elif kind == "csv":
-        yield from _csv_records(source, key, text)
+        yield from _csv_records(source, key, text, context.limits)
     elif kind == "feed":
         yield from _feed_entries(source, key, text, context)
     else:  # a kind from sources.toml that no reader knows would be a bug in config checking
         raise ValueError(f"unknown kind {kind!r}")
 
 
-def _csv_records(source: Source, key: str, text: str) -> Iterator[RawItem]:
+def _csv_records(source: Source, key: str, text: str, limits: Limits) -> Iterator[RawItem]:
+    # The csv module's own guard refuses fields over 131,072 characters (a long article); what bounds a field
+    # here is the file's size, max_file_bytes. The setting is the module's, for the whole process.
+    if csv.field_size_limit() < limits.max_file_bytes:
+        csv.field_size_limit(limits.max_file_bytes)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     row_start = 2  # line 1 is the header
     try:
@@ -293,15 +310,74 @@ def _csv_records(source: Source, key: str, text: str) -> Iterator[RawItem]:
         yield _error(source, f"{key}:{row_start}", f"invalid CSV ({exc}); the rest of the file is not read", text)
 
 
-def _parquet_records(source: Source, key: str, data: bytes) -> Iterator[RawItem]:
+PARQUET_BATCH_ROWS = 1024
+
+
+def _parquet_records(source: Source, key: str, data: bytes, limits: Limits) -> Iterator[RawItem]:
+    """The rows of a Parquet dump, once its row count and its size decoded are known to be within the limits.
+
+    Text columns are read dictionary-encoded, so a value repeated a million
+    times (a Parquet "bomb": a few kilobytes that decode to gigabytes) is
+    measured without being written out.
+    """
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        schema = pq.ParquetFile(pa.BufferReader(data)).schema_arrow
+        text_columns = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_binary(f.type)]
+        parquet = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text_columns)
+        if parquet.metadata.num_rows > limits.max_lines_per_file:
+            yield _error(
+                source,
+                key,
+                f"the Parquet dump has {parquet.metadata.num_rows:,} rows, more than max_lines_per_file ({limits.max_lines_per_file:,})",
+            )
+            return
+        decoded = 0
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            decoded += _decoded_bytes(batch)
+            if decoded > limits.max_file_bytes:
+                yield _error(
+                    source,
+                    key,
+                    f"the Parquet dump is over max_file_bytes ({limits.max_file_bytes:,} bytes once decoded); reading stopped there",
+                )
+                return
+        batches = parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS)
+        row_no = 0
+        for batch in batches:
+            for row in _rows(batch):
+                row_no += 1
+                if isinstance(row, Exception):
+                    reason = f"a value cannot be read ({type(row).__name__}: {row})"
+                    yield _error(source, f"{key}:{row_no}", reason)
+                    continue
+                payload = json.dumps(row, ensure_ascii=False, default=str)
+                yield RawItem("record", f"{key}:{row_no}", payload, source=source)
     except (pa.ArrowException, OSError) as exc:
-        yield _error(source, key, f"invalid Parquet ({str(exc).splitlines()[0]})")
-        return
-    for row_no, row in enumerate(table.to_pylist(), start=1):
-        payload = json.dumps(row, ensure_ascii=False, default=str)
-        yield RawItem("record", f"{key}:{row_no}", payload, source=source)
+        yield _error(source, key, f"invalid Parquet ({(str(exc).splitlines() or [type(exc).__name__])[0]})")
+
+
+def _decoded_bytes(batch: pa.RecordBatch) -> int:
+    """How many bytes `batch` takes once its dictionary-encoded columns are written out."""
+    total = 0
+    for column in batch.columns:
+        if pa.types.is_dictionary(column.type):
+            total += pc.sum(pc.take(pc.binary_length(column.dictionary), column.indices)).as_py() or 0
+            total += column.indices.nbytes
+        else:
+            total += column.nbytes
+    return total
+
+
+def _rows(batch: pa.RecordBatch) -> Iterator[dict | Exception]:
+    """The rows of `batch` as dicts; a row with a value Python cannot hold (a timestamp in year 0) as its exception."""
+    try:
+        yield from batch.to_pylist()
+    except Exception:  # noqa: BLE001 - one odd value must not take the rest of the dump down
+        for index in range(batch.num_rows):
+            try:
+                yield batch.slice(index, 1).to_pylist()[0]
+            except Exception as exc:  # noqa: BLE001
+                yield exc
 
 
 def _feed_entries(source: Source, key: str, text: str, context: ReadContext) -> Iterator[RawItem]:
@@ -328,29 +404,65 @@ def _feed_entries(source: Source, key: str, text: str, context: ReadContext) -> 
 
 def _read_file(source: Source, path: Path, context: ReadContext) -> Iterator[RawItem]:
     key = str(path)
-    state_key = str(path.resolve())
-    seen = context.previous(source, state_key)
+    limits = context.limits
     try:
         stat = path.stat()
-        if seen is not None and (seen.size, seen.mtime) == (stat.st_size, stat.st_mtime):
-            return  # unchanged since the last successful run: not even opened
-        digest, streamable = _scan_file(source, path)
+    except OSError as exc:
+        yield _error(source, key, f"cannot read file: {_stat_failure(path, exc)}")
+        return
+    if not S_ISREG(stat.st_mode):  # a FIFO would block the run, a device never end
+        yield _error(source, key, f"not a regular file but {_file_type(stat.st_mode)}; not read")
+        return
+    state_key = str(path.resolve())
+    seen = context.previous(source, state_key)
+    if seen is not None and (seen.size, seen.mtime) == (stat.st_size, stat.st_mtime):
+        return  # unchanged since the last successful run: not even opened
+    try:
+        scan = _scan_file(source, path, limits)
     except OSError as exc:
         yield _error(source, key, f"cannot read file: {exc.strerror or exc}")
         return
-    state = StateEntry(source.name, state_key, size=stat.st_size, mtime=stat.st_mtime, content_hash=digest)
-    if seen is not None and seen.content_hash == digest:
+    state = StateEntry(source.name, state_key, size=stat.st_size, mtime=stat.st_mtime, content_hash=scan.digest)
+    if scan.over_limit:
+        yield from _with_state(iter([_over_limit(source, key, scan.over_limit, scan.head)]), source, context, state)
+        return
+    if seen is not None and seen.content_hash == scan.digest:
         context.updates.append(state)
         return  # touched but not changed
-    if streamable:
-        yield from _with_state(_jsonl_file_records(source, key, path), source, context, state)
+    if scan.streamable:
+        yield from _with_state(_jsonl_file_records(source, key, path, limits), source, context, state)
         return
     try:
-        data = path.read_bytes()
+        with _open_decompressed(path) as f:
+            data = _read_at_most(f, limits.max_file_bytes)
+    except OverLimit as exc:  # it grew since it was scanned
+        yield from _with_state(iter([_over_limit(source, key, exc, scan.head)]), source, context, state)
+        return
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        yield from _with_state(iter([_error(source, key, f"cannot decompress: {exc}")]), source, context, state)
+        return
     except OSError as exc:
         yield _error(source, key, f"cannot read file: {exc.strerror or exc}")
         return
     yield from items_from_bytes(source, key, data, name=path.name, context=context, state=state)
+
+
+def _stat_failure(path: Path, exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError) and path.is_symlink():
+        return f"a symbolic link to nothing ({os.readlink(path)})"
+    return exc.strerror or str(exc)
+
+
+def _file_type(mode: int) -> str:
+    kinds = ((S_ISFIFO, "a FIFO"), (S_ISSOCK, "a socket"), (S_ISCHR, "a character device"), (S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def _over_limit(source: Source, key: str, exc: OverLimit, head: bytes) -> RawItem:
+    """A file over a limit: its reason, and as payload the start of what was read (never the whole)."""
+    return _error(
+        source, key, str(exc), bounded_payload(_lossless(head[:PAYLOAD_PREFIX_CHARS]), whole="a file over a limit")
+    )
 
 
 STREAM_BLOCK = 1 << 20
@@ -362,47 +474,131 @@ def _open_decompressed(path: Path):
     return gzip.open(path, "rb") if compressed else path.open("rb")
 
 
-def _scan_file(source: Source, path: Path) -> tuple[str, bool]:
-    """(content hash of the file's bytes, whether its records can be read line by line), block by block.
+def _too_big(limit: int) -> OverLimit:
+    return OverLimit(f"the file is over max_file_bytes ({limit:,} bytes once decompressed); reading stopped there")
 
-    A JSON Lines dump in plain UTF-8 (no byte-order mark, no NUL byte, text
-    that `decode_bytes` would take as UTF-8) is streamed, so a dump of any size
-    is never held whole in memory; any other file is read whole, as before.
+
+def _read_at_most(f, limit: int) -> bytes:
+    """All of `f`, block by block; OverLimit as soon as it holds more than `limit` bytes (nothing more is read)."""
+    blocks, size = [], 0
+    for block in iter(lambda: f.read(STREAM_BLOCK), b""):
+        size += len(block)
+        if size > limit:
+            raise _too_big(limit)
+        blocks.append(block)
+    return b"".join(blocks)
+
+
+def _inflate(data: bytes, limit: int) -> bytes:
+    """`data`, gunzipped (every member) when it is gzip, of at most `limit` bytes (else OverLimit)."""
+    if data[:2] != GZIP_MAGIC:
+        if len(data) > limit:
+            raise _too_big(limit)
+        return data
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+        return _read_at_most(f, limit)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a pass over a file found, before any of it is kept."""
+
+    digest: str | None  # sha256 of the file's bytes (None when over a limit: not hashed)
+    head: bytes  # its first block, decompressed
+    streamable: bool  # a JSON Lines dump in plain UTF-8: read line by line
+    over_limit: OverLimit | None = None
+
+
+def _scan_file(source: Source, path: Path, limits: Limits) -> Scan:
+    """Decompress the file block by block, up to the limit, keeping only its first block; then hash it.
+
+    A file over max_file_bytes is found having read at most that much (a
+    compression bomb never inflates further). A JSON Lines dump in plain UTF-8
+    (no byte-order mark, no NUL byte, text that `decode_bytes` would take as
+    UTF-8) is streamed, so a dump of any size is never held whole in memory;
+    its lines are counted here. Any other file is read whole.
     """
+    head, size, lines, last, streamable = b"", 0, 0, b"", False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def still_utf8(block: bytes, final: bool = False) -> bool:
+        try:
+            decoder.decode(block, final=final)
+        except UnicodeDecodeError:
+            return False
+        return b"\x00" not in block
+
+    try:
+        with _open_decompressed(path) as f:
+            head = f.read(STREAM_BLOCK)
+            size, lines, last = len(head), head.count(b"\n"), head[-1:]
+            kind = source.kind or detect_kind(path.name, head)
+            streamable = (
+                kind == "jsonl"
+                and bool(head.strip())
+                and not any(head.startswith(bom) for bom, _ in BOMS)
+                and still_utf8(head)
+                and _not_binary(head)
+            )
+            for block in iter(lambda: f.read(STREAM_BLOCK), b""):
+                size += len(block)
+                if size > limits.max_file_bytes:
+                    break
+                lines += block.count(b"\n")
+                last = block[-1:]
+                streamable = streamable and still_utf8(block)
+            streamable = streamable and still_utf8(b"", final=True)  # no character cut short at the end
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        streamable = False  # read whole: the usual path says what is wrong
+    if size > limits.max_file_bytes:
+        return Scan(None, head, False, _too_big(limits.max_file_bytes))
+    lines += bool(last) and last != b"\n"  # a last line without its newline
+    if streamable and lines > limits.max_lines_per_file:
+        return Scan(None, head, False, _too_many_lines(limits.max_lines_per_file))
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(STREAM_BLOCK), b""):
             digest.update(block)
+    return Scan(digest.hexdigest(), head, streamable)
+
+
+def _not_binary(head: bytes) -> bool:
+    """Whether `decode_bytes` takes the start of a UTF-8 file for text (the same sample a whole read looks at)."""
     try:
-        with _open_decompressed(path) as f:
-            head = f.read(STREAM_BLOCK)
-            kind = source.kind or detect_kind(path.name, head)
-            if kind != "jsonl" or not head.strip() or any(head.startswith(bom) for bom, _ in BOMS) or b"\x00" in head:
-                return digest.hexdigest(), False
-            decoder = codecs.getincrementaldecoder("utf-8")()
-            sample = decoder.decode(head)
-            decode_bytes(sample[:CONTROL_SAMPLE].encode("utf-8"))  # refuses binary as a whole read would: same sample
-            for block in iter(lambda: f.read(STREAM_BLOCK), b""):
-                if b"\x00" in block:
-                    return digest.hexdigest(), False
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, UndecodableError):
-        return digest.hexdigest(), False  # read whole: the usual path says what is wrong, or guesses the encoding
-    return digest.hexdigest(), True
+        decode_bytes(head.decode("utf-8", "ignore")[:CONTROL_SAMPLE].encode("utf-8"))
+    except UndecodableError:
+        return False
+    return True
 
 
-def _jsonl_file_records(source: Source, key: str, path: Path) -> Iterator[RawItem]:
-    """The records of a JSON Lines file `_scan_file` found streamable, as `_split` gives them."""
-    line_no = 0
+def _too_many_lines(limit: int) -> OverLimit:
+    return OverLimit(f"the file has more than max_lines_per_file ({limit:,} lines)")
+
+
+def _jsonl_file_records(source: Source, key: str, path: Path, limits: Limits) -> Iterator[RawItem]:
+    """The records of a JSON Lines file `_scan_file` found streamable, as `_split` gives them.
+
+    The limits hold here too: the file may have grown since it was scanned.
+    """
+    line_no, size = 0, 0
     try:
         with _open_decompressed(path) as f:
             # binary lines end at b"\n" only: JSON strings may hold raw U+2028 or U+0085
-            for line_no, line in enumerate(f, start=1):
+            while line := f.readline(limits.max_file_bytes - size + 1):
+                line_no += 1
+                size += len(line)
+                if size > limits.max_file_bytes or line_no > limits.max_lines_per_file:
+                    over = (
+                        _too_big(limits.max_file_bytes)
+                        if size > limits.max_file_bytes
+                        else _too_many_lines(limits.max_lines_per_file)
+                    )
+                    yield _error(source, f"{key}:{line_no}", f"{over} (it grew while read); the rest is not read")
+                    return
                 try:
                     text = line.decode("utf-8").removesuffix("\n")
                 except UnicodeDecodeError as exc:  # the file changed since it was scanned
-                    yield _error(source, f"{key}:{line_no}", f"cannot decode: {exc.reason}", _lossless(line))
+                    yield _error(source, f"{key}:{line_no}", f"cannot decode: {exc.reason}", _lossless_start(line))
                     continue
                 if text.strip():
                     yield RawItem("record", f"{key}:{line_no}", text, source=source)
@@ -436,14 +632,20 @@ def _read_url(source: Source, url: str, context: ReadContext) -> Iterator[RawIte
         return  # the server ignored our conditional request, but nothing changed
     final_url = response.final_url or url
     try:
-        kind = source.kind or detect_kind(final_url, _decompress(response.body), response.headers.get("content-type"))
+        body = _inflate(response.body, context.limits.max_file_bytes)
+    except OverLimit as exc:
+        yield from _with_state(
+            iter([_over_limit(source, url, exc, response.body[:STREAM_BLOCK])]), source, context, state
+        )
+        return
     except (OSError, EOFError, zlib.error) as exc:
         yield _error(source, url, f"cannot decompress: {exc}")
         return
+    kind = source.kind or detect_kind(final_url, body, response.headers.get("content-type"))
     yield from items_from_bytes(
         source,
         url,
-        response.body,
+        body,
         name=final_url,
         charset=response.charset,
         url=final_url,

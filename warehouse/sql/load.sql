@@ -57,8 +57,10 @@ WHERE stage = 'validate'  -- transforms.stages.Stage.VALIDATE
 -- name: insert_quarantine
 -- The same failure of the same record is stored once, however many runs meet it.
 -- quarantined_at comes with the batch (its load time), so a rebuild from the lake gives the same value.
+-- The payload's length and first characters go beside it, for readers that must not read it whole.
 INSERT INTO quarantine
-SELECT quarantine_id, $run_id, stage, source, record_key, reason, payload, quarantined_at
+SELECT quarantine_id, $run_id, stage, source, record_key, reason, payload, quarantined_at,
+       length(payload), left(payload, $preview_chars)
 FROM batch_quarantine
 ON CONFLICT (quarantine_id) DO NOTHING;
 
