@@ -36,7 +36,7 @@ def test_the_report_of_a_small_warehouse(small_warehouse):
     assert "Джаред Кушнер (PER)" in entities_chart and "Москва (LOC)" in entities_chart
     # the authors table: one of the two articles names its author
     assert "<td>Анна Петрова (1)</td>" in html
-    assert "No events in this warehouse yet." in html  # the events tables are there, but empty
+    assert "No events in this warehouse yet." not in html and "04 CONSULT" in html  # its one event, charted
     assert "Nothing was quarantined." in html
     stage_chart = json.dumps(rows["chart-4-2"])
     assert '"stage": "tag_entities", "seconds": 1.5' in stage_chart
