@@ -2,6 +2,11 @@
 
 Usage: python -m bench.story_pairs CORPUS WAREHOUSE [--seed 22] [--per-kind a=90,b=60,c=60,d=60,e=50,f=40]
        [--text 300]
+       python -m bench.story_pairs CORPUS WAREHOUSE --check GOLD
+
+--check GOLD checks instead that each gold pair's record ids (`a`, `b`) are the records of its
+article ids (`a_article`, `b_article`) as `newsetl run` computes them from CORPUS, and prints how many
+of the gold's articles WAREHOUSE holds.
 
 CORPUS holds the records WAREHOUSE was loaded from (a JSON Lines file such as the first 1,000 records
 of news_bulk_dev.jsonl.gz); each pair is printed with both sides' corpus `id`, warehouse `article_id`,
@@ -120,6 +125,29 @@ def propose(kinds: dict[str, list], per_kind: dict[str, int], seed: int) -> list
     return pairs
 
 
+def check(corpus: Path, db: Path, gold: Path) -> None:
+    """Exit non-zero when a gold pair's record id and article id name different articles."""
+    from evaluation.stories import read_gold
+
+    pairs = read_gold(gold)
+    records = read_articles(corpus, {p[side] for p in pairs for side in ("a", "b")})
+    article_of = dict(
+        zip(records.column("corpus_id").to_pylist(), records.column("article_id").to_pylist(), strict=True)
+    )
+    wrong = [p for p in pairs for side in ("a", "b") if article_of[p[side]] != p[f"{side}_article"]]
+    con = duckdb.connect(str(db), read_only=True)
+    held = {row[0] for row in con.execute("SELECT article_id FROM story_articles").fetchall()}
+    con.close()
+    named = set(article_of.values())
+    print(
+        f"{len(pairs)} pairs, {len(named)} articles, {len(named & held)} of them in the warehouse, {len(wrong)} wrong ids"
+    )
+    for pair in wrong:
+        print(f"  {pair['a']} {pair['a_article']} / {pair['b']} {pair['b_article']}")
+    if wrong:
+        raise SystemExit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
@@ -127,9 +155,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=22)
     parser.add_argument("--per-kind", default="a=90,b=60,c=60,d=60,e=50,f=40")
     parser.add_argument("--text", type=int, default=300)
+    parser.add_argument("--check", type=Path, metavar="GOLD")
     parser.add_argument("--threshold", type=float, default=stories.DEFAULT_THRESHOLD)
     parser.add_argument("--window", type=float, default=stories.DEFAULT_WINDOW_DAYS)
     args = parser.parse_args()
+    if args.check:
+        check(args.corpus, args.warehouse, args.check)
+        return
     per_kind = {k: int(n) for k, n in (item.split("=") for item in args.per_kind.split(","))}
     articles, rarity = load(args.corpus, args.warehouse)
     kinds = candidates(articles, rarity, args.threshold, args.window)
