@@ -1,16 +1,17 @@
-"""`newsetl eval ner|events`: measure the pipeline's tagging against gold annotations."""
+"""`newsetl eval ner|events|stories`: measure the pipeline's tagging against gold annotations."""
 
 from __future__ import annotations
 
 import json
 import sys
+import tomllib
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from flows.cli.common import choice, console, fail
+from flows.cli.common import choice, console, fail, setting
 from flows.settings import PROJECT_ROOT
 
 app = typer.Typer(
@@ -147,6 +148,60 @@ def events(
         _print_composed(f"events on {gold}", {k: v for k, v in figures.items() if k != "factru_meeting"})
     if factru_docs is not None:
         _print_composed(f"factRuEval Meeting facts of {factru}", {"factru_meeting": figures["factru_meeting"]})
+
+
+@app.command("stories")
+def stories(
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            metavar="GOLD",
+            help="Gold pairs of articles (TOML, tests/gold/stories_news_bulk.toml): same story or not.",
+        ),
+    ],
+    db: Path = setting("db_path"),
+    output_format: FormatOption = "table",
+) -> None:
+    """Pairwise precision, recall and F1 of the warehouse's stories against gold pairs of articles.
+
+    For the tune and the holdout part of the gold: the story assignment (a pair is together when
+    both articles are in one story) and the near-duplicate baseline (together only when one is the
+    other's near copy, both copy one original, or their texts are identical). Pairs whose articles
+    the warehouse lacks are counted as missing, not scored.
+    JSON: {"tune": {"pairs", "same", "missing", "system": {"precision", "recall", "f1", "support",
+    "predicted"}, "near_duplicates": {...}}, "holdout": {...}}; `predicted`, the pairs a predictor
+    joined (with none, its precision is undefined: shown as "-").
+
+    Example: newsetl eval stories tests/gold/stories_news_bulk.toml --db /tmp/news.duckdb --format json
+    """
+    _check(gold)
+    from evaluation import stories as story_eval
+    from warehouse.query import read_named
+
+    try:
+        pairs = story_eval.read_gold(gold)
+    except (OSError, UnicodeDecodeError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise fail(f"{gold}: {exc}") from None
+    ids = sorted({p[side] for p in pairs for side in ("a_article", "b_article")})
+    try:
+        table = read_named(db, "stories", {"pair_articles": {"ids": ids}})["pair_articles"]
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from None
+    figures = story_eval.score(pairs, {row["article_id"]: row for row in table.to_pylist()})
+    if output_format == "json":
+        sys.stdout.write(json.dumps(figures) + "\n")
+        return
+    table = Table(title=f"stories of {db} against {gold}")
+    for name in ("part", "predictor", "P", "R", "F1", "joined", "same", "pairs", "missing"):
+        table.add_column(name, justify="left" if name in ("part", "predictor") else "right")
+    for part in story_eval.PARTS:
+        row = figures[part]
+        for name in story_eval.PREDICTORS:
+            figure = row[name]
+            precision = f"{figure['precision']:.3f}" if figure["predicted"] else "-"
+            cells = (precision, f"{figure['recall']:.3f}", f"{figure['f1']:.3f}", str(figure["predicted"]))
+            table.add_row(part, name, *cells, str(row["same"]), str(row["pairs"]), str(row["missing"]))
+    console.print(table)
 
 
 def _score_composed(gold: Path, tagger) -> dict:

@@ -122,3 +122,11 @@ FROM top_stories
 WHERE day = coalesce(CAST($day AS DATE), (SELECT max(day) FROM top_stories))
 ORDER BY n_articles DESC, n_sources DESC, story_articles DESC, story_id
 LIMIT $limit;
+
+-- name: pair_articles
+-- `newsetl eval stories`: the named articles' story and what the near-duplicate baseline reads.
+SELECT a.article_id, sa.story_id, a.duplicate_of, a.content_hash
+FROM articles AS a
+JOIN story_articles AS sa ON sa.article_id = a.article_id
+WHERE list_contains($ids, a.article_id)
+ORDER BY a.article_id;
