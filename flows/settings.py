@@ -112,11 +112,6 @@ class LoadSettings(BaseModel):
         description="Deepest nesting of arrays and objects in one JSON record; deeper goes to quarantine.",
     )
 
-    @property
-    def limits(self) -> Limits:
-        """The limits as the readers and normalize take them."""
-        return Limits(**{limit.name: getattr(self, limit.name) for limit in fields(Limits)})
-
     report_path: str | None = Field(
         None, description="After the run, write the HTML report of the warehouse (newsetl report) to this file."
     )
@@ -132,6 +127,11 @@ class LoadSettings(BaseModel):
         lt=2,
         description="Score (cosine plus entity bonus) from which an article joins a story rather than founding one.",
     )
+
+    @property
+    def limits(self) -> Limits:
+        """The limits as the readers and normalize take them."""
+        return Limits(**{limit.name: getattr(self, limit.name) for limit in fields(Limits)})
 
     @property
     def gx_dir(self) -> str:
