@@ -12,7 +12,7 @@ import pytest
 
 from flows import html_report
 
-from .test_ui_browser import CHROMIUM, CHROMIUM_FLAGS
+from .test_ui_browser import CHROMIUM, headless_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -37,23 +37,16 @@ def offline_page(tmp_path):
             blocked.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1300, "height": 900},
-        )
-        try:
-            browser.route("**/*", route)
-            page = browser.new_page()
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
-            yield page, blocked, errors
-        finally:
-            browser.close()
+    with (
+        sync_playwright() as playwright,
+        headless_chromium(playwright, tmp_path / "chromium-profile", {"width": 1300, "height": 900}) as browser,
+    ):
+        browser.route("**/*", route)
+        page = browser.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+        yield page, blocked, errors
 
 
 def style(page, selector: str, prop: str, pseudo: str | None = None) -> str:

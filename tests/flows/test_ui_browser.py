@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -25,6 +27,18 @@ CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+
+
+@contextmanager
+def headless_chromium(playwright, profile: Path, viewport: dict) -> Iterator:
+    """Debian's Chromium, headless, with a profile of its own (no browser download), closed at the end."""
+    browser = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS, viewport=viewport
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def free_port() -> int:
@@ -96,25 +110,18 @@ def test_the_ui_shows_the_completed_run_and_its_summary(prefect_ui, tmp_path):
     (artifact,) = api(prefect_ui, "/artifacts/filter", {"artifacts": {"key": {"any_": [SUMMARY_KEY]}}})
     assert artifact["flow_run_id"] == run_id
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1400, "height": 1000},
-        )
-        try:
-            page = browser.new_page()
-            page.goto(f"{prefect_ui}/runs/flow-run/{run_id}")
-            expect(page.get_by_text("Completed").first).to_be_visible(timeout=60_000)
-            page.screenshot(path=str(tmp_path / "flow-run.png"), full_page=True)
-            page.goto(f"{prefect_ui}/artifacts/artifact/{artifact['id']}")
-            table = page.locator("table").first
-            expect(table).to_be_visible(timeout=60_000)
-            expect(table).to_contain_text("articles_in")
-            expect(table).to_contain_text("tag-entities")
-            page.screenshot(path=str(tmp_path / "summary-artifact.png"), full_page=True)
-        finally:
-            browser.close()
+    with (
+        sync_playwright() as playwright,
+        headless_chromium(playwright, tmp_path / "chromium-profile", {"width": 1400, "height": 1000}) as browser,
+    ):
+        page = browser.new_page()
+        page.goto(f"{prefect_ui}/runs/flow-run/{run_id}")
+        expect(page.get_by_text("Completed").first).to_be_visible(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "flow-run.png"), full_page=True)
+        page.goto(f"{prefect_ui}/artifacts/artifact/{artifact['id']}")
+        table = page.locator("table").first
+        expect(table).to_be_visible(timeout=60_000)
+        expect(table).to_contain_text("articles_in")
+        expect(table).to_contain_text("tag-entities")
+        page.screenshot(path=str(tmp_path / "summary-artifact.png"), full_page=True)
     assert (tmp_path / "summary-artifact.png").stat().st_size > 0
