@@ -105,6 +105,7 @@ class PeakMemory(threading.Thread):
         self.peak_pipeline = 0
         self.peak_server = 0
         self.peak_processes = 0
+        self.peak_pss_total = 0  # proportional set size, every process of the tree (server included), summed
         self.cpu_seconds: dict[int, tuple[str, float]] = {}  # pid -> (role, last CPU seconds seen)
         self.peak_by_role: dict[str, int] = {}  # role -> peak resident memory, its processes summed
         self.done = threading.Event()
@@ -117,7 +118,7 @@ class PeakMemory(threading.Thread):
 
     def run(self) -> None:
         while not self.done.is_set():
-            pipeline = server = processes = 0
+            pipeline = server = processes = pss_total = 0
             by_role: dict[str, int] = {}
             try:
                 tree = [self.root, *self.root.children(recursive=True)]
@@ -125,7 +126,9 @@ class PeakMemory(threading.Thread):
                 break
             for process in tree:
                 try:
-                    rss = process.memory_info().rss
+                    memory = process.memory_full_info()  # smaps_rollup: rss, and pss
+                    rss = memory.rss
+                    pss_total += memory.pss
                     cpu = process.cpu_times()
                     role = self.role(process)
                     self.cpu_seconds[process.pid] = (role, cpu.user + cpu.system)
@@ -140,6 +143,7 @@ class PeakMemory(threading.Thread):
             self.peak_pipeline = max(self.peak_pipeline, pipeline)
             self.peak_server = max(self.peak_server, server)
             self.peak_processes = max(self.peak_processes, processes)
+            self.peak_pss_total = max(self.peak_pss_total, pss_total)
             for role, rss in by_role.items():
                 self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
             self.done.wait(self.every)
@@ -193,6 +197,7 @@ def pipeline(jsonl: Path, workdir: Path, workers: int | None, batch_size: int, b
         "seconds": seconds,
         "peak_pipeline": sampler.peak_pipeline,
         "peak_server": sampler.peak_server,
+        "peak_pss_total": sampler.peak_pss_total,
         "processes": sampler.peak_processes,
         "cpu_by_role": sampler.cpu_by_role(),
         "peak_by_role": sampler.peak_by_role,
@@ -270,6 +275,10 @@ def main() -> None:
             f"pipeline peak memory:        {mib(result['peak_pipeline'])} over {result['processes']} processes "
             f"(flow + tagging workers); Prefect server {mib(result['peak_server'])}"
         )
+        print(
+            f"  shared pages counted once:  {mib(result['peak_pss_total'])} over every process, Prefect server included "
+            "(peak of the summed proportional set sizes: a page two processes share counts half in each)"
+        )
         peaks = result["peak_by_role"]
         print("  peak by role: " + ", ".join(f"{role} {mib(peak)}" for role, peak in sorted(peaks.items())))
         cpu = result["cpu_by_role"]
@@ -302,6 +311,7 @@ def main() -> None:
             "wall_seconds": round(result["seconds"], 1),
             "peak_mib": round(result["peak_pipeline"] / 2**20),
             "server_peak_mib": round(result["peak_server"] / 2**20),
+            "peak_pss_total_mib": round(result["peak_pss_total"] / 2**20),
             "batch_size": args.batch_size,
             "skip": args.skip,
             "every": args.every,

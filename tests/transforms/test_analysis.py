@@ -88,3 +88,26 @@ def test_a_text_that_breaks_a_model_fails_alone(models, monkeypatch):
         assert docs[i].spans and [s.text for s in docs[i].spans] == [
             s.text for s in natasha_doc(texts[i], models).spans
         ]
+
+
+def test_taggers_share_one_word_vocabulary_and_tag_as_natashas_own(models):
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser
+
+    vocabularies = [t.infer.encoder.words_vocab for t in (models.morph_tagger, models.ner_tagger, models.syntax_parser)]
+    assert all(v.item_ids is vocabularies[0].item_ids for v in vocabularies)  # one dict, not three
+    embedding = NewsEmbedding()  # natasha's own, each tagger with its own vocabulary
+    own = NewsMorphTagger(embedding), NewsNERTagger(embedding), NewsSyntaxParser(embedding)
+    text = (EXAMPLES / sorted(p.name for p in EXAMPLES.glob("*.txt"))[0]).read_text(encoding="utf-8")
+    shared, separate = Doc(text), Doc(text)
+    for doc, (morph, ner, syntax) in (
+        (shared, (models.morph_tagger, models.ner_tagger, models.syntax_parser)),
+        (separate, own),
+    ):
+        doc.segment(models.segmenter)
+        doc.tag_morph(morph)
+        doc.parse_syntax(syntax)
+        doc.tag_ner(ner)
+    fields = lambda t: (t.start, t.stop, t.pos, t.feats, t.head_id, t.rel)  # noqa: E731
+    assert [fields(t) for t in shared.tokens] == [fields(t) for t in separate.tokens]
+    assert [(s.start, s.stop, s.type) for s in shared.spans] == [(s.start, s.stop, s.type) for s in separate.spans]
+    assert shared.spans  # the example names people and places
