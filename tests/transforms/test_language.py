@@ -1,7 +1,15 @@
 import pyarrow as pa
 import pytest
 
-from transforms.language import CYRILLIC, LATIN, UNKNOWN, detect_language, detect_languages, load_detector
+from transforms.language import (
+    CYRILLIC,
+    LATIN,
+    LOW_ACCURACY_FROM_CHARS,
+    UNKNOWN,
+    detect_language,
+    detect_languages,
+    load_detector,
+)
 
 
 @pytest.fixture(scope="module")
@@ -10,7 +18,7 @@ def detector():
 
 
 # Sentences written for these tests; ru, uk and be share most letters and many words.
-@pytest.mark.parametrize(
+SENTENCES = pytest.mark.parametrize(
     ("text", "code"),
     [
         ("Правительство утвердило новый бюджет, и депутаты начнут его обсуждение в четверг.", "ru"),
@@ -21,8 +29,20 @@ def detector():
         ("Rząd zatwierdził nowy budżet, a posłowie zaczną go omawiać w czwartek.", "pl"),
     ],
 )
+
+
+@SENTENCES
 def test_detect_languages(detector, text, code):
+    assert detector.for_sample(text) is detector.short_texts  # under LOW_ACCURACY_FROM_CHARS
     assert detect_languages([text], detector) == [code]
+
+
+@SENTENCES
+def test_long_texts_go_to_the_low_accuracy_mode_with_the_same_answer(detector, text, code):
+    long_text = f"{text} {text.lower()}"
+    assert len(long_text) >= LOW_ACCURACY_FROM_CHARS
+    assert detector.for_sample(long_text) is detector.long_texts
+    assert detect_languages([long_text], detector) == [code]
 
 
 def test_undecidable_text_is_unknown(detector):
