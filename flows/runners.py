@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from unittest import mock
 
 import httpx
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
@@ -58,7 +60,8 @@ def die_with_parent() -> None:
 
 
 def prepare_worker() -> None:
-    """Process-pool initializer: die with the flow, one BLAS thread, the models loaded (and frozen) before the first batch.
+    """Process-pool initializer: die with the flow (or the fork server, which dies with it), one BLAS thread, the
+    models loaded (and frozen) before the first batch.
 
     Each worker is one of `workers` processes sharing the cores: OpenBLAS's own
     threads (one per core by default) would only make them compete.
@@ -78,17 +81,40 @@ def load_tagging_models() -> None:
     freeze_long_lived_objects()
 
 
+@functools.cache
+def worker_start_context() -> multiprocessing.context.BaseContext:
+    """How tagging workers start: forked from a fork server that loaded the models once (flows/tagging_zygote.py).
+
+    Prefect's pool spawns each worker afresh: every one imports Prefect and
+    loads natasha itself, and holds its own copy. Forked from one process that
+    has them, they share those pages (copy-on-write) and start at once. The
+    fork server is a process of its own, single-threaded (forking the flow's
+    process, which runs Prefect's threads, would not be safe); it ends when
+    this process does, and the workers with it (`die_with_parent`). Where
+    there is no fork server (not POSIX), workers are spawned as before.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["flows.tagging_zygote"])
+    return context
+
+
 class WarmProcessPoolTaskRunner(ProcessPoolTaskRunner):
     """A process pool whose workers all start, and load their models, as soon as it is entered.
 
     A plain pool starts a worker at a submission: the first batches would wait
     for a worker to load natasha (several seconds) while the flow, which has
     its own models to load, had nothing to hand them. Started up front, the
-    workers load while the flow prepares, on the other cores.
+    workers load while the flow prepares, on the other cores. They start from
+    `worker_start_context()`.
     """
 
     def __enter__(self) -> WarmProcessPoolTaskRunner:
-        super().__enter__()
+        # The pinned Prefect's pool asks multiprocessing for its "spawn" context in `__enter__`, and nowhere else.
+        context = worker_start_context()
+        with mock.patch.object(multiprocessing, "get_context", lambda method=None: context):
+            super().__enter__()
         # Each submission finding no idle worker starts one: one no-op per worker starts them all.
         # (`_executor` and `_max_workers` are the pool's own attributes in the pinned Prefect.)
         for _ in range(self._max_workers):

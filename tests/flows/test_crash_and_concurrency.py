@@ -208,7 +208,7 @@ def test_runs_killed_at_random_moments_end_like_a_clean_run(run_env, tmp_path):
 
 
 SERVER = "prefect.server.api.server:create_app"  # in the command line of Prefect's temporary server
-WORKER = "multiprocessing.spawn"  # in the command line of a tagging worker
+WORKER = "multiprocessing.forkserver"  # in the command line of the workers' fork server, and of each worker it forks
 
 
 def test_nothing_a_killed_run_started_survives_it_its_own_temporary_server_included(tmp_path):
