@@ -6,7 +6,8 @@
   with its preposition («в декабре», «с 2013 года», «в начале марта»);
 - `text`: the expression as written;
 - `value`: the first day of the period it names;
-- `precision`: `day`, `week`, `month`, `season` or `year`.
+- `precision`: `day`, `weekend`, `week`, `month`, `season`, `year`, `decade`,
+  `century`, or `duration` (no value).
 
 What is understood (`published` is the article's publication date):
 - full dates: «1 сентября 2024 года», «01.09.2024», «сентябрь 2024 года»;
@@ -23,8 +24,17 @@ What is understood (`published` is the article's publication date):
   («2017», «в 2011-м»), «COVID-19» (2019), «через два года», «3 года назад»,
   and durations, precision `duration` with no value: «три года», «в течение
   нескольких дней», «около 30 лет» (not ages: «ему было 45 лет»);
-- seasons: «весной 2025 года», «прошлой осенью» (winter starts on 1 December
-  of the year before).
+- seasons: «весной 2025 года», «прошлой осенью», «летом прошлого года» (winter
+  starts on 1 December of the year before); «в марте прошлого года»;
+- «в прошлую пятницу» (the last one before publication), «в следующую пятницу»
+  (the first one after), «в минувшие выходные» (weekend: its Saturday);
+- decades «в 1990-е годы», «в конце 60-х», «девяностых» and centuries «в XX
+  веке», «в прошлом веке»: the first day of the decade or century;
+- year ranges and lists («в 2001—2003 годах», «2016/17»: a row per year),
+  «2013-01-10», «24/06/2016», «с начала года» (the current year);
+- anaphoric expressions, dated by the nearest date before them
+  (`anaphoric_mentions`): «в тот же день», «на следующий день», «в том же
+  году», «годом позже», «три года спустя»; left out with no date before.
 Expressions that need the publication date are left out when it is unknown.
 
 Speed: yargy with morphology costs about 0.2 s per long article when run over
@@ -37,7 +47,9 @@ pieces between them (60% fewer tokens) and finds the same matches. A piece's
 matches are cached by its text («в», «сегодня», «в 2017 году» recur: about 70%
 hits). On 1,000 news articles this cut tag_dates from 9-11 to about 4 CPU-seconds;
 most of the rest is pymorphy on the windows' words. One window that breaks the
-parser is skipped and reported; the article and the batch go on.
+parser is skipped and reported; the article and the batch go on. The patterns
+beside the grammar run the same way: on windows around their anchor words
+(`pattern_windows`), each only where a word it needs occurs (`NEEDS`).
 """
 
 from __future__ import annotations
@@ -287,11 +299,9 @@ class DateMention:
     precision: str
 
 
-def _windows(text: str, triggers: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
-    """Merged spans of text around trigger words (`triggers`, else TRIGGER's matches), widened to whole words."""
+def _windows(text: str, triggers: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merged spans of text around trigger words (TRIGGER's matches), widened to whole words."""
     spans: list[tuple[int, int]] = []
-    if triggers is None:
-        triggers = [match.span() for match in TRIGGER.finditer(text)]
     for trigger_start, trigger_stop in triggers:
         start = max(0, trigger_start - WINDOW_BEFORE)
         start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1 if start > 0 else 0
@@ -495,9 +505,11 @@ PRECISION_ORDER = {
 
 # Words every pattern above holds one of: they run only on the text around them, as the grammar does (scanning
 # whole texts with 20 patterns cost more than the grammar).
-PATTERN_ANCHOR = re.compile(  # all at a word's start: \b lets the scan skip fast (three times faster than without)
-    r"\b(?:лет\b|год|месяц|недел|дн[яеёиь]|день|сут|десятилет|полу?год|век|столет|время|выходн|covid|ковид|коронавирус"
-    r"|(?:двадцат|тридцат|сороков|пятидесят|шестидесят|семидесят|восьмидесят|девяност|нулев)ы|\d0-|(?:1[89]|20)\d\d"
+# The patterns' anchor words beyond the grammar's TRIGGER words (years, «год», «месяц», «недел», «назад» are
+# TRIGGER's): the patterns run on windows around both. All start at a word boundary: \b lets the scan skip fast.
+PATTERN_ANCHOR = re.compile(
+    r"\b(?:лет\b|дн[яеёиь]|день|сут|десятилет|полу?год|век|столет|время|выходн|covid|ковид|коронавирус"
+    r"|(?:двадцат|тридцат|сороков|пятидесят|шестидесят|семидесят|восьмидесят|девяност|нулев)ы|\d0-"
     r"|(?:\d+-|одно|двух|тр[её]х|четыр[её]х|пяти|шести|семи|восьми|девяти|десяти|полу)(?:дневн|недельн|месячн|суточн"
     r"|годичн))",
     re.IGNORECASE,
@@ -506,12 +518,13 @@ ANCHOR_BEFORE = 48  # «в течение последних нескольки�
 ANCHOR_AFTER = 32  # «годами » before «позже», « 2003 годах» after «2001—»
 
 
-def pattern_windows(text: str, anchors: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
-    """Merged spans around the pattern anchors (`anchors`, else PATTERN_ANCHOR's matches), widened to whitespace:
-    no pattern match crosses their ends."""
+def pattern_windows(text: str, anchors: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """Merged spans around the pattern anchors (`anchors`, else the matches of TRIGGER and PATTERN_ANCHOR),
+    widened to whitespace: no pattern match crosses their ends. Each comes with its text in lower case."""
     spans: list[tuple[int, int]] = []
     if anchors is None:
-        anchors = [match.span() for match in PATTERN_ANCHOR.finditer(text)]
+        anchors = [match.span() for match in TRIGGER.finditer(text)]
+    anchors = sorted(anchors + [match.span() for match in PATTERN_ANCHOR.finditer(text)])
     for anchor_start, anchor_stop in anchors:
         if spans and anchor_start - ANCHOR_BEFORE <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], anchor_stop + ANCHOR_AFTER))
@@ -527,13 +540,38 @@ def pattern_windows(text: str, anchors: list[tuple[int, int]] | None = None) -> 
             widened[-1] = (widened[-1][0], stop)
         else:
             widened.append((start, min(stop, len(text))))
-    return widened
+    return [(start, stop, text[start:stop].lower()) for start, stop in widened]
 
 
-def _find(pattern: re.Pattern, text: str, windows: list[tuple[int, int]]):
-    """`pattern.finditer(text)` over the windows only (a lookbehind still sees the text before a window)."""
-    for start, stop in windows:
-        yield from pattern.finditer(text, start, stop)
+def _find(pattern: re.Pattern, text: str, windows: list[tuple[int, int, str]]):
+    """`pattern.finditer(text)` over the windows only (a lookbehind still sees the text before a window), and
+    only over those holding one of the words the pattern needs (`NEEDS`): a substring test costs far less."""
+    needs = NEEDS.get(pattern)
+    for start, stop, lowered in windows:
+        if needs is None or any(word in lowered for word in needs):
+            yield from pattern.finditer(text, start, stop)
+
+
+# Words (lower case) a window must hold for a pattern to be run on it; a pattern not here runs on every window.
+NEEDS = {
+    COVID: ("covid", "ковид", "коронавирус"),
+    OFFSET_PATTERN: ("назад", "через"),
+    ONE_UNIT_LATER: ("через",),
+    ONE_UNIT_AGO: ("назад",),
+    PART_OF_CURRENT: ("начал", "конц", "середин"),
+    WEEKEND: ("выходн",),
+    ISO_DATE: ("-",),
+    SLASH_DATE: ("/",),
+    SEASON_YEARS: ("/",),
+    YEAR_RANGE: ("-", "–", "—"),
+    DECADE: ("-", *ORDINAL_DECADES),
+    CENTURY: ("век", "столет"),
+    SAME_PERIOD: ("тот", "том", "той", "ту ", "эт"),
+    NEXT_PERIOD: ("следующ", "другой", "предыдущ"),
+    LATER: ("позже", "позднее", "спустя", "ранее", "раньше"),
+    PERIOD_PATTERN: ("последн", "ближайш", "долгие", "многие", "прошедш"),
+    DURATION_ADJECTIVE: ("дневн", "недельн", "месячн", "суточн", "годичн"),
+}
 
 
 def _unit_of(word: str) -> str:
@@ -765,7 +803,8 @@ def find_dates(text: str, published: date | None, parser: Parser) -> tuple[list[
     """Date mentions of one text, and one error line per window the parser failed on."""
     mentions: list[DateMention] = []
     errors: list[str] = []
-    for window_start, window_stop in _windows(text):
+    triggers = [match.span() for match in TRIGGER.finditer(text)]
+    for window_start, window_stop in _windows(text, triggers):
         window = text[window_start:window_stop]
         try:
             resolved = [
@@ -783,11 +822,11 @@ def find_dates(text: str, published: date | None, parser: Parser) -> tuple[list[
                 start = preposition.start()
             for value, precision in values:
                 mentions.append(DateMention(start, stop, text[start:stop], value, precision))
-    return _combined(text, published, mentions, pattern_windows(text)), errors
+    return _combined(text, published, mentions, pattern_windows(text, triggers)), errors
 
 
 def _combined(
-    text: str, published: date | None, grammar: list[DateMention], windows: list[tuple[int, int]]
+    text: str, published: date | None, grammar: list[DateMention], windows: list[tuple[int, int, str]]
 ) -> list[DateMention]:
     """The grammar's mentions with the patterns': decades, centuries, ranges and numeric dates replace the
     grammar's reading of their words; other patterns fill only text the grammar left; expressions dated by an
