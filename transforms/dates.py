@@ -429,7 +429,7 @@ SMALL_NUMBERS = {
     "двумя": 2, "тремя": 3, "четырьмя": 4, "пятью": 5, "шестью": 6, "семью": 7, "восемью": 8, "десятью": 10,
 }  # fmt: skip
 BARE_YEAR = re.compile(
-    r"(?<![\w.,:/№])(?<!\d-)((?:1[89]|20)\d\d)(?:-(?:м|й|го|х|е|ми|ом|му))?(?![\w/%]|[.,]\d|\s*(?:г\b|год|гг))"
+    r"(?<![\w.,:/№])(?<!\d-)((?:1[89]|20)\d\d)(?:-(?:м|й|го|х|е|ми|ом|му))?(?![\w/%]|[.,]\d|-\d|\s*(?:г\b|год|гг))"
     r"(?!\s+(?:человек|рубл|долл|евро|тонн|км|кг|метр|штук|тыс|млн|млрд|гривен|га\b|мест|участник|голос|случа))",
     re.IGNORECASE,
 )
@@ -694,14 +694,15 @@ def overriding_mentions(text: str, published: date | None, windows: list | None 
     годы» or «2013» of «2013-01-10» they replace."""
     windows = pattern_windows(text) if windows is None else windows
     found: list[DateMention] = []
-    for match in _find(ISO_DATE, text, windows):
-        year, month, day = map(int, match.groups())
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            found.append(DateMention(match.start(), match.end(), match.group(), date(year, month, day), "day"))
-    for match in _find(SLASH_DATE, text, windows):
-        day, month, year = map(int, match.groups())
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            found.append(DateMention(match.start(), match.end(), match.group(), date(year, month, day), "day"))
+    for pattern in (ISO_DATE, SLASH_DATE):
+        for match in _find(pattern, text, windows):
+            numbers = list(map(int, match.groups()))
+            year, month, day = numbers if pattern is ISO_DATE else numbers[::-1]
+            try:
+                value = date(year, month, day)
+            except ValueError:  # «2019-02-30», «31/06/2016»: no such day
+                continue
+            found.append(DateMention(match.start(), match.end(), match.group(), value, "day"))
     for match in _find(SEASON_YEARS, text, windows):
         first = int(match.group(1))
         if int(match.group(3)) == (int(match.group(2)) + 1) % 100:

@@ -95,6 +95,10 @@ def test_durations(parser, sentence, surface):
     assert (surface, None, "duration") in found(parser, sentence)
 
 
+def test_numeric_dates_that_do_not_exist_are_no_mentions(parser):
+    assert found(parser, "Код 2019-02-30 и номер 31/06/2016 — не даты.") == []
+
+
 def test_a_year_range_gives_one_row_per_year(parser):
     text = "Он был министром в 2001—2003 годах, а в сезоне 2016/17 тренировал клуб."
     assert found(parser, text) == [
