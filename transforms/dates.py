@@ -823,7 +823,10 @@ def find_dates(text: str, published: date | None, parser: Parser) -> tuple[list[
                 start = preposition.start()
             for value, precision in values:
                 mentions.append(DateMention(start, stop, text[start:stop], value, precision))
-    return _combined(text, published, mentions, pattern_windows(text, triggers)), errors
+    try:
+        return _combined(text, published, mentions, pattern_windows(text, triggers)), errors
+    except Exception as exc:  # a pattern's odd match must not cost the article the grammar's dates either
+        return mentions, [*errors, f"patterns: {type(exc).__name__}: {exc}"]
 
 
 def _combined(

@@ -99,6 +99,18 @@ def test_numeric_dates_that_do_not_exist_are_no_mentions(parser):
     assert found(parser, "Код 2019-02-30 и номер 31/06/2016 — не даты.") == []
 
 
+def test_a_failing_pattern_keeps_the_grammars_dates_and_is_reported(parser, monkeypatch):
+    import transforms.dates as dates
+
+    def broken(*args):
+        raise ValueError("broken pattern")
+
+    monkeypatch.setattr(dates, "anaphoric_mentions", broken)
+    mentions, errors = find_dates("Встреча прошла 6 января.", PUBLISHED, parser)
+    assert [(m.text, m.value) for m in mentions] == [("6 января", date(2026, 1, 6))]
+    assert errors == ["patterns: ValueError: broken pattern"]
+
+
 def test_a_year_range_gives_one_row_per_year(parser):
     text = "Он был министром в 2001—2003 годах, а в сезоне 2016/17 тренировал клуб."
     assert found(parser, text) == [
