@@ -105,12 +105,10 @@ print(json.dumps({"seconds": time.perf_counter() - started, "cpu": time.process_
 """
 
 
-def _time_version(code_dir: Path, texts_file: str, timer: str = TIMER) -> dict:
-    """Run `timer` (a script printing a JSON object with `transforms.__file__` as `code`, last) with `code_dir`'s
-    code first on the path, in a fresh process; raise when the code it timed came from elsewhere."""
+def _time_version(code_dir: Path, texts_file: str) -> dict:
     env = {**os.environ, "PYTHONPATH": str(code_dir)}
     done = subprocess.run(
-        [sys.executable, "-c", timer, texts_file], cwd=code_dir, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", TIMER, texts_file], cwd=code_dir, env=env, capture_output=True, text=True, check=True
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     if not result["code"].startswith(str(code_dir.resolve())):
