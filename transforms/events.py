@@ -796,13 +796,18 @@ class Sentence:
 
         A date belongs to the first trigger on its way up to its clause head
         («пообещал встретиться в понедельник»: the meeting's date, not the
-        promise's) and to the verb that trigger is a conjunct of («посещали
-        Москву и встречались в декабре»); a date with no trigger on that way
-        belongs to the triggers of its clause («встреча может состояться в
-        этом месяце») or to the noun its relative clause describes.
+        promise's), and no higher than the first finite verb on that way, which
+        heads the date's own clause («обвиняют в том, что в 2009 году он
+        ликвидировал» does not date the accusation). Conjoined verbs share it
+        both ways («посещали Москву и встречались в декабре»; «в августе
+        потребовал … и угрожал»). A date with no trigger on that way belongs to
+        the triggers of its clause («встреча может состояться в этом месяце»),
+        to the noun its relative clause describes, or to a verb conjoined to
+        its clause head («22 мая поссорились и избили»). A date of the trigger's
+        own beats one it shares with a conjunct; then the nearest wins.
         """
         clause = self.clause_head(trigger).index
-        best, best_distance = None, None
+        best, best_key = None, None
         for mention in dates:
             if mention["value"] is None:
                 continue  # a duration («три года») dates nothing
@@ -812,21 +817,28 @@ class Sentence:
             indexes = {t.index for t in inside}
             head = next((t for t in inside if t.head not in indexes), inside[0])
             way_up = self.chain(head)[1:]
+            finite = next((n for n, t in enumerate(way_up) if (t.feats or {}).get("VerbForm") == "Fin"), None)
+            if finite is not None:
+                way_up = way_up[: finite + 1]  # the date's own clause ends at its finite verb
             owner = next((t for t in way_up if t.lemma in self.trigger_lemmas and t.pos in TRIGGER_POS), None)
+            conjoined = trigger.rel == "conj"
             if owner is not None:
-                shared = (
-                    owner.rel == "conj" and owner.head == trigger.index
-                )  # «посещали Москву и встречались в декабре»
+                shared = (owner.rel == "conj" and owner.head == trigger.index) or (
+                    conjoined and trigger.head == owner.index
+                )  # «посещали Москву и встречались в декабре», «в августе потребовал … и угрожал»
                 if owner.index != trigger.index and not shared:
                     continue
+                own = owner.index == trigger.index
             else:
                 head_clause = way_up[-1] if way_up else head
                 describes = head_clause.rel == "acl:relcl" and head_clause.head == trigger.index
-                if head_clause.index != clause and not describes:
+                shared = conjoined and trigger.head == head_clause.index  # «22 мая поссорились и избили»
+                if head_clause.index != clause and not describes and not shared:
                     continue
-            distance = abs(head.index - trigger.index)
-            if best_distance is None or distance < best_distance:
-                best, best_distance = mention, distance
+                own = not shared
+            key = (not own, abs(head.index - trigger.index))
+            if best_key is None or key < best_key:
+                best, best_key = mention, key
         return best
 
     def modality(self, trigger: Token) -> str:
@@ -945,14 +957,14 @@ class Sentence:
     def dated_forward(self, date_mention: dict, trigger: Token, modality: str) -> tuple[date, str]:
         """The value and precision of a date mention as the trigger's tense reads it.
 
-        tag-dates resolves «в среду» to the last Wednesday and «в феврале» (no
+        tag-dates resolves «в среду» (and «в выходные») to the last Wednesday (Saturday) and «в феврале» (no
         year) to the last February; for an event still to come (planned, or a
         future verb in its chain) such a date is the next one: a week or a year
         later. A date with a year, or a word of the past («прошлый», «вчера»), stays.
         """
         value, precision = date_mention["value"], date_mention["precision"]
         published = self.article.published
-        if published is None or precision not in ("day", "month") or value >= published:
+        if published is None or precision not in ("day", "weekend", "month") or value >= published:
             return value, precision
         if precision == "month" and (value.year, value.month) == (published.year, published.month):
             return value, precision  # «в этом месяце»: the month of publication is not past
@@ -961,7 +973,7 @@ class Sentence:
         written = self.article.text[date_mention["start"] : date_mention["stop"]].lower()
         if YEAR_OR_PAST.search(written):
             return value, precision
-        if WEEKDAY_WORD.search(written):
+        if WEEKDAY_WORD.search(written) or precision == "weekend":
             return value + timedelta(days=7), precision
         try:
             return value.replace(year=value.year + 1), precision

@@ -230,7 +230,7 @@ GOOD_DATE_MENTION = {
 @pytest.mark.parametrize(
     ("override", "expectation"),
     [
-        ({"precision": "decade"}, "expect_column_values_to_be_in_set(precision)"),
+        ({"precision": "fortnight"}, "expect_column_values_to_be_in_set(precision)"),
         ({"start": 8, "stop": 8}, "expect_column_pair_values_a_to_be_greater_than_b(stop,start)"),
         ({"start": -1}, "expect_column_values_to_be_between(start)"),
         ({"value": date(2300, 1, 1)}, "expect_column_values_to_be_between(value)"),

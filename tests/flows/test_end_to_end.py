@@ -80,7 +80,8 @@ def test_counts_add_up(examples_run):
     assert first["n_mentions"] > 50 and first["n_entities"] > 20
     assert (first["n_near_duplicates"], first["n_no_date"]) == (1, 0)
     assert first["languages"] == {"ru": 8, "uk": 1}
-    # 5 in the seed («в ближайшее время» is a period with no value), 1 in 001, 2 each in 004 and its repost 010
+    # 4 in the seed («в ближайшее время», soon, is no period), 1 in 001, 1 in 005 (the duration «за сутки»), 2 each
+    # in 004 and its repost 010
     assert first["n_date_mentions"] == 10
     rows = query(
         examples_run["db"],

@@ -104,7 +104,11 @@ def test_expressions_that_need_the_publication_date_are_left_out_without_it(pars
     "sentence",
     [
         "Окружающая среда страдает.",  # среда, not Wednesday
-        "Он прожил там 20 лет и 300 дней.",
+        "Он прожил там 20 лет.",
+        "Детей до 18 лет в зал не пускают.",  # an age, not a length of time
+        "Он выступил накануне выборов.",  # «on the eve of»: the date of the elections' eve, not a mention
+        "Гости пришли на день рождения.",
+        "Тридцать человек пришли на митинг.",
         "Счет 2:1 в пользу хозяев, 15 человек задержаны.",
         "Марка автомобиля не указана.",
     ],

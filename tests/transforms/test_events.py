@@ -131,6 +131,60 @@ def test_a_date_belongs_to_the_first_trigger_above_it(tagger):
     assert dated == {"призвал": None, "пообещал": None, "встретиться": date(2026, 2, 16)}
 
 
+def mention_of(text, surface, value, precision):
+    start = text.index(surface)
+    return {"start": start, "stop": start + len(surface), "value": value, "precision": precision}
+
+
+def test_conjoined_verbs_share_a_date_both_ways(tagger):
+    text = "В августе начальник колонии потребовал денег и угрожал заключенному."
+    dated = {
+        e["trigger"]: e["event_date"]
+        for e in run(tagger, text, [mention_of(text, "В августе", date(2025, 8, 1), "month")])
+    }
+    assert dated == {"потребовал": date(2025, 8, 1), "угрожал": date(2025, 8, 1)}
+    text = "22 мая мужчины поссорились с соседом и избили его."
+    dated = {
+        e["trigger"]: e["event_date"] for e in run(tagger, text, [mention_of(text, "22 мая", date(2025, 5, 22), "day")])
+    }
+    assert dated == {"избили": date(2025, 5, 22)}  # «поссорились» is no trigger: the date of its clause
+
+
+def test_a_verb_with_a_date_of_its_own_keeps_it(tagger):
+    text = "7 ноября он застрелил охранника, а 9 ноября убил свидетеля."
+    mentions = [
+        mention_of(text, "7 ноября", date(2025, 11, 7), "day"),
+        mention_of(text, "9 ноября", date(2025, 11, 9), "day"),
+    ]
+    dated = {e["trigger"]: e["event_date"] for e in run(tagger, text, mentions)}
+    assert dated == {"застрелил": date(2025, 11, 7), "убил": date(2025, 11, 9)}
+
+
+def test_a_date_in_a_clause_of_its_own_does_not_date_the_verb_above(tagger):
+    text = "Студенты обвиняют ректора в том, что в 2009 году он ликвидировал автономию университета."
+    dated = {
+        e["trigger"]: e["event_date"]
+        for e in run(tagger, text, [mention_of(text, "в 2009 году", date(2009, 1, 1), "year")])
+    }
+    assert dated["обвиняют"] is None
+
+
+def test_a_future_event_on_a_weekday_or_a_weekend_is_dated_forward(tagger):
+    text = "В среду министр встретится с послом, а в выходные пройдет митинг."
+    articles = articles_table([text]).append_column("published_date", pa.array([date(2026, 1, 12)], pa.date32()))
+    mentions, _, _, tagged = tag_entities(articles, tagger.models)
+    dates = pa.Table.from_pylist(  # as tag-dates resolves them in a Monday article: backwards
+        [
+            {"article_id": "a0", **mention_of(text, "В среду", date(2026, 1, 7), "day")},
+            {"article_id": "a0", **mention_of(text, "в выходные", date(2026, 1, 10), "weekend")},
+        ],
+        schema=DATE_MENTIONS_INPUT_SCHEMA,
+    )
+    events = tag_events(tagged, mentions, dates, tagger)[0].to_pylist()
+    dated = {e["trigger"]: (e["event_date"], e["date_precision"]) for e in events}
+    assert dated == {"встретится": (date(2026, 1, 14), "day"), "митинг": (date(2026, 1, 17), "weekend")}
+
+
 def test_every_inflection_counts_and_people_words_are_not_events(tagger):
     events = run(tagger, "Протестующие вышли на митинги. Полиция задержала протестующих. Митинга не было.")
     assert [e["trigger"] for e in events] == ["митинги", "задержала", "Митинга"]
