@@ -12,7 +12,9 @@ figures equal `bench/ner_quality.py`'s). Models are learned from the tune parts
 - `ablation`: the pipeline without each of its learned or rule-made steps (the
   re-tagger; its one type per name; the SURE exception to it; the repeated mentions);
 - `boundaries`: a learned model of where LOC and ORG spans begin and end
-  (`edge_candidates`, `edge_features`, `Boundaries`), applied after the re-tagger;
+  (`edge_candidates`, `edge_features`, `Boundaries`), applied after the re-tagger,
+  learned from NEREL's gold drawn as factRu draws it (`factru_convention`), or
+  as it is (`boundaries-nerel`);
 - `lowercase`: a learned finder of organisations natasha misses that are noun
   phrases headed by a common noun («российском министерстве финансов»);
 - `repeats`: a LOC or ORG name the article tagged, found again in another case.
@@ -290,12 +292,12 @@ class Boundaries:
         return sorted(kept, key=lambda s: (s.start, s.stop))
 
 
-def learn_boundaries(docs: list[tuple[Analysed, list[Span]]], c: float = C) -> Boundaries:
+def learn_boundaries(docs: list[tuple[Analysed, list[Span]]], c: float = C, convention: bool = True) -> Boundaries:
     """The boundary model learned from (document, its spans after the re-tagger): every candidate edge of a span
-    overlapping a gold span (`factru_convention`) is an example."""
+    overlapping a gold span (`factru_convention`; NEREL's gold as it is with `convention=False`) is an example."""
     features, labels = [], []
     for a, spans in docs:
-        gold = factru_convention(a.doc)
+        gold = factru_convention(a.doc) if convention else a.doc["gold"]
         candidates = [
             cand
             for cand in edge_candidates(a.text, a.tokens, a.sentences, spans)
@@ -476,11 +478,11 @@ def _compare(parts: dict[str, list[Analysed]], retagger: Retagger, change, name:
     return lines
 
 
-def boundaries_study(parts: dict[str, list[Analysed]], retagger: Retagger) -> list[str]:
-    model = learn_boundaries([(a, _retagged(retagger, a)) for part in TUNE for a in parts[part]])
-    return _compare(
-        parts, retagger, lambda a, spans: model.extend(a.text, a.tokens, a.sentences, spans), "with the boundary model"
-    )
+def boundaries_study(parts: dict[str, list[Analysed]], retagger: Retagger, convention: bool = True) -> list[str]:
+    learned_from = [(a, _retagged(retagger, a)) for part in TUNE for a in parts[part]]
+    model = learn_boundaries(learned_from, convention=convention)
+    name = "with the boundary model" + ("" if convention else " (NEREL)")
+    return _compare(parts, retagger, lambda a, spans: model.extend(a.text, a.tokens, a.sentences, spans), name)
 
 
 def lowercase_study(parts: dict[str, list[Analysed]], retagger: Retagger) -> list[str]:
@@ -539,7 +541,13 @@ def repeats_study(parts: dict[str, list[Analysed]], retagger: Retagger) -> list[
     return lines
 
 
-STUDIES = {"ablation": ablation, "boundaries": boundaries_study, "lowercase": lowercase_study, "repeats": repeats_study}
+STUDIES = {
+    "ablation": ablation,
+    "boundaries": boundaries_study,
+    "boundaries-nerel": lambda parts, retagger: boundaries_study(parts, retagger, convention=False),
+    "lowercase": lowercase_study,
+    "repeats": repeats_study,
+}
 
 
 def main() -> None:
