@@ -4,7 +4,7 @@ What a data engineer's schedule does every 15 minutes, timed run by run:
 - a private Prefect server (`newsetl ui`) on a free port of 127.0.0.1, its
   database in a temporary PREFECT_HOME;
 - `newsetl serve` on a temporary folder (warehouse and lake beside it), as a
-  user starts it (its warm tagging workers included, unless --cold);
+  user starts it (with --warm: its warm tagging workers, `--warm-workers`);
 - then, --runs times: --per-run new articles (taken in order from the corpus)
   dropped into the folder as one JSON Lines file, the served deployment
   triggered (a triggered run of a served deployment costs what a scheduled one
@@ -20,7 +20,7 @@ BLAS thread), so the seconds can be compared across machines.
 Everything started is stopped at the end, also on Ctrl-C or a failure.
 
 Example: .venv/bin/python -m bench.increments ../shared/corpora/news_bulk_dev.jsonl.gz
-         .venv/bin/python -m bench.increments CORPUS --runs 3 --cold     (serve without warm workers)
+         .venv/bin/python -m bench.increments CORPUS --runs 3 --warm     (serve --warm-workers)
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10, help="increments (default 10)")
     parser.add_argument("--per-run", type=int, default=50, help="new articles per increment (default 50)")
     parser.add_argument("--workers", type=int, default=None, help="serve's tagging workers (default: one per core)")
-    parser.add_argument("--cold", action="store_true", help="serve --no-warm-workers (each run starts its own pool)")
+    parser.add_argument("--warm", action="store_true", help="serve --warm-workers (one Dask cluster for every run)")
     parser.add_argument("--no-bare", action="store_true", help="skip bare natasha's speed (quicker comparisons)")
     args = parser.parse_args()
     if not args.corpus.exists():
@@ -177,7 +177,7 @@ def main() -> None:
     lines = corpus_lines(args.corpus, args.runs * args.per_run)
     if len(lines) < args.runs * args.per_run:
         raise SystemExit(f"{args.corpus} holds {len(lines)} articles, fewer than {args.runs} x {args.per_run}")
-    mode = "cold (--no-warm-workers)" if args.cold else "warm workers"
+    mode = "warm workers (--warm-workers)" if args.warm else "a pool per run"
     print(
         f"{args.runs} increments of {args.per_run} articles from {args.corpus}, serve with {mode}; "
         f"{len(os.sched_getaffinity(0))} cores; load average {os.getloadavg()[0]:.2f} at start",
@@ -220,8 +220,8 @@ def bench(args, lines: list[str], work: Path, services: list[Service]) -> dict:
                "--db", db_path, "--lake", work / "lake"]  # fmt: skip
     if args.workers:
         command += ["--workers", args.workers]
-    if args.cold:
-        command.append("--no-warm-workers")
+    if args.warm:
+        command.append("--warm-workers")
     started = time.monotonic()
     serve = Service("serve", command, work, env)
     services.append(serve)
@@ -254,7 +254,7 @@ def bench(args, lines: list[str], work: Path, services: list[Service]) -> dict:
     return {
         "n_articles": sum(run["n_read"] for run in runs),
         "per_run": args.per_run,
-        "mode": "cold" if args.cold else "warm",
+        "mode": "warm" if args.warm else "cold",
         "bare_natasha_rate": bare_rate,
         "wall_seconds": statistics.median(walls),
         "max_wall_seconds": max(walls),

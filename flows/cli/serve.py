@@ -42,10 +42,10 @@ def serve(  # each settings parameter named after its field (see `build`)
         bool,
         typer.Option(
             "--warm-workers/--no-warm-workers",
-            help="Keep tagging workers, models loaded, between runs (a local Dask cluster living as long as serve); "
-            "ignored with --dask-address.",
+            help="Keep tagging workers, models loaded, between runs: a local Dask cluster living as long as serve "
+            "(measured no faster yet: docs/performance.md); ignored with --dask-address.",
         ),
-    ] = True,
+    ] = False,
     default_timezone: str = setting("default_timezone"),
     near_duplicate_threshold: float = setting("near_duplicate_threshold"),
     report_path: Path | None = setting("report_path"),
@@ -109,20 +109,26 @@ def warm_tagging_workers(workers: int | None) -> Iterator[str]:
     (`flows.dask_worker`), on 127.0.0.1, no dashboard. A worker dies with
     serve (Dask's worker processes end when their parent does).
     """
+    import dask
     from distributed import Client, LocalCluster
 
     from flows.runners import machine_cores
 
     n_workers = workers or machine_cores()
     print(f"starting {n_workers} tagging workers (natasha's models load once, kept between runs)", flush=True)
-    with LocalCluster(
-        n_workers=n_workers,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        preload=["flows.dask_worker"],
-    ) as cluster:
+    # Dask's statistical profiler (a stack sample every 10 ms, for a dashboard that is off here) slowed
+    # tagging, pure Python, by half: off in these workers (each nanny hands them this configuration).
+    with (
+        dask.config.set({"distributed.worker.profile.enabled": False}),
+        LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            preload=["flows.dask_worker"],
+        ) as cluster,
+    ):
         with Client(cluster) as client:
             client.wait_for_workers(n_workers)
         print(f"tagging workers ready at {cluster.scheduler_address}", flush=True)

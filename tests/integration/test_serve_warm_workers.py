@@ -56,7 +56,7 @@ def test_serve_tags_every_run_on_the_same_warm_workers(services, tmp_path):
     incoming.mkdir()
     db_path = tmp_path / "w.duckdb"
     serve = services("serve", [BIN / "newsetl", "serve", incoming, "--cron", "0 0 1 1 *", "--name", "warm",
-                               "--db", db_path, "--lake", tmp_path / "lake", "--workers", 2], env)  # fmt: skip
+                               "--db", db_path, "--lake", tmp_path / "lake", "--workers", 2, "--warm-workers"], env)  # fmt: skip
     serve.wait_for(lambda: READY.search(serve.output()) is not None, timeout=300)
     address = READY.search(serve.output()).group(1)
 
