@@ -54,6 +54,7 @@ bench: install
 	@if [ -e $(BENCH_DB) ]; then $(BIN)/python bench/warehouse_bench.py --db $(BENCH_DB) --lake $(BENCH_LAKE); \
 	else echo "warehouse benchmark skipped: no $(BENCH_DB) (run newsetl first, or set BENCH_DB and BENCH_LAKE)"; fi
 	$(BIN)/python bench/validation.py $(CORPORA)/news_bulk_dev.jsonl.gz --articles 500
+	$(BIN)/python -m bench.increments $(CORPORA)/news_bulk_dev.jsonl.gz
 
 # Peak memory against the articles read: the first 1,000, one in every 6 (the whole file's mix of short and long),
 # the last 1,000 (long ones), all 6,000 (about 8 minutes).

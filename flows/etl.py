@@ -8,8 +8,6 @@ Expectations, DuckDB, the near-duplicate index, the extractors), which added
 about 90 MiB and 80,000 objects for the collector to each worker.
 """
 
-from __future__ import annotations
-
 from prefect import flow
 
 from flows.settings import RunSettings

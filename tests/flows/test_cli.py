@@ -39,7 +39,7 @@ def is_group(command) -> bool:
 
 
 def flags(command) -> set[str]:
-    return {"--help", *(flag for param in command.params for flag in param.opts)}
+    return {"--help", *(flag for param in command.params for flag in (*param.opts, *param.secondary_opts))}
 
 
 @pytest.mark.parametrize("path", [path for path, _ in walk()], ids=lambda path: " ".join(("newsetl", *path)))

@@ -71,3 +71,16 @@ def test_serve_checks_its_inputs_before_asking_for_a_server(tmp_path):
     assert missing.exit_code == 2 and "input path does not exist" in missing.output
     no_file = runner.invoke(app, ["serve", "--sources", str(tmp_path / "none.toml")])
     assert no_file.exit_code == 2 and "cannot read" in no_file.output
+
+
+def test_the_flow_validates_its_settings_once_pickled_as_serve_hands_it_to_a_run():
+    # A served run's process gets the flow cloudpickled (Prefect's DirectSubprocessStarter): its parameters must
+    # still validate there (a string annotation, `from __future__ import annotations`, failed every served run).
+    import cloudpickle
+
+    from flows.etl import news_etl
+    from flows.settings import RunSettings
+
+    flow = cloudpickle.loads(cloudpickle.dumps(news_etl))
+    settings = RunSettings(workers=3)
+    assert flow.validate_parameters({"settings": settings.as_parameters()}) == {"settings": settings}
