@@ -33,7 +33,6 @@ from flows.memory import release_free_memory
 from flows.runners import (
     PrefectServerGone,
     check_server_answers,
-    first_batches_small,
     machine_cores,
     tagging_runner,
     workers_report_to_this_server,
@@ -371,7 +370,7 @@ def run_batches(run: Run, chunks: Iterable[list], context: ReadContext | None = 
         tasks.flow_process_prepared(),
     ):
         in_flight: deque[BatchInFlight] = deque()
-        for batch_no, chunk in enumerate(first_batches_small(chunks, window - 1), start=1):
+        for batch_no, chunk in enumerate(chunks, start=1):
             hashes = frozenset().union(*(b.content_hashes for b in in_flight))
             in_flight.append(start_batch(run, runner, batch_no, chunk, hashes, context))
             if len(in_flight) >= window:

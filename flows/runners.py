@@ -8,15 +8,11 @@ natasha's models once and keeps them for every batch it tags.
 
 from __future__ import annotations
 
-import ctypes
 import functools
-import math
 import multiprocessing
 import os
-import signal
-import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from unittest import mock
 
 import httpx
@@ -26,6 +22,7 @@ from threadpoolctl import threadpool_limits
 
 import flows.tagging  # noqa: F401 (what a worker runs: imported before its models are frozen, so it is frozen too)
 from flows import guard
+from flows.lifetime import FORK_SERVER_PARENT, die_with_parent
 from flows.memory import freeze_long_lived_objects, full_collections_between_batches
 from transforms.dates import load_parser
 from transforms.events import load_event_tagger
@@ -38,26 +35,6 @@ def machine_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-
-
-def die_with_parent() -> None:
-    """Have the kernel kill this process when the process that started it dies (Linux; elsewhere a no-op).
-
-    A flow process that is killed (SIGKILL, OOM killer) cannot shut its pool
-    down: without this its workers would stay, idle and holding their models'
-    memory, with the pool's resource tracker.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    parent = os.getppid()
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
-    if os.getppid() != parent:  # the parent died before the signal was asked for
-        os._exit(1)
 
 
 def prepare_worker() -> None:
@@ -98,6 +75,7 @@ def worker_start_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["flows.tagging_zygote"])
+    os.environ[FORK_SERVER_PARENT] = str(os.getpid())  # the fork server is started from here, with this environment
     return context
 
 
@@ -123,35 +101,8 @@ class WarmProcessPoolTaskRunner(ProcessPoolTaskRunner):
         return self
 
 
-# The pool `started_early` started, by its number of workers: the run's `tagging_runner` hands it out.
-_STARTED_EARLY: dict[int, WarmProcessPoolTaskRunner] = {}
-
-
-@contextmanager
-def started_early(workers: int | None, dask_address: str | None) -> Iterator[None]:
-    """Start the tagging pool now, before the flow: its workers load their models while Prefect (and its
-    temporary server) start, instead of after. The run in the block tags on it; it ends with the block.
-
-    Workers are started before the server exists: each task takes the run's settings (the server's
-    address included) with it when it is submitted, so they report where the flow does.
-    """
-    if dask_address:  # a Dask cluster's workers are already up
-        yield
-        return
-    n_workers = workers or machine_cores()
-    with WarmProcessPoolTaskRunner(max_workers=n_workers, initializer=prepare_worker) as runner:
-        _STARTED_EARLY[n_workers] = runner
-        try:
-            yield
-        finally:
-            del _STARTED_EARLY[n_workers]
-
-
 def tagging_runner(workers: int | None, dask_address: str | None) -> TaskRunner:
     """A task runner for the tagging tasks; use it as a context manager around the run."""
-    early = None if dask_address else _STARTED_EARLY.get(workers or machine_cores())
-    if early is not None:
-        return nullcontext(early)  # started (and ended) by `started_early` around the run
     if dask_address:
         from prefect_dask import DaskTaskRunner  # imports dask.distributed, only when asked for
 
@@ -159,34 +110,6 @@ def tagging_runner(workers: int | None, dask_address: str | None) -> TaskRunner:
         # (started with `--preload flows.dask_worker`, they load them before the first batch).
         return DaskTaskRunner(address=dask_address)
     return WarmProcessPoolTaskRunner(max_workers=workers or machine_cores(), initializer=prepare_worker)
-
-
-# The first batches of a run are small: every worker gets one at once, and the first is tagged within
-# seconds (a full batch of 200 articles takes a worker half a minute or more). Sizes double from this one.
-FIRST_BATCH_ARTICLES = 8
-
-
-def first_batches_small(chunks: Iterable[list], workers: int) -> Iterator[list]:
-    """The chunks, the first one cut into batches whose size doubles from 8 articles, one of each size per
-    worker, none over a worker's share of the chunk (2 workers: 50 articles as 8, 8, 16, 16, 2; 200 as
-    8, 8, 16, 16, 32, 32, 64, 24; 11 as 6, 5). A small run (a scheduled increment) is spread over every
-    worker, and a large one has its first batch tagged within seconds. The other chunks pass as they
-    come. Cutting a chunk changes no result: batches in flight dedupe against each other.
-    """
-    chunks = iter(chunks)
-    first = next(chunks, None)
-    if first is None:
-        return
-    share = math.ceil(len(first) / workers)
-    start, size = 0, FIRST_BATCH_ARTICLES
-    while start < len(first):
-        for _ in range(workers):
-            piece = first[start : start + min(size, share)]
-            if piece:
-                yield piece
-            start += len(piece)
-        size *= 2
-    yield from chunks
 
 
 @contextmanager

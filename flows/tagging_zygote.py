@@ -11,7 +11,13 @@ server alive as long as a worker it forked lives, so without the first a
 killed flow would leave both behind.
 """
 
-from flows.runners import die_with_parent, load_tagging_models
+import os
 
-die_with_parent()
+from flows.lifetime import FORK_SERVER_PARENT, die_with_parent
+
+# First, before the imports of seconds below: a flow killed meanwhile would leave this process behind.
+die_with_parent(int(os.environ.get(FORK_SERVER_PARENT, 0)) or None)
+
+from flows.runners import load_tagging_models  # noqa: E402
+
 load_tagging_models()

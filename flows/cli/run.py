@@ -58,13 +58,9 @@ def run(  # each parameter named after its settings field (see `build`)
         say("nothing new since the last run: no run started (--full reads everything again)")
         return
     configure_environment()
-    from flows.runners import started_early  # imports Prefect
+    from flows.etl import news_etl  # imports Prefect
 
-    # the workers load their models while Prefect, the flow and its temporary server start
-    with started_early(settings.workers, settings.dask_address):
-        from flows.etl import news_etl
-
-        run_flow("the run", news_etl, settings)
+    run_flow("the run", news_etl, settings)
 
 
 def nothing_new(db_path: str | Path, sources: list[Source]) -> bool:

@@ -24,7 +24,6 @@ SERVE_LEAVES = {
     **RUN_SETS_OTHERWISE,
     "full": "every scheduled run would read everything again: run `newsetl run --full` by hand",
     "only": "a schedule reads every source of its --sources file",
-    "dask_address": "a deployment on a cluster is prefect.yaml's (its parameters take every field)",
     "lock_timeout": "a scheduled run waits the default hour for another writer",
 }
 # The fields `newsetl quarantine replay` leaves to their defaults, and why.
