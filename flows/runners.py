@@ -22,8 +22,9 @@ from threadpoolctl import threadpool_limits
 
 import flows.tagging  # noqa: F401 (what a worker runs: imported before its models are frozen, so it is frozen too)
 from flows import guard
-from flows.lifetime import FORK_SERVER_PARENT, die_with_parent
+from flows.lifetime import die_with_parent
 from flows.memory import freeze_long_lived_objects, full_collections_between_batches
+from flows.startup import worker_start_context
 from transforms.dates import load_parser
 from transforms.events import load_event_tagger
 from transforms.models import load_models
@@ -57,26 +58,6 @@ def load_tagging_models() -> None:
     load_parser(models.morph_vocab)  # the date grammar
     load_event_tagger()  # the event lexicon's trigger forms
     freeze_long_lived_objects()
-
-
-@functools.cache
-def worker_start_context() -> multiprocessing.context.BaseContext:
-    """How tagging workers start: forked from a fork server that loaded the models once (flows/tagging_zygote.py).
-
-    Prefect's pool spawns each worker afresh: every one imports Prefect and
-    loads natasha itself, and holds its own copy. Forked from one process that
-    has them, they share those pages (copy-on-write) and start at once. The
-    fork server is a process of its own, single-threaded (forking the flow's
-    process, which runs Prefect's threads, would not be safe); it ends when
-    this process does, and the workers with it (`die_with_parent`). Where
-    there is no fork server (not POSIX), workers are spawned as before.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["flows.tagging_zygote"])
-    os.environ[FORK_SERVER_PARENT] = str(os.getpid())  # the fork server is started from here, with this environment
-    return context
 
 
 class WarmProcessPoolTaskRunner(ProcessPoolTaskRunner):

@@ -71,14 +71,19 @@ def dedupe(
     return dedupe_transform.dedupe(articles, known)
 
 
+def load_flow_process_models() -> None:
+    """Load what the flow's own stages keep for the whole run, once per process (each is cached)."""
+    import expectations.validate  # noqa: F401 (Great Expectations: slow to import, so only when a run starts)
+
+    language_transform.load_detector()
+    story_transform.word_vectors()  # navec, for the document vectors of assign-stories
+
+
 @contextmanager
 def flow_process_prepared():
     """Load what the flow's own stages keep for the whole run; tune the collector for batches while the block lasts."""
     with collecting_between_batches():
-        import expectations.validate  # noqa: F401 (Great Expectations: slow to import, so only when a run starts)
-
-        language_transform.load_detector()
-        story_transform.word_vectors()  # navec, for the document vectors of assign-stories
+        load_flow_process_models()
         freeze_long_lived_objects()
         yield
 

@@ -139,21 +139,33 @@ def check_inputs(settings: RunSettings) -> list[Source]:
         raise fail(str(exc), code=2) from None
 
 
-def run_flow(what: str, flow: Callable[[Settings], dict], settings: Settings) -> None:
-    """Run a flow (news_etl, quarantine_replay) on its settings and print its summary; a failure exits with 1.
+def run_flow(what: str, load_flow: Callable[[], Callable[[Settings], dict]], settings: Settings) -> None:
+    """Run a flow (news_etl, quarantine_replay; `load_flow` imports it) on its settings and print its summary; a
+    failure exits with 1.
 
-    On a terminal a live line shows the run's progress (flows/cli/live.py). Prefect's temporary server, if
-    the run starts one, ends with this process however it ends.
+    On a terminal a live line shows the run's progress (flows/cli/live.py). The
+    workers' fork server and Prefect's temporary server (if the run needs one)
+    start before anything heavy is imported, each on a core of its own, while
+    this process imports the flow and loads its own models (flows/startup.py);
+    the temporary server ends with this process however it ends.
     """
     from flows.cli.live import live_progress
-    from flows.runners import PrefectServerGone, temporary_server_dies_with_this_process
     from flows.stages import raised_with
+    from flows.startup import server_in_use, start_loading_tagging_models, temporary_server_started
 
-    temporary_server_dies_with_this_process()
     try:
-        with live_progress(errors):
-            summary = flow(settings)
+        with live_progress(errors):  # first: the fork server keeps the logging setup it starts with
+            start_loading_tagging_models(settings.dask_address)
+            with temporary_server_started() as server:
+                flow = load_flow()
+                from flows.tasks import load_flow_process_models
+
+                load_flow_process_models()
+                with server_in_use(server):
+                    summary = flow(settings)
     except Exception as exc:
+        from flows.runners import PrefectServerGone
+
         # With its server gone, Prefect fails on its own calls after the run stopped: say why the run stopped.
         gone = next((error for error in raised_with(exc) if isinstance(error, PrefectServerGone)), None)
         if gone is None:

@@ -148,6 +148,10 @@ def replay_quarantine(  # each parameter named after its settings field (see `bu
     if not db_path.exists():
         raise fail(f"no warehouse at {db_path}: run `newsetl run` first")
     configure_environment()
+    run_flow("the replay", load_quarantine_replay, settings)
+
+
+def load_quarantine_replay():
     from flows.replay import quarantine_replay  # imports Prefect
 
-    run_flow("the replay", quarantine_replay, settings)
+    return quarantine_replay

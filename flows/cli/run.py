@@ -58,9 +58,13 @@ def run(  # each parameter named after its settings field (see `build`)
         say("nothing new since the last run: no run started (--full reads everything again)")
         return
     configure_environment()
+    run_flow("the run", load_news_etl, settings)
+
+
+def load_news_etl():
     from flows.etl import news_etl  # imports Prefect
 
-    run_flow("the run", news_etl, settings)
+    return news_etl
 
 
 def nothing_new(db_path: str | Path, sources: list[Source]) -> bool:
