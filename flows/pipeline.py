@@ -20,6 +20,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,7 +39,8 @@ from flows.runners import (
     workers_report_to_this_server,
 )
 from flows.settings import REPLAYABLE_STAGES, LoadSettings, ReplaySettings, RunSettings, code_version
-from flows.tagging import TaggedBatch, tag_batch
+from flows.startup import start_loading_tagging_models
+from flows.tagging import TaggedBatch, merge_tagged, tag_batch
 from transforms.entities import entities_of
 from transforms.events import events_of
 from transforms.extract import chunked, iter_chunks, replay_item
@@ -125,6 +127,7 @@ def run_flow(settings: LoadSettings, work: Callable[[Run], None]) -> dict:
     `failed` (with the error), with the counts of the batches it loaded either
     way; a run killed before is closed as `interrupted` by the next one.
     """
+    start_loading_tagging_models(settings.dask_address)  # first: the workers' models load while the run prepares
     run_id = str(runtime.flow_run.id)
     flow_name = runtime.flow_run.flow_name
     logger = get_run_logger()
@@ -321,7 +324,7 @@ class BatchInFlight:
     signatures: pa.Table
     rejected: dict[Stage, pa.Table]  # quarantine rows of the stages before tagging
     content_hashes: frozenset[str]
-    tagging: PrefectFuture
+    tagging: list[PrefectFuture]  # one per part of the batch (`tagging_parts`)
 
 
 def run_batches(run: Run, chunks: Iterable[list], context: ReadContext | None = None) -> None:
@@ -363,16 +366,18 @@ def run_batches(run: Run, chunks: Iterable[list], context: ReadContext | None = 
         )
         release_free_memory()  # the batch's tables are gone: a long run must not hold every batch's peak
 
-    # The flow loads its own models while the workers start and load theirs.
+    # The flow loads its own models while the workers' fork server loads theirs (started in `run_flow`); the pool
+    # then forks its workers from it at once.
     with (
         workers_report_to_this_server(),
-        tagging_runner(run.settings.workers, run.settings.dask_address) as runner,
         tasks.flow_process_prepared(),
+        tagging_runner(run.settings.workers, run.settings.dask_address) as runner,
     ):
         in_flight: deque[BatchInFlight] = deque()
         for batch_no, chunk in enumerate(chunks, start=1):
             hashes = frozenset().union(*(b.content_hashes for b in in_flight))
-            in_flight.append(start_batch(run, runner, batch_no, chunk, hashes, context))
+            parts = 1 if in_flight else window - 1  # alone in flight (a run's first batch, a small run's only one)
+            in_flight.append(start_batch(run, runner, batch_no, chunk, hashes, context, parts))
             if len(in_flight) >= window:
                 finish(in_flight.popleft())
         while in_flight:
@@ -386,8 +391,10 @@ def start_batch(
     chunk: list,
     in_flight: frozenset[str] = frozenset(),
     context: ReadContext | None = None,
+    parts: int = 1,
 ) -> BatchInFlight:
-    """Extract, normalize, dedupe and detect the language of a chunk here, then submit its tagging."""
+    """Extract, normalize, dedupe and detect the language of a chunk here, then submit its tagging (cut into up to
+    `parts` parts, each a task run of its own: see `tagging_parts`)."""
     settings = run.settings
     raw, rejected_extract = tasks.extract(chunk, context.http if context else None, settings.limits)
     if context is not None:
@@ -398,10 +405,37 @@ def start_batch(
     unique, duplicates, superseded = tasks.dedupe(articles, run.warehouse, in_flight)
     unique, signatures = tasks.find_near_duplicates(unique, run.near_index, run.warehouse)
     unique = tasks.detect_language(unique)
-    tagging = runner.submit(tag_batch, {"articles": unique})
+    tagging = [runner.submit(tag_batch, {"articles": part}) for part in tagging_parts(unique, parts)]
     hashes = frozenset(unique.column("content_hash").to_pylist())
     rejected = {Stage.EXTRACT: rejected_extract, Stage.NORMALIZE: rejected_normalize}
     return BatchInFlight(batch_no, chunk, unique, duplicates, superseded, signatures, rejected, hashes, tagging)
+
+
+# Articles a part of a batch's tagging has at least: fewer are not worth a task run of their own.
+MIN_ARTICLES_PER_TAGGING_PART = 4
+
+
+def tagging_parts(articles: pa.Table, parts: int) -> list[pa.Table]:
+    """`articles` cut into up to `parts` consecutive slices of about equal text, each to tag on a worker of its own.
+
+    A batch alone in flight would keep one worker busy and the others idle:
+    a small scheduled run is one batch, and a run's first batch is what its
+    first results wait for. Tagging is per article, so the parts' tagging,
+    merged (`merge_tagged`), equals the whole batch's; every stage that looks
+    across articles (dedupe, near-duplicates, validation, load) still sees
+    the batch whole.
+    """
+    parts = min(parts, articles.num_rows // MIN_ARTICLES_PER_TAGGING_PART)
+    if parts <= 1:
+        return [articles]
+    lengths = pc.utf8_length(articles.column("text")).to_pylist()
+    total, cuts, running = sum(lengths), [0], 0
+    for row, length in enumerate(lengths):
+        running += length
+        if len(cuts) < parts and running >= total * len(cuts) / parts:
+            cuts.append(row + 1)
+    cuts = sorted(set(cuts) | {articles.num_rows})
+    return [articles.slice(start, stop - start) for start, stop in pairwise(cuts)]
 
 
 def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
@@ -414,7 +448,7 @@ def process_batch(run: Run, batch: BatchInFlight) -> tuple[Counter, pa.Table]:
     anything of it is loaded.
     """
     with stages.stage_timer(Stage.WAIT_FOR_TAGGING):  # the flow's wait for the worker
-        tagging: TaggedBatch = batch.tagging.result()
+        tagging: TaggedBatch = merge_tagged([part.result() for part in batch.tagging])
     stage_seconds = stages.STAGE_SECONDS.get()
     if stage_seconds is not None:
         stage_seconds.update(tagging.stage_seconds)  # seconds of work in the worker, per tagging stage

@@ -41,6 +41,32 @@ class TaggedBatch:
     stage_seconds: Counter
 
 
+def merge_tagged(parts: list[TaggedBatch]) -> TaggedBatch:
+    """One batch's tagging from the taggings of its parts (consecutive slices of its articles, in order).
+
+    Tagging is per article, so this equals tagging the batch whole; an entity
+    named in several parts is kept once, as within one part.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    entities = pa.concat_tables([part.entities for part in parts])
+    first_row: dict[str, int] = {}
+    is_first = [first_row.setdefault(ident, row) == row for row, ident in enumerate(entities["entity_id"].to_pylist())]
+    return TaggedBatch(
+        mentions=pa.concat_tables([part.mentions for part in parts]),
+        entities=entities.filter(pa.array(is_first, pa.bool_())),
+        date_mentions=pa.concat_tables([part.date_mentions for part in parts]),
+        date_failures=sum(part.date_failures for part in parts),
+        events=pa.concat_tables([part.events for part in parts]),
+        event_participants=pa.concat_tables([part.event_participants for part in parts]),
+        rejected_entities=pa.concat_tables([part.rejected_entities for part in parts]),
+        rejected_events=pa.concat_tables([part.rejected_events for part in parts]),
+        tagged=pa.concat_tables([part.tagged for part in parts]),
+        n_mentions_tagged=sum(part.n_mentions_tagged for part in parts),
+        stage_seconds=sum((part.stage_seconds for part in parts), Counter()),
+    )
+
+
 @batch_task(Stage.TAG_BATCH)
 def tag_batch(articles: pa.Table) -> TaggedBatch:
     """Tag a batch's entities, dates and events, in one process (a worker, or a Dask worker).
