@@ -31,8 +31,9 @@ How (rules, in the order they apply):
    argument that is no entity itself yields the entities of its `appos` /
    `flat` words («президент Франции Эмманюэль Макрон»), else of its `nmod`
    («представители Украины»); conjuncts share the role («Стармер, Макрон и
-   Зеленский подписали» → three actors). Other entity arguments are
-   `participant`s.
+   Зеленский подписали» → three actors). A bare singular role noun speaking
+   («– сказал губернатор», «говорит эксперт») stands for the person named
+   last before it. Other entity arguments are `participant`s.
 3. Place: a LOC entity in a «в/во/на» phrase of the trigger or of the verbs it
    depends on within its clause («встретились в Париже»); for a visit (042)
    also the object («посетить Москву»).
@@ -40,7 +41,9 @@ How (rules, in the order they apply):
    first («6 января … встретились»; «пообещал встретиться в понедельник» dates
    the meeting, not the promise), or, meeting no trigger, stays in the
    trigger's clause («встреча может состояться в этом месяце»); else null —
-   never the publication date.
+   never the publication date. A date on another line (a headline running
+   into the dateline «Москва, 18 ноября») or a year that is the attribute of
+   a noun that is no trigger («выборы 2016 года») dates nothing.
 5. Modality, first rule that fires, looking at the trigger and the words it
    depends on up to its clause head («the chain»):
    - negated: «не»/«ни» on a word of the chain, or «нет» heading it
@@ -51,7 +54,8 @@ How (rules, in the order they apply):
    - planned: a plan word in the chain («планировать», «намерен»,
      «собираться», «мочь» as in «может состояться», «ожидаться», «намерение»),
      a future verb («посетит», «будет происходить») or «предстоящий»,
-     «следующий», «будущий» on the trigger;
+     «следующий», «будущий» on the trigger, or a future relative clause
+     describing it («встречу, которая пройдет в декабре»);
    - occurred: everything else (past or present, no hedge).
 """
 
@@ -125,6 +129,11 @@ PURPOSE_WORDS = {"чтобы", "для"}
 # Words of speech that also have a sense of their own with a plain object: «отметило 70-летие», «подчеркнула грудь».
 SPEECH_WITH_OBJECT = {"отметить", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать"}
 QUOTE = re.compile(r"[«»\"“”„]")
+# Words of prohibition whose infinitives are rules of conduct, not events: «нельзя угрожать», «запрещено обсуждать».
+PROHIBITIONS = {"нельзя", "запрещено", "запретить", "запрещаться", "недопустимо", "запрещать"}
+# «осудить» condemns (111) in the active voice; in the passive a court has convicted someone (173).
+CONVICTION_LEMMAS = {"осудить", "осуждать"}
+CONVICTION_CODE = "173"
 ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
 
 
@@ -511,9 +520,27 @@ class Sentence:
             found = self._last_named(
                 start, lambda m: m["type"] == "PER" and titled.search(text, max(0, m["start"] - 40), m["start"])
             )
+            if not found and self._bare_speaker(word):
+                # «– сказал губернатор», «говорит эксперт»: the person the article quotes, named before
+                quoted = self.article.in_quote(start)
+                found = self._last_named(
+                    start, lambda m: m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"]))
+                )
         else:
             found = self._last_named(start, lambda m: m["type"] == "ORG" and stem in text[m["start"] : m["stop"]])
         return found or [role_participant(word.lemma, start, start + len(word.text))]
+
+    def _bare_speaker(self, word: Token) -> bool:
+        """A singular role noun with no words of its own that is the subject of a statement («сказал губернатор»,
+        «эксперт отметил», «сама теннисистка рассказала»); not «другой осужденный», «представитель компании»."""
+        head = self.head(word)
+        return (
+            word.rel == "nsubj"
+            and (word.feats or {}).get("Number") == "Sing"
+            and head is not None
+            and self.trigger_lemmas.get(head.lemma, "")[:ROOT_DIGITS] == STATEMENT_ROOT
+            and all(c.rel in ("punct", "case") or c.lemma == "сам" for c in self.children[word.index])
+        )
 
     def _named_below(self, word: Token, depth: int = 3) -> list[dict]:
         """The organisation (or place) a role or institution noun belongs to, down its genitive nmods:
@@ -610,6 +637,8 @@ class Sentence:
             return None  # «заявление в полицию» is a complaint to the police, not a public statement
         if trigger.pos == "VERB" and self._subject_is_a_thing(trigger):
             return None  # an event has a doer: «ситуация требует», «снимки помогли»
+        if code.startswith("18") and self._describes_a_thing(trigger):
+            return None  # «похищенные письма»: stolen things, not an abduction
         if code.startswith("18") and any(
             c.rel == "obj" and (c.feats or {}).get("Animacy") == "Inan" and not self.mention_at(c) for c in children
         ):
@@ -621,6 +650,16 @@ class Sentence:
             return None  # «часто обсуждают»: a kind of event
         if trigger.pos == "VERB" and feats.get("Person") == "1" and feats.get("Tense") == "Pres":
             return None  # «хорошо общаемся»: what we do, not an event
+        if (
+            root == STATEMENT_ROOT
+            and trigger.pos == "VERB"
+            and feats.get("Person") == "1"
+            and feats.get("Number") == "Plur"
+            and not any(c.rel == "nsubj" for c in children)
+        ):
+            return None  # «Добавим, что …», «Напомним»: the outlet's own words to the reader, no one's statement
+        if self._prohibited(trigger):
+            return None  # a rule of conduct: «на сайте нельзя: угрожать …; обсуждать действия модераторов»
         if any((t.feats or {}).get("Mood") == "Imp" or t.lemma == "приглашать" for t in chain):
             return None  # «Приглашаем всех посетить»: an invitation to the reader
         if (
@@ -630,11 +669,40 @@ class Sentence:
             and not any(self.mention_at(c) for c in children)
         ):
             return None  # «могут совершить теракты»: what may happen in general
+        if trigger.lemma in CONVICTION_LEMMAS and is_passive(trigger):
+            return CONVICTION_CODE  # «был осужден», «осуждены несколько участников»: convicted, not condemned
         if trigger.lemma in words.charge_triggers and words.charge_code:
             below = [c for c in children for c in (c, *self.children[c.index])]  # «по статье», «в нанесении вреда»
             if {t.lemma for t in below} & words.charge_words:
                 return words.charge_code  # «обвиняют по статье»: a criminal charge
         return code
+
+    def _prohibited(self, trigger: Token) -> bool:
+        """An infinitive (or a conjunct of one) that a word of prohibition governs, with no subject: «нельзя угрожать»."""
+        current, seen = trigger, {trigger.index}
+        while current.rel == "conj" and (head := self.head(current)) is not None and head.index not in seen:
+            current = head
+            seen.add(head.index)
+        head = self.head(current)
+        return (
+            (trigger.feats or {}).get("VerbForm") == "Inf"
+            and (current.feats or {}).get("VerbForm") == "Inf"
+            and current.rel in ("csubj", "xcomp")
+            and head is not None
+            and head.lemma in PROHIBITIONS
+            and not any(c.rel == "nsubj" for c in self.children[current.index])
+        )
+
+    def _describes_a_thing(self, trigger: Token) -> bool:
+        """A participle that describes a thing: «похищенные письма», «украденный автомобиль»."""
+        head = self.head(trigger)
+        return (
+            (trigger.feats or {}).get("VerbForm") == "Part"
+            and trigger.rel in ("acl", "amod")
+            and head is not None
+            and (head.feats or {}).get("Animacy") == "Inan"
+            and self.mention_at(head) is None
+        )
 
     def _subject_is_a_thing(self, trigger: Token) -> bool:
         """Whether a verb's subject is a common noun for a thing (not a person, an institution or a name)."""
@@ -816,6 +884,10 @@ class Sentence:
                 continue
             indexes = {t.index for t in inside}
             head = next((t for t in inside if t.head not in indexes), inside[0])
+            if "\n" in self.article.text[min(trigger.start, mention["start"]) : max(trigger.stop, mention["stop"])]:
+                continue  # another line: a headline without its full stop runs into the dateline «Москва, 18 ноября»
+            if mention["precision"] == "year" and self._dates_a_thing(head):
+                continue  # «выборы 2016 года», «форум "Инфотех 2019"»: the year of that thing, not of the event
             way_up = self.chain(head)[1:]
             finite = next((n for n, t in enumerate(way_up) if (t.feats or {}).get("VerbForm") == "Fin"), None)
             if finite is not None:
@@ -840,6 +912,17 @@ class Sentence:
             if best_key is None or key < best_key:
                 best, best_key = mention, key
         return best
+
+    def _dates_a_thing(self, head: Token) -> bool:
+        """Whether a date (its head word) is the attribute of a noun that is no trigger: «выборы 2016 года»."""
+        owner = self.head(head)
+        return (
+            head.rel in ("nmod", "appos", "flat", "nummod", "amod")
+            and not self.case_of(head)
+            and owner is not None
+            and owner.pos in ("NOUN", "PROPN")
+            and owner.lemma not in self.trigger_lemmas
+        )
 
     def modality(self, trigger: Token) -> str:
         chain = self.chain(trigger)
@@ -870,6 +953,10 @@ class Sentence:
             return "planned"
         if self._is_purpose(trigger):
             return "planned"  # «приехал, чтобы обсудить», «для встречи»
+        if trigger.pos == "NOUN" and any(
+            c.rel == "acl:relcl" and self._future(c) for c in self.children[trigger.index]
+        ):
+            return "planned"  # «анонсировал встречу, которая пройдет в декабре»: the meeting is still to come
         for token in chain:
             feats = token.feats or {}
             if feats.get("Tense") == "Fut":
@@ -880,6 +967,12 @@ class Sentence:
             ):
                 return "planned"
         return "occurred"
+
+    def _future(self, verb: Token) -> bool:
+        """A verb in the future tense, or with the future «будет» («пройдет», «будет проходить»)."""
+        return (verb.feats or {}).get("Tense") == "Fut" or any(
+            c.rel == "aux" and (c.feats or {}).get("Tense") == "Fut" for c in self.children[verb.index]
+        )
 
     def _is_purpose(self, trigger: Token) -> bool:
         """Whether the trigger is the aim of another action: «чтобы обсудить», «для обмена опытом»."""
