@@ -117,6 +117,7 @@ PATIENT_GENITIVE_ROOTS = {"16", "17", "18", "19", "20"}  # the genitive of these
 PERSON_PRONOUNS = {"он", "она", "его", "ее"}  # «его», «ее» as possessives: «по его словам»
 ANAPHORA_REACH = 1_500  # characters back to look for the person or organisation a pronoun or role noun stands for
 IMPERSONAL_CASES = {"в", "во", "у"}
+SOURCE_CASE = "из"  # «сообщили в редакцию из штаба ВКС»: the doer of a subject-less statement is where it came from
 # Nouns of agreement, speech and attitude that a «по» phrase makes a statement: «по словам», «по мнению».
 STATEMENT_CASE = "по"
 STATEMENT_ROOT = "01"
@@ -309,6 +310,8 @@ class Words:
         self.charge_code = lexicon.words.get("legal_charge", {}).get("code")
         self.institutions = lexicon.word_set("institutions", "nouns")
         self.anaphoric = lexicon.word_set("institutions", "anaphoric")
+        self.state_nouns = lexicon.word_set("institutions", "state_nouns")
+        self.state_name_stems = tuple(lexicon.word_set("institutions", "state_name_stems"))
         self.habitual = lexicon.word_set("habitual", "adverbs")
 
 
@@ -506,7 +509,7 @@ class Sentence:
         ):
             return []
         if word.lemma in self.words.anaphoric:
-            return self._last_named(start, lambda m: m["type"] == "ORG")
+            return self._last_organisation(word.lemma, start)
         below = self._named_below(
             word
         )  # «специалисты национального парка «Сенгилеевские горы»», «пресс-служба ведомства»
@@ -562,8 +565,25 @@ class Sentence:
                 if mention is not None and mention["type"] in ("ORG", "LOC"):
                     return [mention]
                 if child.lemma in self.words.anaphoric:
-                    return self._last_named(child.start, lambda m: m["type"] == "ORG")
+                    return self._last_organisation(child.lemma, child.start)
         return []
+
+    def _last_organisation(self, lemma: str, start: int) -> list[dict]:
+        """The organisation an anaphoric noun stands for: for «ведомство», «министерство» the last state body
+        named («Минэнерго», «Министерство обороны Турции»), else (or when none is) the last organisation."""
+        if lemma in self.words.state_nouns:
+            text = self.article.text
+            stems = self.words.state_name_stems
+            found = self._last_named(
+                start,
+                lambda m: (
+                    m["type"] == "ORG"
+                    and any(w.startswith(stems) for w in WORD.findall(lemma_key(text[m["start"] : m["stop"]])))
+                ),
+            )
+            if found:
+                return found
+        return self._last_named(start, lambda m: m["type"] == "ORG")
 
     def _last_named(self, start: int, fits) -> list[dict]:
         """The last mention before `start` (within ANAPHORA_REACH characters) that `fits`, as a one-item list."""
@@ -804,15 +824,19 @@ class Sentence:
         return actors, targets, others
 
     def impersonal_actors(self, trigger: Token) -> list[dict]:
-        """The doer of a subject-less verb given by a «в/у» phrase: «заявили в пресс-службе МВД», «в ведомстве отметили».
+        """The doer of a subject-less verb given by a «в/у» phrase: «заявили в пресс-службе МВД», «в ведомстве отметили»,
+        or by an «из» phrase: «сообщили в редакцию из штаба ВКС» (a «в» phrase of direction, «в редакцию», is no doer).
 
         Only organisations and institution nouns: «в Москве заявили» stays without a doer.
         """
         if trigger.pos != "VERB" or any(c.rel in ("nsubj", "nsubj:pass") for c in self.children[trigger.index]):
             return []
         found = []
-        for child in self.children[trigger.index]:
-            if child.rel == "obl" and self.case_of(child) in IMPERSONAL_CASES:
+        obliques = [c for c in self.children[trigger.index] if c.rel == "obl"]
+        for child in obliques + [g for c in obliques for g in self.children[c.index] if g.rel == "nmod"]:
+            case = self.case_of(child)
+            where = case in IMPERSONAL_CASES and (child.feats or {}).get("Case") != "Acc" and child.rel == "obl"
+            if where or case == SOURCE_CASE:  # not «в редакцию» (to whom), but «из штаба» (from whom)
                 doers = [p for p in self.entities_of(child) if p["type"] in ("ORG", ROLE_TYPE)]
                 if not doers and child.lemma in self.words.institutions:  # «в администрации района отметили»
                     doers = [role_participant(child.lemma, child.start, child.stop)]

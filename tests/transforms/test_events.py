@@ -384,3 +384,16 @@ def test_convicted_in_the_passive_is_a_legal_action_condemned_is_criticism(tagge
 
 def test_an_apology_is_an_event(tagger):
     assert by_trigger(run(tagger, "Певица извинилась перед поклонниками."), "извинилась")["cameo_code"] == "055"
+
+
+def test_a_statement_sent_to_an_outlet_is_made_by_whom_it_came_from(tagger):
+    events = run(tagger, "Об этом сообщили в редакцию «НВО» из штаба Воздушно-космических сил.")
+    assert by_trigger(events, "сообщили")["roles"] == {"actor": {"Воздушно-космические силы"}}
+
+
+def test_a_ministry_word_stands_for_the_last_state_body_not_the_last_organisation(tagger):
+    text = (
+        "Министерство обороны Турции опубликовало доклад об операции против боевиков ИГ. "
+        "Так, ведомство заявило, что Турция выполняет обязательства."
+    )
+    assert by_trigger(run(tagger, text), "заявило")["roles"] == {"actor": {"Министерство обороны"}}
