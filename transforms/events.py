@@ -128,7 +128,9 @@ WEEKDAY_WORD = re.compile(r"понедельник|вторник|сред|че�
 DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отрицать", "опровержение"}
 PURPOSE_WORDS = {"чтобы", "для"}
 # Words of speech that also have a sense of their own with a plain object: «отметило 70-летие», «подчеркнула грудь».
-SPEECH_WITH_OBJECT = {"отметить", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать"}
+SPEECH_WITH_OBJECT = {
+    "отметить", "отмечать", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать",
+}  # fmt: skip
 QUOTE = re.compile(r"[«»\"“”„]")
 # Words of prohibition whose infinitives are rules of conduct, not events: «нельзя угрожать», «запрещено обсуждать».
 PROHIBITIONS = {"нельзя", "запрещено", "запретить", "запрещаться", "недопустимо", "запрещать"}
@@ -313,6 +315,8 @@ class Words:
         self.state_nouns = lexicon.word_set("institutions", "state_nouns")
         self.state_name_stems = tuple(lexicon.word_set("institutions", "state_name_stems"))
         self.habitual = lexicon.word_set("habitual", "adverbs")
+        self.opinion_verbs = lexicon.word_set("opinion_verbs", "verbs")
+        self.violence_on_people = lexicon.word_set("violence_on_people", "verbs")
 
 
 @dataclass
@@ -633,6 +637,20 @@ class Sentence:
             return None  # a hashtag
         if trigger.pos == "NOUN" and trigger.lemma.endswith(("ть", "ться", "чь")):
             return None  # a verb's participle used as a noun: «осужденного», «задержанных»
+        if trigger.lemma in words.opinion_verbs and not (
+            trigger.rel == "parataxis" or any(c.rel in ("ccomp", "parataxis") for c in children)
+        ):
+            return None  # «считать деньги»; a statement only as «считает, что …» or «…, – считает эксперт»
+        if trigger.lemma in words.violence_on_people and not any(
+            c.rel in ("obj", "nsubj:pass")
+            and (
+                (c.feats or {}).get("Animacy") == "Anim"
+                or c.pos == "PRON"
+                or (self.mention_at(c) or {}).get("type") == "PER"
+            )
+            for c in children
+        ):
+            return None  # «ударил по воротам», «порезал хлеб»: violence is done to someone
         if root in self.article.excluded_roots:
             return None  # the article's genre: a «встреча» of two teams
         if trigger.lemma in words.statement_nouns and self.case_of(trigger) != STATEMENT_CASE:
@@ -780,7 +798,8 @@ class Sentence:
         if trigger.lemma in words.attribution_verbs:
             subjects = [c for c in children if c.rel in ("nsubj", "nsubj:pass")]
             speaker = any(
-                s.lemma in words.attribution_speakers or (self.mention_at(s) or {}).get("type") == "PER"
+                s.lemma in words.attribution_speakers
+                or any(m["type"] in ("PER", ROLE_TYPE) for m in self.entities_of(s))  # «экономист Иван Петров»
                 for s in subjects
             )
             present = (trigger.feats or {}).get("Tense") == "Pres"

@@ -397,3 +397,22 @@ def test_a_ministry_word_stands_for_the_last_state_body_not_the_last_organisatio
         "Так, ведомство заявило, что Турция выполняет обязательства."
     )
     assert by_trigger(run(tagger, text), "заявило")["roles"] == {"actor": {"Министерство обороны"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Эксперт считает, что кризис закончится.", [("считает", "01")]),
+        ("Кассир считает деньги.", []),  # an opinion verb is a statement only with a clause
+        ("Мужчина ударил водителя.", [("ударил", "18")]),
+        ("Нападающий ударил по воротам.", []),  # violence is done to someone
+        ("Присяжные вынесли вердикт.", [("вердикт", "17")]),
+        ("В доме произошла поножовщина.", [("поножовщина", "18")]),
+        ("Сидоров резюмировал, что решение принято.", [("резюмировал", "01")]),
+        ("Эксперты отмечают, что цены выросли.", [("отмечают", "01")]),
+        ("Рост цен продолжится, отмечает газета «Ведомости».", []),  # the outlet's attribution
+        ("Рост цен продолжится, отмечает экономист Иван Петров.", [("отмечает", "01")]),  # a person's statement
+    ],
+)
+def test_lexicon_words_from_the_tune_part_and_their_senses(tagger, text, found):
+    assert [(e["trigger"], e["type"][:2]) for e in run(tagger, text)] == found
