@@ -316,6 +316,7 @@ class Words:
         self.state_name_stems = tuple(lexicon.word_set("institutions", "state_name_stems"))
         self.habitual = lexicon.word_set("habitual", "adverbs")
         self.opinion_verbs = lexicon.word_set("opinion_verbs", "verbs")
+        self.poll_subjects = lexicon.word_set("polls", "subjects")
         self.violence_on_people = lexicon.word_set("violence_on_people", "verbs")
 
 
@@ -784,6 +785,12 @@ class Sentence:
                 return False
         if feats.get("VerbForm") == "Inf" and self.clause_head(trigger).index == trigger.index:
             return False
+        if any(
+            {s.lemma, *(c.lemma for c in self.children[s.index])} & words.poll_subjects
+            for s in children
+            if s.rel == "nsubj"
+        ):
+            return False  # «51 % опрошенных считают»: a poll's result
         if any(
             c.rel == "obl"
             and self.case_of(c) in ("в", "во")

@@ -416,3 +416,9 @@ def test_a_ministry_word_stands_for_the_last_state_body_not_the_last_organisatio
 )
 def test_lexicon_words_from_the_tune_part_and_their_senses(tagger, text, found):
     assert [(e["trigger"], e["type"][:2]) for e in run(tagger, text)] == found
+
+
+def test_a_polls_result_is_no_statement(tagger):
+    assert run(tagger, "Так, 51% опрошенных считают, что реформа была ошибкой.") == []
+    assert run(tagger, "Большинство респондентов заявили, что поддерживают реформу.") == []
+    assert [e["trigger"] for e in run(tagger, "Депутаты заявили, что поддерживают реформу.")] == ["заявили"]
