@@ -43,7 +43,10 @@ How (rules, in the order they apply):
    trigger's clause («встреча может состояться в этом месяце»); else null —
    never the publication date. A date on another line (a headline running
    into the dateline «Москва, 18 ноября») or a year that is the attribute of
-   a noun that is no trigger («выборы 2016 года») dates nothing.
+   a noun that is no trigger («выборы 2016 года») dates nothing; a clause's
+   date does not date an event named inside its object («в пятницу
+   воспроизвел сцену убийства»), nor one in a «что» clause under a noun
+   («дал показания о том, что они обсуждали»).
 5. Modality, first rule that fires, looking at the trigger and the words it
    depends on up to its clause head («the chain»):
    - negated: «не»/«ни» on a word of the chain, or «нет» heading it
@@ -427,7 +430,11 @@ class Sentence:
         return ""
 
     def is_clause_head(self, token: Token) -> bool:
-        return token.rel in CLAUSE_RELS or (token.rel == "conj" and token.pos in ("VERB", "AUX"))
+        return (
+            token.rel in CLAUSE_RELS
+            or (token.rel == "conj" and token.pos in ("VERB", "AUX"))
+            or (token.rel == "acl" and any(c.rel == "mark" for c in self.children[token.index]))
+        )  # «показания о том, что они обсуждали»: a clause of its own
 
     def chain(self, token: Token) -> list[Token]:
         """The token and the words it depends on, up to and including its clause head."""
@@ -957,11 +964,26 @@ class Sentence:
                 shared = conjoined and trigger.head == head_clause.index  # «22 мая поссорились и избили»
                 if head_clause.index != clause and not describes and not shared:
                     continue
+                if self._inside_a_noun(trigger) and not describes:
+                    continue  # «в пятницу историк воспроизвел сцену убийства»: the date of the verb, not of the murder
                 own = not shared
             key = (not own, abs(head.index - trigger.index))
             if best_key is None or key < best_key:
                 best, best_key = mention, key
         return best
+
+    def _inside_a_noun(self, trigger: Token) -> bool:
+        """A noun trigger that is the genitive of a verb's object that is no trigger: «воспроизвел сцену убийства»."""
+        owner = self.head(trigger)
+        return (
+            trigger.pos == "NOUN"
+            and trigger.rel == "nmod"
+            and not self.case_of(trigger)
+            and owner is not None
+            and owner.pos in ("NOUN", "PROPN")
+            and owner.rel == "obj"
+            and owner.lemma not in self.trigger_lemmas
+        )
 
     def _dates_a_thing(self, head: Token) -> bool:
         """Whether a date (its head word) is the attribute of a noun that is no trigger: «выборы 2016 года»."""

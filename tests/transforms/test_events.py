@@ -422,3 +422,21 @@ def test_a_polls_result_is_no_statement(tagger):
     assert run(tagger, "Так, 51% опрошенных считают, что реформа была ошибкой.") == []
     assert run(tagger, "Большинство респондентов заявили, что поддерживают реформу.") == []
     assert [e["trigger"] for e in run(tagger, "Депутаты заявили, что поддерживают реформу.")] == ["заявили"]
+
+
+def test_the_date_of_a_verb_does_not_date_an_event_named_inside_its_object(tagger):
+    text = "В пятницу историк воспроизвел для следователей сцену убийства."
+    events = run(tagger, text, [mention_of(text, "В пятницу", date(2025, 11, 14), "day")])
+    assert by_trigger(events, "убийства")["event_date"] is None
+    text = "В пятницу в центре города произошло убийство."
+    events = run(tagger, text, [mention_of(text, "В пятницу", date(2025, 11, 14), "day")])
+    assert by_trigger(events, "убийство")["event_date"] == date(2025, 11, 14)
+
+
+def test_a_that_clause_under_a_noun_is_a_clause_of_its_own(tagger):
+    text = "На прошлой неделе свидетель дал показания о том, что министр и советник обсуждали сделку."
+    events = run(tagger, text, [mention_of(text, "На прошлой неделе", date(2025, 11, 10), "week")])
+    assert by_trigger(events, "обсуждали")["event_date"] is None
+    text = "На прошлой неделе министр и советник обсуждали сделку."
+    events = run(tagger, text, [mention_of(text, "На прошлой неделе", date(2025, 11, 10), "week")])
+    assert by_trigger(events, "обсуждали")["event_date"] == date(2025, 11, 10)
