@@ -547,10 +547,17 @@ class Sentence:
 
     def _bare_speaker(self, word: Token) -> bool:
         """A singular role noun with no words of its own that is the subject of a statement («сказал губернатор»,
-        «эксперт отметил», «сама теннисистка рассказала»); not «другой осужденный», «представитель компании»."""
+        «эксперт отметил», «сама теннисистка рассказала») or the speaker of «по словам» («по словам депутата»);
+        not «другой осужденный», «представитель компании»."""
         head = self.head(word)
+        speaks = word.rel == "nsubj" or (  # «по словам депутата», «по мнению эксперта»
+            word.rel == "nmod"
+            and not self.case_of(word)
+            and head is not None
+            and head.lemma in self.words.statement_nouns
+        )
         return (
-            word.rel == "nsubj"
+            speaks
             and (word.feats or {}).get("Number") == "Sing"
             and head is not None
             and self.trigger_lemmas.get(head.lemma, "")[:ROOT_DIGITS] == STATEMENT_ROOT

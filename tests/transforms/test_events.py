@@ -440,3 +440,10 @@ def test_a_that_clause_under_a_noun_is_a_clause_of_its_own(tagger):
     text = "На прошлой неделе министр и советник обсуждали сделку."
     events = run(tagger, text, [mention_of(text, "На прошлой неделе", date(2025, 11, 10), "week")])
     assert by_trigger(events, "обсуждали")["event_date"] == date(2025, 11, 10)
+
+
+def test_the_speaker_of_po_slovam_given_by_a_bare_role_noun_is_the_person_named_before(tagger):
+    text = "Глава компании Иван Петров посетил завод. По словам руководителя, завод модернизируют."
+    assert by_trigger(run(tagger, text), "словам")["roles"] == {"actor": {"Иван Петров"}}
+    text = "Глава компании Иван Петров посетил завод. По словам другого руководителя, завод закроют."
+    assert by_trigger(run(tagger, text), "словам")["roles"] == {"actor": {"руководитель"}}
