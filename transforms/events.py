@@ -31,8 +31,9 @@ How (rules, in the order they apply):
    argument that is no entity itself yields the entities of its `appos` /
    `flat` words («президент Франции Эмманюэль Макрон»), else of its `nmod`
    («представители Украины»); conjuncts share the role («Стармер, Макрон и
-   Зеленский подписали» → three actors). Other entity arguments are
-   `participant`s.
+   Зеленский подписали» → three actors). A bare singular role noun speaking
+   («– сказал губернатор», «говорит эксперт») stands for the person named
+   last before it. Other entity arguments are `participant`s.
 3. Place: a LOC entity in a «в/во/на» phrase of the trigger or of the verbs it
    depends on within its clause («встретились в Париже»); for a visit (042)
    also the object («посетить Москву»).
@@ -40,7 +41,12 @@ How (rules, in the order they apply):
    first («6 января … встретились»; «пообещал встретиться в понедельник» dates
    the meeting, not the promise), or, meeting no trigger, stays in the
    trigger's clause («встреча может состояться в этом месяце»); else null —
-   never the publication date.
+   never the publication date. A date on another line (a headline running
+   into the dateline «Москва, 18 ноября») or a year that is the attribute of
+   a noun that is no trigger («выборы 2016 года») dates nothing; a clause's
+   date does not date an event named inside its object («в пятницу
+   воспроизвел сцену убийства»), nor one in a «что» clause under a noun
+   («дал показания о том, что они обсуждали»).
 5. Modality, first rule that fires, looking at the trigger and the words it
    depends on up to its clause head («the chain»):
    - negated: «не»/«ни» on a word of the chain, or «нет» heading it
@@ -51,7 +57,8 @@ How (rules, in the order they apply):
    - planned: a plan word in the chain («планировать», «намерен»,
      «собираться», «мочь» as in «может состояться», «ожидаться», «намерение»),
      a future verb («посетит», «будет происходить») or «предстоящий»,
-     «следующий», «будущий» on the trigger;
+     «следующий», «будущий» on the trigger, or a future relative clause
+     describing it («встречу, которая пройдет в декабре»);
    - occurred: everything else (past or present, no hedge).
 """
 
@@ -113,6 +120,7 @@ PATIENT_GENITIVE_ROOTS = {"16", "17", "18", "19", "20"}  # the genitive of these
 PERSON_PRONOUNS = {"он", "она", "его", "ее"}  # «его», «ее» as possessives: «по его словам»
 ANAPHORA_REACH = 1_500  # characters back to look for the person or organisation a pronoun or role noun stands for
 IMPERSONAL_CASES = {"в", "во", "у"}
+SOURCE_CASE = "из"  # «сообщили в редакцию из штаба ВКС»: the doer of a subject-less statement is where it came from
 # Nouns of agreement, speech and attitude that a «по» phrase makes a statement: «по словам», «по мнению».
 STATEMENT_CASE = "по"
 STATEMENT_ROOT = "01"
@@ -123,8 +131,15 @@ WEEKDAY_WORD = re.compile(r"понедельник|вторник|сред|че�
 DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отрицать", "опровержение"}
 PURPOSE_WORDS = {"чтобы", "для"}
 # Words of speech that also have a sense of their own with a plain object: «отметило 70-летие», «подчеркнула грудь».
-SPEECH_WITH_OBJECT = {"отметить", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать"}
+SPEECH_WITH_OBJECT = {
+    "отметить", "отмечать", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать",
+}  # fmt: skip
 QUOTE = re.compile(r"[«»\"“”„]")
+# Words of prohibition whose infinitives are rules of conduct, not events: «нельзя угрожать», «запрещено обсуждать».
+PROHIBITIONS = {"нельзя", "запрещено", "запретить", "запрещаться", "недопустимо", "запрещать"}
+# «осудить» condemns (111) in the active voice; in the passive a court has convicted someone (173).
+CONVICTION_LEMMAS = {"осудить", "осуждать"}
+CONVICTION_CODE = "173"
 ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
 
 
@@ -300,7 +315,12 @@ class Words:
         self.charge_code = lexicon.words.get("legal_charge", {}).get("code")
         self.institutions = lexicon.word_set("institutions", "nouns")
         self.anaphoric = lexicon.word_set("institutions", "anaphoric")
+        self.state_nouns = lexicon.word_set("institutions", "state_nouns")
+        self.state_name_stems = tuple(lexicon.word_set("institutions", "state_name_stems"))
         self.habitual = lexicon.word_set("habitual", "adverbs")
+        self.opinion_verbs = lexicon.word_set("opinion_verbs", "verbs")
+        self.poll_subjects = lexicon.word_set("polls", "subjects")
+        self.violence_on_people = lexicon.word_set("violence_on_people", "verbs")
 
 
 @dataclass
@@ -410,7 +430,11 @@ class Sentence:
         return ""
 
     def is_clause_head(self, token: Token) -> bool:
-        return token.rel in CLAUSE_RELS or (token.rel == "conj" and token.pos in ("VERB", "AUX"))
+        return (
+            token.rel in CLAUSE_RELS
+            or (token.rel == "conj" and token.pos in ("VERB", "AUX"))
+            or (token.rel == "acl" and any(c.rel == "mark" for c in self.children[token.index]))
+        )  # «показания о том, что они обсуждали»: a clause of its own
 
     def chain(self, token: Token) -> list[Token]:
         """The token and the words it depends on, up to and including its clause head."""
@@ -497,7 +521,7 @@ class Sentence:
         ):
             return []
         if word.lemma in self.words.anaphoric:
-            return self._last_named(start, lambda m: m["type"] == "ORG")
+            return self._last_organisation(word.lemma, start)
         below = self._named_below(
             word
         )  # «специалисты национального парка «Сенгилеевские горы»», «пресс-служба ведомства»
@@ -511,9 +535,34 @@ class Sentence:
             found = self._last_named(
                 start, lambda m: m["type"] == "PER" and titled.search(text, max(0, m["start"] - 40), m["start"])
             )
+            if not found and self._bare_speaker(word):
+                # «– сказал губернатор», «говорит эксперт»: the person the article quotes, named before
+                quoted = self.article.in_quote(start)
+                found = self._last_named(
+                    start, lambda m: m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"]))
+                )
         else:
             found = self._last_named(start, lambda m: m["type"] == "ORG" and stem in text[m["start"] : m["stop"]])
         return found or [role_participant(word.lemma, start, start + len(word.text))]
+
+    def _bare_speaker(self, word: Token) -> bool:
+        """A singular role noun with no words of its own that is the subject of a statement («сказал губернатор»,
+        «эксперт отметил», «сама теннисистка рассказала») or the speaker of «по словам» («по словам депутата»);
+        not «другой осужденный», «представитель компании»."""
+        head = self.head(word)
+        speaks = word.rel == "nsubj" or (  # «по словам депутата», «по мнению эксперта»
+            word.rel == "nmod"
+            and not self.case_of(word)
+            and head is not None
+            and head.lemma in self.words.statement_nouns
+        )
+        return (
+            speaks
+            and (word.feats or {}).get("Number") == "Sing"
+            and head is not None
+            and self.trigger_lemmas.get(head.lemma, "")[:ROOT_DIGITS] == STATEMENT_ROOT
+            and all(c.rel in ("punct", "case") or c.lemma == "сам" for c in self.children[word.index])
+        )
 
     def _named_below(self, word: Token, depth: int = 3) -> list[dict]:
         """The organisation (or place) a role or institution noun belongs to, down its genitive nmods:
@@ -535,8 +584,25 @@ class Sentence:
                 if mention is not None and mention["type"] in ("ORG", "LOC"):
                     return [mention]
                 if child.lemma in self.words.anaphoric:
-                    return self._last_named(child.start, lambda m: m["type"] == "ORG")
+                    return self._last_organisation(child.lemma, child.start)
         return []
+
+    def _last_organisation(self, lemma: str, start: int) -> list[dict]:
+        """The organisation an anaphoric noun stands for: for «ведомство», «министерство» the last state body
+        named («Минэнерго», «Министерство обороны Турции»), else (or when none is) the last organisation."""
+        if lemma in self.words.state_nouns:
+            text = self.article.text
+            stems = self.words.state_name_stems
+            found = self._last_named(
+                start,
+                lambda m: (
+                    m["type"] == "ORG"
+                    and any(w.startswith(stems) for w in WORD.findall(lemma_key(text[m["start"] : m["stop"]])))
+                ),
+            )
+            if found:
+                return found
+        return self._last_named(start, lambda m: m["type"] == "ORG")
 
     def _last_named(self, start: int, fits) -> list[dict]:
         """The last mention before `start` (within ANAPHORA_REACH characters) that `fits`, as a one-item list."""
@@ -586,6 +652,20 @@ class Sentence:
             return None  # a hashtag
         if trigger.pos == "NOUN" and trigger.lemma.endswith(("ть", "ться", "чь")):
             return None  # a verb's participle used as a noun: «осужденного», «задержанных»
+        if trigger.lemma in words.opinion_verbs and not (
+            trigger.rel == "parataxis" or any(c.rel in ("ccomp", "parataxis") for c in children)
+        ):
+            return None  # «считать деньги»; a statement only as «считает, что …» or «…, – считает эксперт»
+        if trigger.lemma in words.violence_on_people and not any(
+            c.rel in ("obj", "nsubj:pass")
+            and (
+                (c.feats or {}).get("Animacy") == "Anim"
+                or c.pos == "PRON"
+                or (self.mention_at(c) or {}).get("type") == "PER"
+            )
+            for c in children
+        ):
+            return None  # «ударил по воротам», «порезал хлеб»: violence is done to someone
         if root in self.article.excluded_roots:
             return None  # the article's genre: a «встреча» of two teams
         if trigger.lemma in words.statement_nouns and self.case_of(trigger) != STATEMENT_CASE:
@@ -610,6 +690,8 @@ class Sentence:
             return None  # «заявление в полицию» is a complaint to the police, not a public statement
         if trigger.pos == "VERB" and self._subject_is_a_thing(trigger):
             return None  # an event has a doer: «ситуация требует», «снимки помогли»
+        if code.startswith("18") and self._describes_a_thing(trigger):
+            return None  # «похищенные письма»: stolen things, not an abduction
         if code.startswith("18") and any(
             c.rel == "obj" and (c.feats or {}).get("Animacy") == "Inan" and not self.mention_at(c) for c in children
         ):
@@ -621,6 +703,16 @@ class Sentence:
             return None  # «часто обсуждают»: a kind of event
         if trigger.pos == "VERB" and feats.get("Person") == "1" and feats.get("Tense") == "Pres":
             return None  # «хорошо общаемся»: what we do, not an event
+        if (
+            root == STATEMENT_ROOT
+            and trigger.pos == "VERB"
+            and feats.get("Person") == "1"
+            and feats.get("Number") == "Plur"
+            and not any(c.rel == "nsubj" for c in children)
+        ):
+            return None  # «Добавим, что …», «Напомним»: the outlet's own words to the reader, no one's statement
+        if self._prohibited(trigger):
+            return None  # a rule of conduct: «на сайте нельзя: угрожать …; обсуждать действия модераторов»
         if any((t.feats or {}).get("Mood") == "Imp" or t.lemma == "приглашать" for t in chain):
             return None  # «Приглашаем всех посетить»: an invitation to the reader
         if (
@@ -630,11 +722,40 @@ class Sentence:
             and not any(self.mention_at(c) for c in children)
         ):
             return None  # «могут совершить теракты»: what may happen in general
+        if trigger.lemma in CONVICTION_LEMMAS and is_passive(trigger):
+            return CONVICTION_CODE  # «был осужден», «осуждены несколько участников»: convicted, not condemned
         if trigger.lemma in words.charge_triggers and words.charge_code:
             below = [c for c in children for c in (c, *self.children[c.index])]  # «по статье», «в нанесении вреда»
             if {t.lemma for t in below} & words.charge_words:
                 return words.charge_code  # «обвиняют по статье»: a criminal charge
         return code
+
+    def _prohibited(self, trigger: Token) -> bool:
+        """An infinitive (or a conjunct of one) that a word of prohibition governs, with no subject: «нельзя угрожать»."""
+        current, seen = trigger, {trigger.index}
+        while current.rel == "conj" and (head := self.head(current)) is not None and head.index not in seen:
+            current = head
+            seen.add(head.index)
+        head = self.head(current)
+        return (
+            (trigger.feats or {}).get("VerbForm") == "Inf"
+            and (current.feats or {}).get("VerbForm") == "Inf"
+            and current.rel in ("csubj", "xcomp")
+            and head is not None
+            and head.lemma in PROHIBITIONS
+            and not any(c.rel == "nsubj" for c in self.children[current.index])
+        )
+
+    def _describes_a_thing(self, trigger: Token) -> bool:
+        """A participle that describes a thing: «похищенные письма», «украденный автомобиль»."""
+        head = self.head(trigger)
+        return (
+            (trigger.feats or {}).get("VerbForm") == "Part"
+            and trigger.rel in ("acl", "amod")
+            and head is not None
+            and (head.feats or {}).get("Animacy") == "Inan"
+            and self.mention_at(head) is None
+        )
 
     def _subject_is_a_thing(self, trigger: Token) -> bool:
         """Whether a verb's subject is a common noun for a thing (not a person, an institution or a name)."""
@@ -679,6 +800,12 @@ class Sentence:
         if feats.get("VerbForm") == "Inf" and self.clause_head(trigger).index == trigger.index:
             return False
         if any(
+            {s.lemma, *(c.lemma for c in self.children[s.index])} & words.poll_subjects
+            for s in children
+            if s.rel == "nsubj"
+        ):
+            return False  # «51 % опрошенных считают»: a poll's result
+        if any(
             c.rel == "obl"
             and self.case_of(c) in ("в", "во")
             and (c.feats or {}).get("Case") == "Acc"
@@ -692,7 +819,8 @@ class Sentence:
         if trigger.lemma in words.attribution_verbs:
             subjects = [c for c in children if c.rel in ("nsubj", "nsubj:pass")]
             speaker = any(
-                s.lemma in words.attribution_speakers or (self.mention_at(s) or {}).get("type") == "PER"
+                s.lemma in words.attribution_speakers
+                or any(m["type"] in ("PER", ROLE_TYPE) for m in self.entities_of(s))  # «экономист Иван Петров»
                 for s in subjects
             )
             present = (trigger.feats or {}).get("Tense") == "Pres"
@@ -736,15 +864,19 @@ class Sentence:
         return actors, targets, others
 
     def impersonal_actors(self, trigger: Token) -> list[dict]:
-        """The doer of a subject-less verb given by a «в/у» phrase: «заявили в пресс-службе МВД», «в ведомстве отметили».
+        """The doer of a subject-less verb given by a «в/у» phrase: «заявили в пресс-службе МВД», «в ведомстве отметили»,
+        or by an «из» phrase: «сообщили в редакцию из штаба ВКС» (a «в» phrase of direction, «в редакцию», is no doer).
 
         Only organisations and institution nouns: «в Москве заявили» stays without a doer.
         """
         if trigger.pos != "VERB" or any(c.rel in ("nsubj", "nsubj:pass") for c in self.children[trigger.index]):
             return []
         found = []
-        for child in self.children[trigger.index]:
-            if child.rel == "obl" and self.case_of(child) in IMPERSONAL_CASES:
+        obliques = [c for c in self.children[trigger.index] if c.rel == "obl"]
+        for child in obliques + [g for c in obliques for g in self.children[c.index] if g.rel == "nmod"]:
+            case = self.case_of(child)
+            where = case in IMPERSONAL_CASES and (child.feats or {}).get("Case") != "Acc" and child.rel == "obl"
+            if where or case == SOURCE_CASE:  # not «в редакцию» (to whom), but «из штаба» (from whom)
                 doers = [p for p in self.entities_of(child) if p["type"] in ("ORG", ROLE_TYPE)]
                 if not doers and child.lemma in self.words.institutions:  # «в администрации района отметили»
                     doers = [role_participant(child.lemma, child.start, child.stop)]
@@ -816,6 +948,10 @@ class Sentence:
                 continue
             indexes = {t.index for t in inside}
             head = next((t for t in inside if t.head not in indexes), inside[0])
+            if "\n" in self.article.text[min(trigger.start, mention["start"]) : max(trigger.stop, mention["stop"])]:
+                continue  # another line: a headline without its full stop runs into the dateline «Москва, 18 ноября»
+            if mention["precision"] == "year" and self._dates_a_thing(head):
+                continue  # «выборы 2016 года», «форум "Инфотех 2019"»: the year of that thing, not of the event
             way_up = self.chain(head)[1:]
             finite = next((n for n, t in enumerate(way_up) if (t.feats or {}).get("VerbForm") == "Fin"), None)
             if finite is not None:
@@ -835,11 +971,37 @@ class Sentence:
                 shared = conjoined and trigger.head == head_clause.index  # «22 мая поссорились и избили»
                 if head_clause.index != clause and not describes and not shared:
                     continue
+                if self._inside_a_noun(trigger) and not describes:
+                    continue  # «в пятницу историк воспроизвел сцену убийства»: the date of the verb, not of the murder
                 own = not shared
             key = (not own, abs(head.index - trigger.index))
             if best_key is None or key < best_key:
                 best, best_key = mention, key
         return best
+
+    def _inside_a_noun(self, trigger: Token) -> bool:
+        """A noun trigger that is the genitive of a verb's object that is no trigger: «воспроизвел сцену убийства»."""
+        owner = self.head(trigger)
+        return (
+            trigger.pos == "NOUN"
+            and trigger.rel == "nmod"
+            and not self.case_of(trigger)
+            and owner is not None
+            and owner.pos in ("NOUN", "PROPN")
+            and owner.rel == "obj"
+            and owner.lemma not in self.trigger_lemmas
+        )
+
+    def _dates_a_thing(self, head: Token) -> bool:
+        """Whether a date (its head word) is the attribute of a noun that is no trigger: «выборы 2016 года»."""
+        owner = self.head(head)
+        return (
+            head.rel in ("nmod", "appos", "flat", "nummod", "amod")
+            and not self.case_of(head)
+            and owner is not None
+            and owner.pos in ("NOUN", "PROPN")
+            and owner.lemma not in self.trigger_lemmas
+        )
 
     def modality(self, trigger: Token) -> str:
         chain = self.chain(trigger)
@@ -870,6 +1032,10 @@ class Sentence:
             return "planned"
         if self._is_purpose(trigger):
             return "planned"  # «приехал, чтобы обсудить», «для встречи»
+        if trigger.pos == "NOUN" and any(
+            c.rel == "acl:relcl" and self._future(c) for c in self.children[trigger.index]
+        ):
+            return "planned"  # «анонсировал встречу, которая пройдет в декабре»: the meeting is still to come
         for token in chain:
             feats = token.feats or {}
             if feats.get("Tense") == "Fut":
@@ -880,6 +1046,12 @@ class Sentence:
             ):
                 return "planned"
         return "occurred"
+
+    def _future(self, verb: Token) -> bool:
+        """A verb in the future tense, or with the future «будет» («пройдет», «будет проходить»)."""
+        return (verb.feats or {}).get("Tense") == "Fut" or any(
+            c.rel == "aux" and (c.feats or {}).get("Tense") == "Fut" for c in self.children[verb.index]
+        )
 
     def _is_purpose(self, trigger: Token) -> bool:
         """Whether the trigger is the aim of another action: «чтобы обсудить», «для обмена опытом»."""

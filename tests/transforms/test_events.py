@@ -320,3 +320,130 @@ def test_the_confidence_threshold_is_the_warehouses():
 
     (sql,) = [sql for name, sql in db.migrations() if name.startswith("013_")]
     assert f"coalesce(confidence, 1.0) >= {CONFIDENT};" in sql
+
+
+# -- rules from the tune part of the real-news gold (issue 21, second draw) ------------------------------------
+
+
+def test_the_outlets_own_first_person_plural_is_no_statement(tagger):
+    events = run(tagger, "Добавим, что ранее министр заявил о своей отставке.")
+    assert [e["trigger"] for e in events] == ["заявил"]
+
+
+def test_a_bare_role_noun_speaker_stands_for_the_person_named_before(tagger):
+    text = "Глава компании Иван Петров посетил завод. «Мы довольны», – сказал руководитель."
+    assert by_trigger(run(tagger, text), "сказал")["roles"] == {"actor": {"Иван Петров"}}
+    text = "Глава компании Иван Петров посетил завод. «Мы довольны», – сказал другой руководитель."
+    assert by_trigger(run(tagger, text), "сказал")["roles"] == {"actor": {"руководитель"}}
+
+
+def test_a_meeting_a_future_clause_describes_is_planned_and_dated_forward(tagger):
+    text = "Министр анонсировал встречу, которая пройдет в декабре."
+    articles = articles_table([text]).append_column("published_date", pa.array([date(2026, 1, 12)], pa.date32()))
+    mentions, _, _, tagged = tag_entities(articles, tagger.models)
+    dates = pa.Table.from_pylist(  # as tag-dates resolves a month without a year: the last December
+        [{"article_id": "a0", **mention_of(text, "в декабре", date(2025, 12, 1), "month")}],
+        schema=DATE_MENTIONS_INPUT_SCHEMA,
+    )
+    meeting = next(e for e in tag_events(tagged, mentions, dates, tagger)[0].to_pylist() if e["trigger"] == "встречу")
+    assert (meeting["modality"], meeting["event_date"]) == ("planned", date(2026, 12, 1))
+
+
+def test_a_year_that_belongs_to_a_noun_does_not_date_the_event(tagger):
+    text = "Комиссия начала расследование вмешательства в выборы 2016 года."
+    events = run(tagger, text, [mention_of(text, "2016 года", date(2016, 1, 1), "year")])
+    assert by_trigger(events, "расследование")["event_date"] is None
+    text = "В 2016 году комиссия начала расследование."
+    events = run(tagger, text, [mention_of(text, "В 2016 году", date(2016, 1, 1), "year")])
+    assert by_trigger(events, "расследование")["event_date"] == date(2016, 1, 1)
+
+
+def test_a_date_on_another_line_does_not_date_the_event(tagger):
+    text = "Полиция задержала водителя\nМосква, 18 ноября. Подробности уточняются."
+    events = run(tagger, text, [mention_of(text, "18 ноября", date(2025, 11, 18), "day")])
+    assert by_trigger(events, "задержала")["event_date"] is None
+    text = "Полиция задержала водителя 18 ноября. Подробности уточняются."
+    events = run(tagger, text, [mention_of(text, "18 ноября", date(2025, 11, 18), "day")])
+    assert by_trigger(events, "задержала")["event_date"] == date(2025, 11, 18)
+
+
+def test_rules_of_conduct_are_not_events(tagger):
+    text = "На сайте нельзя:\nугрожать явно или неявно любому лицу;\nобсуждать действия модераторов."
+    assert run(tagger, text) == []
+
+
+def test_a_stolen_thing_is_not_an_abduction(tagger):
+    assert run(tagger, "Хакеры опубликовали похищенные у демократов письма.") == []
+    assert [e["type"][:2] for e in run(tagger, "Хакеры похитили дипломата.")] == ["18"]
+
+
+def test_convicted_in_the_passive_is_a_legal_action_condemned_is_criticism(tagger):
+    assert by_trigger(run(tagger, "Бывший мэр был осужден за взятку."), "осужден")["cameo_code"] == "173"
+    assert by_trigger(run(tagger, "Генсек ООН осудил нападение на посольство."), "осудил")["cameo_code"] == "111"
+
+
+def test_an_apology_is_an_event(tagger):
+    assert by_trigger(run(tagger, "Певица извинилась перед поклонниками."), "извинилась")["cameo_code"] == "055"
+
+
+def test_a_statement_sent_to_an_outlet_is_made_by_whom_it_came_from(tagger):
+    events = run(tagger, "Об этом сообщили в редакцию «НВО» из штаба Воздушно-космических сил.")
+    assert by_trigger(events, "сообщили")["roles"] == {"actor": {"Воздушно-космические силы"}}
+
+
+def test_a_ministry_word_stands_for_the_last_state_body_not_the_last_organisation(tagger):
+    text = (
+        "Министерство обороны Турции опубликовало доклад об операции против боевиков ИГ. "
+        "Так, ведомство заявило, что Турция выполняет обязательства."
+    )
+    assert by_trigger(run(tagger, text), "заявило")["roles"] == {"actor": {"Министерство обороны"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Эксперт считает, что кризис закончится.", [("считает", "01")]),
+        ("Кассир считает деньги.", []),  # an opinion verb is a statement only with a clause
+        ("Мужчина ударил водителя.", [("ударил", "18")]),
+        ("Нападающий ударил по воротам.", []),  # violence is done to someone
+        ("Присяжные вынесли вердикт.", [("вердикт", "17")]),
+        ("В доме произошла поножовщина.", [("поножовщина", "18")]),
+        ("Сидоров резюмировал, что решение принято.", [("резюмировал", "01")]),
+        ("Эксперты отмечают, что цены выросли.", [("отмечают", "01")]),
+        ("Рост цен продолжится, отмечает газета «Ведомости».", []),  # the outlet's attribution
+        ("Рост цен продолжится, отмечает экономист Иван Петров.", [("отмечает", "01")]),  # a person's statement
+    ],
+)
+def test_lexicon_words_from_the_tune_part_and_their_senses(tagger, text, found):
+    assert [(e["trigger"], e["type"][:2]) for e in run(tagger, text)] == found
+
+
+def test_a_polls_result_is_no_statement(tagger):
+    assert run(tagger, "Так, 51% опрошенных считают, что реформа была ошибкой.") == []
+    assert run(tagger, "Большинство респондентов заявили, что поддерживают реформу.") == []
+    assert [e["trigger"] for e in run(tagger, "Депутаты заявили, что поддерживают реформу.")] == ["заявили"]
+
+
+def test_the_date_of_a_verb_does_not_date_an_event_named_inside_its_object(tagger):
+    text = "В пятницу историк воспроизвел для следователей сцену убийства."
+    events = run(tagger, text, [mention_of(text, "В пятницу", date(2025, 11, 14), "day")])
+    assert by_trigger(events, "убийства")["event_date"] is None
+    text = "В пятницу в центре города произошло убийство."
+    events = run(tagger, text, [mention_of(text, "В пятницу", date(2025, 11, 14), "day")])
+    assert by_trigger(events, "убийство")["event_date"] == date(2025, 11, 14)
+
+
+def test_a_that_clause_under_a_noun_is_a_clause_of_its_own(tagger):
+    text = "На прошлой неделе свидетель дал показания о том, что министр и советник обсуждали сделку."
+    events = run(tagger, text, [mention_of(text, "На прошлой неделе", date(2025, 11, 10), "week")])
+    assert by_trigger(events, "обсуждали")["event_date"] is None
+    text = "На прошлой неделе министр и советник обсуждали сделку."
+    events = run(tagger, text, [mention_of(text, "На прошлой неделе", date(2025, 11, 10), "week")])
+    assert by_trigger(events, "обсуждали")["event_date"] == date(2025, 11, 10)
+
+
+def test_the_speaker_of_po_slovam_given_by_a_bare_role_noun_is_the_person_named_before(tagger):
+    text = "Глава компании Иван Петров посетил завод. По словам руководителя, завод модернизируют."
+    assert by_trigger(run(tagger, text), "словам")["roles"] == {"actor": {"Иван Петров"}}
+    text = "Глава компании Иван Петров посетил завод. По словам другого руководителя, завод закроют."
+    assert by_trigger(run(tagger, text), "словам")["roles"] == {"actor": {"руководитель"}}
