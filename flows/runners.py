@@ -8,7 +8,6 @@ natasha's models once and keeps them for every batch it tags.
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -107,7 +106,7 @@ def workers_report_to_this_server() -> Iterator[None]:
         return
     from prefect.server.api.server import SubprocessASGIServer  # the temporary server (one per process)
 
-    temporary_server_dies_with_this_process()  # if nothing did it before the flow started
+    temporary_server_dies_with_this_process()  # a flow started from Python: Prefect started the server
     with temporary_settings(updates={PREFECT_API_URL: SubprocessASGIServer().api_url}):
         yield
 
@@ -146,39 +145,18 @@ def check_server_answers() -> None:
 
 
 def temporary_server_dies_with_this_process() -> None:
-    """Have Prefect's temporary server end when this process dies, even by SIGKILL (see flows/guard.py).
+    """Have the temporary server Prefect started for this process end with it, even by SIGKILL (flows/guard.py).
 
-    Prefect starts the server on its first call to the API when no
-    PREFECT_API_URL is set (`SubprocessASGIServer`, one per process) and never
-    stops it if this process is killed. Called before that, this puts in the
-    place of that one server an instance of a subclass that hands each server
-    process it starts to the guard at once (Prefect's own test harness uses the
-    same place, `SubprocessASGIServer._instances[None]`). Called once the server
-    runs, it hands it to the guard. Where the pinned Prefect's internals are not
-    as expected, it does nothing.
+    A flow started from Python (not `newsetl run`, which starts the server
+    itself: flows/startup.py) lets Prefect start the server at its first call
+    to the API when no PREFECT_API_URL is set (`SubprocessASGIServer`, one per
+    process), which never stops it if this process is killed; called once it
+    runs, this hands it to the guard. Where the pinned Prefect's internals are
+    not as expected, it does nothing.
     """
     from prefect.server.api.server import SubprocessASGIServer
 
     instances = getattr(SubprocessASGIServer, "_instances", None)
-    if not isinstance(instances, dict) or not hasattr(SubprocessASGIServer, "_run_uvicorn_command"):
-        return
-    server = instances.get(None)
-    if server is None:
-        _guarded_server_class()()  # registers itself as the server Prefect's `SubprocessASGIServer()` returns
-    elif getattr(server, "server_process", None) is not None:
+    server = instances.get(None) if isinstance(instances, dict) else None
+    if getattr(server, "server_process", None) is not None:
         guard.watch(server.server_process.pid)
-
-
-@functools.cache
-def _guarded_server_class() -> type:
-    from prefect.server.api.server import SubprocessASGIServer
-
-    class GuardedSubprocessASGIServer(SubprocessASGIServer):
-        """Prefect's temporary server, each of whose processes the guard ends with this process."""
-
-        def _run_uvicorn_command(self):
-            process = super()._run_uvicorn_command()
-            guard.watch(process.pid)
-            return process
-
-    return GuardedSubprocessASGIServer
