@@ -30,7 +30,6 @@ import gzip
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,16 +43,11 @@ import httpx
 
 from bench import history
 from bench.throughput import DEFAULT_JSONL, bare_natasha
+from flows.startup import free_port
 
 BIN = Path(sys.executable).parent
 DEPLOYMENT = "news_etl/bench-increments"
 RARELY = "0 0 1 1 *"  # the schedule serve is given: the bench triggers every run itself
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Service:

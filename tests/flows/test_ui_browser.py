@@ -3,7 +3,6 @@
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 from flows.cli.serve import server_environment
 from flows.reports import SUMMARY_KEY
 from flows.settings import EXAMPLES_DIR
+from flows.startup import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -39,12 +39,6 @@ def headless_chromium(playwright, profile: Path, viewport: dict) -> Iterator:
         yield browser
     finally:
         browser.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def api(url: str, path: str, body: dict | None = None):

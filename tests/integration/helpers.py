@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,18 +16,13 @@ from pathlib import Path
 
 import httpx
 
+from flows.startup import free_port
 from tests.flows.test_runners import TABLES as CONTENT_COLUMNS  # noqa: F401 (what two runs must agree on)
 from tests.flows.test_runners import tables as content  # noqa: F401
 from warehouse import db
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # the virtual environment's commands: newsetl, prefect, dask, moto_server
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
