@@ -35,6 +35,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from evaluation.metrics import DIGITS, precision_recall_f1
+from transforms.events import CONFIDENT
 from transforms.extract import iter_chunks, parse_items
 from transforms.names import entity_key
 from transforms.normalize import normalize
@@ -217,7 +218,29 @@ def match(gold_events: list[dict], system: list[dict]) -> tuple[dict[int, int], 
 
 
 def score(articles: list[dict], system: dict[str, list[dict]]) -> dict:
-    """Figures per part: {part: {"all": figures, "roots": {root: figures}}} (see the module's docstring)."""
+    """Figures per part (see the module's docstring).
+
+    {part: {"all": figures, "confident": figures, "roots": {root: figures}}}: `confident` counts only
+    the system events the views show by default (confidence at least transforms.events.CONFIDENT)
+    against the same gold events.
+    """
+    confident = {
+        article_id: [e for e in events if e.get("confidence") is None or e["confidence"] >= CONFIDENT]
+        for article_id, events in system.items()
+    }
+    every, shown = _tallies(articles, system), _tallies(articles, confident)
+    return {
+        part: {
+            "all": t["all"].figures(),
+            "confident": shown[part]["all"].figures(),
+            "roots": {root: tally.figures() for root, tally in sorted(t["roots"].items())},
+        }
+        for part, t in every.items()
+    }
+
+
+def _tallies(articles: list[dict], system: dict[str, list[dict]]) -> dict[str, dict]:
+    """{part: {"all": Tally, "roots": {root: Tally}}} of the system events against the gold."""
     tallies = {part: {"all": Tally(), "roots": {}} for part in PARTS}
     for article in articles:
         part = tallies[article["part"]]
@@ -252,10 +275,4 @@ def score(articles: list[dict], system: dict[str, list[dict]]) -> dict:
                 counts["dated_wrong"] = int(counts["dated"] and not same_date)
             for tally in tallies_of(_root(event["type"])):
                 tally.add(**counts)
-    return {
-        part: {
-            "all": t["all"].figures(),
-            "roots": {root: tally.figures() for root, tally in sorted(t["roots"].items())},
-        }
-        for part, t in tallies.items()
-    }
+    return tallies

@@ -110,14 +110,15 @@ def events(
 
     Composed gold: precision, recall and F1 of detection (type + trigger),
     participants, place, date, modality. Real-news gold (with --corpus): for
-    the tune and the holdout part, overall and per CAMEO root: precision
-    (system events with the right root), recall, the share of real events,
-    actor, target, modality and date right, the share of events with an
-    actor. With --factru, factRuEval's Meeting facts too.
+    the tune and the holdout part, overall, over the confident events only
+    (those the views count) and per CAMEO root: precision (system events with
+    the right root), recall, the share of real events, actor, target, modality
+    and date right, the share of events with an actor. With --factru,
+    factRuEval's Meeting facts too.
 
     JSON: composed: {"detection": {"precision", "recall", "f1", "support"},
     "participants", "place", "date", "modality"}; real news: {"tune": {"all":
-    {...}, "roots": {"01": {...}, ...}}, "holdout": {...}}; with --factru also
+    {...}, "confident": {...}, "roots": {"01": {...}, ...}}, "holdout": {...}}; with --factru also
     "factru_meeting": {"precision", "recall", "f1", "facts", "events", "documents"}.
 
     Example: newsetl eval events tests/gold/events_news_bulk.toml --corpus ../shared/corpora/news_bulk_dev.jsonl.gz
@@ -239,7 +240,8 @@ def _print_real(title: str, figures: dict) -> None:
     table.add_column("root")
     for _, heading in REAL_COLUMNS:
         table.add_column(heading, justify="right")
-    for root, row in (("all", figures["all"]), *figures["roots"].items()):
+    rows = (("all", figures["all"]), ("confident", figures["confident"]), *figures["roots"].items())
+    for root, row in rows:
         table.add_row(root, *(str(row[c]) if isinstance(row[c], int) else f"{row[c]:.2f}" for c, _ in REAL_COLUMNS))
     console.print(table)
 

@@ -84,7 +84,7 @@ def test_score_counts_precision_roles_modality_and_dates_per_part_and_root():
             {"start": arrest, "stop": arrest + 9, "type": "11 DISAPPROVE", "modality": "negated",
              "event_date": None, "date_precision": None, "roles": {}},
             {"start": 0, "stop": 5, "type": "01 MAKE PUBLIC STATEMENT", "modality": "occurred",
-             "event_date": date(2026, 1, 1), "date_precision": "month", "roles": {}},
+             "event_date": date(2026, 1, 1), "date_precision": "month", "roles": {}, "confidence": 0.2},
         ]
     }  # fmt: skip
     figures = score(gold, system)
@@ -95,3 +95,5 @@ def test_score_counts_precision_roles_modality_and_dates_per_part_and_root():
     roots = figures["tune"]["roots"]
     assert roots["04"]["precision"] == 1.0 and roots["17"]["recall"] == 0.0 and roots["11"]["precision"] == 0.0
     assert figures["holdout"]["all"]["system"] == 0
+    shown = figures["tune"]["confident"]  # the 0.2 event is below CONFIDENT; events with none count, as in the views
+    assert (shown["system"], shown["precision"], shown["recall"], shown["dated_wrong"]) == (2, 0.5, 0.5, 0.0)
