@@ -24,6 +24,8 @@ fails gets the exception in place of its Doc (or in the failures returned).
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import razdel
 from natasha.doc import Doc, DocSent, DocSpan, DocToken, inject_syntax, offset_syntax
@@ -32,6 +34,11 @@ from slovnet.bio import bio_spans
 # The languages natasha's models are for: other articles get no mentions, dates or events.
 TAGGED_LANGUAGES = {"ru"}
 
+# A line break with the spaces around it; what a line that starts a sentence starts with (a capital, a
+# digit, a quote or a dash); how a line that runs on into the next one ends (a comma, a dash, a colon...).
+LINE_BREAK = re.compile(r"\s*\n\s*")
+LINE_STARTS_SENTENCE = re.compile(r"[^\W\d_a-zа-яё]|\d|[«\"'„“(—–-]")
+LINE_RUNS_ON = re.compile(r"[,;:(«\"„“—–-]$")
 # Sequences per model call. Fuller calls stopped paying off above these on the bulk corpus
 # (bench: 8-32 sentences and 2-8 texts were within noise of each other; 256/64 was 40% slower).
 MORPH_BATCH_SENTENCES = 32
@@ -49,11 +56,33 @@ def _with_batch_size(infer, batch_size: int):
     return type(infer)(infer.model, type(encoder)(encoder.words_vocab, encoder.shapes_vocab, batch_size), infer.decoder)
 
 
+def paragraph_sentences(text: str, sents) -> list[DocSent]:
+    """razdel's sentences (anything with `start`, `stop`) cut at line breaks that end a sentence, as natasha's records.
+
+    razdel joins lines: a headline without a full stop ran into the article's first sentence, and
+    that one sentence then got one parse and one clause for both. A line break ends a sentence when
+    the next line starts as a sentence does (`LINE_STARTS_SENTENCE`), and its own line does not run
+    on (`LINE_RUNS_ON`) and is whole: some sources break lines inside sentences, around a link's
+    words, and a line that starts inside a sentence («признании\nРоссией») ends none.
+    """
+    cut = []
+    for sent in sents:
+        start = sent.start
+        for line_break in LINE_BREAK.finditer(text, sent.start, sent.stop):
+            before, after = text[start : line_break.start()], text[line_break.end() : sent.stop]
+            if "\n" not in before and LINE_STARTS_SENTENCE.match(after) and not LINE_RUNS_ON.search(before):
+                cut.append(DocSent(start, line_break.start(), before))
+                start = line_break.end()
+        cut.append(DocSent(start, sent.stop, text[start : sent.stop]))
+    return cut
+
+
 def _segment(text: str) -> Doc:
-    """natasha's `Doc.segment`: razdel's tokens and sentences, made natasha's records without an interim record each."""
+    """natasha's `Doc.segment` with sentences cut at line breaks: razdel's tokens and sentences, made
+    natasha's records without an interim record each."""
     doc = Doc(text)
     doc.tokens = [DocToken(token.start, token.stop, token.text) for token in razdel.tokenize(text)]
-    doc.sents = [DocSent(sent.start, sent.stop, sent.text) for sent in razdel.sentenize(text)] if text else []
+    doc.sents = paragraph_sentences(text, razdel.sentenize(text)) if text else []
     doc.envelop_sent_tokens()
     return doc
 

@@ -17,6 +17,8 @@ def models():
 def natasha_doc(text, models):
     doc = Doc(text)
     doc.segment(models.segmenter)
+    doc.sents = analysis.paragraph_sentences(text, doc.sents)  # the one change: a line break ends a sentence
+    doc.envelop_sent_tokens()
     doc.tag_morph(models.morph_tagger)
     doc.tag_ner(models.ner_tagger)
     if doc.tokens:  # natasha's parser fails on a blank text
@@ -39,6 +41,20 @@ def test_batched_analysis_equals_natashas_per_document_calls(models):
             (s.start, s.stop, s.type, s.text) for s in expected.spans
         ]
     assert sum(len(doc.spans) for doc in docs) > 50  # the examples do name people, places and organisations
+
+
+def test_a_line_break_ends_a_sentence_that_razdel_would_run_on(models):
+    text = "Полиция задержала двоих в Москве\n  Суд арестовал их.\n\nМэр выступил. Депутаты спорили"
+    (doc,) = analysis.analyze([text], models, ner=False)
+    assert [s.text for s in doc.sents] == [
+        "Полиция задержала двоих в Москве", "Суд арестовал их.", "Мэр выступил.", "Депутаты спорили",
+    ]  # fmt: skip
+    assert all(text[s.start : s.stop] == s.text and s.tokens for s in doc.sents)
+    assert [t.text for t in doc.sents[1].tokens] == ["Суд", "арестовал", "их", "."]
+    # Lines broken inside a sentence (around a link's words) stay one sentence, even before a capital.
+    inside = "«Иски будут», —\nзаявила\nзамминистра Петрова. Иск о\nпризнании\nРоссией виновной подан."
+    (doc,) = analysis.analyze([inside], models, ner=False)
+    assert [s.text for s in doc.sents] == [inside[:44], inside[45:]]
 
 
 def test_morphology_is_tagged_once_per_sentence_and_a_failing_article_fails_alone(models, monkeypatch):
