@@ -1108,6 +1108,7 @@ class Sentence:
         actor = kinds["actor"]
         return {
             f"root={self.trigger_lemmas[trigger.lemma][:ROOT_DIGITS]}": 1.0,
+            f"lemma={trigger.lemma}": 1.0,  # how often this very word is a real event of its root
             f"pos={trigger.pos}": 1.0,
             f"modality={modality}": 1.0,
             f"tense={tense}": 1.0,
