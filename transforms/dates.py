@@ -19,7 +19,9 @@ What is understood (`published` is the article's publication date):
   (week: its Monday), «вчера», «позавчера», «накануне», «сегодня», «завтра»,
   «год/месяц/неделю/день назад»;
 - weekdays: «в понедельник» is the last Monday up to publication (the day
-  itself in a Monday article; tag-events dates a future event's weekday forward);
+  itself in a Monday article; tag-events dates a future event's weekday forward),
+  unless a date in apposition names the day: «во вторник, 19 ноября» is 19 November
+  when that is a Tuesday (`_named_weekdays`);
 - found by patterns beside the grammar (`pattern_mentions`): bare years
   («2017», «в 2011-м»), «COVID-19» (2019), «через два года», «3 года назад»,
   and durations, precision `duration` with no value: «три года», «в течение
@@ -55,8 +57,9 @@ beside the grammar run the same way: on windows around their anchor words
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pyarrow as pa
@@ -99,6 +102,8 @@ MONTH_NAMES = {
 }
 # Accusative forms only: «в среду» is Wednesday, «в среде» is not.
 WEEKDAYS = {"понедельник": 0, "вторник": 1, "среду": 2, "четверг": 3, "пятницу": 4, "субботу": 5, "воскресенье": 6}
+WEEKDAY_WORD = re.compile(r"понедельник|вторник|сред|четверг|пятниц|суббот|воскресень", re.IGNORECASE)  # in a mention
+APPOSITION = re.compile(r"\s*,\s*")  # «в среду, 20 ноября»
 SEASON_ADVERBS = {"зимой": 12, "весной": 3, "летом": 6, "осенью": 9}
 SEASON_NOUNS = {"зима", "весна", "лето", "осень"}
 SEASON_STEMS = (("зим", 12), ("весн", 3), ("лет", 6), ("осен", 9))
@@ -857,7 +862,27 @@ def _combined(
         if not any(a < extra.stop and extra.start < b for a, b in taken):
             result.append(extra)
             taken.append((extra.start, extra.stop))
-    return sorted(result, key=lambda m: m.start)
+    return _named_weekdays(text, sorted(result, key=lambda m: m.start))
+
+
+def _named_weekdays(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """A weekday followed by a date of the same weekday in apposition («в среду, 20 ноября») takes that date.
+
+    The writer said which Wednesday: read alone, the weekday is the last one up to publication, a week
+    off for a coming day. Only a date on the same weekday counts, so a list of dates is left alone.
+    """
+    named = list(mentions)
+    for n, (weekday, date_mention) in enumerate(itertools.pairwise(mentions)):
+        if (
+            WEEKDAY_WORD.search(weekday.text)
+            and weekday.precision == date_mention.precision == "day"
+            and weekday.value is not None
+            and date_mention.value is not None
+            and APPOSITION.fullmatch(text, weekday.stop, date_mention.start)
+            and (date_mention.value - weekday.value).days % 7 == 0
+        ):
+            named[n] = replace(weekday, value=date_mention.value)
+    return named
 
 
 def tag_dates(articles: pa.Table, parser: Parser) -> tuple[pa.Table, list[str]]:

@@ -79,6 +79,7 @@ import pyarrow.compute as pc
 from natasha.doc import Doc
 
 from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax, tag_morph
+from transforms.dates import WEEKDAY_WORD
 from transforms.ids import stable_id
 from transforms.models import NatashaModels, load_models
 from transforms.names import entity_id as entity_id_of
@@ -126,7 +127,6 @@ STATEMENT_CASE = "по"
 STATEMENT_ROOT = "01"
 # What a date's own words say about its year: «2019», «прошлый», «вчера», «назад» keep it where it is.
 YEAR_OR_PAST = re.compile(r"\d{4}|прошл|минувш|прошедш|позапрошл|вчера|накануне|назад")
-WEEKDAY_WORD = re.compile(r"понедельник|вторник|сред|четверг|пятниц|суббот|воскресень")
 # Verbs a denial is made with: what they govern did not happen («опроверг встречу»).
 DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отрицать", "опровержение"}
 PURPOSE_WORDS = {"чтобы", "для"}

@@ -124,6 +124,17 @@ def test_several_dates_in_one_text_keep_their_offsets(parser):
     assert [text[m.start : m.stop] for m in mentions] == ["6 января", "в декабре", "в прошлом году"]
 
 
+def test_a_weekday_takes_the_date_in_apposition_when_it_is_that_weekday(parser):
+    # published on Wednesday 14 January 2026: Tuesday 20 January is the coming one, not the last
+    text = "Во вторник, 20 января, депутаты соберутся. В пятницу, 23 января, было тепло. В среду, 22 января, шел снег."
+    mentions, _ = find_dates(text, PUBLISHED, parser)
+    assert [(m.text, m.value) for m in mentions] == [
+        ("Во вторник", date(2026, 1, 20)), ("20 января", date(2026, 1, 20)),
+        ("В пятницу", date(2026, 1, 23)), ("23 января", date(2026, 1, 23)),
+        ("В среду", date(2026, 1, 14)), ("22 января", date(2026, 1, 22)),  # 22 January is a Thursday: no apposition
+    ]  # fmt: skip
+
+
 class BrokenParser(Parser):
     def findall(self, text):
         raise KeyError("маю")
