@@ -333,12 +333,17 @@ class Article:
     published: date | None
     excluded_roots: frozenset[str]  # the roots its genre rules out
     quotes: list[tuple[int, int]] = field(default_factory=list)  # spans of its quotations
+    teasers: list[tuple[int, int]] = field(default_factory=list)  # spans of its cut-off link headlines
 
     def __post_init__(self):
         self.quotes = quotations(self.text)
+        self.teasers = teasers(self.text)
 
     def in_quote(self, offset: int) -> bool:
         return any(start < offset < stop for start, stop in self.quotes)
+
+    def in_teaser(self, offset: int) -> bool:
+        return any(start <= offset < stop for start, stop in self.teasers)
 
 
 QUOTATION_MIN = 40  # characters: shorter quoted spans are names («Рональд Рейган»), not quotations
@@ -358,6 +363,18 @@ def quotations(text: str) -> list[tuple[int, int]]:
     for match in re.finditer(r'"[^"\n]*"|“[^”\n]*”|„[^“”\n]*[“”]', text):
         spans.append(match.span())
     return [(a, b) for a, b in spans if b - a >= QUOTATION_MIN]
+
+
+# A line cut off by an ellipsis right after a word: «Андрей Иванов рассказал о своей…».
+TEASER_LINE = re.compile(r"^[^\n]*\w(?:…|\.\.\.)[ \t]*$", re.MULTILINE)
+TEASERS_MIN = 3  # a list of them is a block of links to other articles; one such line may be a trailing-off quote
+
+
+def teasers(text: str) -> list[tuple[int, int]]:
+    """Spans of the headlines of other articles a page lists as links, each cut off by an ellipsis: they report
+    no event of this article (when at least TEASERS_MIN lines of the text are such)."""
+    spans = [m.span() for m in TEASER_LINE.finditer(text)]
+    return spans if len(spans) >= TEASERS_MIN else []
 
 
 WORD = re.compile(r"[\w-]+")
@@ -650,6 +667,8 @@ class Sentence:
             return None  # part of a name: «Госбюро расследований», «Совет безопасности»
         if self.article.text[trigger.start - 1 : trigger.start] == "#":
             return None  # a hashtag
+        if self.article.in_teaser(trigger.start):
+            return None  # the headline of another article, in a list of links
         if trigger.pos == "NOUN" and trigger.lemma.endswith(("ть", "ться", "чь")):
             return None  # a verb's participle used as a noun: «осужденного», «задержанных»
         if trigger.lemma in words.opinion_verbs and not (

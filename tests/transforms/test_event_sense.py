@@ -1,0 +1,31 @@
+"""Word sense of event triggers on real-news patterns, on sentences written for these tests."""
+
+import pytest
+
+from tests.transforms.test_events import by_trigger, run
+from transforms.events import load_event_tagger
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return load_event_tagger()
+
+
+def triggers(events):
+    return [e["trigger"] for e in events]
+
+
+def test_a_list_of_cut_off_headlines_of_other_articles_holds_no_event(tagger):
+    links = (
+        "Губернатор встретился с фермерами района.\n"
+        "Читайте также\n"
+        "Известный певец рассказал о своем новом…\n"
+        "Актриса призналась, что после переезда она…\n"
+        "Депутат пригрозил соседям судом за шумный…\n"
+    )
+    events = run(tagger, links)
+    assert triggers(events) == ["встретился"]
+    # one line trailing off is a quotation or a pause, not a list of links
+    alone = run(tagger, "Губернатор встретился с фермерами.\nДиректор рассказал, что урожай собран, но…\n")
+    assert "рассказал" in triggers(alone)
+    by_trigger(alone, "встретился")
