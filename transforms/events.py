@@ -310,6 +310,7 @@ class Words:
         self.talk_modifiers = lexicon.word_set("talk_nouns", "modifiers")
         self.attribution_verbs = lexicon.word_set("attribution", "verbs")
         self.attribution_speakers = lexicon.word_set("attribution", "speakers")
+        self.outlets = lexicon.word_set("attribution", "outlets")
         self.charge_triggers = lexicon.word_set("legal_charge", "triggers")
         self.charge_words = lexicon.word_set("legal_charge", "words")
         self.charge_code = lexicon.words.get("legal_charge", {}).get("code")
@@ -832,6 +833,13 @@ class Sentence:
             for c in children
         ):
             return False  # «сообщил в полицию»
+        if any(
+            {s.lemma, *(c.lemma for c in self.children[s.index] if c.rel == "nmod" and not self.case_of(c))}
+            & words.outlets
+            for s in children
+            if s.rel == "nsubj"
+        ):
+            return False  # «рассказал портал», «авторы публикации отмечают»: an outlet's attribution
         if trigger.lemma in SPEECH_WITH_OBJECT and any(c.rel == "obj" and c.pos == "NOUN" for c in children):
             if not any(c.rel in ("ccomp", "parataxis") for c in children) and not QUOTE.search(self.text):
                 return False

@@ -29,3 +29,15 @@ def test_a_list_of_cut_off_headlines_of_other_articles_holds_no_event(tagger):
     alone = run(tagger, "Губернатор встретился с фермерами.\nДиректор рассказал, что урожай собран, но…\n")
     assert "рассказал" in triggers(alone)
     by_trigger(alone, "встретился")
+
+
+def test_a_statement_whose_subject_is_an_outlet_is_its_attribution(tagger):
+    for text, trigger in [
+        ("Подробнее о новом мосте через реку рассказал городской портал.", "рассказал"),
+        ("Авторы публикации отмечают, что мост построили за год.", "отмечают"),
+        ("Как сообщает корреспондент газеты, мост открыли утром.", "сообщает"),
+    ]:
+        assert trigger not in triggers(run(tagger, text)), text
+    # a speaker interviewed on a channel is still a speaker
+    spoken = run(tagger, "Об этом заявил бывший представитель министерства на телеканале Иван Петров.")
+    assert by_trigger(spoken, "заявил")
