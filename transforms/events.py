@@ -311,6 +311,9 @@ class Words:
         self.attribution_verbs = lexicon.word_set("attribution", "verbs")
         self.attribution_speakers = lexicon.word_set("attribution", "speakers")
         self.outlets = lexicon.word_set("attribution", "outlets")
+        self.appeal_nouns = lexicon.word_set("appeal_nouns", "nouns")
+        self.appeal_contents = lexicon.word_set("appeal_nouns", "contents")
+        self.generic_senders = lexicon.word_set("appeal_nouns", "generic_senders")
         self.charge_triggers = lexicon.word_set("legal_charge", "triggers")
         self.charge_words = lexicon.word_set("legal_charge", "words")
         self.charge_code = lexicon.words.get("legal_charge", {}).get("code")
@@ -698,6 +701,12 @@ class Sentence:
             self.case_of(trigger) in ("с", "со", "при", "без") or "скорый" in child_lemmas
         ):
             return None  # «с его помощью», «скорая помощь»
+        if trigger.lemma in words.appeal_nouns and any(
+            (self.case_of(c) in ("с", "со") and c.lemma not in words.appeal_contents)
+            or (c.lemma in words.generic_senders and not self.case_of(c) and not self._named_children(c, NAME_RELS))
+            for c in children
+        ):
+            return None  # «обращение с отходами», «рассмотрение обращений граждан»
         if trigger.lemma in ("требование", "требовать") and not self._demand_sense(trigger):
             return None  # «отвечает требованиям», «ситуация требует усилий»
         if code in HOST_CODES and not any(

@@ -41,3 +41,13 @@ def test_a_statement_whose_subject_is_an_outlet_is_its_attribution(tagger):
     # a speaker interviewed on a channel is still a speaker
     spoken = run(tagger, "Об этом заявил бывший представитель министерства на телеканале Иван Петров.")
     assert by_trigger(spoken, "заявил")
+
+
+def test_an_appeal_is_someones_not_handling_nor_an_offices_letters(tagger):
+    for text in [
+        "Компания отвечает за обращение с отходами в трех городах.",
+        "Инспекция нарушила порядок рассмотрения обращений граждан.",
+    ]:
+        assert "обращение" not in {e["trigger"][:9].lower() for e in run(tagger, text)}, text
+    appeal = run(tagger, "Жители поселка направили губернатору обращение с просьбой отремонтировать мост.")
+    assert by_trigger(appeal, "обращение")["type"] == "02 APPEAL"
