@@ -51,3 +51,9 @@ def test_an_appeal_is_someones_not_handling_nor_an_offices_letters(tagger):
         assert "обращение" not in {e["trigger"][:9].lower() for e in run(tagger, text)}, text
     appeal = run(tagger, "Жители поселка направили губернатору обращение с просьбой отремонтировать мост.")
     assert by_trigger(appeal, "обращение")["type"] == "02 APPEAL"
+
+
+def test_shots_fired_are_an_assault(tagger):
+    events = run(tagger, "Неизвестный произвел несколько выстрелов в охранника банка, а затем выстрелил в водителя.")
+    assert by_trigger(events, "выстрелов")["type"] == "18 ASSAULT"
+    assert by_trigger(events, "выстрелил")["type"] == "18 ASSAULT"
