@@ -815,7 +815,8 @@ class Sentence:
     def _speech_sense(self, trigger: Token) -> bool:
         """A statement of someone's: not an outlet's attribution («сообщает ТАСС», «Об этом сообщили "Известия"»),
         not «отметило 70-летие», not words inside a quotation («Я много раз говорил»), not a document
-        («в описании сказано»), not a report to the police, not an infinitive no one says («сообщить новость»)."""
+        («в описании сказано»), not a report to the police, not an infinitive: a statement wanted, demanded or
+        planned is none made yet («потребовал признаться», «сообщить новость»)."""
         children = self.children[trigger.index]
         words = self.words
         feats = trigger.feats or {}
@@ -826,8 +827,8 @@ class Sentence:
                 c.rel == "obl" and (c.feats or {}).get("Case") == "Ins" and not self.case_of(c) for c in children
             ):
                 return False
-        if feats.get("VerbForm") == "Inf" and self.clause_head(trigger).index == trigger.index:
-            return False
+        if feats.get("VerbForm") == "Inf":
+            return False  # «потребовал признаться», «готовятся отмечать»: a statement wanted or planned, none made
         if any(
             {s.lemma, *(c.lemma for c in self.children[s.index])} & words.poll_subjects
             for s in children

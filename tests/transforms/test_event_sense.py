@@ -57,3 +57,10 @@ def test_shots_fired_are_an_assault(tagger):
     events = run(tagger, "Неизвестный произвел несколько выстрелов в охранника банка, а затем выстрелил в водителя.")
     assert by_trigger(events, "выстрелов")["type"] == "18 ASSAULT"
     assert by_trigger(events, "выстрелил")["type"] == "18 ASSAULT"
+
+
+def test_a_statement_in_the_infinitive_is_none_made(tagger):
+    events = run(tagger, "Следователь потребовал у задержанного признаться в краже, и тот заявил, что невиновен.")
+    assert "признаться" not in triggers(events)
+    assert by_trigger(events, "потребовал")["type"] == "10 DEMAND"
+    assert by_trigger(events, "заявил")["type"] == "01 MAKE PUBLIC STATEMENT"
