@@ -730,6 +730,11 @@ class Sentence:
         chain = self.chain(trigger)
         if any(c.lemma in words.habitual for t in chain for c in self.children[t.index] if c.rel == "advmod"):
             return None  # «часто обсуждают»: a kind of event
+        below_chain = [c for t in chain for c in self.children[t.index]]
+        if any(c.lemma == "если" and c.rel == "mark" for c in below_chain) and not any(
+            c.lemma == "бы" for c in below_chain
+        ):
+            return None  # «если Рада одобрит ходатайство»: an open condition; «если бы встретился» is uncertain
         if trigger.pos == "VERB" and feats.get("Person") == "1" and feats.get("Tense") == "Pres":
             return None  # «хорошо общаемся»: what we do, not an event
         if (

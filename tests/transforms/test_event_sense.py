@@ -64,3 +64,9 @@ def test_a_statement_in_the_infinitive_is_none_made(tagger):
     assert "признаться" not in triggers(events)
     assert by_trigger(events, "потребовал")["type"] == "10 DEMAND"
     assert by_trigger(events, "заявил")["type"] == "01 MAKE PUBLIC STATEMENT"
+
+
+def test_a_condition_names_no_event(tagger):
+    events = run(tagger, "Если директор откажется платить, рабочие проведут забастовку.")
+    assert "откажется" not in triggers(events)
+    assert by_trigger(events, "забастовку")["modality"] == "planned"
