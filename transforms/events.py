@@ -314,6 +314,9 @@ class Words:
         self.appeal_nouns = lexicon.word_set("appeal_nouns", "nouns")
         self.appeal_contents = lexicon.word_set("appeal_nouns", "contents")
         self.generic_senders = lexicon.word_set("appeal_nouns", "generic_senders")
+        self.aid_nouns = lexicon.word_set("aid", "nouns")
+        self.not_aid_cases = lexicon.word_set("aid", "not_cases")
+        self.aid_services = lexicon.word_set("aid", "services")
         self.charge_triggers = lexicon.word_set("legal_charge", "triggers")
         self.charge_words = lexicon.word_set("legal_charge", "words")
         self.charge_code = lexicon.words.get("legal_charge", {}).get("code")
@@ -697,10 +700,13 @@ class Sentence:
             child_lemmas & words.talk_modifiers or any(self.case_of(c) in ("с", "со") for c in children)
         ):
             return None
-        if trigger.lemma == "помощь" and (
-            self.case_of(trigger) in ("с", "со", "при", "без") or "скорый" in child_lemmas
+        previous = self.tokens[trigger.index - 1].lemma if trigger.index else ""
+        if trigger.lemma in words.aid_nouns and (
+            self.case_of(trigger) in words.not_aid_cases
+            or previous in words.not_aid_cases  # «с помощью» the parser attached elsewhere
+            or child_lemmas & words.aid_services
         ):
-            return None  # «с его помощью», «скорая помощь»
+            return None  # «с его помощью», «за помощью», «скорая помощь», «медицинская помощь»
         if trigger.lemma in words.appeal_nouns and any(
             (self.case_of(c) in ("с", "со") and c.lemma not in words.appeal_contents)
             or (c.lemma in words.generic_senders and not self.case_of(c) and not self._named_children(c, NAME_RELS))

@@ -70,3 +70,20 @@ def test_a_condition_names_no_event(tagger):
     events = run(tagger, "Если директор откажется платить, рабочие проведут забастовку.")
     assert "откажется" not in triggers(events)
     assert by_trigger(events, "забастовку")["modality"] == "planned"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Врачи оказали пострадавшему медицинскую помощь на месте.",
+        "Водитель обратился за помощью к прохожим.",
+        "Отремонтировать мост удалось с помощью нового крана.",
+    ],
+)
+def test_aid_is_not_a_service_nor_a_means_nor_a_request(tagger, text):
+    assert not [e for e in run(tagger, text) if e["type"].startswith("07")]
+
+
+def test_aid_given_to_someone_is_aid(tagger):
+    aid = run(tagger, "Правительство направило гуманитарную помощь жителям района.")
+    assert by_trigger(aid, "помощь")["type"] == "07 PROVIDE AID"
