@@ -314,6 +314,8 @@ class Words:
         self.appeal_nouns = lexicon.word_set("appeal_nouns", "nouns")
         self.appeal_contents = lexicon.word_set("appeal_nouns", "contents")
         self.generic_senders = lexicon.word_set("appeal_nouns", "generic_senders")
+        self.signing = lexicon.word_set("signing", "triggers")
+        self.legal_acts = lexicon.word_set("signing", "legal_acts")
         self.aid_nouns = lexicon.word_set("aid", "nouns")
         self.not_aid_cases = lexicon.word_set("aid", "not_cases")
         self.aid_services = lexicon.word_set("aid", "services")
@@ -713,6 +715,10 @@ class Sentence:
             for c in children
         ):
             return None  # «обращение с отходами», «рассмотрение обращений граждан»
+        if trigger.lemma in words.signing and any(
+            c.rel in ("obj", "nsubj:pass", "nmod") and c.lemma in words.legal_acts for c in children
+        ):
+            return None  # «подписал указ», «закон подписан»: legislation, not an agreement
         if trigger.lemma in ("требование", "требовать") and not self._demand_sense(trigger):
             return None  # «отвечает требованиям», «ситуация требует усилий»
         if code in HOST_CODES and not any(

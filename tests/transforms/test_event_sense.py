@@ -87,3 +87,10 @@ def test_aid_is_not_a_service_nor_a_means_nor_a_request(tagger, text):
 def test_aid_given_to_someone_is_aid(tagger):
     aid = run(tagger, "Правительство направило гуманитарную помощь жителям района.")
     assert by_trigger(aid, "помощь")["type"] == "07 PROVIDE AID"
+
+
+def test_signing_a_law_or_a_decree_is_legislation_not_an_agreement(tagger):
+    for text in ["Президент подписал указ о создании нового совета.", "Закон о местном бюджете подписан губернатором."]:
+        assert not [e for e in run(tagger, text) if e["type"].startswith("05")], text
+    agreement = run(tagger, "Министры двух стран подписали соглашение о сотрудничестве.")
+    assert by_trigger(agreement, "подписали")["type"].startswith("05")
