@@ -316,6 +316,7 @@ class Words:
         self.generic_senders = lexicon.word_set("appeal_nouns", "generic_senders")
         self.signing = lexicon.word_set("signing", "triggers")
         self.legal_acts = lexicon.word_set("signing", "legal_acts")
+        self.searches = lexicon.word_set("searches", "nouns")
         self.aid_nouns = lexicon.word_set("aid", "nouns")
         self.not_aid_cases = lexicon.word_set("aid", "not_cases")
         self.aid_services = lexicon.word_set("aid", "services")
@@ -719,6 +720,8 @@ class Sentence:
             c.rel in ("obj", "nsubj:pass", "nmod") and c.lemma in words.legal_acts for c in children
         ):
             return None  # «подписал указ», «закон подписан»: legislation, not an agreement
+        if trigger.lemma in words.searches and self.case_of(trigger) not in ("в", "во"):
+            return None  # «начальник уголовного розыска»: a police service, not «объявлен в розыск»
         if trigger.lemma in ("требование", "требовать") and not self._demand_sense(trigger):
             return None  # «отвечает требованиям», «ситуация требует усилий»
         if code in HOST_CODES and not any(

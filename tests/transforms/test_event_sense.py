@@ -94,3 +94,10 @@ def test_signing_a_law_or_a_decree_is_legislation_not_an_agreement(tagger):
         assert not [e for e in run(tagger, text) if e["type"].startswith("05")], text
     agreement = run(tagger, "Министры двух стран подписали соглашение о сотрудничестве.")
     assert by_trigger(agreement, "подписали")["type"].startswith("05")
+
+
+def test_a_wanted_notice_is_coercion_the_police_service_is_not(tagger):
+    wanted = run(tagger, "Полиция объявила подозреваемого в розыск.")
+    assert by_trigger(wanted, "розыск")["type"].startswith("17")
+    service = run(tagger, "Начальник уголовного розыска заявил, что кража раскрыта.")
+    assert not [e for e in service if e["type"].startswith("17")]
