@@ -101,3 +101,16 @@ def test_a_wanted_notice_is_coercion_the_police_service_is_not(tagger):
     assert by_trigger(wanted, "розыск")["type"].startswith("17")
     service = run(tagger, "Начальник уголовного розыска заявил, что кража раскрыта.")
     assert not [e for e in service if e["type"].startswith("17")]
+
+
+def test_in_a_film_article_the_plot_is_no_event_but_what_people_say_is(tagger):
+    review = (
+        "Вышел новый сериал о школе. Главная героиня работает учительницей. "
+        "В третьей серии героини встречаются с директором в его кабинете. "
+        "Режиссер сериала рассказал, что съемки шли полгода."
+    )
+    events = run(tagger, review)
+    assert "встречаются" not in triggers(events)
+    assert by_trigger(events, "рассказал")["type"].startswith("01")
+    news = run(tagger, "Героини войны встречаются с директором школы в его кабинете.")
+    assert by_trigger(news, "встречаются")["type"].startswith("04")
