@@ -106,6 +106,8 @@ PLAN_LEMMAS = {
     # what is demanded, promised, offered or threatened has not happened yet
     "потребовать", "требовать", "призвать", "призывать", "предложить", "пообещать", "обещать", "пригрозить",
     "угрожать", "попросить", "просить",
+    # what is decided or made ready is still to come: «решил подписать», «о готовности подписать»
+    "решить", "готовность", "готовый",
 }  # fmt: skip
 PLAN_MODIFIERS = {"предстоящий", "следующий", "будущий", "запланированный"}
 HEDGE_MODIFIERS = {"возможный", "предполагаемый", "вероятный"}
@@ -130,6 +132,7 @@ WEEKDAY_WORD = re.compile(r"понедельник|вторник|сред|че�
 # Verbs a denial is made with: what they govern did not happen («опроверг встречу»).
 DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отрицать", "опровержение"}
 PURPOSE_WORDS = {"чтобы", "для"}
+CAUSE_NOUNS = {"повод", "основание", "причина"}  # «поводом для ареста стало …»: the cause of what happened
 # Words of speech that also have a sense of their own with a plain object: «отметило 70-летие», «подчеркнула грудь».
 SPEECH_WITH_OBJECT = {
     "отметить", "отмечать", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать",
@@ -1114,7 +1117,8 @@ class Sentence:
         """Whether the trigger is the aim of another action: «чтобы обсудить», «для обмена опытом»."""
         for word in self.chain(trigger)[:2]:
             marks = {c.lemma for c in self.children[word.index] if c.rel in ("mark", "case")}
-            if marks & PURPOSE_WORDS:
+            head = self.head(word)
+            if marks & PURPOSE_WORDS and not (head is not None and head.lemma in CAUSE_NOUNS):
                 return True
         return False
 

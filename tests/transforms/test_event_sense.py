@@ -114,3 +114,16 @@ def test_in_a_film_article_the_plot_is_no_event_but_what_people_say_is(tagger):
     assert by_trigger(events, "рассказал")["type"].startswith("01")
     news = run(tagger, "Героини войны встречаются с директором школы в его кабинете.")
     assert by_trigger(news, "встречаются")["type"].startswith("04")
+
+
+@pytest.mark.parametrize(
+    "text, trigger, modality",
+    [
+        ("Совет решил подписать соглашение с соседней страной.", "подписать", "planned"),
+        ("Совет заявил о готовности подписать соглашение с соседней страной.", "подписать", "planned"),
+        ("Поводом для ареста бизнесмена стала жалоба партнеров.", "ареста", "occurred"),
+        ("Министр приехал в город для встречи с фермерами.", "встречи", "planned"),
+    ],
+)
+def test_a_decision_plans_an_event_and_a_cause_is_no_purpose(tagger, text, trigger, modality):
+    assert by_trigger(run(tagger, text), trigger)["modality"] == modality
