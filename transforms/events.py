@@ -138,6 +138,8 @@ SPEECH_WITH_OBJECT = {
     "отметить", "отмечать", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать",
 }  # fmt: skip
 QUOTE = re.compile(r"[«»\"“”„]")
+# A dash right before a speech verb: «…, – сказал он. – …» attributes the quotation it interrupts.
+ATTRIBUTION_DASH = re.compile(r"(?:^|[\s,.!?…»\"])[–—-]\s+$")
 # Words of prohibition whose infinitives are rules of conduct, not events: «нельзя угрожать», «запрещено обсуждать».
 PROHIBITIONS = {"нельзя", "запрещено", "запретить", "запрещаться", "недопустимо", "запрещать"}
 # «осудить» condemns (111) in the active voice; in the passive a court has convicted someone (173).
@@ -843,8 +845,10 @@ class Sentence:
         children = self.children[trigger.index]
         words = self.words
         feats = trigger.feats or {}
-        if self.article.in_quote(trigger.start):
-            return False
+        if self.article.in_quote(trigger.start) and not ATTRIBUTION_DASH.search(
+            self.article.text[max(0, trigger.start - 6) : trigger.start]
+        ):
+            return False  # words inside a quotation; not «…, – сказал патриарх. – …», the attribution breaking into it
         if feats.get("Voice") == "Pass" and trigger.pos == "VERB" and not self.impersonal_actors(trigger):
             if not any(
                 c.rel == "obl" and (c.feats or {}).get("Case") == "Ins" and not self.case_of(c) for c in children

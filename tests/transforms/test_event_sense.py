@@ -127,3 +127,13 @@ def test_in_a_film_article_the_plot_is_no_event_but_what_people_say_is(tagger):
 )
 def test_a_decision_plans_an_event_and_a_cause_is_no_purpose(tagger, text, trigger, modality):
     assert by_trigger(run(tagger, text), trigger)["modality"] == modality
+
+
+def test_the_attribution_breaking_into_a_quotation_is_a_statement(tagger):
+    text = (
+        "«Мост через реку откроют в мае, – сказал мэр. – Я много раз говорил об этом на заседаниях совета, "
+        "работы почти закончены»."
+    )
+    events = run(tagger, text)
+    assert by_trigger(events, "сказал")["type"].startswith("01")
+    assert "говорил" not in triggers(events)
