@@ -322,6 +322,8 @@ class Words:
         self.signing = lexicon.word_set("signing", "triggers")
         self.legal_acts = lexicon.word_set("signing", "legal_acts")
         self.searches = lexicon.word_set("searches", "nouns")
+        self.refusals = lexicon.word_set("refusals", "verbs")
+        self.refused = lexicon.word_set("refusals", "objects")
         self.aid_nouns = lexicon.word_set("aid", "nouns")
         self.not_aid_cases = lexicon.word_set("aid", "not_cases")
         self.aid_services = lexicon.word_set("aid", "services")
@@ -727,6 +729,14 @@ class Sentence:
             return None  # «подписал указ», «закон подписан»: legislation, not an agreement
         if trigger.lemma in words.searches and self.case_of(trigger) not in ("в", "во"):
             return None  # «начальник уголовного розыска»: a police service, not «объявлен в розыск»
+        following = self.tokens[trigger.index + 1 : trigger.index + 2]  # «отказались сдаваться», however parsed
+        if trigger.lemma in words.refusals and not any(
+            c.rel == "xcomp"
+            or (c.feats or {}).get("VerbForm") == "Inf"
+            or (self.case_of(c) == "от" and (c.lemma in words.refused or c.lemma in self.trigger_lemmas))
+            for c in children + [t for t in following if (t.feats or {}).get("VerbForm") == "Inf"]
+        ):
+            return None  # «отказаться от курения», «а позже отказались»: nothing asked or offered is refused
         if trigger.lemma in ("требование", "требовать") and not self._demand_sense(trigger):
             return None  # «отвечает требованиям», «ситуация требует усилий»
         if code in HOST_CODES and not any(

@@ -137,3 +137,15 @@ def test_the_attribution_breaking_into_a_quotation_is_a_statement(tagger):
     events = run(tagger, text)
     assert by_trigger(events, "сказал")["type"].startswith("01")
     assert "говорил" not in triggers(events)
+
+
+def test_a_refusal_is_of_something_asked_or_offered(tagger):
+    for text in [
+        "Врачи советуют пациентам отказаться от курения.",
+        "Сначала свидетели дали показания, а позже отказались.",
+    ]:
+        assert not [e for e in run(tagger, text) if e["type"].startswith("12")], text
+    offer = run(tagger, "Министр отказался от предложения посетить завод.")
+    assert by_trigger(offer, "отказался")["type"].startswith("12")
+    act = run(tagger, "Задержанный отказался отвечать на вопросы следователя.")
+    assert by_trigger(act, "отказался")["type"].startswith("12")
