@@ -149,3 +149,8 @@ def test_a_refusal_is_of_something_asked_or_offered(tagger):
     assert by_trigger(offer, "отказался")["type"].startswith("12")
     act = run(tagger, "Задержанный отказался отвечать на вопросы следователя.")
     assert by_trigger(act, "отказался")["type"].startswith("12")
+
+
+def test_the_police_finding_out_is_an_investigation(tagger):
+    events = run(tagger, "Что стало причиной гибели туриста, выясняет полиция.")
+    assert by_trigger(events, "выясняет")["type"].startswith("09")
