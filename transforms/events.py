@@ -107,6 +107,8 @@ PLAN_LEMMAS = {
     # what is demanded, promised, offered or threatened has not happened yet
     "потребовать", "требовать", "призвать", "призывать", "предложить", "пообещать", "обещать", "пригрозить",
     "угрожать", "попросить", "просить",
+    # what is decided or made ready is still to come: «решил подписать», «о готовности подписать»
+    "решить", "готовность", "готовый",
 }  # fmt: skip
 PLAN_MODIFIERS = {"предстоящий", "следующий", "будущий", "запланированный"}
 HEDGE_MODIFIERS = {"возможный", "предполагаемый", "вероятный"}
@@ -130,11 +132,14 @@ YEAR_OR_PAST = re.compile(r"\d{4}|прошл|минувш|прошедш|поз�
 # Verbs a denial is made with: what they govern did not happen («опроверг встречу»).
 DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отрицать", "опровержение"}
 PURPOSE_WORDS = {"чтобы", "для"}
+CAUSE_NOUNS = {"повод", "основание", "причина"}  # «поводом для ареста стало …»: the cause of what happened
 # Words of speech that also have a sense of their own with a plain object: «отметило 70-летие», «подчеркнула грудь».
 SPEECH_WITH_OBJECT = {
     "отметить", "отмечать", "подчеркнуть", "подчеркивать", "добавить", "указать", "объявить", "утверждать",
 }  # fmt: skip
 QUOTE = re.compile(r"[«»\"“”„]")
+# A dash right before a speech verb: «…, – сказал он. – …» attributes the quotation it interrupts.
+ATTRIBUTION_DASH = re.compile(r"(?:^|[\s,.!?…»\"])[–—-]\s+$")
 # Words of prohibition whose infinitives are rules of conduct, not events: «нельзя угрожать», «запрещено обсуждать».
 PROHIBITIONS = {"нельзя", "запрещено", "запретить", "запрещаться", "недопустимо", "запрещать"}
 # «осудить» condemns (111) in the active voice; in the passive a court has convicted someone (173).
@@ -310,6 +315,18 @@ class Words:
         self.talk_modifiers = lexicon.word_set("talk_nouns", "modifiers")
         self.attribution_verbs = lexicon.word_set("attribution", "verbs")
         self.attribution_speakers = lexicon.word_set("attribution", "speakers")
+        self.outlets = lexicon.word_set("attribution", "outlets")
+        self.appeal_nouns = lexicon.word_set("appeal_nouns", "nouns")
+        self.appeal_contents = lexicon.word_set("appeal_nouns", "contents")
+        self.generic_senders = lexicon.word_set("appeal_nouns", "generic_senders")
+        self.signing = lexicon.word_set("signing", "triggers")
+        self.legal_acts = lexicon.word_set("signing", "legal_acts")
+        self.searches = lexicon.word_set("searches", "nouns")
+        self.refusals = lexicon.word_set("refusals", "verbs")
+        self.refused = lexicon.word_set("refusals", "objects")
+        self.aid_nouns = lexicon.word_set("aid", "nouns")
+        self.not_aid_cases = lexicon.word_set("aid", "not_cases")
+        self.aid_services = lexicon.word_set("aid", "services")
         self.charge_triggers = lexicon.word_set("legal_charge", "triggers")
         self.charge_words = lexicon.word_set("legal_charge", "words")
         self.charge_code = lexicon.words.get("legal_charge", {}).get("code")
@@ -333,12 +350,17 @@ class Article:
     published: date | None
     excluded_roots: frozenset[str]  # the roots its genre rules out
     quotes: list[tuple[int, int]] = field(default_factory=list)  # spans of its quotations
+    teasers: list[tuple[int, int]] = field(default_factory=list)  # spans of its cut-off link headlines
 
     def __post_init__(self):
         self.quotes = quotations(self.text)
+        self.teasers = teasers(self.text)
 
     def in_quote(self, offset: int) -> bool:
         return any(start < offset < stop for start, stop in self.quotes)
+
+    def in_teaser(self, offset: int) -> bool:
+        return any(start <= offset < stop for start, stop in self.teasers)
 
 
 QUOTATION_MIN = 40  # characters: shorter quoted spans are names («Рональд Рейган»), not quotations
@@ -358,6 +380,18 @@ def quotations(text: str) -> list[tuple[int, int]]:
     for match in re.finditer(r'"[^"\n]*"|“[^”\n]*”|„[^“”\n]*[“”]', text):
         spans.append(match.span())
     return [(a, b) for a, b in spans if b - a >= QUOTATION_MIN]
+
+
+# A line cut off by an ellipsis right after a word: «Андрей Иванов рассказал о своей…».
+TEASER_LINE = re.compile(r"^[^\n]*\w(?:…|\.\.\.)[ \t]*$", re.MULTILINE)
+TEASERS_MIN = 3  # a list of them is a block of links to other articles; one such line may be a trailing-off quote
+
+
+def teasers(text: str) -> list[tuple[int, int]]:
+    """Spans of the headlines of other articles a page lists as links, each cut off by an ellipsis: they report
+    no event of this article (when at least TEASERS_MIN lines of the text are such)."""
+    spans = [m.span() for m in TEASER_LINE.finditer(text)]
+    return spans if len(spans) >= TEASERS_MIN else []
 
 
 WORD = re.compile(r"[\w-]+")
@@ -650,6 +684,8 @@ class Sentence:
             return None  # part of a name: «Госбюро расследований», «Совет безопасности»
         if self.article.text[trigger.start - 1 : trigger.start] == "#":
             return None  # a hashtag
+        if self.article.in_teaser(trigger.start):
+            return None  # the headline of another article, in a list of links
         if trigger.pos == "NOUN" and trigger.lemma.endswith(("ть", "ться", "чь")):
             return None  # a verb's participle used as a noun: «осужденного», «задержанных»
         if trigger.lemma in words.opinion_verbs and not (
@@ -674,10 +710,33 @@ class Sentence:
             child_lemmas & words.talk_modifiers or any(self.case_of(c) in ("с", "со") for c in children)
         ):
             return None
-        if trigger.lemma == "помощь" and (
-            self.case_of(trigger) in ("с", "со", "при", "без") or "скорый" in child_lemmas
+        previous = self.tokens[trigger.index - 1].lemma if trigger.index else ""
+        if trigger.lemma in words.aid_nouns and (
+            self.case_of(trigger) in words.not_aid_cases
+            or previous in words.not_aid_cases  # «с помощью» the parser attached elsewhere
+            or child_lemmas & words.aid_services
         ):
-            return None  # «с его помощью», «скорая помощь»
+            return None  # «с его помощью», «за помощью», «скорая помощь», «медицинская помощь»
+        if trigger.lemma in words.appeal_nouns and any(
+            (self.case_of(c) in ("с", "со") and c.lemma not in words.appeal_contents)
+            or (c.lemma in words.generic_senders and not self.case_of(c) and not self._named_children(c, NAME_RELS))
+            for c in children
+        ):
+            return None  # «обращение с отходами», «рассмотрение обращений граждан»
+        if trigger.lemma in words.signing and any(
+            c.rel in ("obj", "nsubj:pass", "nmod") and c.lemma in words.legal_acts for c in children
+        ):
+            return None  # «подписал указ», «закон подписан»: legislation, not an agreement
+        if trigger.lemma in words.searches and self.case_of(trigger) not in ("в", "во"):
+            return None  # «начальник уголовного розыска»: a police service, not «объявлен в розыск»
+        following = self.tokens[trigger.index + 1 : trigger.index + 2]  # «отказались сдаваться», however parsed
+        if trigger.lemma in words.refusals and not any(
+            c.rel == "xcomp"
+            or (c.feats or {}).get("VerbForm") == "Inf"
+            or (self.case_of(c) == "от" and (c.lemma in words.refused or c.lemma in self.trigger_lemmas))
+            for c in children + [t for t in following if (t.feats or {}).get("VerbForm") == "Inf"]
+        ):
+            return None  # «отказаться от курения», «а позже отказались»: nothing asked or offered is refused
         if trigger.lemma in ("требование", "требовать") and not self._demand_sense(trigger):
             return None  # «отвечает требованиям», «ситуация требует усилий»
         if code in HOST_CODES and not any(
@@ -701,6 +760,11 @@ class Sentence:
         chain = self.chain(trigger)
         if any(c.lemma in words.habitual for t in chain for c in self.children[t.index] if c.rel == "advmod"):
             return None  # «часто обсуждают»: a kind of event
+        below_chain = [c for t in chain for c in self.children[t.index]]
+        if any(c.lemma == "если" and c.rel == "mark" for c in below_chain) and not any(
+            c.lemma == "бы" for c in below_chain
+        ):
+            return None  # «если Рада одобрит ходатайство»: an open condition; «если бы встретился» is uncertain
         if trigger.pos == "VERB" and feats.get("Person") == "1" and feats.get("Tense") == "Pres":
             return None  # «хорошо общаемся»: what we do, not an event
         if (
@@ -786,19 +850,22 @@ class Sentence:
     def _speech_sense(self, trigger: Token) -> bool:
         """A statement of someone's: not an outlet's attribution («сообщает ТАСС», «Об этом сообщили "Известия"»),
         not «отметило 70-летие», not words inside a quotation («Я много раз говорил»), not a document
-        («в описании сказано»), not a report to the police, not an infinitive no one says («сообщить новость»)."""
+        («в описании сказано»), not a report to the police, not an infinitive: a statement wanted, demanded or
+        planned is none made yet («потребовал признаться», «сообщить новость»)."""
         children = self.children[trigger.index]
         words = self.words
         feats = trigger.feats or {}
-        if self.article.in_quote(trigger.start):
-            return False
+        if self.article.in_quote(trigger.start) and not ATTRIBUTION_DASH.search(
+            self.article.text[max(0, trigger.start - 6) : trigger.start]
+        ):
+            return False  # words inside a quotation; not «…, – сказал патриарх. – …», the attribution breaking into it
         if feats.get("Voice") == "Pass" and trigger.pos == "VERB" and not self.impersonal_actors(trigger):
             if not any(
                 c.rel == "obl" and (c.feats or {}).get("Case") == "Ins" and not self.case_of(c) for c in children
             ):
                 return False
-        if feats.get("VerbForm") == "Inf" and self.clause_head(trigger).index == trigger.index:
-            return False
+        if feats.get("VerbForm") == "Inf":
+            return False  # «потребовал признаться», «готовятся отмечать»: a statement wanted or planned, none made
         if any(
             {s.lemma, *(c.lemma for c in self.children[s.index])} & words.poll_subjects
             for s in children
@@ -813,6 +880,13 @@ class Sentence:
             for c in children
         ):
             return False  # «сообщил в полицию»
+        if any(
+            {s.lemma, *(c.lemma for c in self.children[s.index] if c.rel == "nmod" and not self.case_of(c))}
+            & words.outlets
+            for s in children
+            if s.rel == "nsubj"
+        ):
+            return False  # «рассказал портал», «авторы публикации отмечают»: an outlet's attribution
         if trigger.lemma in SPEECH_WITH_OBJECT and any(c.rel == "obj" and c.pos == "NOUN" for c in children):
             if not any(c.rel in ("ccomp", "parataxis") for c in children) and not QUOTE.search(self.text):
                 return False
@@ -1057,7 +1131,8 @@ class Sentence:
         """Whether the trigger is the aim of another action: «чтобы обсудить», «для обмена опытом»."""
         for word in self.chain(trigger)[:2]:
             marks = {c.lemma for c in self.children[word.index] if c.rel in ("mark", "case")}
-            if marks & PURPOSE_WORDS:
+            head = self.head(word)
+            if marks & PURPOSE_WORDS and not (head is not None and head.lemma in CAUSE_NOUNS):
                 return True
         return False
 
