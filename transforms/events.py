@@ -527,22 +527,21 @@ class Sentence:
         )  # «специалисты национального парка «Сенгилеевские горы»», «пресс-служба ведомства»
         if below:
             return below
+        if feats.get("Animacy") != "Anim":
+            return self._institution(word)
         stem = word.lemma[: max(4, len(word.lemma) - 2)]
         text = self.article.text.lower().replace("ё", "е")
-        if feats.get("Animacy") == "Anim":
-            # the role word right before the name: «депутат Степан Чернявский», not «представителями команды Трампа»
-            titled = re.compile(rf"(?<!\w){re.escape(stem)}\w*\s+\Z")
+        # the role word right before the name: «депутат Степан Чернявский», not «представителями команды Трампа»
+        titled = re.compile(rf"(?<!\w){re.escape(stem)}\w*\s+\Z")
+        found = self._last_named(
+            start, lambda m: m["type"] == "PER" and titled.search(text, max(0, m["start"] - 40), m["start"])
+        )
+        if not found and self._bare_speaker(word):
+            # «– сказал губернатор», «говорит эксперт»: the person the article quotes, named before
+            quoted = self.article.in_quote(start)
             found = self._last_named(
-                start, lambda m: m["type"] == "PER" and titled.search(text, max(0, m["start"] - 40), m["start"])
+                start, lambda m: m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"]))
             )
-            if not found and self._bare_speaker(word):
-                # «– сказал губернатор», «говорит эксперт»: the person the article quotes, named before
-                quoted = self.article.in_quote(start)
-                found = self._last_named(
-                    start, lambda m: m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"]))
-                )
-        else:
-            found = self._last_named(start, lambda m: m["type"] == "ORG" and stem in text[m["start"] : m["stop"]])
         return found or [role_participant(word.lemma, start, start + len(word.text))]
 
     def _bare_speaker(self, word: Token) -> bool:
@@ -566,13 +565,19 @@ class Sentence:
 
     def _named_below(self, word: Token, depth: int = 3) -> list[dict]:
         """The organisation (or place) a role or institution noun belongs to, down its genitive nmods:
-        «сотрудники отдела … парка «Сенгилеевские горы»» → the park; «пресс-служба ведомства» → the ministry."""
-        level = [word]
+        «сотрудники отдела … парка «Сенгилеевские горы»» → the park; «пресс-служба ведомства» → the ministry.
+
+        A place below an institution noun is where that institution is, not the doer: «пресс-служба
+        прокуратуры Воронежской области» → the prosecutor's office (`_institution`), not the region."""
+        level = [(word, word)]  # (a word down the genitives, the nearest institution noun above it)
         for _ in range(depth):
             level = [
-                c for w in level for c in self.children[w.index] if c.rel in ("nmod", "appos") and not self.case_of(c)
+                (c, c if c.lemma in self.words.institutions else owner)
+                for w, owner in level
+                for c in self.children[w.index]
+                if c.rel in ("nmod", "appos") and not self.case_of(c)
             ]
-            for child in level:
+            for child, owner in level:
                 mention = self.mention_at(child) or next(
                     (
                         m
@@ -581,11 +586,22 @@ class Sentence:
                     ),
                     None,
                 )
+                if mention is not None and mention["type"] == "LOC" and owner.lemma in self.words.institutions:
+                    return self._institution(owner) if owner is not word else []
                 if mention is not None and mention["type"] in ("ORG", "LOC"):
                     return [mention]
                 if child.lemma in self.words.anaphoric:
                     return self._last_organisation(child.lemma, child.start)
         return []
+
+    def _institution(self, word: Token) -> list[dict]:
+        """An institution noun as a participant: the organisation named before whose name holds its stem
+        («Следственный комитет» for «комитет»), else a ROLE participant named by it."""
+        start = word.start
+        stem = word.lemma[: max(4, len(word.lemma) - 2)]
+        text = self.article.text.lower().replace("ё", "е")
+        found = self._last_named(start, lambda m: m["type"] == "ORG" and stem in text[m["start"] : m["stop"]])
+        return found or [role_participant(word.lemma, start, start + len(word.text))]
 
     def _last_organisation(self, lemma: str, start: int) -> list[dict]:
         """The organisation an anaphoric noun stands for: for «ведомство», «министерство» the last state body
@@ -1063,7 +1079,9 @@ class Sentence:
 
     def event(self, trigger: Token, dates: list[dict]) -> dict:
         actors, targets, others = self.arguments(trigger)
-        if not actors:
+        if not any(self.entities_of(word) for word in actors):
+            # an own actor word that names no one («расследование дела»: what is investigated) leaves the doer
+            # to the verb the trigger depends on («сотрудники СК завершили расследование дела»)
             actors = self.inherited_actors(trigger)
         place = self.place(trigger)
         participants: dict[str, str] = {}
@@ -1074,7 +1092,7 @@ class Sentence:
             for word in words
             for p in self.entities_of(word)
         ]
-        if not actors:
+        if not any(role == "actor" for role, _ in found):
             found = [("actor", p) for p in self.impersonal_actors(trigger)] + found
         for role, mention in found:
             if place is not None and mention["entity_id"] == place["entity_id"]:

@@ -1,0 +1,23 @@
+"""Events: who did it and to whom, and when — actor, target and date rules, on sentences written for these tests."""
+
+import pytest
+
+from tests.transforms.test_events import by_trigger, run
+from transforms.events import load_event_tagger
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return load_event_tagger()
+
+
+def test_a_genitive_that_names_no_one_leaves_the_doer_to_the_governing_verb(tagger):
+    # «дела» is what is investigated, not who investigates: the subject of «завершили» is the doer
+    events = run(tagger, "Сотрудники ФСБ завершили расследование уголовного дела о взятке.")
+    assert by_trigger(events, "расследование")["roles"].get("actor") == {"ФСБ"}
+
+
+def test_a_place_below_an_institution_is_where_it_is_not_the_doer(tagger):
+    events = run(tagger, "Об этом сообщили в пресс-службе прокуратуры Самарской области.")
+    actors = by_trigger(events, "сообщили")["roles"].get("actor")
+    assert actors == {"прокуратура"}
