@@ -118,6 +118,8 @@ VISIT_CODES = {"042"}
 HOST_CODES = {"043"}
 PATIENT_GENITIVE_ROOTS = {"16", "17", "18", "19", "20"}  # the genitive of these nouns is whom it was done to
 PERSON_PRONOUNS = {"он", "она", "его", "ее"}  # «его», «ее» as possessives: «по его словам»
+PRONOUN_GENDERS = {"его": "Masc", "ее": "Fem"}  # the possessives carry no Gender of their own in the parse
+NAME_GENDERS = {"masc": "Masc", "femn": "Fem"}  # pymorphy's grammemes of a first name, as the parse writes them
 ANAPHORA_REACH = 1_500  # characters back to look for the person or organisation a pronoun or role noun stands for
 IMPERSONAL_CASES = {"в", "во", "у"}
 SOURCE_CASE = "из"  # «сообщили в редакцию из штаба ВКС»: the doer of a subject-less statement is where it came from
@@ -333,6 +335,7 @@ class Article:
     published: date | None
     excluded_roots: frozenset[str]  # the roots its genre rules out
     quotes: list[tuple[int, int]] = field(default_factory=list)  # spans of its quotations
+    genders: dict[str, str | None] | None = None  # entity_id → the gender its first name gives (`person_gender`)
 
     def __post_init__(self):
         self.quotes = quotations(self.text)
@@ -384,6 +387,15 @@ def trigger_forms(lemmas, morph_vocab) -> frozenset[str]:
     return frozenset(word_forms(lemmas, morph_vocab))
 
 
+@functools.lru_cache(maxsize=4_096)
+def name_gender(morph_vocab, word: str) -> str | None:
+    """The gender of a first name («Мария» → Fem, «Степан» → Masc), or None for any other word or an
+    ambiguous one («Саша»)."""
+    # only the dictionary's names: pymorphy guesses a gender for any unknown word («Вильфанд», «Ляззат»)
+    genders = {p.tag.gender for p in morph_vocab.parse(word.lower()) if "Name" in p.tag and p.is_known}
+    return NAME_GENDERS.get(genders.pop()) if len(genders) == 1 else None
+
+
 def is_passive(token: Token) -> bool:
     """A passive verb or participle: «обследованы», «было возбуждено»."""
     return (token.feats or {}).get("Voice") == "Pass"
@@ -406,6 +418,7 @@ class Sentence:
         self.tokens = tokens
         self.trigger_lemmas = tagger.lexicon.triggers
         self.visit_lemmas = tagger.visit_lemmas
+        self.morph_vocab = tagger.models.morph_vocab
         self.words = tagger.words
         self.text = text
         self.offset = offset  # where the sentence starts in the article's text
@@ -513,8 +526,12 @@ class Sentence:
         feats = word.feats or {}
         if word.pos in ("PRON", "DET") and word.lemma in PERSON_PRONOUNS:
             quoted = self.article.in_quote(start)  # outside a quotation, «он» is not a person the quotation names
+            gender = feats.get("Gender") or PRONOUN_GENDERS.get(word.lemma)
             return self._last_named(
-                start, lambda m: m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"]))
+                start,
+                lambda m: (
+                    m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"])) and self._agrees(m, gender)
+                ),
             )
         if word.pos not in ("NOUN", "PROPN") or (
             feats.get("Animacy") != "Anim" and word.lemma not in self.words.institutions
@@ -539,8 +556,12 @@ class Sentence:
         if not found and self._bare_speaker(word):
             # «– сказал губернатор», «говорит эксперт»: the person the article quotes, named before
             quoted = self.article.in_quote(start)
+            gender = (self.head(word).feats or {}).get("Gender") if word.rel == "nsubj" else None  # «сказала»
             found = self._last_named(
-                start, lambda m: m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"]))
+                start,
+                lambda m: (
+                    m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"])) and self._agrees(m, gender)
+                ),
             )
         return found or [role_participant(word.lemma, start, start + len(word.text))]
 
@@ -619,6 +640,21 @@ class Sentence:
             if found:
                 return found
         return self._last_named(start, lambda m: m["type"] == "ORG")
+
+    def _agrees(self, mention: dict, gender: str | None) -> bool:
+        """Whether a person may be referred to by a word of `gender` («она», «сказала»): not when a first name
+        of theirs in the article is of the other gender (a surname alone says nothing: «Горяева»)."""
+        if gender not in ("Masc", "Fem"):
+            return True
+        if self.article.genders is None:
+            self.article.genders = {}
+            for m in self.mentions:
+                if m["type"] == "PER" and self.article.genders.get(m["entity_id"]) is None:
+                    words = WORD.findall(self.article.text[m["start"] : m["stop"]])
+                    self.article.genders[m["entity_id"]] = next(
+                        filter(None, (name_gender(self.morph_vocab, w) for w in words)), None
+                    )
+        return self.article.genders.get(mention["entity_id"]) in (None, gender)
 
     def _last_named(self, start: int, fits) -> list[dict]:
         """The last mention before `start` (within ANAPHORA_REACH characters) that `fits`, as a one-item list."""

@@ -21,3 +21,16 @@ def test_a_place_below_an_institution_is_where_it_is_not_the_doer(tagger):
     events = run(tagger, "Об этом сообщили в пресс-службе прокуратуры Самарской области.")
     actors = by_trigger(events, "сообщили")["roles"].get("actor")
     assert actors == {"прокуратура"}
+
+
+def test_a_feminine_pronoun_stands_for_the_last_woman_named(tagger):
+    events = run(tagger, "Мария Петрова встретилась с Иваном Соколовым в Москве. По ее словам, разговор был трудным.")
+    assert by_trigger(events, "словам")["roles"].get("actor") == {"Мария Петрова"}
+
+
+def test_a_role_noun_speaking_with_a_feminine_verb_stands_for_the_last_woman_named(tagger):
+    text = (
+        "Вчера Анна Смирнова выступила в театре вместе с сыном Павлом. "
+        "«Это был лучший вечер в моей жизни», – рассказала актриса."
+    )
+    assert by_trigger(run(tagger, text), "рассказала")["roles"].get("actor") == {"Анна Смирнова"}
