@@ -911,9 +911,18 @@ class Sentence:
                 actors.append(child)  # «обследованы сотрудниками полиции»
             elif child.rel in ("obl", "nmod") and case in PLACE_CASES and child.lemma == "отношение":
                 targets.extend(c for c in self.children[child.index] if c.rel == "nmod")  # «в отношении гражданина»
+            elif child.rel in ("obl", "nmod") and self._in_respect_of(child):
+                targets.append(child)  # the same, parsed as a compound preposition: «в» with «отношении» fixed
             elif child.rel in ("obl", "nmod", "appos") and case not in PLACE_CASES:
                 others.append(child)
         return actors, targets, others
+
+    def _in_respect_of(self, word: Token) -> bool:
+        """Whether a nominal's preposition is «в отношении» («в отношении гражданки возбуждено дело»)."""
+        return any(
+            c.rel == "case" and any(f.rel == "fixed" and f.lemma == "отношение" for f in self.children[c.index])
+            for c in self.children[word.index]
+        )
 
     def impersonal_actors(self, trigger: Token) -> list[dict]:
         """The doer of a subject-less verb given by a «в/у» phrase: «заявили в пресс-службе МВД», «в ведомстве отметили»,

@@ -34,3 +34,8 @@ def test_a_role_noun_speaking_with_a_feminine_verb_stands_for_the_last_woman_nam
         "«Это был лучший вечер в моей жизни», – рассказала актриса."
     )
     assert by_trigger(run(tagger, text), "рассказала")["roles"].get("actor") == {"Анна Смирнова"}
+
+
+def test_in_respect_of_as_a_compound_preposition_names_the_target(tagger):
+    events = run(tagger, "В отношении Ивана Петрова было возбуждено уголовное дело.")
+    assert by_trigger(events, "возбуждено")["roles"].get("target") == {"Иван Петров"}
