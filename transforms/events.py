@@ -563,7 +563,17 @@ class Sentence:
                     m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"])) and self._agrees(m, gender)
                 ),
             )
-        return found or [role_participant(word.lemma, start, start + len(word.text))]
+        return found or [role_participant(self._role_name(word), start, start + len(word.text))]
+
+    def _role_name(self, word: Token) -> str:
+        """The name of a ROLE participant: the noun's lemma; for a participle used as a noun, whose lemma is
+        its verb («осужденного» → «осудить»), the participle («осужденный», «подозреваемый»)."""
+        if word.lemma.endswith(("ть", "ться", "чь")):
+            for parse in self.morph_vocab.parse(word.text.lower()):
+                form = parse.inflect({"Masc", "Sing", "Nom"}) if parse.tag.POS == "PRTF" else None  # natasha: UD grams
+                if form is not None:
+                    return lemma_key(form.word)
+        return word.lemma
 
     def _bare_speaker(self, word: Token) -> bool:
         """A singular role noun with no words of its own that is the subject of a statement («сказал губернатор»,

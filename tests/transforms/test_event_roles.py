@@ -39,3 +39,8 @@ def test_a_role_noun_speaking_with_a_feminine_verb_stands_for_the_last_woman_nam
 def test_in_respect_of_as_a_compound_preposition_names_the_target(tagger):
     events = run(tagger, "В отношении Ивана Петрова было возбуждено уголовное дело.")
     assert by_trigger(events, "возбуждено")["roles"].get("target") == {"Иван Петров"}
+
+
+def test_a_participle_used_as_a_noun_names_its_role_by_the_participle_not_the_verb(tagger):
+    events = run(tagger, "По словам осужденного, охранник угрожал ему расправой.")
+    assert by_trigger(events, "словам")["roles"].get("actor") == {"осужденный"}
