@@ -391,7 +391,7 @@ def trigger_forms(lemmas, morph_vocab) -> frozenset[str]:
 def name_gender(morph_vocab, word: str) -> str | None:
     """The gender of a first name («Мария» → Fem, «Степан» → Masc), or None for any other word or an
     ambiguous one («Саша»)."""
-    # only the dictionary's names: pymorphy guesses a gender for any unknown word («Вильфанд», «Ляззат»)
+    # only the dictionary's names: pymorphy guesses a gender for any unknown word («Шмидт», «Айдана»)
     genders = {p.tag.gender for p in morph_vocab.parse(word.lower()) if "Name" in p.tag and p.is_known}
     return NAME_GENDERS.get(genders.pop()) if len(genders) == 1 else None
 
@@ -599,7 +599,7 @@ class Sentence:
         «сотрудники отдела … парка «Сенгилеевские горы»» → the park; «пресс-служба ведомства» → the ministry.
 
         A place below an institution noun is where that institution is, not the doer: «пресс-служба
-        прокуратуры Воронежской области» → the prosecutor's office (`_institution`), not the region."""
+        прокуратуры Самарской области» → the prosecutor's office (`_institution`), not the region."""
         level = [(word, word)]  # (a word down the genitives, the nearest institution noun above it)
         for _ in range(depth):
             level = [
@@ -653,7 +653,7 @@ class Sentence:
 
     def _agrees(self, mention: dict, gender: str | None) -> bool:
         """Whether a person may be referred to by a word of `gender` («она», «сказала»): not when a first name
-        of theirs in the article is of the other gender (a surname alone says nothing: «Горяева»)."""
+        of theirs in the article is of the other gender (a surname alone says nothing: «Петрова»)."""
         if gender not in ("Masc", "Fem"):
             return True
         if self.article.genders is None:
@@ -928,7 +928,7 @@ class Sentence:
         return actors, targets, others
 
     def _in_respect_of(self, word: Token) -> bool:
-        """Whether a nominal's preposition is «в отношении» («в отношении гражданки возбуждено дело»)."""
+        """Whether a nominal's preposition is «в отношении» («в отношении директора начата проверка»)."""
         return any(
             c.rel == "case" and any(f.rel == "fixed" and f.lemma == "отношение" for f in self.children[c.index])
             for c in self.children[word.index]
@@ -1136,7 +1136,7 @@ class Sentence:
         actors, targets, others = self.arguments(trigger)
         if not any(self.entities_of(word) for word in actors):
             # an own actor word that names no one («расследование дела»: what is investigated) leaves the doer
-            # to the verb the trigger depends on («сотрудники СК завершили расследование дела»)
+            # to the verb the trigger depends on («следователи ФСБ закончили расследование дела»)
             actors = self.inherited_actors(trigger)
         place = self.place(trigger)
         participants: dict[str, str] = {}
@@ -1199,16 +1199,26 @@ class Sentence:
             "short_sentence": float(len(self.tokens) < 8),
         }
 
-    def dated_forward(self, date_mention: dict, trigger: Token, modality: str) -> tuple[date, str]:
+    def dated_forward(self, date_mention: dict, trigger: Token, modality: str) -> tuple[date | None, str | None]:
         """The value and precision of a date mention as the trigger's tense reads it.
 
         tag-dates resolves «в среду» (and «в выходные») to the last Wednesday (Saturday) and «в феврале» (no
         year) to the last February; for an event still to come (planned, or a
         future verb in its chain) such a date is the next one: a week or a year
         later. A date with a year, or a word of the past («прошлый», «вчера»), stays.
+        A date after the publication does not date an event told in the past tense as having happened
+        (None, None): it is another clause's (a forecast's day: «в среду ожидается снег, – рассказали
+        синоптики»), or counted from another time than the publication («через двадцать лет вспомнил»).
         """
         value, precision = date_mention["value"], date_mention["precision"]
         published = self.article.published
+        if (
+            published is not None
+            and value > published
+            and modality == "occurred"
+            and any((t.feats or {}).get("Tense") == "Past" for t in self.chain(trigger))
+        ):
+            return None, None
         if published is None or precision not in ("day", "weekend", "month") or value >= published:
             return value, precision
         if precision == "month" and (value.year, value.month) == (published.year, published.month):

@@ -1,9 +1,14 @@
 """Events: who did it and to whom, and when — actor, target and date rules, on sentences written for these tests."""
 
+from datetime import date
+
+import pyarrow as pa
 import pytest
 
-from tests.transforms.test_events import by_trigger, run
-from transforms.events import load_event_tagger
+from tests.transforms.test_events import articles_table, by_trigger, mention_of, run
+from transforms.entities import tag_entities
+from transforms.events import load_event_tagger, tag_events
+from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
 
 
 @pytest.fixture(scope="module")
@@ -12,8 +17,8 @@ def tagger():
 
 
 def test_a_genitive_that_names_no_one_leaves_the_doer_to_the_governing_verb(tagger):
-    # «дела» is what is investigated, not who investigates: the subject of «завершили» is the doer
-    events = run(tagger, "Сотрудники ФСБ завершили расследование уголовного дела о взятке.")
+    # «дела» is what is investigated, not who investigates: the subject of «закончили» is the doer
+    events = run(tagger, "Следователи ФСБ закончили расследование дела о взятке.")
     assert by_trigger(events, "расследование")["roles"].get("actor") == {"ФСБ"}
 
 
@@ -44,3 +49,17 @@ def test_in_respect_of_as_a_compound_preposition_names_the_target(tagger):
 def test_a_participle_used_as_a_noun_names_its_role_by_the_participle_not_the_verb(tagger):
     events = run(tagger, "По словам осужденного, охранник угрожал ему расправой.")
     assert by_trigger(events, "словам")["roles"].get("actor") == {"осужденный"}
+
+
+def test_a_date_after_the_publication_does_not_date_what_was_told_as_done(tagger):
+    # tag-dates counts «через сорок лет» from the publication; a past verb counts it from its own story
+    text = "Через сорок лет писатель рассказал о той поездке."
+    published = date(2026, 5, 19)
+    articles = articles_table([text]).append_column("published_date", pa.array([published], pa.date32()))
+    mentions, _, _, tagged = tag_entities(articles, tagger.models)
+    dates = pa.Table.from_pylist(
+        [{"article_id": "a0", **mention_of(text, "Через сорок лет", date(2066, 1, 1), "year")}],
+        schema=DATE_MENTIONS_INPUT_SCHEMA,
+    )
+    events = tag_events(tagged, mentions, dates, tagger)[0].to_pylist()
+    assert by_trigger(events, "рассказал")["event_date"] is None
