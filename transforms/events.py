@@ -129,6 +129,13 @@ STATEMENT_ROOT = "01"
 # What a date's own words say about its year: «2019», «прошлый», «вчера», «назад» keep it where it is.
 YEAR_OR_PAST = re.compile(r"\d{4}|прошл|минувш|прошедш|позапрошл|вчера|накануне|назад")
 WEEKDAY_WORD = re.compile(r"понедельник|вторник|сред|четверг|пятниц|суббот|воскресень")
+# A month or a day written with a month and nothing that ties it to the present («в конце ноября», «25 июня»)
+# continues the year of the story the article tells (`in_story_year`).
+MONTH_WORD = re.compile(r"январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр")
+NOW_WORD = re.compile(
+    r"\d{4}|этот|этого|этом|текущ|нынешн|прошл|минувш|прошедш|следующ|будущ|вчера|сегодня|завтра|накануне|назад|через"
+)
+WRITTEN_YEAR = re.compile(r"(?<!\d)(1[89]|20)\d\d(?!\d)")
 # Verbs a denial is made with: what they govern did not happen («опроверг встречу»).
 DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отрицать", "опровержение"}
 PURPOSE_WORDS = {"чтобы", "для"}
@@ -1158,6 +1165,8 @@ class Sentence:
         modality = self.modality(trigger)
         date = self.date(trigger, dates)
         value, precision = self.dated_forward(date, trigger, modality) if date else (None, None)
+        if value is not None and modality != "planned":
+            value = self.in_story_year(date, value, dates)
         kinds = {role: {p["type"] for r, p in found if r == role} for role in ("actor", "target")}
         features = self.features(trigger, modality, kinds, place is not None, date is not None)
         return {
@@ -1198,6 +1207,36 @@ class Sentence:
             "lead": float(self.offset == 0),
             "short_sentence": float(len(self.tokens) < 8),
         }
+
+    def in_story_year(self, date_mention: dict, value: date, dates: list[dict]) -> date:
+        """A month or day with no year of its own («в конце ноября» after «В октябре 2017 года …») in the year
+        of the last date written with a year before it, when that year is earlier than the one tag-dates gave
+        it from the publication: news tells a past story in order, and its months stay in the story's year."""
+        text = self.article.text
+        written = text[date_mention["start"] : date_mention["stop"]].lower()
+        if date_mention["precision"] not in ("day", "month") or NOW_WORD.search(written):
+            return value
+        if not MONTH_WORD.search(written):
+            return value
+        anchor = next(
+            (
+                m
+                for m in reversed(dates)
+                if m["stop"] <= date_mention["start"]
+                and m["value"] is not None
+                and WRITTEN_YEAR.search(text[m["start"] : m["stop"]])
+            ),
+            None,
+        )
+        if anchor is None or date_mention["start"] - anchor["start"] > ANAPHORA_REACH:
+            return value
+        year = anchor["value"].year
+        if year >= value.year:
+            return value
+        try:
+            return value.replace(year=year)
+        except ValueError:  # 29 February
+            return value.replace(year=year, day=28)
 
     def dated_forward(self, date_mention: dict, trigger: Token, modality: str) -> tuple[date | None, str | None]:
         """The value and precision of a date mention as the trigger's tense reads it.

@@ -63,3 +63,18 @@ def test_a_date_after_the_publication_does_not_date_what_was_told_as_done(tagger
     )
     events = tag_events(tagged, mentions, dates, tagger)[0].to_pylist()
     assert by_trigger(events, "рассказал")["event_date"] is None
+
+
+def test_a_month_without_a_year_stays_in_the_year_of_the_story(tagger):
+    text = "В октябре 2015 года Иван Петров приехал в Казань. В конце ноября он заявил о своей отставке."
+    articles = articles_table([text]).append_column("published_date", pa.array([date(2026, 5, 19)], pa.date32()))
+    mentions, _, _, tagged = tag_entities(articles, tagger.models)
+    dates = pa.Table.from_pylist(  # as tag-dates resolves them: the last November before the publication
+        [
+            {"article_id": "a0", **mention_of(text, "В октябре 2015 года", date(2015, 10, 1), "month")},
+            {"article_id": "a0", **mention_of(text, "В конце ноября", date(2025, 11, 1), "month")},
+        ],
+        schema=DATE_MENTIONS_INPUT_SCHEMA,
+    )
+    events = tag_events(tagged, mentions, dates, tagger)[0].to_pylist()
+    assert by_trigger(events, "заявил")["event_date"] == date(2015, 11, 1)
