@@ -6,6 +6,7 @@ import pyarrow as pa
 import pytest
 
 from tests.transforms.test_events import articles_table, by_trigger, mention_of, run
+from transforms.dates import find_dates, load_parser
 from transforms.entities import tag_entities
 from transforms.events import load_event_tagger, tag_events
 from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
@@ -78,3 +79,16 @@ def test_a_month_without_a_year_stays_in_the_year_of_the_story(tagger):
     )
     events = tag_events(tagged, mentions, dates, tagger)[0].to_pylist()
     assert by_trigger(events, "заявил")["event_date"] == date(2015, 11, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "first_day"),
+    [
+        ("Жалобы поступили 3 и 17 апреля этого года.", "3 и 17 апреля этого года", date(2026, 4, 3)),
+        ("Учения шли с 4-го по 11-е марта.", "с 4-го по 11-е марта", date(2026, 3, 4)),
+        ("Решение суда стало известно 8-го февраля.", "8-го февраля", date(2026, 2, 8)),
+    ],
+)
+def test_days_written_as_ordinals_or_in_pairs_are_found_from_their_first_day(tagger, text, written, first_day):
+    found, _ = find_dates(text, date(2026, 5, 19), load_parser(tagger.models.morph_vocab))
+    assert (text[found[0].start : found[0].stop], found[0].value, found[0].precision) == (written, first_day, "day")
