@@ -934,6 +934,23 @@ class Sentence:
                 others.append(child)
         return actors, targets, others
 
+    def _passive_agent(self, trigger: Token) -> list[Token]:
+        """The agent of a passive verb that the parser hung elsewhere in its clause: a bare instrumental of
+        people or an institution («по факту кражи полицейскими возбуждено дело»)."""
+        if trigger.pos != "VERB" or not is_passive(trigger):
+            return []
+        clause = self.clause_head(trigger).index
+        return [
+            t
+            for t in self.tokens
+            if t.rel in ("nmod", "obl")
+            and (t.feats or {}).get("Case") == "Ins"
+            and t.pos == "NOUN"
+            and not self.case_of(t)
+            and ((t.feats or {}).get("Animacy") == "Anim" or t.lemma in self.words.institutions)
+            and self.clause_head(t).index == clause
+        ][:1]
+
     def _in_respect_of(self, word: Token) -> bool:
         """Whether a nominal's preposition is «в отношении» («в отношении директора начата проверка»)."""
         return any(
@@ -1144,7 +1161,7 @@ class Sentence:
         if not any(self.entities_of(word) for word in actors):
             # an own actor word that names no one («расследование дела»: what is investigated) leaves the doer
             # to the verb the trigger depends on («следователи ФСБ закончили расследование дела»)
-            actors = self.inherited_actors(trigger)
+            actors = self.inherited_actors(trigger) or self._passive_agent(trigger)
         place = self.place(trigger)
         participants: dict[str, str] = {}
         roles: dict[str, str] = {}  # entity_id → name of the ROLE participants

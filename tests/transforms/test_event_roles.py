@@ -92,3 +92,9 @@ def test_a_month_without_a_year_stays_in_the_year_of_the_story(tagger):
 def test_days_written_as_ordinals_or_in_pairs_are_found_from_their_first_day(tagger, text, written, first_day):
     found, _ = find_dates(text, date(2026, 5, 19), load_parser(tagger.models.morph_vocab))
     assert (text[found[0].start : found[0].stop], found[0].value, found[0].precision) == (written, first_day, "day")
+
+
+def test_a_bare_instrumental_of_people_in_a_passive_clause_is_its_doer(tagger):
+    # the parser hangs «полицейскими» on «склада», not on the passive verb
+    events = run(tagger, "По факту поджога склада полицейскими было возбуждено уголовное дело.")
+    assert by_trigger(events, "возбуждено")["roles"].get("actor") == {"полицейский"}
