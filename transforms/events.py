@@ -33,7 +33,8 @@ How (rules, in the order they apply):
    («представители Украины»); conjuncts share the role («Стармер, Макрон и
    Зеленский подписали» → three actors). A bare singular role noun speaking
    («– сказал губернатор», «говорит эксперт») stands for the person named
-   last before it. Other entity arguments are `participant`s.
+   last before it (of the verb's gender, by first names: «– сказала актриса»).
+   Other entity arguments are `participant`s.
 3. Place: a LOC entity in a «в/во/на» phrase of the trigger or of the verbs it
    depends on within its clause («встретились в Париже»); for a visit (042)
    also the object («посетить Москву»).
@@ -46,7 +47,9 @@ How (rules, in the order they apply):
    a noun that is no trigger («выборы 2016 года») dates nothing; a clause's
    date does not date an event named inside its object («в пятницу
    воспроизвел сцену убийства»), nor one in a «что» clause under a noun
-   («дал показания о том, что они обсуждали»).
+   («дал показания о том, что они обсуждали»). A date after the publication
+   does not date an event told in the past tense; a month with no year follows
+   the year of the story («В октябре 2015 года …», then «в конце ноября»).
 5. Modality, first rule that fires, looking at the trigger and the words it
    depends on up to its clause head («the chain»):
    - negated: «не»/«ни» on a word of the chain, or «нет» heading it
@@ -1226,7 +1229,7 @@ class Sentence:
         }
 
     def in_story_year(self, date_mention: dict, value: date, dates: list[dict]) -> date:
-        """A month or day with no year of its own («в конце ноября» after «В октябре 2017 года …») in the year
+        """A month or day with no year of its own («в конце ноября» after «В октябре 2015 года …») in the year
         of the last date written with a year before it, when that year is earlier than the one tag-dates gave
         it from the publication: news tells a past story in order, and its months stay in the story's year."""
         text = self.article.text
