@@ -161,6 +161,12 @@ YEAR = and_(length_eq(4), gte(1000), lte(2100)).interpretation(DateExpression.ye
 YEAR_WORD = or_(rule(caseless("г"), eq(".").optional()), rule(normalized("год")))
 DASH = in_("-–—")
 WITH_YEAR = rule(YEAR, YEAR_WORD.optional())
+# A day written as an ordinal: «5-го декабря», «с 9-го по 22-е октября».
+ORDINAL_END = rule(DASH, in_caseless({"го", "ого", "е", "ое"}))
+DAY_OF = rule(DAY, ORDINAL_END.optional())
+DAY_END_OF = rule(DAY_END, ORDINAL_END.optional())
+# Two days of one month: a range «15–16 марта», «с 9-го по 22-е октября», or a pair «14 и 25 июня».
+DAY_PAIR = or_(DASH, in_caseless({"и", "по"}))
 
 YEAR_PREPOSITION = in_caseless({"в", "с", "со", "до", "к", "по", "от", "после"})
 UNIT_AGO = in_caseless({"год", "месяц", "неделю", "день"}).interpretation(DateExpression.unit.custom(unit_name))
@@ -177,8 +183,8 @@ OF_YEAR = rule(OFFSET, YEAR_UNIT)  # «прошлого года» after a month
 
 DATE_EXPRESSION = or_(
     rule(DAY, ".", MONTH, ".", YEAR, YEAR_WORD.optional()),  # 01.09.2024
-    rule(DAY, DASH, DAY_END, MONTH_NAME, WITH_YEAR.optional()),  # 15–16 марта [2025 года]
-    rule(DAY, MONTH_NAME, or_(WITH_YEAR, OF_YEAR).optional()),  # 6 января [2026 года | прошлого года]
+    rule(DAY_OF, DAY_PAIR, DAY_END_OF, MONTH_NAME, or_(WITH_YEAR, OF_YEAR).optional()),  # 15–16 марта, 14 и 25 июня
+    rule(DAY_OF, MONTH_NAME, or_(WITH_YEAR, OF_YEAR).optional()),  # 6 [-го] января [2026 года | прошлого года]
     rule(MONTH_NAME, or_(WITH_YEAR, OF_YEAR).optional()),  # в декабре [2025 года | этого года]
     rule(YEAR, YEAR_WORD),  # в 2025 году
     rule(YEAR_PREPOSITION, YEAR, YEAR_WORD.optional()),  # с 2013 [года]
@@ -265,7 +271,8 @@ def resolve(expression, published: date | None) -> list[tuple[date, str]]:
         year = published.year + e.offset
         if e.day is None:
             return [(date(year, e.month, 1), "month")]
-        return [(date(year, e.month, e.day), "day")]
+        days = [e.day] if e.day_end is None else [e.day, e.day_end]  # «14 и 25 июня этого года»
+        return [(date(year, e.month, day), "day") for day in days]
     if e.unit is not None:
         if published is None:
             return []

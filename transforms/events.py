@@ -33,7 +33,8 @@ How (rules, in the order they apply):
    («представители Украины»); conjuncts share the role («Стармер, Макрон и
    Зеленский подписали» → three actors). A bare singular role noun speaking
    («– сказал губернатор», «говорит эксперт») stands for the person named
-   last before it. Other entity arguments are `participant`s.
+   last before it (of the verb's gender, by first names: «– сказала актриса»).
+   Other entity arguments are `participant`s.
 3. Place: a LOC entity in a «в/во/на» phrase of the trigger or of the verbs it
    depends on within its clause («встретились в Париже»); for a visit (042)
    also the object («посетить Москву»).
@@ -46,7 +47,9 @@ How (rules, in the order they apply):
    a noun that is no trigger («выборы 2016 года») dates nothing; a clause's
    date does not date an event named inside its object («в пятницу
    воспроизвел сцену убийства»), nor one in a «что» clause under a noun
-   («дал показания о том, что они обсуждали»).
+   («дал показания о том, что они обсуждали»). A date after the publication
+   does not date an event told in the past tense; a month with no year follows
+   the year of the story («В октябре 2015 года …», then «в конце ноября»).
 5. Modality, first rule that fires, looking at the trigger and the words it
    depends on up to its clause head («the chain»):
    - negated: «не»/«ни» on a word of the chain, or «нет» heading it
@@ -121,6 +124,8 @@ VISIT_CODES = {"042"}
 HOST_CODES = {"043"}
 PATIENT_GENITIVE_ROOTS = {"16", "17", "18", "19", "20"}  # the genitive of these nouns is whom it was done to
 PERSON_PRONOUNS = {"он", "она", "его", "ее"}  # «его», «ее» as possessives: «по его словам»
+PRONOUN_GENDERS = {"его": "Masc", "ее": "Fem"}  # the possessives carry no Gender of their own in the parse
+NAME_GENDERS = {"masc": "Masc", "femn": "Fem"}  # pymorphy's grammemes of a first name, as the parse writes them
 ANAPHORA_REACH = 1_500  # characters back to look for the person or organisation a pronoun or role noun stands for
 IMPERSONAL_CASES = {"в", "во", "у"}
 SOURCE_CASE = "из"  # «сообщили в редакцию из штаба ВКС»: the doer of a subject-less statement is where it came from
@@ -129,6 +134,13 @@ STATEMENT_CASE = "по"
 STATEMENT_ROOT = "01"
 # What a date's own words say about its year: «2019», «прошлый», «вчера», «назад» keep it where it is.
 YEAR_OR_PAST = re.compile(r"\d{4}|прошл|минувш|прошедш|позапрошл|вчера|накануне|назад")
+# A month or a day written with a month and nothing that ties it to the present («в конце ноября», «25 июня»)
+# continues the year of the story the article tells (`in_story_year`).
+MONTH_WORD = re.compile(r"январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр")
+NOW_WORD = re.compile(
+    r"\d{4}|этот|этого|этом|текущ|нынешн|прошл|минувш|прошедш|следующ|будущ|вчера|сегодня|завтра|накануне|назад|через"
+)
+WRITTEN_YEAR = re.compile(r"(?<!\d)(1[89]|20)\d\d(?!\d)")
 # Verbs a denial is made with: what they govern did not happen («опроверг встречу»).
 DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отрицать", "опровержение"}
 PURPOSE_WORDS = {"чтобы", "для"}
@@ -351,6 +363,7 @@ class Article:
     excluded_roots: frozenset[str]  # the roots its genre rules out
     quotes: list[tuple[int, int]] = field(default_factory=list)  # spans of its quotations
     teasers: list[tuple[int, int]] = field(default_factory=list)  # spans of its cut-off link headlines
+    genders: dict[str, str | None] | None = None  # entity_id → the gender its first name gives (`person_gender`)
 
     def __post_init__(self):
         self.quotes = quotations(self.text)
@@ -418,6 +431,15 @@ def trigger_forms(lemmas, morph_vocab) -> frozenset[str]:
     return frozenset(word_forms(lemmas, morph_vocab))
 
 
+@functools.lru_cache(maxsize=4_096)
+def name_gender(morph_vocab, word: str) -> str | None:
+    """The gender of a first name («Мария» → Fem, «Степан» → Masc), or None for any other word or an
+    ambiguous one («Саша»)."""
+    # only the dictionary's names: pymorphy guesses a gender for any unknown word («Шмидт», «Айдана»)
+    genders = {p.tag.gender for p in morph_vocab.parse(word.lower()) if "Name" in p.tag and p.is_known}
+    return NAME_GENDERS.get(genders.pop()) if len(genders) == 1 else None
+
+
 def is_passive(token: Token) -> bool:
     """A passive verb or participle: «обследованы», «было возбуждено»."""
     return (token.feats or {}).get("Voice") == "Pass"
@@ -440,6 +462,7 @@ class Sentence:
         self.tokens = tokens
         self.trigger_lemmas = tagger.lexicon.triggers
         self.visit_lemmas = tagger.visit_lemmas
+        self.morph_vocab = tagger.models.morph_vocab
         self.words = tagger.words
         self.text = text
         self.offset = offset  # where the sentence starts in the article's text
@@ -547,8 +570,12 @@ class Sentence:
         feats = word.feats or {}
         if word.pos in ("PRON", "DET") and word.lemma in PERSON_PRONOUNS:
             quoted = self.article.in_quote(start)  # outside a quotation, «он» is not a person the quotation names
+            gender = feats.get("Gender") or PRONOUN_GENDERS.get(word.lemma)
             return self._last_named(
-                start, lambda m: m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"]))
+                start,
+                lambda m: (
+                    m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"])) and self._agrees(m, gender)
+                ),
             )
         if word.pos not in ("NOUN", "PROPN") or (
             feats.get("Animacy") != "Anim" and word.lemma not in self.words.institutions
@@ -561,23 +588,36 @@ class Sentence:
         )  # «специалисты национального парка «Сенгилеевские горы»», «пресс-служба ведомства»
         if below:
             return below
+        if feats.get("Animacy") != "Anim":
+            return self._institution(word)
         stem = word.lemma[: max(4, len(word.lemma) - 2)]
         text = self.article.text.lower().replace("ё", "е")
-        if feats.get("Animacy") == "Anim":
-            # the role word right before the name: «депутат Степан Чернявский», not «представителями команды Трампа»
-            titled = re.compile(rf"(?<!\w){re.escape(stem)}\w*\s+\Z")
+        # the role word right before the name: «депутат Степан Чернявский», not «представителями команды Трампа»
+        titled = re.compile(rf"(?<!\w){re.escape(stem)}\w*\s+\Z")
+        found = self._last_named(
+            start, lambda m: m["type"] == "PER" and titled.search(text, max(0, m["start"] - 40), m["start"])
+        )
+        if not found and self._bare_speaker(word):
+            # «– сказал губернатор», «говорит эксперт»: the person the article quotes, named before
+            quoted = self.article.in_quote(start)
+            gender = (self.head(word).feats or {}).get("Gender") if word.rel == "nsubj" else None  # «сказала»
             found = self._last_named(
-                start, lambda m: m["type"] == "PER" and titled.search(text, max(0, m["start"] - 40), m["start"])
+                start,
+                lambda m: (
+                    m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"])) and self._agrees(m, gender)
+                ),
             )
-            if not found and self._bare_speaker(word):
-                # «– сказал губернатор», «говорит эксперт»: the person the article quotes, named before
-                quoted = self.article.in_quote(start)
-                found = self._last_named(
-                    start, lambda m: m["type"] == "PER" and (quoted or not self.article.in_quote(m["start"]))
-                )
-        else:
-            found = self._last_named(start, lambda m: m["type"] == "ORG" and stem in text[m["start"] : m["stop"]])
-        return found or [role_participant(word.lemma, start, start + len(word.text))]
+        return found or [role_participant(self._role_name(word), start, start + len(word.text))]
+
+    def _role_name(self, word: Token) -> str:
+        """The name of a ROLE participant: the noun's lemma; for a participle used as a noun, whose lemma is
+        its verb («осужденного» → «осудить»), the participle («осужденный», «подозреваемый»)."""
+        if word.lemma.endswith(("ть", "ться", "чь")):
+            for parse in self.morph_vocab.parse(word.text.lower()):
+                form = parse.inflect({"Masc", "Sing", "Nom"}) if parse.tag.POS == "PRTF" else None  # natasha: UD grams
+                if form is not None:
+                    return lemma_key(form.word)
+        return word.lemma
 
     def _bare_speaker(self, word: Token) -> bool:
         """A singular role noun with no words of its own that is the subject of a statement («сказал губернатор»,
@@ -600,13 +640,19 @@ class Sentence:
 
     def _named_below(self, word: Token, depth: int = 3) -> list[dict]:
         """The organisation (or place) a role or institution noun belongs to, down its genitive nmods:
-        «сотрудники отдела … парка «Сенгилеевские горы»» → the park; «пресс-служба ведомства» → the ministry."""
-        level = [word]
+        «сотрудники отдела … парка «Сенгилеевские горы»» → the park; «пресс-служба ведомства» → the ministry.
+
+        A place below an institution noun is where that institution is, not the doer: «пресс-служба
+        прокуратуры Самарской области» → the prosecutor's office (`_institution`), not the region."""
+        level = [(word, word)]  # (a word down the genitives, the nearest institution noun above it)
         for _ in range(depth):
             level = [
-                c for w in level for c in self.children[w.index] if c.rel in ("nmod", "appos") and not self.case_of(c)
+                (c, c if c.lemma in self.words.institutions else owner)
+                for w, owner in level
+                for c in self.children[w.index]
+                if c.rel in ("nmod", "appos") and not self.case_of(c)
             ]
-            for child in level:
+            for child, owner in level:
                 mention = self.mention_at(child) or next(
                     (
                         m
@@ -615,11 +661,22 @@ class Sentence:
                     ),
                     None,
                 )
+                if mention is not None and mention["type"] == "LOC" and owner.lemma in self.words.institutions:
+                    return self._institution(owner) if owner is not word else []
                 if mention is not None and mention["type"] in ("ORG", "LOC"):
                     return [mention]
                 if child.lemma in self.words.anaphoric:
                     return self._last_organisation(child.lemma, child.start)
         return []
+
+    def _institution(self, word: Token) -> list[dict]:
+        """An institution noun as a participant: the organisation named before whose name holds its stem
+        («Следственный комитет» for «комитет»), else a ROLE participant named by it."""
+        start = word.start
+        stem = word.lemma[: max(4, len(word.lemma) - 2)]
+        text = self.article.text.lower().replace("ё", "е")
+        found = self._last_named(start, lambda m: m["type"] == "ORG" and stem in text[m["start"] : m["stop"]])
+        return found or [role_participant(word.lemma, start, start + len(word.text))]
 
     def _last_organisation(self, lemma: str, start: int) -> list[dict]:
         """The organisation an anaphoric noun stands for: for «ведомство», «министерство» the last state body
@@ -637,6 +694,21 @@ class Sentence:
             if found:
                 return found
         return self._last_named(start, lambda m: m["type"] == "ORG")
+
+    def _agrees(self, mention: dict, gender: str | None) -> bool:
+        """Whether a person may be referred to by a word of `gender` («она», «сказала»): not when a first name
+        of theirs in the article is of the other gender (a surname alone says nothing: «Петрова»)."""
+        if gender not in ("Masc", "Fem"):
+            return True
+        if self.article.genders is None:
+            self.article.genders = {}
+            for m in self.mentions:
+                if m["type"] == "PER" and self.article.genders.get(m["entity_id"]) is None:
+                    words = WORD.findall(self.article.text[m["start"] : m["stop"]])
+                    self.article.genders[m["entity_id"]] = next(
+                        filter(None, (name_gender(self.morph_vocab, w) for w in words)), None
+                    )
+        return self.article.genders.get(mention["entity_id"]) in (None, gender)
 
     def _last_named(self, start: int, fits) -> list[dict]:
         """The last mention before `start` (within ANAPHORA_REACH characters) that `fits`, as a one-item list."""
@@ -933,9 +1005,35 @@ class Sentence:
                 actors.append(child)  # «обследованы сотрудниками полиции»
             elif child.rel in ("obl", "nmod") and case in PLACE_CASES and child.lemma == "отношение":
                 targets.extend(c for c in self.children[child.index] if c.rel == "nmod")  # «в отношении гражданина»
+            elif child.rel in ("obl", "nmod") and self._in_respect_of(child):
+                targets.append(child)  # the same, parsed as a compound preposition: «в» with «отношении» fixed
             elif child.rel in ("obl", "nmod", "appos") and case not in PLACE_CASES:
                 others.append(child)
         return actors, targets, others
+
+    def _passive_agent(self, trigger: Token) -> list[Token]:
+        """The agent of a passive verb that the parser hung elsewhere in its clause: a bare instrumental of
+        people or an institution («по факту кражи полицейскими возбуждено дело»)."""
+        if trigger.pos != "VERB" or not is_passive(trigger):
+            return []
+        clause = self.clause_head(trigger).index
+        return [
+            t
+            for t in self.tokens
+            if t.rel in ("nmod", "obl")
+            and (t.feats or {}).get("Case") == "Ins"
+            and t.pos == "NOUN"
+            and not self.case_of(t)
+            and ((t.feats or {}).get("Animacy") == "Anim" or t.lemma in self.words.institutions)
+            and self.clause_head(t).index == clause
+        ][:1]
+
+    def _in_respect_of(self, word: Token) -> bool:
+        """Whether a nominal's preposition is «в отношении» («в отношении директора начата проверка»)."""
+        return any(
+            c.rel == "case" and any(f.rel == "fixed" and f.lemma == "отношение" for f in self.children[c.index])
+            for c in self.children[word.index]
+        )
 
     def impersonal_actors(self, trigger: Token) -> list[dict]:
         """The doer of a subject-less verb given by a «в/у» phrase: «заявили в пресс-службе МВД», «в ведомстве отметили»,
@@ -1138,8 +1236,10 @@ class Sentence:
 
     def event(self, trigger: Token, dates: list[dict]) -> dict:
         actors, targets, others = self.arguments(trigger)
-        if not actors:
-            actors = self.inherited_actors(trigger)
+        if not any(self.entities_of(word) for word in actors):
+            # an own actor word that names no one («расследование дела»: what is investigated) leaves the doer
+            # to the verb the trigger depends on («следователи ФСБ закончили расследование дела»)
+            actors = self.inherited_actors(trigger) or self._passive_agent(trigger)
         place = self.place(trigger)
         participants: dict[str, str] = {}
         roles: dict[str, str] = {}  # entity_id → name of the ROLE participants
@@ -1149,7 +1249,7 @@ class Sentence:
             for word in words
             for p in self.entities_of(word)
         ]
-        if not actors:
+        if not any(role == "actor" for role, _ in found):
             found = [("actor", p) for p in self.impersonal_actors(trigger)] + found
         for role, mention in found:
             if place is not None and mention["entity_id"] == place["entity_id"]:
@@ -1160,6 +1260,8 @@ class Sentence:
         modality = self.modality(trigger)
         date = self.date(trigger, dates)
         value, precision = self.dated_forward(date, trigger, modality) if date else (None, None)
+        if value is not None and modality != "planned":
+            value = self.in_story_year(date, value, dates)
         kinds = {role: {p["type"] for r, p in found if r == role} for role in ("actor", "target")}
         features = self.features(trigger, modality, kinds, place is not None, date is not None)
         return {
@@ -1202,16 +1304,56 @@ class Sentence:
             "short_sentence": float(len(self.tokens) < 8),
         }
 
-    def dated_forward(self, date_mention: dict, trigger: Token, modality: str) -> tuple[date, str]:
+    def in_story_year(self, date_mention: dict, value: date, dates: list[dict]) -> date:
+        """A month or day with no year of its own («в конце ноября» after «В октябре 2015 года …») in the year
+        of the last date written with a year before it, when that year is earlier than the one tag-dates gave
+        it from the publication: news tells a past story in order, and its months stay in the story's year."""
+        text = self.article.text
+        written = text[date_mention["start"] : date_mention["stop"]].lower()
+        if date_mention["precision"] not in ("day", "month") or NOW_WORD.search(written):
+            return value
+        if not MONTH_WORD.search(written):
+            return value
+        anchor = next(
+            (
+                m
+                for m in reversed(dates)
+                if m["stop"] <= date_mention["start"]
+                and m["value"] is not None
+                and WRITTEN_YEAR.search(text[m["start"] : m["stop"]])
+            ),
+            None,
+        )
+        if anchor is None or date_mention["start"] - anchor["start"] > ANAPHORA_REACH:
+            return value
+        year = anchor["value"].year
+        if year >= value.year:
+            return value
+        try:
+            return value.replace(year=year)
+        except ValueError:  # 29 February
+            return value.replace(year=year, day=28)
+
+    def dated_forward(self, date_mention: dict, trigger: Token, modality: str) -> tuple[date | None, str | None]:
         """The value and precision of a date mention as the trigger's tense reads it.
 
         tag-dates resolves «в среду» (and «в выходные») to the last Wednesday (Saturday) and «в феврале» (no
         year) to the last February; for an event still to come (planned, or a
         future verb in its chain) such a date is the next one: a week or a year
         later. A date with a year, or a word of the past («прошлый», «вчера»), stays.
+        A date after the publication does not date an event told in the past tense as having happened
+        (None, None): it is another clause's (a forecast's day: «в среду ожидается снег, – рассказали
+        синоптики»), or counted from another time than the publication («через двадцать лет вспомнил»).
         """
         value, precision = date_mention["value"], date_mention["precision"]
         published = self.article.published
+        if (
+            published is not None
+            and value > published
+            and modality == "occurred"
+            and any((t.feats or {}).get("Tense") == "Past" for t in self.chain(trigger))
+        ):
+            return None, None
         if published is None or precision not in ("day", "weekend", "month") or value >= published:
             return value, precision
         if precision == "month" and (value.year, value.month) == (published.year, published.month):
