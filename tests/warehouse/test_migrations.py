@@ -1,5 +1,7 @@
 """Migrations: an empty file gets every one; a warehouse made by older code is upgraded in place."""
 
+from datetime import date
+
 import duckdb
 import pyarrow as pa
 
@@ -204,4 +206,38 @@ def test_the_event_views_count_confident_events_and_durations_have_no_value(tmp_
     assert shown == {"sure", "old"}  # events loaded before confidence existed count as before
     con.execute("INSERT INTO date_mentions VALUES ('a', 0, 8, 'три года', NULL, 'duration', 'r')")
     assert con.execute("SELECT count(*) FROM date_mentions WHERE value IS NULL").fetchone() == (1,)
+    con.close()
+
+
+def test_an_article_published_long_after_every_date_it_writes_is_suspect(tmp_path):
+    """suspect_publication_dates: at least three dates written with a year, the latest over a year old."""
+    con = db.connect(tmp_path / "w.duckdb")
+    db.upgrade(con)
+    mentions = {
+        # published 2019-11-18; its written dates end in 2014: a collection date or history
+        "old": [("в 2011 году", "2011-01-01", "year"), ("12 мая 2013 года", "2013-05-12", "day"),
+                ("в марте 2014 года", "2014-03-01", "month"), ("вчера", "2019-11-17", "day")],
+        # «в 2018 году» ends on 2018-12-31, less than a year before the publication
+        "recent": [("в 2011 году", "2011-01-01", "year"), ("в 2012 году", "2012-01-01", "year"),
+                   ("в 2018 году", "2018-01-01", "year")],
+        # two written dates are too few to say
+        "few": [("в 2001 году", "2001-01-01", "year"), ("в 2002 году", "2002-01-01", "year"),
+                ("в среду", "2019-11-13", "day"), ("90-х", "1990-01-01", "decade")],
+    }  # fmt: skip
+    for article_id, dated in mentions.items():
+        con.execute(
+            "INSERT INTO articles (article_id, source, published_date, language, text, content_hash, run_id)"
+            " VALUES ($id, 's', DATE '2019-11-18', 'ru', 'Текст.', $id, 'r')",
+            {"id": article_id},
+        )
+        for n, (text, value, precision) in enumerate(dated):
+            con.execute(
+                "INSERT INTO date_mentions VALUES ($id, $n, $n + 1, $text, CAST($value AS DATE), $precision, 'r')",
+                {"id": article_id, "n": n, "text": text, "value": value, "precision": precision},
+            )
+    flagged = con.execute(
+        "SELECT article_id, story_date, days_after_story, n_written_dates, n_dates_from_publication"
+        " FROM suspect_publication_dates"
+    ).fetchall()
+    assert flagged == [("old", date(2014, 3, 1), 2058, 3, 1)]
     con.close()
