@@ -1525,9 +1525,10 @@ class ConfidenceModel:
 
 CONFIDENCE_DIGITS = 4
 CONFIDENCE_MODEL = "event_confidence.json"
-# Events of at least this confidence are confident: the views count them (`is_confident`, declared in
-# warehouse/migrations/013_event_confidence_durations.sql; a test keeps the two equal).
-CONFIDENT = 0.5
+# Events of at least this confidence are confident: the views count them (`is_confident`, declared last in
+# warehouse/migrations/019_confident_threshold.sql; a test keeps the two equal). bench/train_event_confidence.py
+# chooses it with the model, on the tune part.
+CONFIDENT = 0.75
 
 
 @functools.cache

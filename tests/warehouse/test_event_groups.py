@@ -88,3 +88,11 @@ def test_grouping_twice_changes_nothing_and_a_replaced_article_takes_its_events_
         (1, {"occurred": 1}), (1, {"occurred": 1})
     ]  # fmt: skip
     assert [c.name for c in integrity.check_warehouse(con) if not c.passed] == []
+
+
+def test_the_timeline_shows_groups_with_a_confident_report(con):
+    con.execute("UPDATE events SET confidence = 0.3 WHERE event_id IN ('e4', 'e2')")  # e4 alone in its group
+    db.group_events(con)
+    shown = {row[0] for row in con.execute("SELECT n_mentions FROM event_groups_timeline").fetchall()}
+    assert con.execute("SELECT count(*) FROM event_groups_timeline").fetchone() == (3,)  # e4's group is left out
+    assert shown == {3, 1}  # e1-e3 stays: e1 and e3 are confident
