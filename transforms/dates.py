@@ -22,6 +22,8 @@ What is understood (`published` is the article's publication date):
   itself in a Monday article; tag-events dates a future event's weekday forward),
   unless a date in apposition names the day: «во вторник, 19 ноября» is 19 November
   when that is a Tuesday (`_named_weekdays`);
+- a day or month with no year right beside a year takes it: «31 декабря в этом
+  году» (`_years_alongside`);
 - found by patterns beside the grammar (`pattern_mentions`): bare years
   («2017», «в 2011-м»), «COVID-19» (2019), «через два года», «3 года назад»,
   and durations, precision `duration` with no value: «три года», «в течение
@@ -104,6 +106,12 @@ MONTH_NAMES = {
 WEEKDAYS = {"понедельник": 0, "вторник": 1, "среду": 2, "четверг": 3, "пятницу": 4, "субботу": 5, "воскресенье": 6}
 WEEKDAY_WORD = re.compile(r"понедельник|вторник|сред|четверг|пятниц|суббот|воскресень", re.IGNORECASE)  # in a mention
 APPOSITION = re.compile(r"\s*,\s*")  # «в среду, 20 ноября»
+MONTH_WORD = re.compile(r"январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр", re.IGNORECASE)
+# A year right beside a day or month, with no comma between (a comma starts a list: «в 2012 году, в июле и
+# августе 2017-го»), nor a year things are for («календарь на 2020 год в июле»).
+ALONGSIDE = re.compile(r"\s+")
+YEAR_FOR = re.compile(r"на\s", re.IGNORECASE)
+WRITES_A_YEAR = re.compile(r"\d{4}|год", re.IGNORECASE)  # «5 марта 2011 года», «в декабре этого года»
 SEASON_ADVERBS = {"зимой": 12, "весной": 3, "летом": 6, "осенью": 9}
 SEASON_NOUNS = {"зима", "весна", "лето", "осень"}
 SEASON_STEMS = (("зим", 12), ("весн", 3), ("лет", 6), ("осен", 9))
@@ -869,7 +877,7 @@ def _combined(
         if not any(a < extra.stop and extra.start < b for a, b in taken):
             result.append(extra)
             taken.append((extra.start, extra.stop))
-    return _named_weekdays(text, sorted(result, key=lambda m: m.start))
+    return _years_alongside(text, _named_weekdays(text, sorted(result, key=lambda m: m.start)))
 
 
 def _named_weekdays(text: str, mentions: list[DateMention]) -> list[DateMention]:
@@ -890,6 +898,34 @@ def _named_weekdays(text: str, mentions: list[DateMention]) -> list[DateMention]
         ):
             named[n] = replace(weekday, value=date_mention.value)
     return named
+
+
+def _years_alongside(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """A day or month written with no year, right beside a year («31 декабря в этом году», «в этом году в
+    декабре»), is in that year: read alone it took the publication year, or the year before."""
+    dated = list(mentions)
+    for n, mention in enumerate(mentions):
+        if mention.precision not in ("day", "month") or mention.value is None:
+            continue
+        if not MONTH_WORD.search(mention.text) or WRITES_A_YEAR.search(mention.text):
+            continue
+        beside = [
+            other
+            for other in mentions[max(n - 2, 0) : n + 3]
+            if other.precision == "year"
+            and other.value is not None
+            and not YEAR_FOR.match(other.text)
+            and (
+                ALONGSIDE.fullmatch(text, mention.stop, other.start)
+                or ALONGSIDE.fullmatch(text, other.stop, mention.start)
+            )
+        ]
+        if beside and beside[0].value.year != mention.value.year:
+            try:
+                dated[n] = replace(mention, value=mention.value.replace(year=beside[0].value.year))
+            except ValueError:  # 29 February of a year that has none
+                continue
+    return dated
 
 
 def tag_dates(articles: pa.Table, parser: Parser) -> tuple[pa.Table, list[str]]:

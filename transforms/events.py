@@ -82,7 +82,7 @@ import pyarrow.compute as pc
 from natasha.doc import Doc
 
 from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax, tag_morph
-from transforms.dates import WEEKDAY_WORD
+from transforms.dates import MONTH_WORD, WEEKDAY_WORD
 from transforms.ids import stable_id
 from transforms.models import NatashaModels, load_models
 from transforms.names import entity_id as entity_id_of
@@ -136,7 +136,6 @@ STATEMENT_ROOT = "01"
 YEAR_OR_PAST = re.compile(r"\d{4}|прошл|минувш|прошедш|позапрошл|вчера|накануне|назад")
 # A month or a day written with a month and nothing that ties it to the present («в конце ноября», «25 июня»)
 # continues the year of the story the article tells (`in_story_year`).
-MONTH_WORD = re.compile(r"январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр")
 NOW_WORD = re.compile(
     r"\d{4}|этот|этого|этом|текущ|нынешн|прошл|минувш|прошедш|следующ|будущ|вчера|сегодня|завтра|накануне|назад|через"
 )

@@ -231,3 +231,21 @@ def test_years_offsets_and_durations_beside_the_grammar(parser, text, expression
 )
 def test_ages_and_counts_are_no_dates(parser, text):
     assert find_dates(text, date(2026, 1, 14), parser)[0] == []
+
+
+def test_a_day_or_month_beside_a_year_is_in_that_year(parser):
+    # published 14 January 2026: «31 декабря» alone is last December, «в июле» last July
+    text = (
+        "Выходным сделают 31 декабря в этом году. В прошлом году в январе прошли выборы; в 2012 году, в июле и "
+        "августе 2017-го. Срок истек 31 декабря. В 2019 году. Календарь на 2027 год в июле."
+    )
+    mentions, _ = find_dates(text, PUBLISHED, parser)
+    assert [(m.text, m.value) for m in mentions] == [
+        ("31 декабря", date(2026, 12, 31)), ("в этом году", date(2026, 1, 1)),
+        ("В прошлом году", date(2025, 1, 1)), ("в январе", date(2025, 1, 1)),
+        ("в 2012 году", date(2012, 1, 1)), ("в июле", date(2025, 7, 1)),  # a comma starts a list
+        ("августе 2017", date(2017, 8, 1)),
+        ("31 декабря", date(2025, 12, 31)),  # a full stop parts it from the year after it
+        ("В 2019 году", date(2019, 1, 1)),
+        ("на 2027 год", date(2027, 1, 1)), ("в июле", date(2025, 7, 1)),  # what it is for, not when
+    ]  # fmt: skip
