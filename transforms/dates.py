@@ -24,7 +24,7 @@ What is understood (`published` is the article's publication date):
   when that is a Tuesday (`_named_weekdays`);
 - a day or month with no year right beside a year takes it: «31 декабря в этом
   году» (`_years_alongside`);
-- found by patterns beside the grammar (`pattern_mentions`): bare years
+- found by patterns beside the grammar (`pattern_mentions`): «18 ноя» of a dateline, bare years
   («2017», «в 2011-м»), «COVID-19» (2019), «через два года», «3 года назад»,
   and durations, precision `duration` with no value: «три года», «в течение
   нескольких дней», «около 30 лет» (not ages: «ему было 45 лет»);
@@ -462,6 +462,11 @@ YEAR_RANGE = re.compile(
 SEASON_YEARS = re.compile(r"(?<![\w./-])((?:1[89]|20)(\d\d))/(\d\d)(?![\w/-])")  # «сезон 2016/17»
 ISO_DATE = re.compile(r"(?<![\w./-])((?:1[89]|20)\d\d)-(\d\d)-(\d\d)(?![\w/-])")
 SLASH_DATE = re.compile(r"(?<![\w./-])(\d{1,2})/(\d{1,2})/((?:1[89]|20)\d\d)(?![\w/-])")
+# A day with its month cut short, as in agencies' datelines: «МОСКВА, 18 ноя – РИА Новости», «10 авг.» («мая» is
+# whole and the grammar's).
+ABBREVIATED_DATE = re.compile(
+    r"(?<![\w.,])(\d{1,2})\s+(янв|фев|мар|апр|июн|июл|авг|сен|сент|окт|ноя|дек)\b\.?", re.IGNORECASE
+)
 PART_OF = r"(?:(?:в|во|к|с|до|от|по)\s+)?(?:(?:начал[ае]|конц[ае]|середин[еы]|(?:первой|второй) половин[еы])\s+)?"
 ORDINAL_DECADES = {
     "двадцат": 20, "тридцат": 30, "сороков": 40, "пятидесят": 50, "шестидесят": 60, "семидесят": 70,
@@ -654,7 +659,8 @@ def _century(match: re.Match, published: date | None) -> int | None:
 
 
 def pattern_mentions(text: str, published: date | None, windows: list | None = None) -> list[DateMention]:
-    """Date mentions the grammar does not find: bare years, COVID-19, offsets with a number, and durations."""
+    """Date mentions the grammar does not find: bare years, COVID-19, offsets with a number, abbreviated months,
+    and durations."""
     windows = pattern_windows(text) if windows is None else windows
     found: list[DateMention] = []
     for match in _find(COVID, text, windows):
@@ -686,6 +692,13 @@ def pattern_mentions(text: str, published: date | None, windows: list | None = N
             shift = 0 if offset and offset.lower() == "эт" else shift
             value = _weekday_of(published, 5, shift)
             found.append(DateMention(match.start(), match.end(), match.group(), value, "weekend"))
+        for match in ABBREVIATED_DATE.finditer(text):  # a plain regular expression: no window needed
+            month = _by_stem(MONTH_STEMS, match.group(2).lower())
+            try:
+                value = date(_year_of(month, published), month, int(match.group(1)))
+            except ValueError:  # «31 ноя»
+                continue
+            found.append(DateMention(match.start(), match.end(), match.group(), value, "day"))
         for match in _find(PART_OF_CURRENT, text, windows):
             value, precision = _offset(published, _unit_of(match.group(1)), 0)
             found.append(DateMention(match.start(), match.end(), match.group(), value, precision))

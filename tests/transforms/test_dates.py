@@ -249,3 +249,13 @@ def test_a_day_or_month_beside_a_year_is_in_that_year(parser):
         ("В 2019 году", date(2019, 1, 1)),
         ("на 2027 год", date(2027, 1, 1)), ("в июле", date(2025, 7, 1)),  # what it is for, not when
     ]  # fmt: skip
+
+
+def test_a_dateline_day_with_its_month_cut_short_is_a_day(parser):
+    # published 14 January 2026: «3 дек» is last December, «10 янв.» this January
+    text = "ТВЕРЬ, 3 дек – Наше агентство. Отчет сдан 10 янв. вечером. Итоги 3 декабря. Выдано 5 декад назад, 31 ноя."
+    mentions, _ = find_dates(text, PUBLISHED, parser)
+    assert [(m.text, m.value, m.precision) for m in mentions] == [
+        ("3 дек", date(2025, 12, 3), "day"), ("10 янв.", date(2026, 1, 10), "day"),
+        ("3 декабря", date(2025, 12, 3), "day"),
+    ]  # fmt: skip
