@@ -157,6 +157,8 @@ PROHIBITIONS = {"нельзя", "запрещено", "запретить", "з�
 # «осудить» condemns (111) in the active voice; in the passive a court has convicted someone (173).
 CONVICTION_LEMMAS = {"осудить", "осуждать"}
 CONVICTION_CODE = "173"
+# Examining a person or an animal is a doctor's or a vet's work, not an investigation (09).
+MEDICAL_EXAMS = {"осмотреть", "осматривать"}
 ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
 
 
@@ -347,6 +349,7 @@ class Words:
         self.state_nouns = lexicon.word_set("institutions", "state_nouns")
         self.state_name_stems = tuple(lexicon.word_set("institutions", "state_name_stems"))
         self.habitual = lexicon.word_set("habitual", "adverbs")
+        self.generic_quantifiers = lexicon.word_set("generic_subjects", "quantifiers")
         self.opinion_verbs = lexicon.word_set("opinion_verbs", "verbs")
         self.poll_subjects = lexicon.word_set("polls", "subjects")
         self.violence_on_people = lexicon.word_set("violence_on_people", "verbs")
@@ -823,6 +826,8 @@ class Sentence:
             return None  # an event has a doer: «ситуация требует», «снимки помогли»
         if code.startswith("18") and self._describes_a_thing(trigger):
             return None  # «похищенные письма»: stolen things, not an abduction
+        if feats.get("Tense") == "Pres" and self._describes_a_thing(trigger):
+            return None  # «опасность, угрожающая жизни», «обсуждаемый вопрос»: a property of a thing
         if code.startswith("18") and any(
             c.rel == "obj" and (c.feats or {}).get("Animacy") == "Inan" and not self.mention_at(c) for c in children
         ):
@@ -832,6 +837,16 @@ class Sentence:
         chain = self.chain(trigger)
         if any(c.lemma in words.habitual for t in chain for c in self.children[t.index] if c.rel == "advmod"):
             return None  # «часто обсуждают»: a kind of event
+        if self._generic_subject(trigger):
+            return None  # «некоторые водители жалуются», «не все из них считают»: a kind of event
+        if trigger.lemma == "встречаться" and self._is_encountered(trigger):
+            return None  # «встречаются и такие инспекторы»: there are, not a meeting
+        if (head := self.head(trigger)) is not None and head.lemma == "право":
+            return None  # «право на обращение в суд», «право обжаловать»: a right, not its use
+        if trigger.lemma in MEDICAL_EXAMS and any(
+            c.rel == "obj" and (c.feats or {}).get("Animacy") == "Anim" for c in children
+        ):
+            return None  # «врачи осмотрели пострадавшего», «осмотрели собаку»: a medical examination
         below_chain = [c for t in chain for c in self.children[t.index]]
         if any(c.lemma == "если" and c.rel == "mark" for c in below_chain) and not any(
             c.lemma == "бы" for c in below_chain
@@ -881,6 +896,32 @@ class Sentence:
             and head.lemma in PROHIBITIONS
             and not any(c.rel == "nsubj" for c in self.children[current.index])
         )
+
+    def _generic_subject(self, trigger: Token) -> bool:
+        """A present-tense verb whose subject is some or many unnamed people: «некоторые женщины жалуются»,
+        «многие считают», «не все из них считают»."""
+        if trigger.pos != "VERB" or (trigger.feats or {}).get("Tense") != "Pres":
+            return False
+        for subject in self.children[trigger.index]:
+            if subject.rel == "nsubj" and not self._names(subject):
+                words = [subject, *(c for c in self.children[subject.index] if c.rel in ("det", "amod"))]
+                if any(w.lemma in self.words.generic_quantifiers for w in words):
+                    return True
+        return False
+
+    def _is_encountered(self, trigger: Token) -> bool:
+        """«встречаться» as «to be found»: in the present tense, with no one met («с кем») and no one named:
+        «встречаются и такие водители, которые …»."""
+        children = self.children[trigger.index]
+        return (
+            (trigger.feats or {}).get("Tense") == "Pres"
+            and not any(self.case_of(c) in ("с", "со") for c in children)
+            and not any(self._names(c) for c in children if c.rel == "nsubj")
+        )
+
+    def _names(self, word: Token) -> bool:
+        """Whether a word is, or is given by, a name: «Путин», «президент Владимир Путин»."""
+        return self.mention_at(word) is not None or bool(self._named_children(word, NAME_RELS))
 
     def _describes_a_thing(self, trigger: Token) -> bool:
         """A participle that describes a thing: «похищенные письма», «украденный автомобиль»."""

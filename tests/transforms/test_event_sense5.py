@@ -1,0 +1,56 @@
+"""Word sense of event triggers: kinds of events, rights, properties and medical examinations are no events.
+
+Sentences written for these tests."""
+
+import pytest
+
+from tests.transforms.test_events import by_trigger, run
+from transforms.events import load_event_tagger
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return load_event_tagger()
+
+
+def triggers(events):
+    return [e["trigger"] for e in events]
+
+
+def test_some_or_many_unnamed_people_doing_something_now_is_a_kind_of_event(tagger):
+    for text, trigger in [
+        ("Некоторые водители жалуются в прокуратуру на долгие очереди.", "жалуются"),
+        ("Многие жители требуют новые остановки.", "требуют"),
+    ]:
+        assert trigger not in triggers(run(tagger, text)), text
+    # a named doer, or the past tense, is one event
+    assert by_trigger(run(tagger, "Иван Петров жалуется в прокуратуру на долгие очереди."), "жалуется")
+    assert by_trigger(run(tagger, "Некоторые водители пожаловались в прокуратуру на очереди."), "пожаловались")
+
+
+def test_vstrechatsya_with_no_one_met_is_to_be_found(tagger):
+    found = run(tagger, "Встречаются и такие продавцы, которые обманывают покупателей.")
+    assert "Встречаются" not in triggers(found)
+    met = run(tagger, "Министры встречаются с фермерами в Орле.")
+    assert by_trigger(met, "встречаются")["type"] == "04 CONSULT"
+
+
+def test_a_right_to_an_act_is_no_act(tagger):
+    text = "Прокурор напомнил, что закон защищает право граждан на обращение в суд."
+    assert "обращение" not in triggers(run(tagger, text))
+    appeal = run(tagger, "Жители направили в суд обращение с просьбой закрыть свалку.")
+    assert by_trigger(appeal, "обращение")["type"] == "02 APPEAL"
+
+
+def test_examining_a_person_or_an_animal_is_no_investigation(tagger):
+    for text in ["Врачи осмотрели пострадавшего мальчика.", "Ветеринар осмотрел собаку и наложил повязку."]:
+        assert not {"осмотрели", "осмотрел"} & set(triggers(run(tagger, text))), text
+    scene = run(tagger, "Следователи осмотрели место происшествия.")
+    assert by_trigger(scene, "осмотрели")["type"] == "09 INVESTIGATE"
+
+
+def test_a_present_participle_describing_a_thing_is_its_property(tagger):
+    text = "Врачи вывели пациента из состояния, угрожающего его жизни."
+    assert "угрожающего" not in triggers(run(tagger, text))
+    threat = run(tagger, "Полиция задержала мужчину, угрожавшего соседям ножом.")
+    assert by_trigger(threat, "угрожавшего")["type"] == "13 THREATEN"
