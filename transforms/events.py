@@ -157,6 +157,8 @@ PROHIBITIONS = {"нельзя", "запрещено", "запретить", "з�
 # «осудить» condemns (111) in the active voice; in the passive a court has convicted someone (173).
 CONVICTION_LEMMAS = {"осудить", "осуждать"}
 CONVICTION_CODE = "173"
+# Preparing an event is not the event: «подготовка к саммиту», «приготовление к теракту».
+PREPARATIONS = {"подготовка", "приготовление"}
 # Examining a person or an animal is a doctor's or a vet's work, not an investigation (09).
 MEDICAL_EXAMS = {"осмотреть", "осматривать"}
 ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
@@ -843,6 +845,8 @@ class Sentence:
             return None  # «встречаются и такие инспекторы»: there are, not a meeting
         if (head := self.head(trigger)) is not None and head.lemma == "право":
             return None  # «право на обращение в суд», «право обжаловать»: a right, not its use
+        if trigger.pos == "NOUN" and head is not None and head.lemma in PREPARATIONS:
+            return None  # «подготовка к саммиту», «приготовление к теракту»: the event has not taken place
         if trigger.lemma in MEDICAL_EXAMS and any(
             c.rel == "obj" and (c.feats or {}).get("Animacy") == "Anim" for c in children
         ):

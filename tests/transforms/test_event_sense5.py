@@ -54,3 +54,12 @@ def test_a_present_participle_describing_a_thing_is_its_property(tagger):
     assert "угрожающего" not in triggers(run(tagger, text))
     threat = run(tagger, "Полиция задержала мужчину, угрожавшего соседям ножом.")
     assert by_trigger(threat, "угрожавшего")["type"] == "13 THREATEN"
+
+
+def test_preparing_an_event_is_not_the_event(tagger):
+    for text, trigger in [
+        ("Министры обсудили подготовку к саммиту в Минске.", "саммиту"),
+        ("Его обвиняют в приготовлении к теракту.", "теракту"),
+    ]:
+        assert trigger not in triggers(run(tagger, text)), text
+    assert by_trigger(run(tagger, "Министры обсудили итоги саммита в Минске."), "саммита")["type"] == "04 CONSULT"
