@@ -157,6 +157,7 @@ PROHIBITIONS = {"нельзя", "запрещено", "запретить", "з�
 # «осудить» condemns (111) in the active voice; in the passive a court has convicted someone (173).
 CONVICTION_LEMMAS = {"осудить", "осуждать"}
 CONVICTION_CODE = "173"
+FUTURE_AUXILIARIES = {"буду", "будешь", "будет", "будем", "будете", "будут"}
 # Preparing an event is not the event: «подготовка к саммиту», «приготовление к теракту».
 PREPARATIONS = {"подготовка", "приготовление"}
 # Examining a person or an animal is a doctor's or a vet's work, not an investigation (09).
@@ -1255,7 +1256,7 @@ class Sentence:
             return "planned"  # «анонсировал встречу, которая пройдет в декабре»: the meeting is still to come
         for token in chain:
             feats = token.feats or {}
-            if feats.get("Tense") == "Fut":
+            if self._future(token):
                 return "planned"
             if (
                 any(c.rel == "aux" and c.lemma == "быть" for c in self.children[token.index])
@@ -1265,9 +1266,12 @@ class Sentence:
         return "occurred"
 
     def _future(self, verb: Token) -> bool:
-        """A verb in the future tense, or with the future «будет» («пройдет», «будет проходить»)."""
+        """A verb in the future tense, or with the future «будет» («пройдет», «будет проходить», «будет задержан»:
+        the tagger gives «будет» the present tense at times, so its forms are read as written)."""
         return (verb.feats or {}).get("Tense") == "Fut" or any(
-            c.rel == "aux" and (c.feats or {}).get("Tense") == "Fut" for c in self.children[verb.index]
+            c.rel in ("aux", "aux:pass")
+            and ((c.feats or {}).get("Tense") == "Fut" or c.text.lower() in FUTURE_AUXILIARIES)
+            for c in self.children[verb.index]
         )
 
     def _is_purpose(self, trigger: Token) -> bool:

@@ -63,3 +63,9 @@ def test_preparing_an_event_is_not_the_event(tagger):
     ]:
         assert trigger not in triggers(run(tagger, text)), text
     assert by_trigger(run(tagger, "Министры обсудили итоги саммита в Минске."), "саммита")["type"] == "04 CONSULT"
+
+
+def test_the_future_passive_is_planned(tagger):
+    text = "Суд арестовал его заочно, мера начнет действовать после того, как он будет задержан."
+    assert by_trigger(run(tagger, text), "задержан")["modality"] == "planned"
+    assert by_trigger(run(tagger, "Вчера он был задержан в Орле."), "задержан")["modality"] == "occurred"
