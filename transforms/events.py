@@ -158,6 +158,8 @@ PROHIBITIONS = {"нельзя", "запрещено", "запретить", "з�
 CONVICTION_LEMMAS = {"осудить", "осуждать"}
 CONVICTION_CODE = "173"
 FUTURE_AUXILIARIES = {"буду", "будешь", "будет", "будем", "будете", "будут"}
+# An imperfective infinitive under these is what one may or can do, again and again: «может посещать».
+ABILITY_WORDS = {"мочь", "можно"}
 # Preparing an event is not the event: «подготовка к саммиту», «приготовление к теракту».
 PREPARATIONS = {"подготовка", "приготовление"}
 # Examining a person or an animal is a doctor's or a vet's work, not an investigation (09).
@@ -846,6 +848,13 @@ class Sentence:
             return None  # «встречаются и такие инспекторы»: there are, not a meeting
         if (head := self.head(trigger)) is not None and head.lemma == "право":
             return None  # «право на обращение в суд», «право обжаловать»: a right, not its use
+        if (
+            feats.get("VerbForm") == "Inf"
+            and feats.get("Aspect") == "Imp"
+            and head is not None
+            and head.lemma in ABILITY_WORDS
+        ):
+            return None  # «может посещать детский сад», «можно обсуждать»: what may be done, not an act
         if trigger.pos == "NOUN" and head is not None and head.lemma in PREPARATIONS:
             return None  # «подготовка к саммиту», «приготовление к теракту»: the event has not taken place
         if trigger.lemma in MEDICAL_EXAMS and any(

@@ -69,3 +69,9 @@ def test_the_future_passive_is_planned(tagger):
     text = "Суд арестовал его заочно, мера начнет действовать после того, как он будет задержан."
     assert by_trigger(run(tagger, text), "задержан")["modality"] == "planned"
     assert by_trigger(run(tagger, "Вчера он был задержан в Орле."), "задержан")["modality"] == "occurred"
+
+
+def test_an_imperfective_infinitive_under_moch_is_what_may_be_done(tagger):
+    assert "посещать" not in triggers(run(tagger, "Врач разрешил: ребенок может посещать детский сад."))
+    visit = by_trigger(run(tagger, "Министр может посетить Орел в мае."), "посетить")
+    assert (visit["type"], visit["modality"]) == ("04 CONSULT", "planned")
