@@ -75,3 +75,10 @@ def test_an_imperfective_infinitive_under_moch_is_what_may_be_done(tagger):
     assert "посещать" not in triggers(run(tagger, "Врач разрешил: ребенок может посещать детский сад."))
     visit = by_trigger(run(tagger, "Министр может посетить Орел в мае."), "посетить")
     assert (visit["type"], visit["modality"]) == ("04 CONSULT", "planned")
+
+
+def test_vyskazat_is_a_statement(tagger):
+    events = run(tagger, "Депутат Иван Петров высказал мнение, что мост нужно отремонтировать.")
+    said = by_trigger(events, "высказал")
+    assert (said["type"], said["roles"]["actor"]) == ("01 MAKE PUBLIC STATEMENT", {"Иван Петров"})
+    assert by_trigger(run(tagger, "Против закрытия школы высказались родители."), "высказались")
