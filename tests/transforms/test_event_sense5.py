@@ -82,3 +82,8 @@ def test_vyskazat_is_a_statement(tagger):
     said = by_trigger(events, "высказал")
     assert (said["type"], said["roles"]["actor"]) == ("01 MAKE PUBLIC STATEMENT", {"Иван Петров"})
     assert by_trigger(run(tagger, "Против закрытия школы высказались родители."), "высказались")
+
+
+def test_a_fine_is_coercion(tagger):
+    fined = by_trigger(run(tagger, "Суд оштрафовал чиновника на десять тысяч рублей."), "оштрафовал")
+    assert (fined["type"], fined["roles"]["actor"]) == ("17 COERCE", {"суд"})
