@@ -355,6 +355,7 @@ class Words:
         self.state_name_stems = tuple(lexicon.word_set("institutions", "state_name_stems"))
         self.habitual = lexicon.word_set("habitual", "adverbs")
         self.generic_quantifiers = lexicon.word_set("generic_subjects", "quantifiers")
+        self.text_nouns = lexicon.word_set("texts", "nouns")
         self.opinion_verbs = lexicon.word_set("opinion_verbs", "verbs")
         self.poll_subjects = lexicon.word_set("polls", "subjects")
         self.violence_on_people = lexicon.word_set("violence_on_people", "verbs")
@@ -857,6 +858,8 @@ class Sentence:
             return None  # «может посещать детский сад», «можно обсуждать»: what may be done, not an act
         if trigger.pos == "NOUN" and head is not None and head.lemma in PREPARATIONS:
             return None  # «подготовка к саммиту», «приготовление к теракту»: the event has not taken place
+        if self._in_a_text(trigger):
+            return None  # «объявление, где обещала снять порчу»: what a text says, no one's act
         if trigger.lemma in MEDICAL_EXAMS and any(
             c.rel == "obj" and (c.feats or {}).get("Animacy") == "Anim" for c in children
         ):
@@ -922,6 +925,20 @@ class Sentence:
                 if any(w.lemma in self.words.generic_quantifiers for w in words):
                     return True
         return False
+
+    def _in_a_text(self, trigger: Token) -> bool:
+        """A trigger in a subject-less relative clause that tells what a text says: «объявление, где обещали …»,
+        «справка, в которой указано …» (conjoined verbs share the clause: «где обещала … и обещала …»)."""
+        clause, seen = self.clause_head(trigger), {trigger.index}
+        while clause.rel == "conj" and (head := self.head(clause)) is not None and head.index not in seen:
+            seen.add(head.index)
+            clause = self.clause_head(head)
+        antecedent = self.head(clause)
+        if clause.rel != "acl:relcl" or antecedent is None or antecedent.lemma not in self.words.text_nouns:
+            return False
+        children = self.children[clause.index]
+        located = any(c.lemma == "где" or (c.lemma == "который" and self.case_of(c) in ("в", "во")) for c in children)
+        return located and not any(c.rel in ("nsubj", "nsubj:pass") for c in children)
 
     def _is_encountered(self, trigger: Token) -> bool:
         """«встречаться» as «to be found»: in the present tense, with no one met («с кем») and no one named:

@@ -87,3 +87,14 @@ def test_vyskazat_is_a_statement(tagger):
 def test_a_fine_is_coercion(tagger):
     fined = by_trigger(run(tagger, "Суд оштрафовал чиновника на десять тысяч рублей."), "оштрафовал")
     assert (fined["type"], fined["roles"]["actor"]) == ("17 COERCE", {"суд"})
+
+
+def test_what_a_text_says_is_no_ones_act(tagger):
+    for text in [
+        "Она дала в газету объявление, где обещала вернуть удачу и обещала гадание.",
+        "Он услышал по радио объявление, в котором обещали быстрый заработок.",
+    ]:
+        assert not {"обещала", "обещали"} & set(triggers(run(tagger, text))), text
+    # a writer named in the clause makes the appeal
+    note = run(tagger, "Жители передали записку, в которой они попросили губернатора о помощи.")
+    assert by_trigger(note, "попросили")["type"] == "02 APPEAL"
