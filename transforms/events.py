@@ -154,6 +154,7 @@ QUOTE = re.compile(r"[«»\"“”„]")
 ATTRIBUTION_DASH = re.compile(r"(?:^|[\s,.!?…»\"])[–—-]\s+$")
 # Words of prohibition whose infinitives are rules of conduct, not events: «нельзя угрожать», «запрещено обсуждать».
 PROHIBITIONS = {"нельзя", "запрещено", "запретить", "запрещаться", "недопустимо", "запрещать"}
+PROHIBITION_REACH = 4  # words up from a forbidden act to the word forbidding it («запретили обращаться … и общаться»)
 # «осудить» condemns (111) in the active voice; in the passive a court has convicted someone (173).
 CONVICTION_LEMMAS = {"осудить", "осуждать"}
 CONVICTION_CODE = "173"
@@ -899,20 +900,23 @@ class Sentence:
         return code
 
     def _prohibited(self, trigger: Token) -> bool:
-        """An infinitive (or a conjunct of one) that a word of prohibition governs, with no subject: «нельзя угрожать»."""
-        current, seen = trigger, {trigger.index}
-        while current.rel == "conj" and (head := self.head(current)) is not None and head.index not in seen:
+        """An infinitive with no subject under a word of prohibition, through other infinitives and conjuncts, with no
+        finite verb between: «нельзя угрожать», «запретили им обращаться куда-либо и общаться с журналистами»."""
+        if (trigger.feats or {}).get("VerbForm") != "Inf" or any(
+            c.rel == "nsubj" for c in self.children[trigger.index]
+        ):
+            return False
+        current = trigger
+        for _ in range(PROHIBITION_REACH):
+            head = self.head(current)
+            if head is None or ((head.feats or {}).get("VerbForm") == "Fin" and head.lemma not in PROHIBITIONS):
+                return False
+            if head.lemma in PROHIBITIONS:
+                return current.rel in ("csubj", "xcomp")
+            if head.pos in ("NOUN", "PROPN", "PRON"):
+                return False  # «право на …», an infinitive describing a noun
             current = head
-            seen.add(head.index)
-        head = self.head(current)
-        return (
-            (trigger.feats or {}).get("VerbForm") == "Inf"
-            and (current.feats or {}).get("VerbForm") == "Inf"
-            and current.rel in ("csubj", "xcomp")
-            and head is not None
-            and head.lemma in PROHIBITIONS
-            and not any(c.rel == "nsubj" for c in self.children[current.index])
-        )
+        return False
 
     def _generic_subject(self, trigger: Token) -> bool:
         """A present-tense verb whose subject is some or many unnamed people: «некоторые женщины жалуются»,

@@ -98,3 +98,10 @@ def test_what_a_text_says_is_no_ones_act(tagger):
     # a writer named in the clause makes the appeal
     note = run(tagger, "Жители передали записку, в которой они попросили губернатора о помощи.")
     assert by_trigger(note, "попросили")["type"] == "02 APPEAL"
+
+
+def test_a_forbidden_act_is_no_event_however_far_below_the_ban(tagger):
+    banned = run(tagger, "Охранники запретили им обращаться куда-либо и общаться с журналистами.")
+    assert "общаться" not in triggers(banned)
+    spoke = run(tagger, "Охранники запретили съемку, а потом общались с журналистами.")
+    assert by_trigger(spoke, "общались")["type"] == "04 CONSULT"
