@@ -161,6 +161,10 @@ CONVICTION_CODE = "173"
 FUTURE_AUXILIARIES = {"буду", "будешь", "будет", "будем", "будете", "будут"}
 # An imperfective infinitive under these is what one may or can do, again and again: «может посещать».
 ABILITY_WORDS = {"мочь", "можно"}
+# The title of an article of a code, in brackets or quotes after the article: «ст. 105 УК РФ (», «по статье «».
+LAW_ARTICLE_TITLE = re.compile(
+    r"(?:\bст\.|\bстать[яиейю]\w*)(?:\s*[\d.]+)?[^()«»\n]{0,25}(?:\(\s*«?|«)\s*$", re.IGNORECASE
+)
 # Preparing an event is not the event: «подготовка к саммиту», «приготовление к теракту».
 PREPARATIONS = {"подготовка", "приготовление"}
 # Examining a person or an animal is a doctor's or a vet's work, not an investigation (09).
@@ -766,6 +770,8 @@ class Sentence:
             return None  # part of a name: «Госбюро расследований», «Совет безопасности»
         if self.article.text[trigger.start - 1 : trigger.start] == "#":
             return None  # a hashtag
+        if LAW_ARTICLE_TITLE.search(self.article.text[max(0, trigger.start - 60) : trigger.start]):
+            return None  # «ст. 105 УК РФ (убийство)», «по статье «Убийство»»: an article's title names a crime
         if self.article.in_teaser(trigger.start):
             return None  # the headline of another article, in a list of links
         if trigger.pos == "NOUN" and trigger.lemma.endswith(("ть", "ться", "чь")):

@@ -105,3 +105,13 @@ def test_a_forbidden_act_is_no_event_however_far_below_the_ban(tagger):
     assert "общаться" not in triggers(banned)
     spoke = run(tagger, "Охранники запретили съемку, а потом общались с журналистами.")
     assert by_trigger(spoke, "общались")["type"] == "04 CONSULT"
+
+
+def test_the_title_of_an_article_of_a_code_names_a_crime_not_an_event(tagger):
+    for text in [
+        "Дело возбуждено по ч. 1 ст. 105 УК РФ (убийство).",
+        "Дело возбуждено по статье «Убийство».",
+    ]:
+        assert not any(t.lower() == "убийство" for t in triggers(run(tagger, text))), text
+    crime = run(tagger, "Следователи считают, что убийство произошло ночью.")
+    assert by_trigger(crime, "убийство")["type"] == "18 ASSAULT"
