@@ -153,9 +153,21 @@ QUOTE = re.compile(r"[«»\"“”„]")
 ATTRIBUTION_DASH = re.compile(r"(?:^|[\s,.!?…»\"])[–—-]\s+$")
 # Words of prohibition whose infinitives are rules of conduct, not events: «нельзя угрожать», «запрещено обсуждать».
 PROHIBITIONS = {"нельзя", "запрещено", "запретить", "запрещаться", "недопустимо", "запрещать"}
+PROHIBITION_REACH = 4  # words up from a forbidden act to the word forbidding it («запретили обращаться … и общаться»)
 # «осудить» condemns (111) in the active voice; in the passive a court has convicted someone (173).
 CONVICTION_LEMMAS = {"осудить", "осуждать"}
 CONVICTION_CODE = "173"
+FUTURE_AUXILIARIES = {"буду", "будешь", "будет", "будем", "будете", "будут"}
+# An imperfective infinitive under these is what one may or can do, again and again: «может посещать».
+ABILITY_WORDS = {"мочь", "можно"}
+# The title of an article of a code, in brackets or quotes after the article: «ст. 105 УК РФ (», «по статье «».
+LAW_ARTICLE_TITLE = re.compile(
+    r"(?:\bст\.|\bстать[яиейю]\w*)(?:\s*[\d.]+)?[^()«»\n]{0,25}(?:\(\s*«?|«)\s*$", re.IGNORECASE
+)
+# Preparing an event is not the event: «подготовка к саммиту», «приготовление к теракту».
+PREPARATIONS = {"подготовка", "приготовление"}
+# Examining a person or an animal is a doctor's or a vet's work, not an investigation (09).
+MEDICAL_EXAMS = {"осмотреть", "осматривать"}
 ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
 
 
@@ -346,6 +358,8 @@ class Words:
         self.state_nouns = lexicon.word_set("institutions", "state_nouns")
         self.state_name_stems = tuple(lexicon.word_set("institutions", "state_name_stems"))
         self.habitual = lexicon.word_set("habitual", "adverbs")
+        self.generic_quantifiers = lexicon.word_set("generic_subjects", "quantifiers")
+        self.text_nouns = lexicon.word_set("texts", "nouns")
         self.opinion_verbs = lexicon.word_set("opinion_verbs", "verbs")
         self.poll_subjects = lexicon.word_set("polls", "subjects")
         self.violence_on_people = lexicon.word_set("violence_on_people", "verbs")
@@ -755,6 +769,8 @@ class Sentence:
             return None  # part of a name: «Госбюро расследований», «Совет безопасности»
         if self.article.text[trigger.start - 1 : trigger.start] == "#":
             return None  # a hashtag
+        if LAW_ARTICLE_TITLE.search(self.article.text[max(0, trigger.start - 60) : trigger.start]):
+            return None  # «ст. 105 УК РФ (убийство)», «по статье «Убийство»»: an article's title names a crime
         if self.article.in_teaser(trigger.start):
             return None  # the headline of another article, in a list of links
         if trigger.pos == "NOUN" and trigger.lemma.endswith(("ть", "ться", "чь")):
@@ -822,6 +838,8 @@ class Sentence:
             return None  # an event has a doer: «ситуация требует», «снимки помогли»
         if code.startswith("18") and self._describes_a_thing(trigger):
             return None  # «похищенные письма»: stolen things, not an abduction
+        if feats.get("Tense") == "Pres" and self._describes_a_thing(trigger):
+            return None  # «опасность, угрожающая жизни», «обсуждаемый вопрос»: a property of a thing
         if code.startswith("18") and any(
             c.rel == "obj" and (c.feats or {}).get("Animacy") == "Inan" and not self.mention_at(c) for c in children
         ):
@@ -831,6 +849,27 @@ class Sentence:
         chain = self.chain(trigger)
         if any(c.lemma in words.habitual for t in chain for c in self.children[t.index] if c.rel == "advmod"):
             return None  # «часто обсуждают»: a kind of event
+        if self._generic_subject(trigger):
+            return None  # «некоторые водители жалуются», «не все из них считают»: a kind of event
+        if trigger.lemma == "встречаться" and self._is_encountered(trigger):
+            return None  # «встречаются и такие инспекторы»: there are, not a meeting
+        if (head := self.head(trigger)) is not None and head.lemma == "право":
+            return None  # «право на обращение в суд», «право обжаловать»: a right, not its use
+        if (
+            feats.get("VerbForm") == "Inf"
+            and feats.get("Aspect") == "Imp"
+            and head is not None
+            and head.lemma in ABILITY_WORDS
+        ):
+            return None  # «может посещать детский сад», «можно обсуждать»: what may be done, not an act
+        if trigger.pos == "NOUN" and head is not None and head.lemma in PREPARATIONS:
+            return None  # «подготовка к саммиту», «приготовление к теракту»: the event has not taken place
+        if self._in_a_text(trigger):
+            return None  # «объявление, где обещала снять порчу»: what a text says, no one's act
+        if trigger.lemma in MEDICAL_EXAMS and any(
+            c.rel == "obj" and (c.feats or {}).get("Animacy") == "Anim" for c in children
+        ):
+            return None  # «врачи осмотрели пострадавшего», «осмотрели собаку»: a medical examination
         below_chain = [c for t in chain for c in self.children[t.index]]
         if any(c.lemma == "если" and c.rel == "mark" for c in below_chain) and not any(
             c.lemma == "бы" for c in below_chain
@@ -866,20 +905,63 @@ class Sentence:
         return code
 
     def _prohibited(self, trigger: Token) -> bool:
-        """An infinitive (or a conjunct of one) that a word of prohibition governs, with no subject: «нельзя угрожать»."""
-        current, seen = trigger, {trigger.index}
-        while current.rel == "conj" and (head := self.head(current)) is not None and head.index not in seen:
+        """An infinitive with no subject under a word of prohibition, through other infinitives and conjuncts, with no
+        finite verb between: «нельзя угрожать», «запретили им обращаться куда-либо и общаться с журналистами»."""
+        if (trigger.feats or {}).get("VerbForm") != "Inf" or any(
+            c.rel == "nsubj" for c in self.children[trigger.index]
+        ):
+            return False
+        current = trigger
+        for _ in range(PROHIBITION_REACH):
+            head = self.head(current)
+            if head is None or ((head.feats or {}).get("VerbForm") == "Fin" and head.lemma not in PROHIBITIONS):
+                return False
+            if head.lemma in PROHIBITIONS:
+                return current.rel in ("csubj", "xcomp")
+            if head.pos in ("NOUN", "PROPN", "PRON"):
+                return False  # «право на …», an infinitive describing a noun
             current = head
+        return False
+
+    def _generic_subject(self, trigger: Token) -> bool:
+        """A present-tense verb whose subject is some or many unnamed people: «некоторые женщины жалуются»,
+        «многие считают», «не все из них считают»."""
+        if trigger.pos != "VERB" or (trigger.feats or {}).get("Tense") != "Pres":
+            return False
+        for subject in self.children[trigger.index]:
+            if subject.rel == "nsubj" and not self._names(subject):
+                words = [subject, *(c for c in self.children[subject.index] if c.rel in ("det", "amod"))]
+                if any(w.lemma in self.words.generic_quantifiers for w in words):
+                    return True
+        return False
+
+    def _in_a_text(self, trigger: Token) -> bool:
+        """A trigger in a subject-less relative clause that tells what a text says: «объявление, где обещали …»,
+        «справка, в которой указано …» (conjoined verbs share the clause: «где обещала … и обещала …»)."""
+        clause, seen = self.clause_head(trigger), {trigger.index}
+        while clause.rel == "conj" and (head := self.head(clause)) is not None and head.index not in seen:
             seen.add(head.index)
-        head = self.head(current)
+            clause = self.clause_head(head)
+        antecedent = self.head(clause)
+        if clause.rel != "acl:relcl" or antecedent is None or antecedent.lemma not in self.words.text_nouns:
+            return False
+        children = self.children[clause.index]
+        located = any(c.lemma == "где" or (c.lemma == "который" and self.case_of(c) in ("в", "во")) for c in children)
+        return located and not any(c.rel in ("nsubj", "nsubj:pass") for c in children)
+
+    def _is_encountered(self, trigger: Token) -> bool:
+        """«встречаться» as «to be found»: in the present tense, with no one met («с кем») and no one named:
+        «встречаются и такие водители, которые …»."""
+        children = self.children[trigger.index]
         return (
-            (trigger.feats or {}).get("VerbForm") == "Inf"
-            and (current.feats or {}).get("VerbForm") == "Inf"
-            and current.rel in ("csubj", "xcomp")
-            and head is not None
-            and head.lemma in PROHIBITIONS
-            and not any(c.rel == "nsubj" for c in self.children[current.index])
+            (trigger.feats or {}).get("Tense") == "Pres"
+            and not any(self.case_of(c) in ("с", "со") for c in children)
+            and not any(self._names(c) for c in children if c.rel == "nsubj")
         )
+
+    def _names(self, word: Token) -> bool:
+        """Whether a word is, or is given by, a name: «Путин», «президент Владимир Путин»."""
+        return self.mention_at(word) is not None or bool(self._named_children(word, NAME_RELS))
 
     def _describes_a_thing(self, trigger: Token) -> bool:
         """A participle that describes a thing: «похищенные письма», «украденный автомобиль»."""
@@ -1209,7 +1291,7 @@ class Sentence:
             return "planned"  # «анонсировал встречу, которая пройдет в декабре»: the meeting is still to come
         for token in chain:
             feats = token.feats or {}
-            if feats.get("Tense") == "Fut":
+            if self._future(token):
                 return "planned"
             if (
                 any(c.rel == "aux" and c.lemma == "быть" for c in self.children[token.index])
@@ -1219,9 +1301,12 @@ class Sentence:
         return "occurred"
 
     def _future(self, verb: Token) -> bool:
-        """A verb in the future tense, or with the future «будет» («пройдет», «будет проходить»)."""
+        """A verb in the future tense, or with the future «будет» («пройдет», «будет проходить», «будет задержан»:
+        the tagger gives «будет» the present tense at times, so its forms are read as written)."""
         return (verb.feats or {}).get("Tense") == "Fut" or any(
-            c.rel == "aux" and (c.feats or {}).get("Tense") == "Fut" for c in self.children[verb.index]
+            c.rel in ("aux", "aux:pass")
+            and ((c.feats or {}).get("Tense") == "Fut" or c.text.lower() in FUTURE_AUXILIARIES)
+            for c in self.children[verb.index]
         )
 
     def _is_purpose(self, trigger: Token) -> bool:
