@@ -951,12 +951,17 @@ class Sentence:
 
     def _is_encountered(self, trigger: Token) -> bool:
         """«встречаться» as «to be found»: in the present tense, with no one met («с кем») and no one named:
-        «встречаются и такие водители, которые …»."""
+        «встречаются и такие водители, которые …». A subject «которые» is the noun its clause describes:
+        «Миллер и Озерец, которые сегодня встречаются» names them."""
         children = self.children[trigger.index]
+        described = self.head(trigger) if trigger.rel.startswith("acl") else None
+        subjects = [
+            described if c.lemma == "который" and described is not None else c for c in children if c.rel == "nsubj"
+        ]
         return (
             (trigger.feats or {}).get("Tense") == "Pres"
             and not any(self.case_of(c) in ("с", "со") for c in children)
-            and not any(self._names(c) for c in children if c.rel == "nsubj")
+            and not any(self._names(subject) for subject in subjects)
         )
 
     def _names(self, word: Token) -> bool:

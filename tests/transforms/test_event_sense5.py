@@ -33,6 +33,9 @@ def test_vstrechatsya_with_no_one_met_is_to_be_found(tagger):
     assert "Встречаются" not in triggers(found)
     met = run(tagger, "Министры встречаются с фермерами в Орле.")
     assert by_trigger(met, "встречаются")["type"] == "04 CONSULT"
+    # «которые» stands for the people its clause describes
+    named = run(tagger, "Решение примут Иван Петров и Олег Сидоров, которые сегодня встречаются в Орле.")
+    assert by_trigger(named, "встречаются")["type"] == "04 CONSULT"
 
 
 def test_a_right_to_an_act_is_no_act(tagger):
