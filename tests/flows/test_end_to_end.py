@@ -6,6 +6,7 @@ from datetime import date
 import duckdb
 import pytest
 
+from transforms.events import CONFIDENT
 from transforms.names import entity_id
 
 pytestmark = pytest.mark.e2e
@@ -357,12 +358,23 @@ def test_seed_events(examples_run):
         "occurred",
         None,
     ) in rows
-    assert any(r[1] == "встреча" and r[5] == "negated" for r in rows)
-    assert any(r[0].startswith("14") and r[1] == "протесты" for r in rows)
-    iran = query(
-        examples_run["db"], "SELECT place FROM event_timeline WHERE trigger = 'протесты' AND place IS NOT NULL"
+    # The seed's denied meeting and protests, and the protests in Iran (another example), are found, but
+    # the model gives such events less confidence (negated events and protests are wrong more often on the
+    # tune part): `events` holds them, and the timeline shows each only when it reaches CONFIDENT.
+    found = query(
+        examples_run["db"],
+        "SELECT e.event_id, e.article_id = $a, e.type, e.trigger, e.modality, place.name, e.confidence FROM events AS e"
+        " LEFT JOIN entities AS place ON place.entity_id = e.place_entity_id"
+        " WHERE e.trigger IN ('встреча', 'протесты')",
+        {"a": seed},
     )
-    assert ("Иран",) in iran
+    denied = [r for r in found if r[1] and r[3] == "встреча" and r[4] == "negated"]
+    protests = [r for r in found if r[1] and r[3] == "протесты" and r[2].startswith("14")]
+    in_iran = [r for r in found if r[3] == "протесты" and r[5] == "Иран"]
+    assert len(denied) == 1 and protests and in_iran
+    shown = {row[0] for row in query(examples_run["db"], "SELECT event_id FROM event_timeline")}
+    for event_id, *_, confidence in (*denied, *protests, *in_iran):
+        assert (event_id in shown) == (confidence >= CONFIDENT), (event_id, confidence)
     counts = query(examples_run["db"], "SELECT n_events, n_event_participants FROM runs ORDER BY started_at LIMIT 1")[0]
     assert counts == (
         examples_run["first"]["n_events"],
