@@ -1,0 +1,33 @@
+"""Events the tune part's recall errors showed missing (issue 21, round recall5), on sentences written for these tests."""
+
+import pytest
+
+from tests.transforms.test_events import run
+from transforms.events import load_event_tagger
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return load_event_tagger()
+
+
+def found(tagger, text):
+    return [(e["trigger"], e["type"][:2]) for e in run(tagger, text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("Губернатор написал в своем блоге, что дорогу откроют весной.", [("написал", "01")]),
+        ("«Мост откроют весной», — написал губернатор.", [("написал", "01")]),
+        ("Писатель написал роман о войне.", []),  # writing a book says nothing
+        ("На вопрос журналистов министр ответил, что реформа продолжится.", [("ответил", "01")]),
+        ("«Реформа продолжится», — ответил министр.", [("ответил", "01")]),
+        ("Виновные ответят за преступление.", []),  # «ответить за» is to be punished
+        ("Адвокат настаивал, что его клиент невиновен.", [("настаивал", "01")]),
+        ("Депутат напоминает, что закон вступил в силу в марте.", [("напоминает", "01")]),
+        ("Этот дом напоминает замок.", []),  # a likeness, no statement
+    ],
+)
+def test_speech_verbs_with_another_sense_are_statements_only_with_a_clause_or_a_quotation(tagger, text, events):
+    assert found(tagger, text) == events
