@@ -363,6 +363,10 @@ class Words:
         self.opinion_verbs = lexicon.word_set("opinion_verbs", "verbs")
         self.poll_subjects = lexicon.word_set("polls", "subjects")
         self.violence_on_people = lexicon.word_set("violence_on_people", "verbs")
+        self.needed_words = {
+            lemma_key(trigger): frozenset(lemma_key(w) for w in needed)
+            for trigger, needed in lexicon.words.get("needs_word", {}).items()
+        }
 
 
 @dataclass
@@ -789,6 +793,10 @@ class Sentence:
             for c in children
         ):
             return None  # «ударил по воротам», «порезал хлеб»: violence is done to someone
+        if (needed := words.needed_words.get(trigger.lemma)) is not None and not (
+            child_lemmas | {h.lemma for h in [self.head(trigger)] if h is not None}
+        ) & needed:
+            return None  # «назначил директора», «нанес ущерб»: the word's event sense needs one of these beside it
         if root in self.article.excluded_roots:
             return None  # the article's genre: a «встреча» of two teams
         if trigger.lemma in words.statement_nouns and self.case_of(trigger) != STATEMENT_CASE:

@@ -31,3 +31,16 @@ def found(tagger, text):
 )
 def test_speech_verbs_with_another_sense_are_statements_only_with_a_clause_or_a_quotation(tagger, text, events):
     assert found(tagger, text) == events
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("Суд обязал администрацию убрать свалку.", [("обязал", "17")]),
+        ("Директор обязал сотрудников носить форму.", []),  # an order at work, no court's measure
+        ("Мера пресечения избрана судом.", [("избрана", "17")]),
+        ("Жители избрали его депутатом.", []),  # an election
+    ],
+)
+def test_a_courts_measure_needs_its_word_beside_the_verb(tagger, text, events):
+    assert found(tagger, text) == events
