@@ -44,3 +44,14 @@ def test_speech_verbs_with_another_sense_are_statements_only_with_a_clause_or_a_
 )
 def test_a_courts_measure_needs_its_word_beside_the_verb(tagger, text, events):
     assert found(tagger, text) == events
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("Во дворе дома произошла перестрелка.", [("перестрелка", "18")]),
+        ("Преступник расстрелял двух охранников.", [("расстрелял", "18")]),
+    ],
+)
+def test_words_of_shooting_are_assaults(tagger, text, events):
+    assert found(tagger, text) == events
