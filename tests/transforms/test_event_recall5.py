@@ -55,3 +55,8 @@ def test_a_courts_measure_needs_its_word_beside_the_verb(tagger, text, events):
 )
 def test_words_of_shooting_are_assaults(tagger, text, events):
     assert found(tagger, text) == events
+
+
+def test_a_picket_is_a_protest(tagger):
+    events = run(tagger, "Активисты провели пикет у здания мэрии.")
+    assert [(e["trigger"], e["cameo_code"]) for e in events] == [("пикет", "141")]
