@@ -60,3 +60,14 @@ def test_words_of_shooting_are_assaults(tagger, text, events):
 def test_a_picket_is_a_protest(tagger):
     events = run(tagger, "Активисты провели пикет у здания мэрии.")
     assert [(e["trigger"], e["cameo_code"]) for e in events] == [("пикет", "141")]
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("Совет министров одобрил соглашение с Канадой.", [("одобрил", "05")]),
+        ("Депутаты одобрили законопроект о такси.", []),  # ordinary legislation is no event (the guide)
+    ],
+)
+def test_approving_an_agreement_is_cooperation_approving_a_bill_is_not(tagger, text, events):
+    assert found(tagger, text) == events
