@@ -169,6 +169,8 @@ PREPARATIONS = {"подготовка", "приготовление"}
 # Examining a person or an animal is a doctor's or a vet's work, not an investigation (09).
 MEDICAL_EXAMS = {"осмотреть", "осматривать"}
 ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
+# Said in the first person present these verbs do what they say: «прошу всех …», «извиняюсь перед водителем».
+PERFORMATIVES = {"просить", "извиняться"}
 
 
 @dataclass(frozen=True)
@@ -883,7 +885,12 @@ class Sentence:
             c.lemma == "бы" for c in below_chain
         ):
             return None  # «если Рада одобрит ходатайство»: an open condition; «если бы встретился» is uncertain
-        if trigger.pos == "VERB" and feats.get("Person") == "1" and feats.get("Tense") == "Pres":
+        if (
+            trigger.pos == "VERB"
+            and feats.get("Person") == "1"
+            and feats.get("Tense") == "Pres"
+            and trigger.lemma not in PERFORMATIVES
+        ):
             return None  # «хорошо общаемся»: what we do, not an event
         if (
             root == STATEMENT_ROOT

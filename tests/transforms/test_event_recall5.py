@@ -71,3 +71,15 @@ def test_a_picket_is_a_protest(tagger):
 )
 def test_approving_an_agreement_is_cooperation_approving_a_bill_is_not(tagger, text, events):
     assert found(tagger, text) == events
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("«Я извиняюсь перед пассажирами», — сказал водитель.", [("извиняюсь", "05"), ("сказал", "01")]),
+        ("«Прошу жителей не выходить на лед», — сказал глава района.", [("Прошу", "02"), ("сказал", "01")]),
+        ("«Мы хорошо общаемся», — сказал водитель.", [("сказал", "01")]),  # other verbs of «я», «мы» stay out
+    ],
+)
+def test_asking_and_apologising_in_the_first_person_are_the_acts_themselves(tagger, text, events):
+    assert found(tagger, text) == events
