@@ -83,3 +83,14 @@ def test_approving_an_agreement_is_cooperation_approving_a_bill_is_not(tagger, t
 )
 def test_asking_and_apologising_in_the_first_person_are_the_acts_themselves(tagger, text, events):
     assert found(tagger, text) == events
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("Президент поручил правительству снизить налоги.", [("поручил", "02")]),
+        ("Прокурор запросил для подсудимого восемь лет колонии.", [("запросил", "02")]),
+    ],
+)
+def test_an_order_and_a_prosecutors_request_are_appeals(tagger, text, events):
+    assert found(tagger, text) == events
