@@ -169,6 +169,8 @@ PREPARATIONS = {"подготовка", "приготовление"}
 # Examining a person or an animal is a doctor's or a vet's work, not an investigation (09).
 MEDICAL_EXAMS = {"осмотреть", "осматривать"}
 ROOT_DIGITS = 2  # a CAMEO root code is the first two digits of a code
+# Said in the first person present these verbs do what they say: «прошу всех …», «извиняюсь перед водителем».
+PERFORMATIVES = {"просить", "извиняться"}
 
 
 @dataclass(frozen=True)
@@ -363,6 +365,10 @@ class Words:
         self.opinion_verbs = lexicon.word_set("opinion_verbs", "verbs")
         self.poll_subjects = lexicon.word_set("polls", "subjects")
         self.violence_on_people = lexicon.word_set("violence_on_people", "verbs")
+        self.needed_words = {
+            lemma_key(trigger): frozenset(lemma_key(w) for w in needed)
+            for trigger, needed in lexicon.words.get("needs_word", {}).items()
+        }
 
 
 @dataclass
@@ -789,6 +795,10 @@ class Sentence:
             for c in children
         ):
             return None  # «ударил по воротам», «порезал хлеб»: violence is done to someone
+        if (needed := words.needed_words.get(trigger.lemma)) is not None and not (
+            child_lemmas | {h.lemma for h in [self.head(trigger)] if h is not None}
+        ) & needed:
+            return None  # «назначил директора», «нанес ущерб»: the word's event sense needs one of these beside it
         if root in self.article.excluded_roots:
             return None  # the article's genre: a «встреча» of two teams
         if trigger.lemma in words.statement_nouns and self.case_of(trigger) != STATEMENT_CASE:
@@ -875,7 +885,12 @@ class Sentence:
             c.lemma == "бы" for c in below_chain
         ):
             return None  # «если Рада одобрит ходатайство»: an open condition; «если бы встретился» is uncertain
-        if trigger.pos == "VERB" and feats.get("Person") == "1" and feats.get("Tense") == "Pres":
+        if (
+            trigger.pos == "VERB"
+            and feats.get("Person") == "1"
+            and feats.get("Tense") == "Pres"
+            and trigger.lemma not in PERFORMATIVES
+        ):
             return None  # «хорошо общаемся»: what we do, not an event
         if (
             root == STATEMENT_ROOT
