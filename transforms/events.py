@@ -1632,7 +1632,7 @@ CONFIDENCE_MODEL = "event_confidence.json"
 # Events of at least this confidence are confident: the views count them (`is_confident`, declared last in
 # warehouse/migrations/019_confident_threshold.sql; a test keeps the two equal). bench/train_event_confidence.py
 # chooses it with the model, on the tune part.
-CONFIDENT = 0.8
+CONFIDENT = 0.75
 
 
 @functools.cache
