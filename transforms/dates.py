@@ -106,12 +106,14 @@ MONTH_NAMES = {
 WEEKDAYS = {"понедельник": 0, "вторник": 1, "среду": 2, "четверг": 3, "пятницу": 4, "субботу": 5, "воскресенье": 6}
 WEEKDAY_WORD = re.compile(r"понедельник|вторник|сред|четверг|пятниц|суббот|воскресень", re.IGNORECASE)  # in a mention
 APPOSITION = re.compile(r"\s*,\s*")  # «в среду, 20 ноября»
-MONTH_WORD = re.compile(r"январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр", re.IGNORECASE)
+MONTH_WORDS = r"январ|феврал|март|апрел|ма[йяею]\b|июн|июл|август|сентябр|октябр|ноябр|декабр"  # a month's name
+MONTH_WORD = re.compile(MONTH_WORDS, re.IGNORECASE)
+WRITTEN_YEAR = re.compile(r"(?<!\d)(1[89]|20)\d\d(?!\d)")  # a year in digits: «2011», «в 2011-м»
 # A year right beside a day or month, with no comma between (a comma starts a list: «в 2012 году, в июле и
 # августе 2017-го»), nor a year things are for («календарь на 2020 год в июле»).
 ALONGSIDE = re.compile(r"\s+")
 YEAR_FOR = re.compile(r"на\s", re.IGNORECASE)
-WRITES_A_YEAR = re.compile(r"\d{4}|год", re.IGNORECASE)  # «5 марта 2011 года», «в декабре этого года»
+WRITES_A_YEAR = re.compile(rf"{WRITTEN_YEAR.pattern}|год", re.IGNORECASE)  # «5 марта 2011 года», «этого года»
 SEASON_ADVERBS = {"зимой": 12, "весной": 3, "летом": 6, "осенью": 9}
 SEASON_NOUNS = {"зима", "весна", "лето", "осень"}
 SEASON_STEMS = (("зим", 12), ("весн", 3), ("лет", 6), ("осен", 9))
@@ -206,7 +208,7 @@ DATE_EXPRESSION = or_(
 
 # Words a date expression must contain; the parser only sees text around them.
 TRIGGER = re.compile(
-    r"\b(?:январ|феврал|март|апрел|ма[йяею]\b|июн|июл|август|сентябр|октябр|ноябр|декабр"
+    rf"\b(?:{MONTH_WORDS}"
     r"|(?:1[89]|20)\d\d(?!\d)|\d{1,2}\.\d{1,2}\.\d{4}"
     r"|год|месяц|недел|назад|(?:поза|после)?завтра|(?:поза)?вчера|сегодня|накануне"
     r"|понедельник|вторник|среду|четверг|пятниц|суббот|воскресень|зим|весн|лет[оаеу]|летом|осен)\w*",
@@ -465,7 +467,7 @@ SLASH_DATE = re.compile(r"(?<![\w./-])(\d{1,2})/(\d{1,2})/((?:1[89]|20)\d\d)(?![
 # A day with its month cut short, as in agencies' datelines: «МОСКВА, 18 ноя – РИА Новости», «10 авг.» («мая» is
 # whole and the grammar's).
 ABBREVIATED_DATE = re.compile(
-    r"(?<![\w.,])(\d{1,2})\s+(янв|фев|мар|апр|июн|июл|авг|сен|сент|окт|ноя|дек)\b\.?", re.IGNORECASE
+    rf"(?<![\w.,])(\d{{1,2}})\s+({'|'.join(stem for stem, _ in MONTH_STEMS if stem != 'ма')}|сент)\b\.?", re.IGNORECASE
 )
 PART_OF = r"(?:(?:в|во|к|с|до|от|по)\s+)?(?:(?:начал[ае]|конц[ае]|середин[еы]|(?:первой|второй) половин[еы])\s+)?"
 ORDINAL_DECADES = {

@@ -82,7 +82,7 @@ import pyarrow.compute as pc
 from natasha.doc import Doc
 
 from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax, tag_morph
-from transforms.dates import MONTH_WORD, WEEKDAY_WORD
+from transforms.dates import MONTH_WORD, WEEKDAY_WORD, WRITTEN_YEAR
 from transforms.ids import stable_id
 from transforms.models import NatashaModels, load_models
 from transforms.names import entity_id as entity_id_of
@@ -139,7 +139,6 @@ YEAR_OR_PAST = re.compile(r"\d{4}|прошл|минувш|прошедш|поз�
 NOW_WORD = re.compile(
     r"\d{4}|этот|этого|этом|текущ|нынешн|прошл|минувш|прошедш|следующ|будущ|вчера|сегодня|завтра|накануне|назад|через"
 )
-WRITTEN_YEAR = re.compile(r"(?<!\d)(1[89]|20)\d\d(?!\d)")
 # Verbs a denial is made with: what they govern did not happen («опроверг встречу»).
 DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отрицать", "опровержение"}
 PURPOSE_WORDS = {"чтобы", "для"}
@@ -194,6 +193,12 @@ class Lexicon:
 
 def lemma_key(lemma: str) -> str:
     return lemma.lower().replace("ё", "е")
+
+
+def role_stem(lemma: str) -> str:
+    """What a role or institution noun shares with the name it stands for: «комитет» in «Следственный комитет»,
+    «депутат» in «депутатом» (its last two letters cut, at least four kept)."""
+    return lemma[: max(4, len(lemma) - 2)]
 
 
 def parse_lexicon(text: str) -> Lexicon:
@@ -387,6 +392,11 @@ class Article:
     def __post_init__(self):
         self.quotes = quotations(self.text)
         self.teasers = teasers(self.text)
+
+    @functools.cached_property
+    def folded(self) -> str:
+        """The text in lower case with «ё» as «е», as names are compared (`lemma_key`); the same offsets."""
+        return lemma_key(self.text)
 
     def in_quote(self, offset: int) -> bool:
         return any(start < offset < stop for start, stop in self.quotes)
@@ -609,8 +619,7 @@ class Sentence:
             return below
         if feats.get("Animacy") != "Anim":
             return self._institution(word)
-        stem = word.lemma[: max(4, len(word.lemma) - 2)]
-        text = self.article.text.lower().replace("ё", "е")
+        stem, text = role_stem(word.lemma), self.article.folded
         # the role word right before the name: «депутат Степан Чернявский», not «представителями команды Трампа»
         titled = re.compile(rf"(?<!\w){re.escape(stem)}\w*\s+\Z")
         found = self._last_named(
@@ -691,9 +700,7 @@ class Sentence:
     def _institution(self, word: Token) -> list[dict]:
         """An institution noun as a participant: the organisation named before whose name holds its stem
         («Следственный комитет» for «комитет»), else a ROLE participant named by it."""
-        start = word.start
-        stem = word.lemma[: max(4, len(word.lemma) - 2)]
-        text = self.article.text.lower().replace("ё", "е")
+        start, stem, text = word.start, role_stem(word.lemma), self.article.folded
         found = self._last_named(start, lambda m: m["type"] == "ORG" and stem in text[m["start"] : m["stop"]])
         return found or [role_participant(word.lemma, start, start + len(word.text))]
 
