@@ -123,10 +123,11 @@ def main() -> None:
     confidence = ConfidenceModel(**data)
     print(f"tune: {len(tune)} events, {sum(labels)} real of their root; C={regularization}; written to {options.out}")
     for part, events in found.items():
-        kept = [label for _, features, label in events if confidence(features) >= threshold]
+        labels, scored = [label for _, _, label in events], [confidence(features) for _, features, _ in events]
+        every, confident = kept_precision(labels, scored, 0.0), kept_precision(labels, scored, threshold)
         print(
-            f"{part:8} precision of all events {sum(label for _, _, label in events) / max(len(events), 1):.3f} "
-            f"({len(events)}), of those of confidence >= {threshold} {sum(kept) / max(len(kept), 1):.3f} ({len(kept)})"
+            f"{part:8} precision of all events {every[0]:.3f} ({every[1]}), "
+            f"of those of confidence >= {threshold} {confident[0]:.3f} ({confident[1]})"
         )
     if threshold != CONFIDENT:
         raise SystemExit(
