@@ -12,7 +12,9 @@
 What is understood (`published` is the article's publication date):
 - full dates: «1 сентября 2024 года», «01.09.2024», «сентябрь 2024 года»;
 - day and month, or month alone: «6 января», «в декабре» — in the publication
-  year, or the year before when the month is later than the publication month;
+  year, or the year before when the month is later than the publication month,
+  except the month right after it, which is the coming one («9 декабря» in a
+  November article);
 - a range «15–16 марта»: two rows with the same span, one for each end (day);
 - years: «в 2025 году», «2025 г.», «с 2013»;
 - relative: «в прошлом/этом/следующем году/месяце», «на прошлой/этой неделе»
@@ -234,13 +236,21 @@ def load_parser(morph_vocab) -> Parser:
 # ---- resolution ----------------------------------------------------------------
 
 
+COMING_MONTHS = 1  # how far ahead of its publication news names a date without its year
+
+
 def _shift_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
 
 def _year_of(month: int, published: date) -> int:
-    """A month later than the publication month is last year's."""
+    """The year of a month named without one: the coming one when it is the month after the publication month
+    (news names yearless dates near its own day: «9 декабря» in a November article is the summit to come, not last
+    year's), else the last one up to publication («в марте» in November: this March; «3 марта» in January: last
+    March)."""
+    if 0 < (month - published.month) % 12 <= COMING_MONTHS:
+        return published.year + (month < published.month)
     return published.year if month <= published.month else published.year - 1
 
 
@@ -818,6 +828,7 @@ def anaphoric_mentions(text: str, mentions: list[DateMention], windows: list | N
     return found
 
 
+SITE_DOMAIN = re.compile(r"\.(?:ru|ру|рф|su|ua|by|kz|com|net|org|info)\b", re.IGNORECASE)
 NEXT_WORD = re.compile(r"[^\S\n]+([а-яё]+)", re.IGNORECASE)
 GENITIVE_POS = {"NOUN", "ADJF", "NPRO", "PRTF", "NUMR"}
 
@@ -851,8 +862,8 @@ def find_dates(text: str, published: date | None, parser: Parser) -> tuple[list[
             continue
         for (start, stop), values in resolved:
             start, stop = window_start + start, window_start + stop
-            if _eve_of(text, start, stop, parser):
-                continue
+            if _eve_of(text, start, stop, parser) or SITE_DOMAIN.match(text, stop):
+                continue  # «Накануне.RU»: an outlet's name, no date
             preposition = PRECEDING_PREPOSITION.search(text, max(0, start - PREPOSITION_REACH), start)
             if preposition:
                 start = preposition.start()

@@ -42,13 +42,18 @@ How (rules, in the order they apply):
    first («6 января … встретились»; «пообещал встретиться в понедельник» dates
    the meeting, not the promise), or, meeting no trigger, stays in the
    trigger's clause («встреча может состояться в этом месяце»); else null —
-   never the publication date. A date on another line (a headline running
+   never the publication date. A participle phrase is a clause of its own
+   («посетил завод в рамках конференции, проходившей 5 октября»), and so is
+   what follows a colon («это второй визит: в 2017 году …»). A date on
+   another line (a headline running
    into the dateline «Москва, 18 ноября») or a year that is the attribute of
    a noun that is no trigger («выборы 2016 года») dates nothing; a clause's
    date does not date an event named inside its object («в пятницу
-   воспроизвел сцену убийства»), nor one in a «что» clause under a noun
+   воспроизвел сцену убийства») or two nouns deep («цены на билеты для
+   участников переговоров»), nor one in a «что» clause under a noun
    («дал показания о том, что они обсуждали»). A date after the publication
-   does not date an event told in the past tense; a month with no year follows
+   does not date an event told in the past tense, unless it is a noun trigger's
+   own («отменил поездку на переговоры 9 декабря»); a month with no year follows
    the year of the story («В октябре 2015 года …», then «в конце ноября»).
 5. Modality, first rule that fires, looking at the trigger and the words it
    depends on up to its clause head («the chain»):
@@ -95,6 +100,7 @@ ROLES = ("actor", "target", "participant")
 
 TRIGGER_POS = {"VERB", "NOUN", "PROPN"}
 # Relations that start a new clause: climbing stops at a word attached by one of them.
+CLAUSE_COLON = re.compile(r":(?!\d)")  # not the colon of a time: «в 13:00»
 CLAUSE_RELS = {"root", "ccomp", "advcl", "parataxis", "csubj", "acl:relcl"}
 # A trigger without a subject of its own takes the subject of the word it hangs on through these.
 INHERIT_RELS = {"xcomp", "conj", "obj", "obl", "advcl"}  # advcl: a gerund, «заявляя»
@@ -1208,17 +1214,19 @@ class Sentence:
 
         A date belongs to the first trigger on its way up to its clause head
         («пообещал встретиться в понедельник»: the meeting's date, not the
-        promise's), and no higher than the first finite verb on that way, which
-        heads the date's own clause («обвиняют в том, что в 2009 году он
-        ликвидировал» does not date the accusation). Conjoined verbs share it
+        promise's), and no higher than the first finite verb or participle on that
+        way, which heads the date's own clause («обвиняют в том, что в 2009 году он
+        ликвидировал» does not date the accusation; «посетил завод в рамках
+        конференции, проходившей 5 октября» does not date the visit). Conjoined verbs share it
         both ways («посещали Москву и встречались в декабре»; «в августе
         потребовал … и угрожал»). A date with no trigger on that way belongs to
         the triggers of its clause («встреча может состояться в этом месяце»),
-        to the noun its relative clause describes, or to a verb conjoined to
+        to the noun its relative clause or participle describes («проведенная в
+        августе проверка»), or to a verb conjoined to
         its clause head («22 мая поссорились и избили»). A date of the trigger's
         own beats one it shares with a conjunct; then the nearest wins.
         """
-        clause = self.clause_head(trigger).index
+        clause = self._date_clause(trigger).index
         best, best_key = None, None
         for mention in dates:
             if mention["value"] is None:
@@ -1226,16 +1234,22 @@ class Sentence:
             inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
             if not inside:
                 continue
-            indexes = {t.index for t in inside}
-            head = next((t for t in inside if t.head not in indexes), inside[0])
+            head = self._date_head(inside)
             if "\n" in self.article.text[min(trigger.start, mention["start"]) : max(trigger.stop, mention["stop"])]:
                 continue  # another line: a headline without its full stop runs into the dateline «Москва, 18 ноября»
+            if CLAUSE_COLON.search(
+                self.article.text, min(trigger.stop, mention["stop"]), max(trigger.start, mention["start"])
+            ):
+                continue  # a colon opens a clause of its own: «это не первый его визит: в 2016 году начался переход»
             if mention["precision"] == "year" and self._dates_a_thing(head):
                 continue  # «выборы 2016 года», «форум "Инфотех 2019"»: the year of that thing, not of the event
             way_up = self.chain(head)[1:]
-            finite = next((n for n, t in enumerate(way_up) if (t.feats or {}).get("VerbForm") == "Fin"), None)
+            finite = next(
+                (n for n, t in enumerate(way_up) if (t.feats or {}).get("VerbForm") == "Fin" or self._participle(t)),
+                None,
+            )
             if finite is not None:
-                way_up = way_up[: finite + 1]  # the date's own clause ends at its finite verb
+                way_up = way_up[: finite + 1]  # the date's own clause ends at its finite verb or participle
             owner = next((t for t in way_up if t.lemma in self.trigger_lemmas and t.pos in TRIGGER_POS), None)
             conjoined = trigger.rel == "conj"
             if owner is not None:
@@ -1247,10 +1261,12 @@ class Sentence:
                 own = owner.index == trigger.index
             else:
                 head_clause = way_up[-1] if way_up else head
-                describes = head_clause.rel == "acl:relcl" and head_clause.head == trigger.index
+                describes = head_clause.rel in ("acl:relcl", "acl") and head_clause.head == trigger.index
                 shared = conjoined and trigger.head == head_clause.index  # «22 мая поссорились и избили»
                 if head_clause.index != clause and not describes and not shared:
                     continue
+                if self._deep_in_nouns(trigger) and not describes:
+                    continue  # «выросли цены на билеты для участников переговоров»: the prices' date
                 if self._inside_a_noun(trigger) and not describes:
                     continue  # «в пятницу историк воспроизвел сцену убийства»: the date of the verb, not of the murder
                 own = not shared
@@ -1258,6 +1274,37 @@ class Sentence:
             if best_key is None or key < best_key:
                 best, best_key = mention, key
         return best
+
+    def _date_head(self, inside: list[Token]) -> Token:
+        """The head word of a date mention's tokens."""
+        indexes = {t.index for t in inside}
+        return next((t for t in inside if t.head not in indexes), inside[0])
+
+    def _in_noun_phrase(self, trigger: Token, mention: dict) -> bool:
+        """Whether a date is an attribute of a noun trigger («саммит 9 декабря», «поездку на переговоры 9 декабря»)."""
+        inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
+        if trigger.pos != "NOUN" or not inside:
+            return False
+        return trigger.index in {t.index for t in self.chain(self._date_head(inside))[1:]}
+
+    def _participle(self, token: Token) -> bool:
+        """A participle describing a noun («конференции, проходившей с 1 по 5 октября»)."""
+        return token.rel == "acl" and (token.feats or {}).get("VerbForm") == "Part"
+
+    def _date_clause(self, trigger: Token) -> Token:
+        """The clause whose dates a trigger takes: a participle phrase is one of its own, so «совещание, посвященное
+        подготовке к переговорам» gives the talks none of the meeting's date, and a participle's date none of the verb above."""
+        return next((t for t in self.chain(trigger) if self._participle(t)), self.clause_head(trigger))
+
+    def _deep_in_nouns(self, trigger: Token) -> bool:
+        """A noun trigger two nouns or more below its clause's verb, none of them a trigger: «цены на билеты для
+        участников переговоров»."""
+        nouns = 0
+        for word in self.chain(trigger)[1:]:
+            if word.pos not in ("NOUN", "PROPN") or word.lemma in self.trigger_lemmas:
+                break
+            nouns += 1
+        return trigger.pos == "NOUN" and nouns >= 2
 
     def _inside_a_noun(self, trigger: Token) -> bool:
         """A noun trigger that is the genitive of a verb's object that is no trigger: «воспроизвел сцену убийства»."""
@@ -1454,7 +1501,8 @@ class Sentence:
         later. A date with a year, or a word of the past («прошлый», «вчера»), stays.
         A date after the publication does not date an event told in the past tense as having happened
         (None, None): it is another clause's (a forecast's day: «в среду ожидается снег, – рассказали
-        синоптики»), or counted from another time than the publication («через двадцать лет вспомнил»).
+        синоптики»), or counted from another time than the publication («через двадцать лет вспомнил»); but a
+        noun trigger's own date keeps it («отменил поездку на переговоры 9 декабря»: talks to come).
         """
         value, precision = date_mention["value"], date_mention["precision"]
         published = self.article.published
@@ -1463,6 +1511,8 @@ class Sentence:
             and value > published
             and modality == "occurred"
             and any((t.feats or {}).get("Tense") == "Past" for t in self.chain(trigger))
+            # a noun's own date is not the verb's: «отменил поездку на переговоры 9 декабря» (talks to come)
+            and not self._in_noun_phrase(trigger, date_mention)
         ):
             return None, None
         if published is None or precision not in ("day", "weekend", "month") or value >= published:
