@@ -349,6 +349,8 @@ class Words:
         self.statement_nouns = lexicon.word_set("statement_nouns", "nouns")
         self.talk_nouns = lexicon.word_set("talk_nouns", "nouns")
         self.talk_modifiers = lexicon.word_set("talk_nouns", "modifiers")
+        self.interview_nouns = lexicon.word_set("interviews", "nouns")
+        self.interview_parties = lexicon.word_set("interviews", "parties") | lexicon.word_set("attribution", "outlets")
         self.attribution_verbs = lexicon.word_set("attribution", "verbs")
         self.attribution_speakers = lexicon.word_set("attribution", "speakers")
         self.outlets = lexicon.word_set("attribution", "outlets")
@@ -363,6 +365,25 @@ class Words:
         self.aid_nouns = lexicon.word_set("aid", "nouns")
         self.not_aid_cases = lexicon.word_set("aid", "not_cases")
         self.aid_services = lexicon.word_set("aid", "services")
+        self.aid_bodies = lexicon.word_set("aid", "bodies")
+        self.captions = lexicon.word_set("signing", "captions")
+        self.releases = lexicon.word_set("release", "verbs")
+        self.freed_up = lexicon.word_set("release", "freed_up")
+        self.recall_verbs = lexicon.word_set("attribution", "recall_verbs")
+        self.private_visits = lexicon.word_set("visits", "private")
+        self.price_verbs = lexicon.word_set("prices", "verbs")
+        self.money = lexicon.word_set("prices", "money")
+        self.amounts = lexicon.word_set("prices", "amounts")
+        self.offer_verbs = lexicon.word_set("offers", "verbs")
+        self.customers = lexicon.word_set("offers", "customers")
+        self.scenes = lexicon.word_set("visits", "scenes")
+        self.dating_verbs = lexicon.word_set("dating", "verbs")
+        self.dating_phases = lexicon.word_set("dating", "phases")
+        self.service_nouns = lexicon.word_set("services", "nouns")
+        self.service_professions = lexicon.word_set("services", "professions")
+        self.application_heads = lexicon.word_set("applications", "heads")
+        self.lawsuit_modifiers = lexicon.word_set("applications", "lawsuit_modifiers")
+        self.lawsuit_code = lexicon.words.get("applications", {}).get("lawsuit_code")
         self.charge_triggers = lexicon.word_set("legal_charge", "triggers")
         self.charge_words = lexicon.word_set("legal_charge", "words")
         self.charge_code = lexicon.words.get("legal_charge", {}).get("code")
@@ -372,6 +393,7 @@ class Words:
         self.state_name_stems = tuple(lexicon.word_set("institutions", "state_name_stems"))
         self.habitual = lexicon.word_set("habitual", "adverbs")
         self.generic_quantifiers = lexicon.word_set("generic_subjects", "quantifiers")
+        self.generic_experts = lexicon.word_set("generic_subjects", "experts")
         self.text_nouns = lexicon.word_set("texts", "nouns")
         self.opinion_verbs = lexicon.word_set("opinion_verbs", "verbs")
         self.poll_subjects = lexicon.word_set("polls", "subjects")
@@ -816,6 +838,16 @@ class Sentence:
             return None  # the article's genre: a «встреча» of two teams
         if trigger.lemma in words.statement_nouns and self.case_of(trigger) != STATEMENT_CASE:
             return None  # «слово», «мнение» are statements only as «по словам X», «по мнению X»
+        if trigger.lemma in words.interview_nouns and any(
+            (self.case_of(c) in ("с", "со") and (self.mention_at(c) or {}).get("type") == "ORG")
+            or (c.lemma in words.interview_parties and (self.case_of(c) in ("с", "со") or c.rel == "nmod"))
+            for c in children
+        ):
+            return None  # «в беседе с RT», «беседа с полицейскими», «звонок корреспондента»: an interview
+        if trigger.lemma in words.service_nouns and any(
+            c.lemma in words.service_professions and c.rel == "nmod" for c in children
+        ):
+            return None  # «встречи с психологом», «консультация юриста»: a service to clients
         if trigger.lemma in words.talk_nouns and not (
             child_lemmas & words.talk_modifiers or any(self.case_of(c) in ("с", "со") for c in children)
         ):
@@ -825,8 +857,9 @@ class Sentence:
             self.case_of(trigger) in words.not_aid_cases
             or previous in words.not_aid_cases  # «с помощью» the parser attached elsewhere
             or child_lemmas & words.aid_services
+            or (trigger.rel == "nmod" and (head := self.head(trigger)) is not None and head.lemma in words.aid_bodies)
         ):
-            return None  # «с его помощью», «за помощью», «скорая помощь», «медицинская помощь»
+            return None  # «с его помощью», «за помощью», «скорая помощь», «центр помощи детям»
         if trigger.lemma in words.appeal_nouns and any(
             (self.case_of(c) in ("с", "со") and c.lemma not in words.appeal_contents)
             or (c.lemma in words.generic_senders and not self.case_of(c) and not self._named_children(c, NAME_RELS))
@@ -834,9 +867,40 @@ class Sentence:
         ):
             return None  # «обращение с отходами», «рассмотрение обращений граждан»
         if trigger.lemma in words.signing and any(
-            c.rel in ("obj", "nsubj:pass", "nmod") and c.lemma in words.legal_acts for c in children
+            c.rel in ("obj", "nsubj:pass", "nmod") and c.lemma in words.legal_acts | words.captions for c in children
         ):
-            return None  # «подписал указ», «закон подписан»: legislation, not an agreement
+            return None  # «подписал указ», «закон подписан»: legislation; «подписала снимок»: a caption
+        if (
+            trigger.lemma in words.releases
+            and not any(self.case_of(c) == "от" for c in children)
+            and any(c.rel in ("obj", "nsubj:pass") and c.lemma in words.freed_up for c in children)
+        ):
+            return None  # «освободили коридоры», «освободил должность»: a thing freed up, no one released
+        if trigger.lemma in words.price_verbs and any(
+            c.rel == "obj"
+            and (
+                c.lemma in words.money
+                or (c.lemma in words.amounts and any(g.lemma in words.money for g in self.children[c.index]))
+            )
+            for c in children
+        ):
+            return None  # «просят 24 гривны», «запросили 200 тысяч рублей»: a price asked
+        if trigger.lemma in words.offer_verbs and any(
+            c.rel in ("iobj", "obl", "nmod") and c.lemma in words.customers and not self.case_of(c) for c in children
+        ):
+            return None  # «банк предложил клиентам новый сервис»: a product on sale
+        if code in VISIT_CODES and any(
+            (c.lemma in words.private_visits and self.case_of(c) == "в")
+            or (c.lemma in words.scenes and self.case_of(c) == "на")
+            for c in children
+        ):
+            return None  # «приехала в гости к подруге»: a private visit; «прибыли на место»: a scene reached
+        if (
+            trigger.lemma in words.dating_verbs
+            and (head := self.head(trigger)) is not None
+            and head.lemma in words.dating_phases
+        ):
+            return None  # «начали встречаться»: dating
         if trigger.lemma in words.searches and self.case_of(trigger) not in ("в", "во"):
             return None  # «начальник уголовного розыска»: a police service, not «объявлен в розыск»
         following = self.tokens[trigger.index + 1 : trigger.index + 2]  # «отказались сдаваться», however parsed
@@ -853,10 +917,13 @@ class Sentence:
             c.rel == "obj" and ((c.feats or {}).get("Animacy") == "Anim" or self.mention_at(c)) for c in children
         ):
             return None  # «принимать участие / решение / меры»
-        if trigger.lemma == "заявление" and any(
-            self.case_of(c) in ("в", "во") and c.lemma in words.institutions for c in children
+        if trigger.lemma == "заявление" and child_lemmas & words.lawsuit_modifiers and words.lawsuit_code:
+            code, root = words.lawsuit_code, words.lawsuit_code[:ROOT_DIGITS]  # «исковое заявление»: a lawsuit
+        elif trigger.lemma == "заявление" and (
+            any(self.case_of(c) in ("в", "во") and c.lemma in words.institutions for c in children)
+            or ((head := self.head(trigger)) is not None and head.lemma in words.application_heads)
         ):
-            return None  # «заявление в полицию» is a complaint to the police, not a public statement
+            return None  # «заявление в полицию», «подал заявление»: a complaint or an application filed
         if trigger.pos == "VERB" and self._subject_is_a_thing(trigger):
             return None  # an event has a doer: «ситуация требует», «снимки помогли»
         if code.startswith("18") and self._describes_a_thing(trigger):
@@ -953,7 +1020,7 @@ class Sentence:
 
     def _generic_subject(self, trigger: Token) -> bool:
         """A present-tense verb whose subject is some or many unnamed people: «некоторые женщины жалуются»,
-        «многие считают», «не все из них считают»."""
+        «многие считают», «не все из них считают», «медики отмечают»."""
         if trigger.pos != "VERB" or (trigger.feats or {}).get("Tense") != "Pres":
             return False
         for subject in self.children[trigger.index]:
@@ -961,6 +1028,14 @@ class Sentence:
                 words = [subject, *(c for c in self.children[subject.index] if c.rel in ("det", "amod"))]
                 if any(w.lemma in self.words.generic_quantifiers for w in words):
                     return True
+                if (
+                    subject.lemma in self.words.generic_experts
+                    and (subject.feats or {}).get("Number") == "Plur"
+                    and not any(c.rel == "nmod" for c in self.children[subject.index])
+                    and not ATTRIBUTION_DASH.search(self.article.text[max(0, trigger.start - 6) : trigger.start])
+                ):
+                    return True  # «медики отмечают»: doctors in general; not «медики больницы отмечают», nor
+                    # «…», – заявляют ученые»: the words quoted are someone's
         return False
 
     def _in_a_text(self, trigger: Token) -> bool:
@@ -1028,6 +1103,8 @@ class Sentence:
         head = self.head(trigger)
         if self.case_of(trigger) == "по" or (head is not None and head.lemma in ("отвечать", "соответствовать")):
             return False
+        if any(c.lemma == "законный" for c in self.children[trigger.index]):
+            return False  # «неповиновение законному требованию сотрудника полиции»: the name of an offence
         return any(
             c.rel == "nmod" and not self.case_of(c) and ((c.feats or {}).get("Animacy") == "Anim" or self.mention_at(c))
             for c in self.children[trigger.index]
@@ -1076,14 +1153,15 @@ class Sentence:
         if trigger.lemma in SPEECH_WITH_OBJECT and any(c.rel == "obj" and c.pos == "NOUN" for c in children):
             if not any(c.rel in ("ccomp", "parataxis") for c in children) and not QUOTE.search(self.text):
                 return False
-        if trigger.lemma in words.attribution_verbs:
+        if trigger.lemma in words.attribution_verbs | words.recall_verbs:
             subjects = [c for c in children if c.rel in ("nsubj", "nsubj:pass")]
             speaker = any(
                 s.lemma in words.attribution_speakers
                 or any(m["type"] in ("PER", ROLE_TYPE) for m in self.entities_of(s))  # «экономист Иван Петров»
                 for s in subjects
             )
-            present = (trigger.feats or {}).get("Tense") == "Pres"
+            # «рассказывать» attributes only after «ранее», «как»: «жители рассказывают» is their statement
+            present = (trigger.feats or {}).get("Tense") == "Pres" and trigger.lemma in words.attribution_verbs
             impersonal = not subjects and (trigger.feats or {}).get("Voice") == "Pass"
             # «Ранее …», «Об этом …», «Как сообщала газета»
             earlier = any(c.lemma in ("ранее", "этот", "это", "как") for c in children) and not speaker
@@ -1100,7 +1178,13 @@ class Sentence:
         is_noun = trigger.pos != "VERB"
         for child in self.children[trigger.index]:
             case = self.case_of(child)
-            if child.rel == "nsubj" and not is_noun:
+            if self._addressee(trigger, child):
+                # «– прокомментировал «URA.RU» Иван Петров, начальник пресс-службы»: the speaker is beside the outlet
+                beside = [c for c in self.children[child.index] if c.rel == "appos" and self._is_person(c)]
+                actors.extend([c for c in beside if self.mention_at(c)] or beside[:1])  # the name, not its title too
+                if self.mention_at(child):
+                    targets.append(child)  # the outlet spoken to, as «заявил РБК»
+            elif child.rel == "nsubj" and not is_noun:
                 actors.append(child)
             elif child.rel in ("obj", "iobj", "nsubj:pass") and not is_noun:
                 targets.append(child)
@@ -1124,6 +1208,26 @@ class Sentence:
             elif child.rel in ("obl", "nmod", "appos") and case not in PLACE_CASES:
                 others.append(child)
         return actors, targets, others
+
+    def _addressee(self, trigger: Token, word: Token) -> bool:
+        """A quoted name right after a verb of speech that the parser took for its subject but that is the outlet
+        spoken to: «сообщили «URA.RU» в пресс-службе МВД» (a dative; a plural verb of a singular name), «– сказал
+        «URA.RU» Иван Петров» (the speaker beside it, parsed as its apposition). «Об этом сообщила «Роснефть»» is the company speaking."""
+        if word.rel not in ("nsubj", "iobj") or trigger.pos != "VERB" or word.index != trigger.index + 2:
+            return False
+        if self.trigger_lemmas.get(trigger.lemma, "")[:ROOT_DIGITS] != STATEMENT_ROOT:
+            return False
+        if not QUOTE.fullmatch(self.tokens[trigger.index + 1].text):
+            return False
+        feats, verb = word.feats or {}, trigger.feats or {}
+        return (
+            feats.get("Case") == "Dat"
+            or (verb.get("Number") == "Plur" and feats.get("Number") == "Sing")
+            or any(c.rel == "appos" and self._is_person(c) for c in self.children[word.index])
+        )
+
+    def _is_person(self, word: Token) -> bool:
+        return (word.feats or {}).get("Animacy") == "Anim" or (self.mention_at(word) or {}).get("type") == "PER"
 
     def _passive_agent(self, trigger: Token) -> list[Token]:
         """The agent of a passive verb that the parser hung elsewhere in its clause: a bare instrumental of
@@ -1155,7 +1259,9 @@ class Sentence:
 
         Only organisations and institution nouns: «в Москве заявили» stays without a doer.
         """
-        if trigger.pos != "VERB" or any(c.rel in ("nsubj", "nsubj:pass") for c in self.children[trigger.index]):
+        if trigger.pos != "VERB" or any(
+            c.rel in ("nsubj", "nsubj:pass") and not self._addressee(trigger, c) for c in self.children[trigger.index]
+        ):
             return []
         found = []
         obliques = [c for c in self.children[trigger.index] if c.rel == "obl"]
