@@ -1337,10 +1337,9 @@ class Sentence:
         for mention in dates:
             if mention["value"] is None:
                 continue  # a duration («три года») dates nothing
-            inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
-            if not inside:
+            head = self._date_head(mention)
+            if head is None:
                 continue
-            head = self._date_head(inside)
             if "\n" in self.article.text[min(trigger.start, mention["start"]) : max(trigger.stop, mention["stop"])]:
                 continue  # another line: a headline without its full stop runs into the dateline «Москва, 18 ноября»
             if CLAUSE_COLON.search(
@@ -1381,17 +1380,18 @@ class Sentence:
                 best, best_key = mention, key
         return best
 
-    def _date_head(self, inside: list[Token]) -> Token:
-        """The head word of a date mention's tokens."""
+    def _date_head(self, mention: dict) -> Token | None:
+        """The head word of a date mention's tokens; None when it covers no token of this sentence."""
+        inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
         indexes = {t.index for t in inside}
-        return next((t for t in inside if t.head not in indexes), inside[0])
+        return next((t for t in inside if t.head not in indexes), inside[0] if inside else None)
 
     def _in_noun_phrase(self, trigger: Token, mention: dict) -> bool:
         """Whether a date is an attribute of a noun trigger («саммит 9 декабря», «поездку на переговоры 9 декабря»)."""
-        inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
-        if trigger.pos != "NOUN" or not inside:
+        head = self._date_head(mention)
+        if trigger.pos != "NOUN" or head is None:
             return False
-        return trigger.index in {t.index for t in self.chain(self._date_head(inside))[1:]}
+        return trigger.index in {t.index for t in self.chain(head)[1:]}
 
     def _participle(self, token: Token) -> bool:
         """A participle describing a noun («конференции, проходившей с 1 по 5 октября»)."""
