@@ -31,7 +31,8 @@ What is understood (`published` is the article's publication date):
   and durations, precision `duration` with no value: «три года», «в течение
   нескольких дней», «около 30 лет» (not ages: «ему было 45 лет»);
 - seasons: «весной 2025 года», «прошлой осенью», «летом прошлого года» (winter
-  starts on 1 December of the year before); «в марте прошлого года»;
+  starts on 1 December of the year before), «в начале осени» (no year: as a month
+  with none, the last one or the coming month's); «в марте прошлого года»;
 - «в прошлую пятницу» (the last one before publication), «в следующую пятницу»
   (the first one after), «в минувшие выходные» (weekend: its Saturday);
 - decades «в 1990-е годы», «в конце 60-х», «девяностых» and centuries «в XX
@@ -70,7 +71,7 @@ import pyarrow as pa
 from natasha.extractors import Parser
 from yargy import and_, or_, rule
 from yargy.interpretation import fact
-from yargy.predicates import caseless, dictionary, eq, gte, in_, in_caseless, length_eq, lte, normalized
+from yargy.predicates import caseless, dictionary, eq, gram, gte, in_, in_caseless, length_eq, lte, normalized
 from yargy.rule.bnf import is_rule
 
 from transforms.analysis import TAGGED_LANGUAGES
@@ -191,6 +192,9 @@ RELATIVE_DAY = in_caseless(RELATIVE_WORDS).interpretation(
 WEEKDAY = in_caseless(WEEKDAYS).interpretation(DateExpression.weekday.custom(lambda v: WEEKDAYS[v.casefold()]))
 SEASON_ADVERB = in_caseless(SEASON_ADVERBS).interpretation(DateExpression.season.custom(season_month))
 SEASON_NOUN = dictionary(SEASON_NOUNS).interpretation(DateExpression.season.custom(season_month))
+# «в начале осени»: a season named without a year is a date only as the time within it (a bare «осень» is a topic)
+SEASON_PART = in_caseless({"начале", "конце", "середине"})
+SEASON_OF = and_(dictionary(SEASON_NOUNS), gram("gent")).interpretation(DateExpression.season.custom(season_month))
 OF_YEAR = rule(OFFSET, YEAR_UNIT)  # «прошлого года» after a month or a season names its year
 
 DATE_EXPRESSION = or_(
@@ -206,6 +210,7 @@ DATE_EXPRESSION = or_(
     rule(in_caseless({"в", "во"}), OFFSET.optional(), WEEKDAY),  # в [прошлую] пятницу
     rule(SEASON_ADVERB, or_(WITH_YEAR, OF_YEAR)),  # весной 2025 года, летом прошлого года
     rule(OFFSET, SEASON_NOUN),  # прошлой осенью
+    rule(SEASON_PART, SEASON_OF, or_(WITH_YEAR, OF_YEAR).optional()),  # в начале осени [2018 года | этого года]
 ).interpretation(DateExpression)
 
 # Words a date expression must contain; the parser only sees text around them.
@@ -237,9 +242,10 @@ def load_parser(morph_vocab) -> Parser:
 
 
 COMING_MONTHS = 1  # how far ahead of its publication news names a date without its year
+PERIOD_MONTHS = {"month": 1, "season": 3}  # how long a date of these precisions lasts
 
 
-def _shift_months(day: date, months: int) -> date:
+def shift_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -278,6 +284,8 @@ def resolve(expression, published: date | None) -> list[tuple[date, str]]:
         elif published is not None and e.offset is not None:
             current = published.year if published.month != 12 or e.season != 12 else published.year + 1
             year = current + e.offset
+        elif published is not None:  # «в начале осени»: the last one up to publication, or the coming one
+            return [(date(_year_of(e.season, published), e.season, 1), "season")]
         else:
             return []
         return [(date(year - 1, 12, 1) if e.season == 12 else date(year, e.season, 1), "season")]
@@ -299,7 +307,7 @@ def resolve(expression, published: date | None) -> list[tuple[date, str]]:
         if e.unit == "year":
             return [(date(published.year + e.offset, 1, 1), "year")]
         if e.unit == "month":
-            return [(_shift_months(published, e.offset), "month")]
+            return [(shift_months(published, e.offset), "month")]
         if e.unit == "day":
             return [(published + timedelta(days=e.offset), "day")]
         monday = published - timedelta(days=published.weekday())
@@ -629,7 +637,7 @@ def _offset(published: date, unit: str, count: int) -> tuple[date, str]:
     if unit == "year":
         return date(published.year + count, 1, 1), "year"
     if unit == "month":
-        return _shift_months(published, count), "month"
+        return shift_months(published, count), "month"
     if unit == "week":
         monday = published - timedelta(days=published.weekday())
         return monday + timedelta(weeks=count), "week"

@@ -87,7 +87,7 @@ import pyarrow.compute as pc
 from natasha.doc import Doc
 
 from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax, tag_morph
-from transforms.dates import MONTH_WORD, WEEKDAY_WORD, WRITTEN_YEAR
+from transforms.dates import MONTH_WORD, PERIOD_MONTHS, WEEKDAY_WORD, WRITTEN_YEAR, shift_months
 from transforms.ids import stable_id
 from transforms.models import NatashaModels, load_models
 from transforms.names import entity_id as entity_id_of
@@ -108,6 +108,7 @@ NAME_RELS = ("appos", "flat", "flat:name")
 NOMINAL_RELS = {"nsubj", "obj", "iobj", "obl", "nmod", "amod", "appos", "conj"}
 TARGET_CASES = {"с", "со", "против", "к", "ко", "от"}
 PLACE_CASES = {"в", "во", "на"}
+OTHER_TIME_CASES = {"после", "до", "перед"}  # a noun trigger in these happened at another time than its verb
 NEGATIONS = {"не", "ни"}
 NEGATION_PASSES = {"xcomp", "nsubj", "nsubj:pass", "csubj", "aux", "cop", "conj"}
 PLAN_LEMMAS = {
@@ -1329,7 +1330,9 @@ class Sentence:
         the triggers of its clause («встреча может состояться в этом месяце»),
         to the noun its relative clause or participle describes («проведенная в
         августе проверка»), or to a verb conjoined to
-        its clause head («22 мая поссорились и избили»). A date of the trigger's
+        its clause head («22 мая поссорились и избили»). A converb and a noun its verb went to or
+        took part in happened on the verb's day («6 ноября напал, обвинив его»; «в пятницу прибыл
+        на переговоры»); a noun «после», «до» or «перед» it did not. A date of the trigger's
         own beats one it shares with a conjunct; then the nearest wins.
         """
         clause = self._date_clause(trigger).index
@@ -1359,7 +1362,7 @@ class Sentence:
             conjoined = trigger.rel == "conj"
             if owner is not None:
                 shared = (owner.rel == "conj" and owner.head == trigger.index) or (
-                    conjoined and trigger.head == owner.index
+                    trigger.head == owner.index and (conjoined or self._shares_verb_time(trigger))
                 )  # «посещали Москву и встречались в декабре», «в августе потребовал … и угрожал»
                 if owner.index != trigger.index and not shared:
                     continue
@@ -1367,7 +1370,11 @@ class Sentence:
             else:
                 head_clause = way_up[-1] if way_up else head
                 describes = head_clause.rel in ("acl:relcl", "acl") and head_clause.head == trigger.index
-                shared = conjoined and trigger.head == head_clause.index  # «22 мая поссорились и избили»
+                shared = trigger.head == head_clause.index and (
+                    conjoined or self._converb(trigger)
+                )  # «22 мая поссорились и избили», «5 мая заявил, подчеркнув»
+                if trigger.head == head_clause.index and self.case_of(trigger) in OTHER_TIME_CASES:
+                    continue  # «после переговоров 5 мая заявил»: the talks came before that day
                 if head_clause.index != clause and not describes and not shared:
                     continue
                 if self._deep_in_nouns(trigger) and not describes:
@@ -1392,6 +1399,15 @@ class Sentence:
         if trigger.pos != "NOUN" or head is None:
             return False
         return trigger.index in {t.index for t in self.chain(head)[1:]}
+
+    def _converb(self, token: Token) -> bool:
+        """A converb of its verb («заявил, подчеркнув»): what it tells happened when the verb did."""
+        return token.rel == "advcl" and (token.feats or {}).get("VerbForm") == "Conv"
+
+    def _shares_verb_time(self, trigger: Token) -> bool:
+        """A trigger that happened when the verb above it did: a converb, or a noun the verb went to or took
+        part in («5 мая прибыл на переговоры», «в пятницу выступил на саммите»)."""
+        return self._converb(trigger) or (trigger.pos == "NOUN" and self.case_of(trigger) in PLACE_CASES)
 
     def _participle(self, token: Token) -> bool:
         """A participle describing a noun («конференции, проходившей с 1 по 5 октября»)."""
@@ -1601,8 +1617,8 @@ class Sentence:
     def dated_forward(self, date_mention: dict, trigger: Token, modality: str) -> tuple[date | None, str | None]:
         """The value and precision of a date mention as the trigger's tense reads it.
 
-        tag-dates resolves «в среду» (and «в выходные») to the last Wednesday (Saturday) and «в феврале» (no
-        year) to the last February; for an event still to come (planned, or a
+        tag-dates resolves «в среду» (and «в выходные») to the last Wednesday (Saturday) and «в феврале»
+        («в начале весны», no year) to the last February (spring); for an event still to come (planned, or a
         future verb in its chain) such a date is the next one: a week or a year
         later. A date with a year, or a word of the past («прошлый», «вчера»), stays.
         A date after the publication does not date an event told in the past tense as having happened
@@ -1621,10 +1637,10 @@ class Sentence:
             and not self._in_noun_phrase(trigger, date_mention)
         ):
             return None, None
-        if published is None or precision not in ("day", "weekend", "month") or value >= published:
+        if published is None or precision not in ("day", "weekend", "month", "season") or value >= published:
             return value, precision
-        if precision == "month" and (value.year, value.month) == (published.year, published.month):
-            return value, precision  # «в этом месяце»: the month of publication is not past
+        if precision in PERIOD_MONTHS and published < shift_months(value, PERIOD_MONTHS[precision]):
+            return value, precision  # «в этом месяце», «в конце осени» in October: that period is not past
         if modality != "planned" and not any((t.feats or {}).get("Tense") == "Fut" for t in self.chain(trigger)):
             return value, precision
         written = self.article.text[date_mention["start"] : date_mention["stop"]].lower()

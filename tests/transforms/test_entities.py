@@ -105,10 +105,11 @@ def test_abbreviation_in_brackets_resolves_to_the_full_name(models):
     text = "Организация Объединённых Наций (ООН) провела сессию в Женеве. Руководство ООН сделало заявление."
     mentions = tag_article(text, models)
     orgs = [(m["text"], m["entity_name"]) for m in mentions if m["type"] == "ORG"]
+    # the name keeps its «ё» (the models read it as «е», so they know the word); its id folds «ё» anyway
     assert orgs == [
-        ("Организация Объединённых Наций", "Организация Объединенных Наций"),
-        ("ООН", "Организация Объединенных Наций"),
-        ("ООН", "Организация Объединенных Наций"),
+        ("Организация Объединённых Наций", "Организация Объединённых Наций"),
+        ("ООН", "Организация Объединённых Наций"),
+        ("ООН", "Организация Объединённых Наций"),
     ]
 
 
