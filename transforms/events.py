@@ -1330,9 +1330,9 @@ class Sentence:
         the triggers of its clause («встреча может состояться в этом месяце»),
         to the noun its relative clause or participle describes («проведенная в
         августе проверка»), or to a verb conjoined to
-        its clause head («22 мая поссорились и избили»). A converb and a noun its verb went to or
-        took part in happened on the verb's day («6 ноября напал, обвинив его»; «в пятницу прибыл
-        на переговоры»); a noun «после», «до» or «перед» it did not. A date of the trigger's
+        its clause head («22 мая поссорились и избили»). A noun its verb went to or took part in
+        happened on the verb's day («в пятницу прибыл на переговоры»); a noun «после», «до» or
+        «перед» it did not. A date of the trigger's
         own beats one it shares with a conjunct; then the nearest wins.
         """
         clause = self._date_clause(trigger).index
@@ -1362,7 +1362,7 @@ class Sentence:
             conjoined = trigger.rel == "conj"
             if owner is not None:
                 shared = (owner.rel == "conj" and owner.head == trigger.index) or (
-                    trigger.head == owner.index and (conjoined or self._shares_verb_time(trigger))
+                    trigger.head == owner.index and (conjoined or self._went_to(trigger))
                 )  # «посещали Москву и встречались в декабре», «в августе потребовал … и угрожал»
                 if owner.index != trigger.index and not shared:
                     continue
@@ -1370,9 +1370,7 @@ class Sentence:
             else:
                 head_clause = way_up[-1] if way_up else head
                 describes = head_clause.rel in ("acl:relcl", "acl") and head_clause.head == trigger.index
-                shared = trigger.head == head_clause.index and (
-                    conjoined or self._converb(trigger)
-                )  # «22 мая поссорились и избили», «5 мая заявил, подчеркнув»
+                shared = conjoined and trigger.head == head_clause.index  # «22 мая поссорились и избили»
                 if trigger.head == head_clause.index and self.case_of(trigger) in OTHER_TIME_CASES:
                     continue  # «после переговоров 5 мая заявил»: the talks came before that day
                 if head_clause.index != clause and not describes and not shared:
@@ -1400,14 +1398,11 @@ class Sentence:
             return False
         return trigger.index in {t.index for t in self.chain(head)[1:]}
 
-    def _converb(self, token: Token) -> bool:
-        """A converb of its verb («заявил, подчеркнув»): what it tells happened when the verb did."""
-        return token.rel == "advcl" and (token.feats or {}).get("VerbForm") == "Conv"
-
-    def _shares_verb_time(self, trigger: Token) -> bool:
-        """A trigger that happened when the verb above it did: a converb, or a noun the verb went to or took
-        part in («5 мая прибыл на переговоры», «в пятницу выступил на саммите»)."""
-        return self._converb(trigger) or (trigger.pos == "NOUN" and self.case_of(trigger) in PLACE_CASES)
+    def _went_to(self, trigger: Token) -> bool:
+        """A noun trigger its verb went to or took part in, which happened when the verb did: «5 мая прибыл
+        на переговоры», «в пятницу выступил на саммите». (A converb is a clause of its own: «6 ноября напал,
+        обвинив его» dates the attack only, as the gold's guide reads «its clause».)"""
+        return trigger.pos == "NOUN" and self.case_of(trigger) in PLACE_CASES
 
     def _participle(self, token: Token) -> bool:
         """A participle describing a noun («конференции, проходившей с 1 по 5 октября»)."""
