@@ -23,7 +23,8 @@ demo: install
 	$(BIN)/newsetl run examples/articles
 
 # The integration tests (tests/integration/: S3, a Dask cluster, a work pool, PostgreSQL) run apart: a few minutes each.
-# So do the slow ones (runs killed at random moments, a server dying mid-run: about five minutes together),
+# So do the slow ones (runs killed at random moments, a server dying mid-run, tagging on worker processes and
+# on a local Dask cluster: about seven minutes together),
 # to keep `make test` under ten minutes; .ci/run runs all three.
 test: install
 	$(BIN)/python -m pytest -m "not integration and not slow"

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # about a minute and a half: `make test-slow` (and .ci/run) runs them
 
 # Every column but the ones that name the run (run_id, quarantined_at differ between runs by design).
 TABLES = {
