@@ -108,6 +108,7 @@ NAME_RELS = ("appos", "flat", "flat:name")
 NOMINAL_RELS = {"nsubj", "obj", "iobj", "obl", "nmod", "amod", "appos", "conj"}
 TARGET_CASES = {"с", "со", "против", "к", "ко", "от"}
 PLACE_CASES = {"в", "во", "на"}
+CLAUSE_OPENERS = {"однако", "который", "где", "когда"}  # words that open a clause, whatever their part of speech
 OTHER_TIME_CASES = {"после", "до", "перед"}  # a noun trigger in these happened at another time than its verb
 NEGATIONS = {"не", "ни"}
 NEGATION_PASSES = {"xcomp", "nsubj", "nsubj:pass", "csubj", "aux", "cop", "conj"}
@@ -1358,6 +1359,11 @@ class Sentence:
             )
             if finite is not None:
                 way_up = way_up[: finite + 1]  # the date's own clause ends at its finite verb or participle
+            stretch_verb = self._verb_of_stretch(mention, way_up, dates)
+            if stretch_verb is not None:  # the parser hung it across a clause boundary on another clause's verb
+                first, last = self._stretch(mention, dates)
+                kept = next((n for n, t in enumerate(way_up) if not first <= t.index <= last), len(way_up))
+                way_up = way_up[:kept] + [stretch_verb]  # its nouns up to the boundary, then that verb
             owner = next((t for t in way_up if t.lemma in self.trigger_lemmas and t.pos in TRIGGER_POS), None)
             conjoined = trigger.rel == "conj"
             if owner is not None:
@@ -1377,6 +1383,8 @@ class Sentence:
                     continue  # «после переговоров 5 мая заявил»: the talks came before that day
                 if head_clause.index != clause and not describes and not shared:
                     continue
+                if stretch_verb is not None and not shared and trigger.index != stretch_verb.index:
+                    continue  # moved by word order, a date is its verb's and not its object's: «а затем в 1994 году планировал теракт»
                 if self._deep_in_nouns(trigger) and not describes:
                     continue  # «выросли цены на билеты для участников переговоров»: the prices' date
                 if self._inside_a_noun(trigger) and not describes:
@@ -1386,6 +1394,56 @@ class Sentence:
             if best_key is None or key < best_key:
                 best, best_key = mention, key
         return best
+
+    def _verb_of_stretch(self, mention: dict, way_up: list[Token], dates: list[dict]) -> Token | None:
+        """The verb of the stretch between clause boundaries that a date is written in, when the parser hung
+        the date on a verb outside that stretch: «требует выборов, однако уже в понедельник генсек заявил»
+        (the parser takes the Monday for the demand's), «прибыл в Россию в 1919 году и видел восстание,
+        поднятое…». The boundaries are a comma (not one beside a date: «в воскресенье, 17 ноября,»), a
+        conjunction and a relative word; the stretch must hold one finite verb (or a predicate participle
+        «были задержаны»), or the word order says nothing. None when the parse keeps the date in its stretch.
+        """
+        if not way_up:
+            return None
+        stretch = self._stretch(mention, dates)
+        if stretch is None:
+            return None
+        first, last = stretch
+        if first <= way_up[-1].index <= last:
+            return None
+        verbs = [t for t in self.tokens[first : last + 1] if t.pos == "VERB" and self._predicate(t)]
+        return verbs[0] if len(verbs) == 1 else None
+
+    def _stretch(self, mention: dict, dates: list[dict]) -> tuple[int, int] | None:
+        """The first and last token index of the stretch between clause boundaries a date is written in."""
+        inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
+        if not inside:
+            return None
+        beside_a_date = {
+            t.index
+            for t in self.tokens
+            for m in dates
+            if t.text == "," and (m["stop"] <= t.start <= m["stop"] + 1 or m["start"] - 2 <= t.start < m["start"])
+        }
+
+        def boundary(token: Token) -> bool:
+            if token.text == ",":
+                return token.index not in beside_a_date
+            return token.pos in ("CCONJ", "SCONJ") or token.lemma in CLAUSE_OPENERS
+
+        first, last = inside[0].index, inside[-1].index
+        while first > 0 and not boundary(self.tokens[first - 1]):
+            first -= 1
+        while last + 1 < len(self.tokens) and not boundary(self.tokens[last + 1]):
+            last += 1
+        return first, last
+
+    def _predicate(self, verb: Token) -> bool:
+        """A finite verb, or a short participle with its auxiliary («были задержаны»)."""
+        form = (verb.feats or {}).get("VerbForm")
+        return form == "Fin" or (
+            form == "Part" and any(c.rel in ("aux", "aux:pass") for c in self.children[verb.index])
+        )
 
     def _date_head(self, mention: dict) -> Token | None:
         """The head word of a date mention's tokens; None when it covers no token of this sentence."""

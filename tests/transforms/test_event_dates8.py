@@ -1,0 +1,52 @@
+"""Dates of events (issue 21, dates8): a date the parser hung across a clause boundary.
+
+Sentences written for these tests."""
+
+from datetime import date
+
+import pytest
+
+from tests.transforms.test_event_dates6 import published_events
+from transforms.dates import load_parser
+from transforms.events import load_event_tagger
+
+PUBLISHED = date(2026, 11, 18)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return load_event_tagger()
+
+
+@pytest.fixture(scope="module")
+def parser(tagger):
+    return load_parser(tagger.models.morph_vocab)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        # the parser hangs «в 2019-м» on the participle after «и»: it is the visit's
+        (
+            "Губернатор посетил Тверь через Москву в 2019-м и наяву видел разгон рабочих, поднявших в 2018 году забастовку.",
+            "посетил",
+            (date(2019, 1, 1), "year"),
+        ),
+        # «однако в апреле» opens the clause of «объявил», not of the later «пройдут»
+        (
+            "Выборы должны были пройти в следующем году, однако в апреле президент страны Иван Петров объявил, что они"
+            " пройдут осенью, а в 2028 году пройдут выборы мэра.",
+            "объявил",
+            (date(2026, 4, 1), "month"),
+        ),
+        # the commas around «15 ноября» are the date's, not a clause's
+        (
+            "Газета писала, что днем в воскресенье, 15 ноября, полицейские сообщили, что сотрудники ДПС преследуют"
+            " угнанную машину.",
+            "сообщили",
+            (date(2026, 11, 15), "day"),
+        ),
+    ],
+)
+def test_a_date_belongs_to_the_verb_of_the_stretch_it_is_written_in(tagger, parser, text, trigger, expected):
+    assert published_events(tagger, parser, text, PUBLISHED)[trigger] == expected
