@@ -1352,6 +1352,12 @@ class Sentence:
                 continue  # a colon opens a clause of its own: «это не первый его визит: в 2016 году начался переход»
             if mention["precision"] == "year" and self._dates_a_thing(head):
                 continue  # «выборы 2016 года», «форум "Инфотех 2019"»: the year of that thing, not of the event
+            if self._prenominal(trigger, mention) or self._object_date_to_come(trigger, mention):
+                # the noun's own date beats one of the verb's clause («вчера подтвердил встречу 9 декабря»)
+                key = (False, 0)
+                if best_key is None or key < best_key:
+                    best, best_key = mention, key
+                continue
             way_up = self.chain(head)[1:]
             finite = next(
                 (n for n, t in enumerate(way_up) if (t.feats or {}).get("VerbForm") == "Fin" or self._participle(t)),
@@ -1457,6 +1463,49 @@ class Sentence:
         if trigger.pos != "NOUN" or head is None:
             return False
         return trigger.index in {t.index for t in self.chain(head)[1:]}
+
+    def _noun_owns(self, trigger: Token, mention: dict) -> bool:
+        """Whether a date is a noun trigger's own, whatever the verb above it tells."""
+        return (
+            self._in_noun_phrase(trigger, mention)
+            or self._prenominal(trigger, mention)
+            or self._object_date_to_come(trigger, mention)
+        )
+
+    def _prenominal(self, trigger: Token, mention: dict) -> bool:
+        """Whether a date is in a participle phrase written before the noun trigger it describes, the participle
+        in the noun's case: «до запланированного на 9 декабря саммита» (the parser may hang the participle on
+        a later noun, «саммита в нормандском формате»: word order and case say whose it is)."""
+        head = self._date_head(mention)
+        if trigger.pos != "NOUN" or head is None or trigger.start < mention["stop"]:
+            return False
+        between = [t for t in self.tokens if mention["stop"] <= t.start and t.stop <= trigger.start]
+        if any(t.pos not in ("ADJ", "DET", "PUNCT") for t in between):
+            return False  # the noun right after the date, its adjectives aside
+        case = (trigger.feats or {}).get("Case")
+        return any(
+            (t.feats or {}).get("VerbForm") == "Part"
+            and (t.feats or {}).get("Case") == case
+            and t.stop <= mention["start"]
+            for t in self.chain(head)[1:2]
+        )
+
+    def _object_date_to_come(self, trigger: Token, mention: dict) -> bool:
+        """Whether a date to come that the parser hung on a past-tense verb belongs to that verb's object, a noun
+        trigger written before it: «в пятницу подтвердил проведение саммита 9 декабря» (a past verb cannot have
+        happened on a day to come, see `dated_forward`; the summit can)."""
+        head = self._date_head(mention)
+        published = self.article.published
+        if trigger.pos != "NOUN" or head is None or published is None or mention["value"] <= published:
+            return False
+        verb = self.head(head)
+        if verb is None or (verb.feats or {}).get("Tense") != "Past" or trigger.stop > mention["start"]:
+            return False
+        chain = self.chain(trigger)
+        if verb not in chain:
+            return False
+        below = chain[: chain.index(verb)]  # the trigger and the nouns between it and the verb
+        return below[-1].rel in ("obj", "nsubj:pass") and all(t.pos == "NOUN" for t in below)
 
     def _converb(self, token: Token) -> bool:
         """A converb of its verb («заявил, подчеркнув»): what it tells happened when the verb did."""
@@ -1692,7 +1741,7 @@ class Sentence:
             and modality == "occurred"
             and any((t.feats or {}).get("Tense") == "Past" for t in self.chain(trigger))
             # a noun's own date is not the verb's: «отменил поездку на переговоры 9 декабря» (talks to come)
-            and not self._in_noun_phrase(trigger, date_mention)
+            and not self._noun_owns(trigger, date_mention)
         ):
             return None, None
         if published is None or precision not in ("day", "weekend", "month", "season") or value >= published:

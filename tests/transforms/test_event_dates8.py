@@ -1,4 +1,4 @@
-"""Dates of events (issue 21, dates8): a date the parser hung across a clause boundary.
+"""Dates of events (issue 21, dates8): a date the parser hung across a clause boundary; a noun's date to come.
 
 Sentences written for these tests."""
 
@@ -50,3 +50,23 @@ def parser(tagger):
 )
 def test_a_date_belongs_to_the_verb_of_the_stretch_it_is_written_in(tagger, parser, text, trigger, expected):
     assert published_events(tagger, parser, text, PUBLISHED)[trigger] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Утром МИД официально подтвердил переговоры министров Германии, Франции и Польши 9 декабря в Варшаве.",
+        # the noun's own date beats the verb's «накануне»
+        'Накануне в Кремле уже подтвердили встречу "большой двадцатки" 9 декабря в Париже.',
+    ],
+)
+def test_a_date_to_come_on_a_past_verb_is_its_objects(tagger, parser, text):
+    events = published_events(tagger, parser, text, PUBLISHED)
+    assert [value for trigger, value in events.items() if trigger in ("переговоры", "встречу")] == [
+        (date(2026, 12, 9), "day")
+    ]
+
+
+def test_a_participle_written_before_its_noun_gives_it_its_date(tagger, parser):
+    text = "Москва заявила о готовности вернуть суда до запланированного на 9 декабря саммита в «нормандском формате» в Париже."
+    assert published_events(tagger, parser, text, PUBLISHED)["саммита"] == (date(2026, 12, 9), "day")
