@@ -1385,7 +1385,7 @@ class Sentence:
                 shared = trigger.head == head_clause.index and (
                     conjoined or self._converb(trigger)
                 )  # «22 мая поссорились и избили», «5 мая заявил, подчеркнув»
-                if trigger.head == head_clause.index and self.case_of(trigger) in OTHER_TIME_CASES:
+                if self._at_another_time(trigger, head_clause):
                     continue  # «после переговоров 5 мая заявил»: the talks came before that day
                 if head_clause.index != clause and not describes and not shared:
                     continue
@@ -1506,6 +1506,17 @@ class Sentence:
             return False
         below = chain[: chain.index(verb)]  # the trigger and the nouns between it and the verb
         return below[-1].rel in ("obj", "nsubj:pass") and all(t.pos == "NOUN" for t in below)
+
+    def _at_another_time(self, trigger: Token, verb: Token) -> bool:
+        """A noun trigger under «после», «до» or «перед», itself or through the nouns between it and the verb
+        («после переговоров 5 мая заявил», «в 1994 году и до момента теракта участвовал»): it happened at
+        another time than the verb's date."""
+        for word in self.chain(trigger):
+            if word.index == verb.index or word.pos not in ("NOUN", "PROPN"):
+                return False
+            if self.case_of(word) in OTHER_TIME_CASES:
+                return True
+        return False
 
     def _converb(self, token: Token) -> bool:
         """A converb of its verb («заявил, подчеркнув»): what it tells happened when the verb did."""

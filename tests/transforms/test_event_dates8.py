@@ -1,4 +1,4 @@
-"""Dates of events (issue 21, dates8): a date the parser hung across a clause boundary; a noun's date to come.
+"""Dates of events (issue 21, dates8): a date the parser hung across a clause boundary; a noun's date to come; «до момента» a noun.
 
 Sentences written for these tests."""
 
@@ -70,3 +70,10 @@ def test_a_date_to_come_on_a_past_verb_is_its_objects(tagger, parser, text):
 def test_a_participle_written_before_its_noun_gives_it_its_date(tagger, parser):
     text = "Москва заявила о готовности вернуть суда до запланированного на 9 декабря саммита в «нормандском формате» в Париже."
     assert published_events(tagger, parser, text, PUBLISHED)["саммита"] == (date(2026, 12, 9), "day")
+
+
+def test_a_noun_under_a_noun_of_do_happened_at_another_time(tagger, parser):
+    text = "В 2020 году, до момента теракта в Казани, боевик по заданию главаря участвовал в двух нападениях."
+    events = published_events(tagger, parser, text, PUBLISHED)
+    assert events["теракта"] == (None, None)
+    assert events["нападениях"] == (date(2020, 1, 1), "year")
