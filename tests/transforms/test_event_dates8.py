@@ -1,4 +1,4 @@
-"""Dates of events (issue 21, dates8): a date the parser hung across a clause boundary; a noun's date to come; «до момента» a noun.
+"""Dates of events (issue 21, dates8): a date hung across a clause boundary, a noun's date to come, «до момента X».
 
 Sentences written for these tests."""
 
