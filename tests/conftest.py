@@ -1,4 +1,4 @@
-"""Shared fixtures: natasha models once per session, a Prefect test server once per session."""
+"""Shared fixtures: natasha models, the event tagger and the date parser once per session, a Prefect test server once per session."""
 
 import shutil
 from pathlib import Path
@@ -16,6 +16,20 @@ def models():
     from transforms.models import load_models
 
     return load_models()
+
+
+@pytest.fixture(scope="session")
+def tagger(models):
+    from transforms.events import load_event_tagger
+
+    return load_event_tagger()
+
+
+@pytest.fixture(scope="session")
+def parser(models):
+    from transforms.dates import load_parser
+
+    return load_parser(models.morph_vocab)
 
 
 @pytest.fixture(scope="session")

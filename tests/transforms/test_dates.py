@@ -4,15 +4,10 @@ import pyarrow as pa
 import pytest
 from natasha.extractors import Parser
 
-from transforms.dates import DATE_EXPRESSION, PRECISIONS, _matches, find_dates, load_parser, tag_dates
+from transforms.dates import DATE_EXPRESSION, PRECISIONS, _matches, find_dates, tag_dates
 from transforms.schemas import DATE_MENTIONS_SCHEMA
 
 PUBLISHED = date(2026, 1, 14)  # a Wednesday
-
-
-@pytest.fixture(scope="module")
-def parser(models):
-    return load_parser(models.morph_vocab)
 
 
 # (sentence, the expression as found, value, precision), resolved against PUBLISHED

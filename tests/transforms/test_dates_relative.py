@@ -4,14 +4,9 @@ from datetime import date
 
 import pytest
 
-from transforms.dates import PRECISIONS, find_dates, load_parser
+from transforms.dates import PRECISIONS, find_dates
 
 PUBLISHED = date(2026, 1, 14)  # a Wednesday
-
-
-@pytest.fixture(scope="module")
-def parser(models):
-    return load_parser(models.morph_vocab)
 
 
 def found(parser, text, published=PUBLISHED):

@@ -8,20 +8,10 @@ import pyarrow as pa
 import pytest
 
 from tests.transforms.test_events import articles_table, mention_of, run
-from transforms.dates import find_dates, load_parser
+from transforms.dates import find_dates
 from transforms.entities import tag_entities
-from transforms.events import Article, Sentence, Token, load_event_tagger, tag_events
+from transforms.events import Article, Sentence, Token, tag_events
 from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return load_event_tagger()
-
-
-@pytest.fixture(scope="module")
-def parser(tagger):
-    return load_parser(tagger.models.morph_vocab)
 
 
 def dated(tagger, text, *mentions):

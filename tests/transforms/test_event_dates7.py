@@ -8,20 +8,9 @@ import pytest
 
 from tests.transforms.test_event_dates6 import published_events
 from transforms import analysis
-from transforms.dates import find_dates, load_parser
-from transforms.events import load_event_tagger
+from transforms.dates import find_dates
 
 PUBLISHED = date(2026, 11, 18)  # a Wednesday
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return load_event_tagger()
-
-
-@pytest.fixture(scope="module")
-def parser(tagger):
-    return load_parser(tagger.models.morph_vocab)
 
 
 def test_a_converb_happened_on_its_verbs_day(tagger, parser):

@@ -3,12 +3,6 @@
 import pytest
 
 from tests.transforms.test_events import run
-from transforms.events import load_event_tagger
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return load_event_tagger()
 
 
 def found(tagger, text):

@@ -8,13 +8,8 @@ import pytest
 from tests.transforms.test_events import articles_table, by_trigger, mention_of, run
 from transforms.dates import find_dates, load_parser
 from transforms.entities import tag_entities
-from transforms.events import load_event_tagger, tag_events
+from transforms.events import tag_events
 from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return load_event_tagger()
 
 
 def test_a_genitive_that_names_no_one_leaves_the_doer_to_the_governing_verb(tagger):

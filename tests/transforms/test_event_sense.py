@@ -3,12 +3,6 @@
 import pytest
 
 from tests.transforms.test_events import by_trigger, run
-from transforms.events import load_event_tagger
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return load_event_tagger()
 
 
 def triggers(events):

@@ -3,15 +3,7 @@
 Each case pairs a sentence where the word is no event with one where it is, so a rule that drops too much fails too.
 """
 
-import pytest
-
 from tests.transforms.test_events import run
-from transforms.events import load_event_tagger
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return load_event_tagger()
 
 
 def triggers(tagger, text):

@@ -14,16 +14,10 @@ from transforms.events import (
     EventTagger,
     Sentence,
     Token,
-    load_event_tagger,
     parse_lexicon,
     tag_events,
 )
 from transforms.schemas import DATE_MENTIONS_INPUT_SCHEMA
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return load_event_tagger()
 
 
 def articles_table(texts):
