@@ -94,7 +94,7 @@ def tagger_words(sent: DocSent) -> list[str]:
 
     Their vocabulary is spelt with «е»: 1,364 of its 250,002 words have «ё», each less frequent than its «е»
     twin; of the 1,265 words with «ё» in 2,000 bulk articles, 202 were unknown to it as written and 63 with
-    «е» («решённом» is unknown, «решенном» tagged). The tokens keep their text: names keep their «ё»."""
+    «е» («решённом» is unknown, «решенном» tagged). The tokens keep their text."""
     return [token.text.translate(YO_AS_YE) for token in sent.tokens]
 
 
