@@ -1374,6 +1374,8 @@ class Sentence:
             owner = next((t for t in way_up if t.lemma in self.trigger_lemmas and t.pos in TRIGGER_POS), None)
             if owner is not None and self._infinitive_below(way_up, owner):
                 continue  # «обещают справиться с выплатами до конца года»: the deadline of what is promised
+            if owner is not None and self._deep_below(way_up, owner):
+                continue  # «расследование влияния на проведение конкурса в марте»: the contest's date
             conjoined = trigger.rel == "conj"
             if owner is not None:
                 shared = (owner.rel == "conj" and owner.head == trigger.index) or (
@@ -1410,6 +1412,13 @@ class Sentence:
         dates the payments, not the promise."""
         below = way_up[: way_up.index(owner)]
         return any(t.rel == "xcomp" and (t.feats or {}).get("VerbForm") == "Inf" for t in below)
+
+    def _deep_below(self, way_up: list[Token], owner: Token) -> bool:
+        """Whether a date reaches a noun trigger through two nouns or more, none of them a trigger: it is the
+        date of the nearest of them («расследование влияния на проведение конкурса в марте»), as a trigger two
+        nouns below its verb takes none of the verb's (`_deep_in_nouns`)."""
+        below = way_up[: way_up.index(owner)]
+        return owner.pos == "NOUN" and len(below) >= 2 and all(t.pos in ("NOUN", "PROPN") for t in below)
 
     def _verb_of_stretch(self, mention: dict, way_up: list[Token], dates: list[dict]) -> Token | None:
         """The verb of the stretch between clause boundaries that a date is written in, when the parser hung

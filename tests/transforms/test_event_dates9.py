@@ -1,5 +1,5 @@
 """Dates of events (issue 21, dates9): fewer wrong dates. A story's months go forward, a day of the news' own
-week is not a flashback's, an infinitive's deadline is not its trigger's, the aim of a past act is not to come.
+week is not a flashback's, an infinitive's deadline is not its trigger's, the aim of a past act is not to come, a date two nouns below a noun trigger is theirs.
 
 Sentences written for these tests."""
 
@@ -52,3 +52,11 @@ def test_the_deadline_of_an_infinitive_does_not_date_the_promise(tagger, parser)
 def test_the_aim_of_a_past_act_happened_on_its_day(tagger, parser):
     text = "Как сообщает полиция, 15 ноября наряд ДПС остановил для проверки документов автомобиль."
     assert published_events(tagger, parser, text, PUBLISHED)["проверки"] == (date(2026, 11, 15), "day")
+
+
+def test_a_date_two_nouns_below_a_noun_trigger_is_theirs(tagger, parser):
+    text = (
+        "Бюро начало проверку в рамках расследования возможного давления на проведение конкурса по отбору судей"
+        " в марте-мае 2025 года."
+    )
+    assert published_events(tagger, parser, text, PUBLISHED)["расследования"] == (None, None)
