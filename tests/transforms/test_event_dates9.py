@@ -1,5 +1,6 @@
 """Dates of events (issue 21, dates9): fewer wrong dates. A story's months go forward, a day of the news' own
-week is not a flashback's, an infinitive's deadline is not its trigger's, the aim of a past act is not to come, a date two nouns below a noun trigger is theirs.
+week is not a flashback's, an infinitive's deadline is not its trigger's, the aim of a past act is not to come,
+a date two nouns below a noun trigger is theirs.
 
 Sentences written for these tests."""
 
