@@ -147,6 +147,7 @@ YEAR_OR_PAST = re.compile(r"\d{4}|прошл|минувш|прошедш|поз�
 NOW_WORD = re.compile(
     r"\d{4}|этот|этого|этом|текущ|нынешн|прошл|минувш|прошедш|следующ|будущ|вчера|сегодня|завтра|накануне|назад|через"
 )
+NEWS_WEEK = timedelta(days=7)  # a day this close before the publication is the news' own, not a flashback's
 # Verbs a denial is made with: what they govern did not happen («опроверг встречу»).
 DENIAL_LEMMAS = {"опровергнуть", "опровергать", "отрицать", "опровержение"}
 PURPOSE_WORDS = {"чтобы", "для"}
@@ -1371,6 +1372,10 @@ class Sentence:
                 kept = next((n for n, t in enumerate(way_up) if not first <= t.index <= last), len(way_up))
                 way_up = way_up[:kept] + [stretch_verb]  # its nouns up to the boundary, then that verb
             owner = next((t for t in way_up if t.lemma in self.trigger_lemmas and t.pos in TRIGGER_POS), None)
+            if owner is not None and self._infinitive_below(way_up, owner):
+                continue  # «обещают справиться с выплатами до конца года»: the deadline of what is promised
+            if owner is not None and self._deep_below(way_up, owner):
+                continue  # «расследование влияния на проведение конкурса в марте»: the contest's date
             conjoined = trigger.rel == "conj"
             if owner is not None:
                 shared = (owner.rel == "conj" and owner.head == trigger.index) or (
@@ -1400,6 +1405,20 @@ class Sentence:
             if best_key is None or key < best_key:
                 best, best_key = mention, key
         return best
+
+    def _infinitive_below(self, way_up: list[Token], owner: Token) -> bool:
+        """Whether a date reaches its trigger through an infinitive that is no trigger, the act the trigger
+        asks, promises or plans, still to come when it is done: «обещают справиться с выплатами до конца года»
+        dates the payments, not the promise."""
+        below = way_up[: way_up.index(owner)]
+        return any(t.rel == "xcomp" and (t.feats or {}).get("VerbForm") == "Inf" for t in below)
+
+    def _deep_below(self, way_up: list[Token], owner: Token) -> bool:
+        """Whether a date reaches a noun trigger through two nouns or more, none of them a trigger: it is the
+        date of the nearest of them («расследование влияния на проведение конкурса в марте»), as a trigger two
+        nouns below its verb takes none of the verb's (`_deep_in_nouns`)."""
+        below = way_up[: way_up.index(owner)]
+        return owner.pos == "NOUN" and len(below) >= 2 and all(t.pos in ("NOUN", "PROPN") for t in below)
 
     def _verb_of_stretch(self, mention: dict, way_up: list[Token], dates: list[dict]) -> Token | None:
         """The verb of the stretch between clause boundaries that a date is written in, when the parser hung
@@ -1624,6 +1643,19 @@ class Sentence:
             for c in self.children[verb.index]
         )
 
+    def _purpose_of_past(self, trigger: Token, date_mention: dict) -> bool:
+        """Whether a trigger is the aim of a past act that a date hangs on: «15 ноября остановил автомобиль для
+        проверки документов» (the check was made then, not planned for next November)."""
+        head = self._date_head(date_mention)
+        verb = self.head(head) if head is not None else None
+        return (
+            verb is not None
+            and verb.index != trigger.index
+            and verb in self.chain(trigger)
+            and (verb.feats or {}).get("Tense") == "Past"
+            and self._is_purpose(trigger)
+        )
+
     def _is_purpose(self, trigger: Token) -> bool:
         """Whether the trigger is the aim of another action: «чтобы обсудить», «для обмена опытом»."""
         for word in self.chain(trigger)[:2]:
@@ -1725,6 +1757,11 @@ class Sentence:
         )
         if anchor is None or date_mention["start"] - anchor["start"] > ANAPHORA_REACH:
             return value
+        published = self.article.published
+        if date_mention["precision"] == "day" and published is not None and published - value <= NEWS_WEEK:
+            return value  # a day of the week before the publication is the news' own: «17 ноября заявил» on the 18th
+        if not self._in_story_order(anchor, date_mention, dates):
+            return value
         year = anchor["value"].year
         if year >= value.year:
             return value
@@ -1732,6 +1769,24 @@ class Sentence:
             return value.replace(year=year)
         except ValueError:  # 29 February
             return value.replace(year=year, day=28)
+
+    def _in_story_order(self, anchor: dict, date_mention: dict, dates: list[dict]) -> bool:
+        """Whether the months with no year of their own from a story's dated start up to a date mention go
+        forward, as a story told in order does: «в ноябре 2018 года задержали …, в сентябре передали …, в начале
+        ноября потребовал» goes back from November to September, so a new story (of the publication's year)
+        began there and its November is not 2018's."""
+        text = self.article.text
+        month = anchor["value"].month if anchor["precision"] in ("day", "month") else None
+        for m in dates:
+            if m["start"] < anchor["stop"] or m["start"] > date_mention["start"] or m["value"] is None:
+                continue
+            written = text[m["start"] : m["stop"]].lower()
+            if m["precision"] not in ("day", "month") or NOW_WORD.search(written) or not MONTH_WORD.search(written):
+                continue
+            if month is not None and m["value"].month < month:
+                return False
+            month = m["value"].month
+        return True
 
     def dated_forward(self, date_mention: dict, trigger: Token, modality: str) -> tuple[date | None, str | None]:
         """The value and precision of a date mention as the trigger's tense reads it.
@@ -1761,6 +1816,8 @@ class Sentence:
         if precision in PERIOD_MONTHS and published < shift_months(value, PERIOD_MONTHS[precision]):
             return value, precision  # «в этом месяце», «в конце осени» in October: that period is not past
         if modality != "planned" and not any((t.feats or {}).get("Tense") == "Fut" for t in self.chain(trigger)):
+            return value, precision
+        if self._purpose_of_past(trigger, date_mention):
             return value, precision
         written = self.article.text[date_mention["start"] : date_mention["stop"]].lower()
         if YEAR_OR_PAST.search(written):
