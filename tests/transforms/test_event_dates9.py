@@ -6,23 +6,9 @@ Sentences written for these tests."""
 
 from datetime import date
 
-import pytest
-
 from tests.transforms.test_event_dates6 import published_events
-from transforms.dates import load_parser
-from transforms.events import load_event_tagger
 
 PUBLISHED = date(2026, 11, 18)  # a Wednesday
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return load_event_tagger()
-
-
-@pytest.fixture(scope="module")
-def parser(tagger):
-    return load_parser(tagger.models.morph_vocab)
 
 
 def test_a_month_before_the_last_one_starts_a_story_of_the_publication_year(tagger, parser):
