@@ -1985,9 +1985,9 @@ class ConfidenceModel:
 CONFIDENCE_DIGITS = 4
 CONFIDENCE_MODEL = "event_confidence.json"
 # Events of at least this confidence are confident: the views count them (`is_confident`, declared last in
-# warehouse/migrations/019_confident_threshold.sql; a test keeps the two equal). bench/train_event_confidence.py
+# warehouse/migrations/020_confident_threshold.sql; a test keeps the two equal). bench/train_event_confidence.py
 # chooses it with the model, on the tune part.
-CONFIDENT = 0.75
+CONFIDENT = 0.8
 
 
 @functools.cache
