@@ -87,7 +87,7 @@ import pyarrow.compute as pc
 from natasha.doc import Doc
 
 from transforms.analysis import TAGGED_LANGUAGES, analyze_articles, parse_syntax, tag_morph
-from transforms.dates import MONTH_WORD, PERIOD_MONTHS, WEEKDAY_WORD, WRITTEN_YEAR, shift_months
+from transforms.dates import APPOSITION, MONTH_WORD, PERIOD_MONTHS, WEEKDAY_WORD, WRITTEN_YEAR, shift_months
 from transforms.ids import stable_id
 from transforms.models import NatashaModels, load_models
 from transforms.names import entity_id as entity_id_of
@@ -1444,16 +1444,24 @@ class Sentence:
         inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
         if not inside:
             return None
-        beside_a_date = {
+        text = self.article.text
+        appositions = [
+            (first, second)
+            for first in dates
+            for second in dates
+            if first["stop"] < second["start"] and APPOSITION.fullmatch(text, first["stop"], second["start"])
+        ]  # «в воскресенье, 15 ноября,»: the commas around the second date set it beside the first
+        apposing = {
             t.index
             for t in self.tokens
-            for m in dates
-            if t.text == "," and (m["stop"] <= t.start <= m["stop"] + 1 or m["start"] - 2 <= t.start < m["start"])
-        }
+            for first, second in appositions
+            if t.text == ","
+            and (first["stop"] <= t.start < second["start"] or second["stop"] <= t.start <= second["stop"] + 1)
+        }  # a comma before a lone date still ends a clause: «как сообщала газета, 6 января они встретились»
 
         def boundary(token: Token) -> bool:
             if token.text == ",":
-                return token.index not in beside_a_date
+                return token.index not in apposing
             return token.pos in ("CCONJ", "SCONJ") or token.lemma in CLAUSE_OPENERS
 
         first, last = inside[0].index, inside[-1].index
