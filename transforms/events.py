@@ -1334,8 +1334,12 @@ class Sentence:
         августе проверка»), or to a verb conjoined to
         its clause head («22 мая поссорились и избили»). A converb and a noun its verb went to or took
         part in happened on the verb's day («6 ноября напал, обвинив его», «в пятницу прибыл на
-        переговоры»); a noun «после», «до» or «перед» (itself or through nouns between) did not. A date of the trigger's
-        own beats one it shares with a conjunct; then the nearest wins.
+        переговоры»); a noun «после», «до» or «перед» (itself or through nouns between) did not. Word
+        order beats a parse that hangs a date across a clause boundary (`_verb_of_stretch`); a noun
+        trigger's own date (`_noun_owns`: in its phrase, in a participle phrase before it, or a day to
+        come on the past verb it is the object of) beats the verb's; a date that reaches a trigger
+        through an infinitive or two nouns that are no triggers is theirs. A date of the trigger's own
+        beats one it shares with a conjunct; then the nearest wins.
         """
         clause = self._date_clause(trigger).index
         best, best_key = None, None
@@ -1366,9 +1370,10 @@ class Sentence:
             )
             if finite is not None:
                 way_up = way_up[: finite + 1]  # the date's own clause ends at its finite verb or participle
-            stretch_verb = self._verb_of_stretch(mention, way_up, dates)
+            stretch = self._stretch(mention, dates)
+            stretch_verb = self._verb_of_stretch(stretch, way_up)
             if stretch_verb is not None:  # the parser hung it across a clause boundary on another clause's verb
-                first, last = self._stretch(mention, dates)
+                first, last = stretch
                 kept = next((n for n, t in enumerate(way_up) if not first <= t.index <= last), len(way_up))
                 way_up = way_up[:kept] + [stretch_verb]  # its nouns up to the boundary, then that verb
             owner = next((t for t in way_up if t.lemma in self.trigger_lemmas and t.pos in TRIGGER_POS), None)
@@ -1420,18 +1425,14 @@ class Sentence:
         below = way_up[: way_up.index(owner)]
         return owner.pos == "NOUN" and len(below) >= 2 and all(t.pos in ("NOUN", "PROPN") for t in below)
 
-    def _verb_of_stretch(self, mention: dict, way_up: list[Token], dates: list[dict]) -> Token | None:
-        """The verb of the stretch between clause boundaries that a date is written in, when the parser hung
-        the date on a verb outside that stretch: «требует выборов, однако уже в понедельник генсек заявил»
-        (the parser takes the Monday for the demand's), «прибыл в Россию в 1919 году и видел восстание,
-        поднятое…». The boundaries are a comma (not one beside a date: «в воскресенье, 17 ноября,»), a
-        conjunction and a relative word; the stretch must hold one finite verb (or a predicate participle
-        «были задержаны»), or the word order says nothing. None when the parse keeps the date in its stretch.
+    def _verb_of_stretch(self, stretch: tuple[int, int] | None, way_up: list[Token]) -> Token | None:
+        """The verb of the stretch between clause boundaries that a date is written in (`_stretch`), when the
+        parser hung the date on a verb outside that stretch: «требует выборов, однако уже в понедельник генсек
+        заявил» (the parser takes the Monday for the demand's), «прибыл в Россию в 1919 году и видел восстание,
+        поднятое…». The stretch must hold one finite verb (or a predicate participle «были задержаны»), or the
+        word order says nothing. None when the parse keeps the date in its stretch.
         """
-        if not way_up:
-            return None
-        stretch = self._stretch(mention, dates)
-        if stretch is None:
+        if not way_up or stretch is None:
             return None
         first, last = stretch
         if first <= way_up[-1].index <= last:
@@ -1440,7 +1441,8 @@ class Sentence:
         return verbs[0] if len(verbs) == 1 else None
 
     def _stretch(self, mention: dict, dates: list[dict]) -> tuple[int, int] | None:
-        """The first and last token index of the stretch between clause boundaries a date is written in."""
+        """The first and last token index of the stretch between clause boundaries a date is written in: a
+        comma (not one of a date apposition: «в воскресенье, 15 ноября,»), a conjunction, a relative word."""
         inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
         if not inside:
             return None
