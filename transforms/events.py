@@ -1343,7 +1343,10 @@ class Sentence:
         """
         clause = self._date_clause(trigger).index
         best, best_key = None, None
-        for mention in dates:
+        end = self.offset + len(self.text)
+        in_sentence = [m for m in dates if m["start"] < end and self.offset < m["stop"]]
+        apposing = self._apposition_commas(in_sentence)
+        for mention in in_sentence:
             if mention["value"] is None:
                 continue  # a duration («три года») dates nothing
             head = self._date_head(mention)
@@ -1370,7 +1373,7 @@ class Sentence:
             )
             if finite is not None:
                 way_up = way_up[: finite + 1]  # the date's own clause ends at its finite verb or participle
-            stretch = self._stretch(mention, dates)
+            stretch = self._stretch(mention, apposing)
             stretch_verb = self._verb_of_stretch(stretch, way_up)
             if stretch_verb is not None:  # the parser hung it across a clause boundary on another clause's verb
                 first, last = stretch
@@ -1440,26 +1443,30 @@ class Sentence:
         verbs = [t for t in self.tokens[first : last + 1] if t.pos == "VERB" and self._predicate(t)]
         return verbs[0] if len(verbs) == 1 else None
 
-    def _stretch(self, mention: dict, dates: list[dict]) -> tuple[int, int] | None:
-        """The first and last token index of the stretch between clause boundaries a date is written in: a
-        comma (not one of a date apposition: «в воскресенье, 15 ноября,»), a conjunction, a relative word."""
-        inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
-        if not inside:
-            return None
+    def _apposition_commas(self, dates: list[dict]) -> set[int]:
+        """The token indexes of the commas that set one date beside another: «в воскресенье, 15 ноября,» (a
+        comma before a lone date still ends a clause: «как сообщала газета, 6 января они встретились»)."""
         text = self.article.text
         appositions = [
             (first, second)
             for first in dates
             for second in dates
             if first["stop"] < second["start"] and APPOSITION.fullmatch(text, first["stop"], second["start"])
-        ]  # «в воскресенье, 15 ноября,»: the commas around the second date set it beside the first
-        apposing = {
+        ]
+        return {
             t.index
             for t in self.tokens
             for first, second in appositions
             if t.text == ","
             and (first["stop"] <= t.start < second["start"] or second["stop"] <= t.start <= second["stop"] + 1)
-        }  # a comma before a lone date still ends a clause: «как сообщала газета, 6 января они встретились»
+        }
+
+    def _stretch(self, mention: dict, apposing: set[int]) -> tuple[int, int] | None:
+        """The first and last token index of the stretch between clause boundaries a date is written in: a
+        comma (not one of a date apposition, `apposing`), a conjunction, a relative word."""
+        inside = [t for t in self.tokens if t.start < mention["stop"] and mention["start"] < t.stop]
+        if not inside:
+            return None
 
         def boundary(token: Token) -> bool:
             if token.text == ",":
